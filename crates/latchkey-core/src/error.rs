@@ -1,0 +1,163 @@
+//! The core's error type and the shape errors take when they cross to the UI.
+//!
+//! Every failure a person can cause or fix has its own variant; there is no catch-all.
+//! Messages never contain secret values: callers build them from field names, ids and
+//! provider-independent descriptions only.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// A problem with one field of some input, named by its path (`auth.clientId`, `headers[2].key`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldError {
+    /// Dotted path of the field, in the camelCase names of the file format.
+    pub field: String,
+    /// What is wrong and what to do about it.
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Input that failed validation; nothing was stored.
+    #[error("{}", join_fields(.0))]
+    Invalid(Vec<FieldError>),
+    /// A file or text that is not a datasource in the expected JSON shape.
+    #[error("{0}")]
+    Format(String),
+    #[error("no datasource named `{0}`")]
+    DatasourceNotFound(String),
+    #[error("datasource `{datasource}` has no saved query named `{query}`")]
+    QueryNotFound { datasource: String, query: String },
+    /// An absolute URL that points away from the datasource's origin.
+    #[error(
+        "refused to send to {requested}: credentials of this datasource only go to {origin}; \
+         use a path, or a URL on that origin"
+    )]
+    CrossOrigin { requested: String, origin: String },
+    /// An OAuth 2.0 datasource without a usable access token.
+    #[error("datasource `{0}` is not authorized yet: authorize it first")]
+    NotAuthorized(String),
+    /// The vault key cannot be found or does not open this vault.
+    #[error("vault: {0}")]
+    Vault(String),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("{path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    /// A network or protocol failure while sending; the URL is removed (it may carry a key).
+    #[error("request failed: {0}")]
+    Network(String),
+    #[error("TLS: {0}")]
+    Tls(String),
+}
+
+fn join_fields(errors: &[FieldError]) -> String {
+    errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+}
+
+impl Error {
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Invalid(vec![FieldError::new(field, message)])
+    }
+
+    pub fn io(path: impl AsRef<std::path::Path>, source: std::io::Error) -> Self {
+        Error::Io { path: path.as_ref().display().to_string(), source }
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Invalid(_) | Error::Format(_) => ErrorCode::InvalidInput,
+            Error::DatasourceNotFound(_) | Error::QueryNotFound { .. } => ErrorCode::NotFound,
+            Error::CrossOrigin { .. } => ErrorCode::CrossOrigin,
+            Error::NotAuthorized(_) => ErrorCode::NotAuthorized,
+            Error::Vault(_) => ErrorCode::Vault,
+            Error::Database(_) | Error::Migration(_) => ErrorCode::Storage,
+            Error::Io { .. } => ErrorCode::Io,
+            Error::Network(_) => ErrorCode::Network,
+            Error::Tls(_) => ErrorCode::Tls,
+        }
+    }
+}
+
+impl From<reqwest::Error> for Error {
+    fn from(err: reqwest::Error) -> Self {
+        // The URL may carry an API key in its query: never let it into a message.
+        let err = err.without_url();
+        let mut message = err.to_string();
+        let mut source = std::error::Error::source(&err);
+        while let Some(cause) = source {
+            message.push_str(": ");
+            message.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        if message.contains("certificate") || message.contains("UnknownIssuer") {
+            Error::Tls(message)
+        } else {
+            Error::Network(message)
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The closed set of error kinds the UI can branch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    InvalidInput,
+    NotFound,
+    CrossOrigin,
+    NotAuthorized,
+    Vault,
+    Storage,
+    Io,
+    Network,
+    Tls,
+}
+
+/// An error as the UI receives it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorPayload {
+    pub code: ErrorCode,
+    pub message: String,
+    /// The first offending field, for highlighting; `fields` has them all.
+    pub field: Option<String>,
+    pub fields: Vec<FieldError>,
+}
+
+impl From<&Error> for ErrorPayload {
+    fn from(err: &Error) -> Self {
+        let fields = match err {
+            Error::Invalid(fields) => fields.clone(),
+            _ => Vec::new(),
+        };
+        ErrorPayload {
+            code: err.code(),
+            message: err.to_string(),
+            field: fields.first().map(|f| f.field.clone()),
+            fields,
+        }
+    }
+}
+
+impl From<Error> for ErrorPayload {
+    fn from(err: Error) -> Self {
+        ErrorPayload::from(&err)
+    }
+}

@@ -1,0 +1,220 @@
+//! Sending a prepared request and capturing the response: status, headers, body (in memory up
+//! to a cap, then in a temp file), time to first byte and total time.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use rustls::RootCertStore;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use tokio::io::AsyncWriteExt;
+use ts_rs::TS;
+
+use super::prepare::{PreparedBody, PreparedRequest, SentRequest};
+use super::tls;
+use crate::model::{Datasource, KeyValue};
+use crate::{Error, Result};
+
+/// Limits of one send.
+#[derive(Debug, Clone)]
+pub struct SendOptions {
+    /// Bodies larger than this go to a temp file instead of memory.
+    pub memory_limit: usize,
+    pub timeout: Duration,
+}
+
+impl Default for SendOptions {
+    fn default() -> Self {
+        SendOptions { memory_limit: 8 * 1024 * 1024, timeout: Duration::from_secs(300) }
+    }
+}
+
+/// What came back.
+#[derive(Debug)]
+pub struct Response {
+    pub status: u16,
+    /// The canonical reason phrase of the status, when it has one.
+    pub reason: String,
+    pub version: String,
+    pub headers: Vec<KeyValue>,
+    pub body: ResponseBody,
+    /// Body size in bytes.
+    pub size: u64,
+    pub timings: Timings,
+    /// The request as sent, credentials redacted.
+    pub sent: SentRequest,
+}
+
+/// A response body: in memory, or in a temp file deleted when this is dropped.
+#[derive(Debug)]
+pub enum ResponseBody {
+    Memory(Vec<u8>),
+    File(tempfile::NamedTempFile),
+}
+
+/// Milliseconds from sending until the response head arrived, and until the body ended.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Timings {
+    pub first_byte_ms: f64,
+    pub total_ms: f64,
+}
+
+/// HTTP clients, one per trust configuration, reused across requests.
+#[derive(Clone, Default)]
+pub struct Transport {
+    roots: Arc<OnceLock<RootCertStore>>,
+    clients: Arc<Mutex<HashMap<[u8; 32], reqwest::Client>>>,
+}
+
+impl Transport {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn client_for(&self, datasource: &Datasource, https: bool) -> Result<reqwest::Client> {
+        let pem = datasource.config.self_signed_certificate.value().map(|s| s.expose().to_owned());
+        let mut fingerprint = [0u8; 32];
+        if https {
+            fingerprint = Sha256::digest(pem.as_deref().unwrap_or("system roots").as_bytes()).into();
+        }
+        if let Some(client) = self.clients.lock().expect("client cache lock").get(&fingerprint) {
+            return Ok(client.clone());
+        }
+        let mut builder = reqwest::Client::builder()
+            .redirect(same_origin_redirects())
+            .connect_timeout(Duration::from_secs(30))
+            .no_proxy();
+        if https {
+            let pinned = match &pem {
+                Some(pem) => tls::parse_pem_certificates(pem).map_err(|m| Error::field("selfSignedCertificate", m))?,
+                None => Vec::new(),
+            };
+            let roots = self.roots.get_or_init(tls::system_roots);
+            builder = builder.use_preconfigured_tls(tls::client_config(roots, pinned)?);
+        }
+        let client = builder.build().map_err(|e| Error::Tls(e.to_string()))?;
+        self.clients.lock().expect("client cache lock").insert(fingerprint, client.clone());
+        Ok(client)
+    }
+
+    /// Sends `request` with `datasource`'s trust configuration.
+    ///
+    /// # Errors
+    /// [`Error::Network`] / [`Error::Tls`] for transport failures (never with the URL, which
+    /// may carry a key), [`Error::Io`] for body files.
+    pub async fn send(&self, datasource: &Datasource, request: PreparedRequest, options: &SendOptions) -> Result<Response> {
+        let sent = request.redacted();
+        let client = self.client_for(datasource, request.url.scheme() == "https")?;
+        let mut builder = client.request(request.method.clone(), request.url.clone()).headers(request.headers.clone()).timeout(options.timeout);
+        builder = match request.body {
+            PreparedBody::Empty => builder,
+            PreparedBody::Bytes(bytes) => builder.body(bytes),
+            PreparedBody::File(path) => {
+                let file = tokio::fs::File::open(&path).await.map_err(|e| Error::io(&path, e))?;
+                let len = file.metadata().await.map_err(|e| Error::io(&path, e))?.len();
+                builder.header(reqwest::header::CONTENT_LENGTH, len).body(reqwest::Body::from(file))
+            }
+            PreparedBody::Multipart(parts) => {
+                let mut form = reqwest::multipart::Form::new();
+                for part in parts {
+                    let mut piece = match &part.file {
+                        Some(path) => {
+                            let file = tokio::fs::File::open(path).await.map_err(|e| Error::io(path, e))?;
+                            let len = file.metadata().await.map_err(|e| Error::io(path, e))?.len();
+                            let name = std::path::Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                            reqwest::multipart::Part::stream_with_length(reqwest::Body::from(file), len).file_name(name)
+                        }
+                        None => reqwest::multipart::Part::text(part.value.clone()),
+                    };
+                    if !part.content_type.is_empty() {
+                        piece = piece.mime_str(&part.content_type).map_err(|_| {
+                            Error::field(format!("body.parts.{}.contentType", part.key), format!("`{}` is not a media type", part.content_type))
+                        })?;
+                    }
+                    form = form.part(part.key.clone(), piece);
+                }
+                builder.multipart(form)
+            }
+        };
+
+        let started = Instant::now();
+        let mut response = builder.send().await?;
+        let first_byte = started.elapsed();
+        let status = response.status();
+        let version = format!("{:?}", response.version());
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(name, value)| KeyValue::new(name.as_str(), String::from_utf8_lossy(value.as_bytes())))
+            .collect();
+
+        let mut memory = Vec::new();
+        let mut spill: Option<(tempfile::NamedTempFile, tokio::fs::File)> = None;
+        let mut size = 0u64;
+        while let Some(chunk) = response.chunk().await? {
+            size += chunk.len() as u64;
+            if let Some((_, file)) = spill.as_mut() {
+                file.write_all(&chunk).await.map_err(|e| Error::io("response body temp file", e))?;
+            } else if memory.len() + chunk.len() > options.memory_limit {
+                let temp = tempfile::Builder::new().prefix("latchkey-body-").tempfile().map_err(|e| Error::io("temp dir", e))?;
+                let mut file = tokio::fs::File::from_std(temp.reopen().map_err(|e| Error::io(temp.path(), e))?);
+                file.write_all(&memory).await.map_err(|e| Error::io(temp.path(), e))?;
+                file.write_all(&chunk).await.map_err(|e| Error::io(temp.path(), e))?;
+                memory = Vec::new();
+                spill = Some((temp, file));
+            } else {
+                memory.extend_from_slice(&chunk);
+            }
+        }
+        let body = match spill {
+            Some((temp, mut file)) => {
+                file.flush().await.map_err(|e| Error::io(temp.path(), e))?;
+                ResponseBody::File(temp)
+            }
+            None => ResponseBody::Memory(memory),
+        };
+        let total = started.elapsed();
+        Ok(Response {
+            status: status.as_u16(),
+            reason: status.canonical_reason().unwrap_or("").to_owned(),
+            version,
+            headers,
+            body,
+            size,
+            timings: Timings { first_byte_ms: millis(first_byte), total_ms: millis(total) },
+            sent,
+        })
+    }
+}
+
+fn millis(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+/// Follows redirects only within the origin of the first URL, so credentials never leave it;
+/// a redirect elsewhere is returned as the response.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let first = attempt.previous().first().map(|u| u.origin());
+        if attempt.previous().len() >= 10 || first.as_ref() != Some(&attempt.url().origin()) {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
+impl ResponseBody {
+    /// Reads the whole body into memory (for display of small bodies and tests).
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the temp file cannot be read.
+    pub fn to_vec(&self) -> Result<Vec<u8>> {
+        match self {
+            ResponseBody::Memory(bytes) => Ok(bytes.clone()),
+            ResponseBody::File(file) => std::fs::read(file.path()).map_err(|e| Error::io(file.path(), e)),
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! Latchkey's core: everything a person can do with authenticated API datasources, with no
+//! Tauri and no GUI dependency. The desktop app and the `latchkey` command line are thin
+//! layers over these functions.
+//!
+//! - [`model`]: datasources, authentication, saved queries (the file format).
+//! - [`vault`]: sealing secrets; where the data key lives.
+//! - [`store`]: SQLite through sqlx.
+//! - [`http`]: preparing and sending requests through a datasource.
+//! - [`transfer`]: import and export of datasources as JSON.
+
+pub mod bindings;
+mod data_dir;
+pub mod error;
+pub mod http;
+pub mod model;
+mod secret;
+pub mod store;
+pub mod transfer;
+pub mod vault;
+
+pub use data_dir::{DataDir, DATA_DIR_ENV};
+pub use error::{Error, ErrorPayload, FieldError, Result};
+pub use secret::{Secret, SecretField};
+pub use store::Store;

@@ -1,0 +1,347 @@
+//! Authentication of a datasource: none, Basic, API key, Bearer token, OAuth 2.0.
+//! Field meanings follow the Appsmith "Authenticated API" reference; the OAuth 2.0 flows
+//! themselves live in the OAuth module, here is only their configuration.
+
+use serde::{Deserialize, Deserializer, Serialize};
+use ts_rs::TS;
+
+use super::datasource::secret_slot;
+use super::KeyValue;
+use crate::{FieldError, SecretField};
+
+/// Authentication, tagged by `type` in JSON.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "type")]
+pub enum AuthConfig {
+    #[default]
+    #[serde(rename = "none")]
+    None,
+    #[serde(rename = "basic")]
+    Basic(BasicAuth),
+    #[serde(rename = "apiKey")]
+    ApiKey(ApiKeyAuth),
+    #[serde(rename = "bearer")]
+    Bearer(BearerAuth),
+    #[serde(rename = "oauth2")]
+    OAuth2(OAuth2Config),
+}
+
+/// The kind of an [`AuthConfig`], for lists and badges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub enum AuthType {
+    #[serde(rename = "none")]
+    None,
+    #[serde(rename = "basic")]
+    Basic,
+    #[serde(rename = "apiKey")]
+    ApiKey,
+    #[serde(rename = "bearer")]
+    Bearer,
+    #[serde(rename = "oauth2")]
+    OAuth2,
+}
+
+impl AuthType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthType::None => "none",
+            AuthType::Basic => "basic",
+            AuthType::ApiKey => "apiKey",
+            AuthType::Bearer => "bearer",
+            AuthType::OAuth2 => "oauth2",
+        }
+    }
+}
+
+/// RFC 7617 Basic authentication.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct BasicAuth {
+    pub username: String,
+    pub password: SecretField,
+}
+
+/// A key sent in a header (with an optional prefix) or in the query string.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct ApiKeyAuth {
+    /// The header or query parameter name.
+    pub key: String,
+    pub value: SecretField,
+    pub add_to: KeyPlacement,
+    /// Put before the value in the header, separated by a space (e.g. `Token`).
+    pub header_prefix: String,
+}
+
+/// Where a key or token goes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyPlacement {
+    #[default]
+    Header,
+    Query,
+}
+
+/// RFC 6750 §2.1 bearer token in the Authorization header.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct BearerAuth {
+    pub token: SecretField,
+}
+
+/// RFC 6749 §1.3 grant types.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum GrantType {
+    #[default]
+    AuthorizationCode,
+    ClientCredentials,
+    Password,
+}
+
+/// RFC 6749 §2.3.1: how the client id and secret reach the token endpoint.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientAuthentication {
+    #[default]
+    Body,
+    BasicHeader,
+}
+
+/// How client credentials are sent with a refresh-token request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RefreshClientAuthentication {
+    #[default]
+    Body,
+    Header,
+}
+
+/// Where the authorization code comes back (RFC 8252 §7.3 loopback, or the app's deep link).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RedirectKind {
+    #[default]
+    Loopback,
+    DeepLink,
+}
+
+/// OAuth 2.0 configuration: every Appsmith field plus Nected's password grant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct OAuth2Config {
+    pub grant_type: GrantType,
+    /// Header (with `headerPrefix`) or the `access_token` query parameter (RFC 6750 §2.3).
+    pub add_token_to: KeyPlacement,
+    /// `Bearer` by default; empty sends the bare token.
+    pub header_prefix: String,
+    pub access_token_url: String,
+    pub client_id: String,
+    pub client_secret: SecretField,
+    /// Entered comma-separated, sent space-separated (RFC 6749 §3.3).
+    #[serde(deserialize_with = "scopes_from_list_or_text")]
+    pub scopes: Vec<String>,
+    pub authorization_url: String,
+    /// Extra parameters for the authorization request (e.g. Google `access_type=offline`).
+    pub custom_auth_params: Vec<KeyValue>,
+    pub client_authentication: ClientAuthentication,
+    /// Token lifetime in seconds to assume when the provider gives none.
+    pub expires_in_override: Option<u64>,
+    pub audience: String,
+    /// RFC 8707 resource indicator.
+    pub resource: String,
+    pub send_scope_with_refresh_token: bool,
+    pub refresh_client_authentication: RefreshClientAuthentication,
+    /// Resource owner credentials for the password grant (RFC 6749 §4.3).
+    pub username: String,
+    pub password: SecretField,
+    /// RFC 7636 PKCE with S256; on unless a provider rejects it.
+    pub pkce: bool,
+    pub redirect: RedirectKind,
+}
+
+impl Default for OAuth2Config {
+    fn default() -> Self {
+        Self {
+            grant_type: GrantType::default(),
+            add_token_to: KeyPlacement::Header,
+            header_prefix: "Bearer".to_owned(),
+            access_token_url: String::new(),
+            client_id: String::new(),
+            client_secret: SecretField::Empty,
+            scopes: Vec::new(),
+            authorization_url: String::new(),
+            custom_auth_params: Vec::new(),
+            client_authentication: ClientAuthentication::default(),
+            expires_in_override: None,
+            audience: String::new(),
+            resource: String::new(),
+            send_scope_with_refresh_token: false,
+            refresh_client_authentication: RefreshClientAuthentication::default(),
+            username: String::new(),
+            password: SecretField::Empty,
+            pkce: true,
+            redirect: RedirectKind::default(),
+        }
+    }
+}
+
+fn scopes_from_list_or_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Wire {
+        List(Vec<String>),
+        Text(String),
+    }
+    let items = match Option::<Wire>::deserialize(deserializer)? {
+        None => Vec::new(),
+        Some(Wire::List(list)) => list,
+        Some(Wire::Text(text)) => text.split([',', ' ']).map(str::to_owned).collect(),
+    };
+    Ok(items.into_iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
+}
+
+impl AuthConfig {
+    pub fn kind(&self) -> AuthType {
+        match self {
+            AuthConfig::None => AuthType::None,
+            AuthConfig::Basic(_) => AuthType::Basic,
+            AuthConfig::ApiKey(_) => AuthType::ApiKey,
+            AuthConfig::Bearer(_) => AuthType::Bearer,
+            AuthConfig::OAuth2(_) => AuthType::OAuth2,
+        }
+    }
+
+    pub(crate) fn secret_slots_mut(&mut self) -> Vec<(&'static str, &mut SecretField)> {
+        match self {
+            AuthConfig::None => vec![],
+            AuthConfig::Basic(b) => vec![(secret_slot::PASSWORD, &mut b.password)],
+            AuthConfig::ApiKey(k) => vec![(secret_slot::API_KEY_VALUE, &mut k.value)],
+            AuthConfig::Bearer(b) => vec![(secret_slot::BEARER_TOKEN, &mut b.token)],
+            AuthConfig::OAuth2(o) => vec![
+                (secret_slot::CLIENT_SECRET, &mut o.client_secret),
+                (secret_slot::PASSWORD, &mut o.password),
+            ],
+        }
+    }
+
+    pub(crate) fn secret_slots(&self) -> Vec<(&'static str, &SecretField)> {
+        match self {
+            AuthConfig::None => vec![],
+            AuthConfig::Basic(b) => vec![(secret_slot::PASSWORD, &b.password)],
+            AuthConfig::ApiKey(k) => vec![(secret_slot::API_KEY_VALUE, &k.value)],
+            AuthConfig::Bearer(b) => vec![(secret_slot::BEARER_TOKEN, &b.token)],
+            AuthConfig::OAuth2(o) => {
+                vec![(secret_slot::CLIENT_SECRET, &o.client_secret), (secret_slot::PASSWORD, &o.password)]
+            }
+        }
+    }
+
+    pub(crate) fn validate(&self, errors: &mut Vec<FieldError>) {
+        let mut require = |ok: bool, field: &str, message: &str| {
+            if !ok {
+                errors.push(FieldError::new(field, message));
+            }
+        };
+        match self {
+            AuthConfig::None => {}
+            AuthConfig::Basic(b) => {
+                require(!b.username.is_empty(), "auth.username", "enter the username for Basic authentication");
+                require(!b.username.contains(':'), "auth.username", "a Basic username cannot contain `:`");
+            }
+            AuthConfig::ApiKey(k) => {
+                require(!k.key.trim().is_empty(), "auth.key", "enter the name of the header or query parameter that carries the key");
+                if k.add_to == KeyPlacement::Header && reqwest::header::HeaderName::from_bytes(k.key.trim().as_bytes()).is_err() && !k.key.trim().is_empty() {
+                    require(false, "auth.key", "not a valid header name: use letters, digits and - (no spaces or colons)");
+                }
+                require(k.value.is_set(), "auth.value", "enter the API key");
+            }
+            AuthConfig::Bearer(b) => require(b.token.is_set(), "auth.token", "enter the bearer token"),
+            AuthConfig::OAuth2(o) => o.validate(errors),
+        }
+    }
+}
+
+impl OAuth2Config {
+    fn validate(&self, errors: &mut Vec<FieldError>) {
+        check_endpoint(&self.access_token_url, "auth.accessTokenUrl", "Access Token URL", errors);
+        if self.client_id.trim().is_empty() {
+            errors.push(FieldError::new("auth.clientId", "enter the Client ID your provider gave you"));
+        }
+        match self.grant_type {
+            GrantType::AuthorizationCode => {
+                check_endpoint(&self.authorization_url, "auth.authorizationUrl", "Authorization URL", errors);
+            }
+            GrantType::Password => {
+                if self.username.is_empty() {
+                    errors.push(FieldError::new("auth.username", "the password grant needs the resource owner's username"));
+                }
+                if self.password.is_empty() {
+                    errors.push(FieldError::new("auth.password", "the password grant needs the resource owner's password"));
+                }
+            }
+            GrantType::ClientCredentials => {}
+        }
+        super::check_param_rows(&self.custom_auth_params, "auth.customAuthParams", errors);
+        if self.expires_in_override == Some(0) {
+            errors.push(FieldError::new("auth.expiresInOverride", "use a number of seconds above 0, or leave it empty"));
+        }
+    }
+}
+
+fn check_endpoint(raw: &str, field: &str, label: &str, errors: &mut Vec<FieldError>) {
+    let fix = format!("enter the provider's {label}, an absolute https URL");
+    match url::Url::parse(raw.trim()) {
+        _ if raw.trim().is_empty() => errors.push(FieldError::new(field, format!("{label} is empty: {fix}"))),
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => {}
+        _ => errors.push(FieldError::new(field, format!("`{raw}` is not an absolute URL: {fix}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn oauth(json: &str) -> OAuth2Config {
+        serde_json::from_str(json).unwrap()
+    }
+
+    fn field_names(auth: &AuthConfig) -> Vec<String> {
+        let mut errors = Vec::new();
+        auth.validate(&mut errors);
+        errors.into_iter().map(|e| e.field).collect()
+    }
+
+    #[test]
+    fn scopes_accept_comma_separated_text_and_lists() {
+        assert_eq!(oauth(r#"{"scopes":"files.read, files.write,account"}"#).scopes, ["files.read", "files.write", "account"]);
+        assert_eq!(oauth(r#"{"scopes":["openid","email"]}"#).scopes, ["openid", "email"]);
+    }
+
+    #[test]
+    fn oauth_defaults_follow_the_design() {
+        let o = oauth("{}");
+        assert_eq!(o.header_prefix, "Bearer");
+        assert!(o.pkce, "PKCE is on by default");
+        assert_eq!(o.grant_type, GrantType::AuthorizationCode);
+        assert_eq!(o.redirect, RedirectKind::Loopback);
+    }
+
+    #[test]
+    fn each_grant_requires_its_fields() {
+        let mut o = OAuth2Config::default();
+        assert_eq!(field_names(&AuthConfig::OAuth2(o.clone())), ["auth.accessTokenUrl", "auth.clientId", "auth.authorizationUrl"]);
+        o.grant_type = GrantType::ClientCredentials;
+        assert_eq!(field_names(&AuthConfig::OAuth2(o.clone())), ["auth.accessTokenUrl", "auth.clientId"]);
+        o.grant_type = GrantType::Password;
+        o.access_token_url = "https://id.example.com/token".into();
+        o.client_id = "abc".into();
+        assert_eq!(field_names(&AuthConfig::OAuth2(o.clone())), ["auth.username", "auth.password"]);
+    }
+
+    #[test]
+    fn unknown_auth_types_are_rejected() {
+        let err = serde_json::from_str::<AuthConfig>(r#"{"type":"kerberos"}"#).unwrap_err();
+        assert!(err.to_string().contains("unknown variant `kerberos`"), "{err}");
+    }
+}

@@ -1,0 +1,197 @@
+//! A datasource: base URL, shared headers and query parameters, signature header,
+//! self-signed certificate and authentication. Also its validation and its secret slots.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{check_header_rows, check_param_rows, AuthConfig, AuthType, KeyValue};
+use crate::{FieldError, SecretField};
+
+/// A datasource as a person edits it and as it is exported (DESIGN.md "Data model").
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct DatasourceConfig {
+    pub name: String,
+    /// Base URL: an absolute http(s) URL that request paths are appended to.
+    pub url: String,
+    pub headers: Vec<KeyValue>,
+    pub query_params: Vec<KeyValue>,
+    /// Adds `X-Latchkey-Signature`, an HS256 JWT signed with `signatureSecret`.
+    pub send_signature_header: bool,
+    pub signature_secret: SecretField,
+    /// A PEM certificate trusted for this datasource's server only.
+    pub self_signed_certificate: SecretField,
+    pub auth: AuthConfig,
+}
+
+/// A stored datasource: its configuration plus what only Rust sets.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Datasource {
+    pub id: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    #[serde(flatten)]
+    pub config: DatasourceConfig,
+}
+
+/// One row of the datasource list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DatasourceSummary {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+    pub auth_type: AuthType,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// Names of secret slots. They are also the associated data the vault binds each sealed value
+/// to, so they must never change once stored.
+pub mod secret_slot {
+    pub const SIGNATURE_SECRET: &str = "signatureSecret";
+    pub const SELF_SIGNED_CERTIFICATE: &str = "selfSignedCertificate";
+    pub const PASSWORD: &str = "auth.password";
+    pub const API_KEY_VALUE: &str = "auth.value";
+    pub const BEARER_TOKEN: &str = "auth.token";
+    pub const CLIENT_SECRET: &str = "auth.clientSecret";
+}
+
+impl DatasourceConfig {
+    /// Every secret slot with its stable name (see [`secret_slot`]).
+    pub fn secret_slots_mut(&mut self) -> Vec<(&'static str, &mut SecretField)> {
+        let mut slots = vec![
+            (secret_slot::SIGNATURE_SECRET, &mut self.signature_secret),
+            (secret_slot::SELF_SIGNED_CERTIFICATE, &mut self.self_signed_certificate),
+        ];
+        slots.extend(self.auth.secret_slots_mut());
+        slots
+    }
+
+    pub fn secret_slots(&self) -> Vec<(&'static str, &SecretField)> {
+        let mut slots = vec![
+            (secret_slot::SIGNATURE_SECRET, &self.signature_secret),
+            (secret_slot::SELF_SIGNED_CERTIFICATE, &self.self_signed_certificate),
+        ];
+        slots.extend(self.auth.secret_slots());
+        slots
+    }
+
+    /// The base URL, parsed. Only valid after [`DatasourceConfig::validate`] succeeded.
+    pub fn base_url(&self) -> crate::Result<url::Url> {
+        parse_base_url(&self.url).map_err(|message| crate::Error::field("url", message))
+    }
+
+    /// Checks everything that can be checked without the store (name uniqueness is the
+    /// store's). Returns every problem found, each naming its field.
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        if self.name.trim().is_empty() {
+            errors.push(FieldError::new("name", "give the datasource a name"));
+        } else if self.name.trim() != self.name {
+            errors.push(FieldError::new("name", "remove the spaces around the name"));
+        }
+        if let Err(message) = parse_base_url(&self.url) {
+            errors.push(FieldError::new("url", message));
+        }
+        check_header_rows(&self.headers, "headers", &mut errors);
+        check_param_rows(&self.query_params, "queryParams", &mut errors);
+        if self.send_signature_header && self.signature_secret.is_empty() {
+            errors.push(FieldError::new(
+                "signatureSecret",
+                "enter the secret the signature header is signed with, or turn the signature header off",
+            ));
+        }
+        if let Some(pem) = self.self_signed_certificate.value() {
+            if let Err(message) = crate::http::tls::parse_pem_certificates(pem.expose()) {
+                errors.push(FieldError::new("selfSignedCertificate", message));
+            }
+        }
+        self.auth.validate(&mut errors);
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+fn parse_base_url(raw: &str) -> Result<url::Url, String> {
+    let fix = "enter an absolute URL such as https://api.example.com/v1";
+    if raw.trim().is_empty() {
+        return Err(format!("the URL is empty: {fix}"));
+    }
+    let url = url::Url::parse(raw.trim()).map_err(|e| format!("`{raw}` is not a URL ({e}): {fix}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("`{}` URLs are not supported: {fix}", url.scheme()));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("the URL has no host: {fix}"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("put credentials in the Authentication section, not in the URL".to_owned());
+    }
+    if url.fragment().is_some() {
+        return Err("remove the #fragment from the URL".to_owned());
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid() -> DatasourceConfig {
+        DatasourceConfig {
+            name: "Example".into(),
+            url: "https://api.example.com/v1".into(),
+            ..Default::default()
+        }
+    }
+
+    fn fields(config: &DatasourceConfig) -> Vec<String> {
+        config.validate().err().unwrap_or_default().into_iter().map(|e| e.field).collect()
+    }
+
+    #[test]
+    fn a_minimal_datasource_is_valid() {
+        assert_eq!(valid().validate(), Ok(()));
+    }
+
+    #[test]
+    fn names_and_urls_are_checked() {
+        let mut config = valid();
+        config.name = " ".into();
+        config.url = "/v1/items".into();
+        assert_eq!(fields(&config), ["name", "url"]);
+        config = valid();
+        config.url = "ftp://example.com".into();
+        assert_eq!(fields(&config), ["url"], "only http and https base URLs are allowed");
+    }
+
+    #[test]
+    fn header_names_are_checked() {
+        let mut config = valid();
+        config.headers = vec![KeyValue::new("X-Good", "1"), KeyValue::new("Bad Header:", "2")];
+        let errors = config.validate().unwrap_err();
+        assert_eq!(errors[0].field, "headers[1].key");
+        assert!(errors[0].message.contains("not a valid header name"), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn signature_needs_a_secret() {
+        let mut config = valid();
+        config.send_signature_header = true;
+        assert_eq!(fields(&config), ["signatureSecret"]);
+        config.signature_secret = "s3cret".into();
+        assert_eq!(config.validate(), Ok(()));
+    }
+
+    #[test]
+    fn a_certificate_must_be_pem() {
+        let mut config = valid();
+        config.self_signed_certificate = "not a certificate".into();
+        assert_eq!(fields(&config), ["selfSignedCertificate"]);
+    }
+}

@@ -1,0 +1,201 @@
+//! The `datasources` table: create, replace, look up, list, delete. Secret slots are sealed
+//! into `sealed_secrets` in the same transaction; the `config` column never holds a value.
+
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection};
+
+use super::{new_id, now_millis, sealed_secrets, Store};
+use crate::model::{Datasource, DatasourceConfig, DatasourceSummary};
+use crate::{Error, FieldError, Result, SecretField};
+
+/// Whether an import made a new datasource or replaced one of the same name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportOutcome {
+    Created,
+    Replaced,
+}
+
+/// Which row a write goes to.
+enum Target<'a> {
+    New,
+    Existing(&'a str),
+    SameName,
+}
+
+const FIND: &str = "SELECT id, name, url, auth_type, config, created_at, updated_at FROM datasources \
+                    WHERE id = ?1 OR name = ?1 COLLATE NOCASE ORDER BY id = ?1 DESC LIMIT 1";
+
+impl Store {
+    /// All datasources, by name.
+    pub async fn list_datasources(&self) -> Result<Vec<DatasourceSummary>> {
+        let rows = sqlx::query("SELECT id, name, url, auth_type, created_at, updated_at FROM datasources ORDER BY name")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(DatasourceSummary {
+                    id: row.get("id"),
+                    name: row.get("name"),
+                    url: row.get("url"),
+                    auth_type: serde_json::from_value(serde_json::Value::String(row.get("auth_type")))
+                        .map_err(|e| Error::Format(format!("stored auth type: {e}")))?,
+                    created_at: row.get("created_at"),
+                    updated_at: row.get("updated_at"),
+                })
+            })
+            .collect()
+    }
+
+    /// A datasource by name (case-insensitive) or id, with secret slots only marked as set.
+    ///
+    /// # Errors
+    /// [`Error::DatasourceNotFound`].
+    pub async fn datasource(&self, name_or_id: &str) -> Result<Datasource> {
+        let mut conn = self.pool.acquire().await?;
+        let row = find(&mut conn, name_or_id).await?;
+        from_row(&row)
+    }
+
+    /// A datasource with its secret values opened from the vault, for sending requests and
+    /// exporting with secrets.
+    ///
+    /// # Errors
+    /// [`Error::DatasourceNotFound`], [`Error::Vault`] when a sealed value does not open.
+    pub async fn datasource_with_secrets(&self, name_or_id: &str) -> Result<Datasource> {
+        let mut conn = self.pool.acquire().await?;
+        let row = find(&mut conn, name_or_id).await?;
+        let mut datasource = from_row(&row)?;
+        let sealed = sealed_secrets::slots_of(&mut conn, &datasource.id).await?;
+        for (slot, field) in datasource.config.secret_slots_mut() {
+            if let Some(bytes) = sealed.get(slot) {
+                *field = SecretField::Value(self.vault.open(&datasource.id, slot, bytes)?);
+            }
+        }
+        Ok(datasource)
+    }
+
+    /// Stores a new datasource.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming each bad field (including a name already in use); nothing is
+    /// stored then.
+    pub async fn create_datasource(&self, config: DatasourceConfig) -> Result<Datasource> {
+        Ok(self.write(Target::New, config).await?.0)
+    }
+
+    /// Replaces the configuration of the datasource `name_or_id`. Secret slots given as
+    /// `{"set": true}` keep their stored value.
+    ///
+    /// # Errors
+    /// [`Error::DatasourceNotFound`], [`Error::Invalid`]; nothing changes then.
+    pub async fn update_datasource(&self, name_or_id: &str, config: DatasourceConfig) -> Result<Datasource> {
+        Ok(self.write(Target::Existing(name_or_id), config).await?.0)
+    }
+
+    /// Creates the datasource, or replaces the one with the same name (the import of a file).
+    ///
+    /// # Errors
+    /// [`Error::Invalid`]; nothing changes then.
+    pub async fn import_datasource(&self, config: DatasourceConfig) -> Result<(Datasource, ImportOutcome)> {
+        self.write(Target::SameName, config).await
+    }
+
+    /// Deletes a datasource with its secrets and saved queries.
+    ///
+    /// # Errors
+    /// [`Error::DatasourceNotFound`].
+    pub async fn delete_datasource(&self, name_or_id: &str) -> Result<()> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let id: String = find(&mut tx, name_or_id).await?.get("id");
+        sqlx::query("DELETE FROM datasources WHERE id = ?").bind(&id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn write(&self, target: Target<'_>, mut config: DatasourceConfig) -> Result<(Datasource, ImportOutcome)> {
+        config.validate().map_err(Error::Invalid)?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let existing = match target {
+            Target::New => None,
+            Target::Existing(name_or_id) => Some(find(&mut tx, name_or_id).await?),
+            Target::SameName => find(&mut tx, &config.name).await.ok(),
+        };
+        let (id, created_at, outcome) = match &existing {
+            Some(row) => (row.get::<String, _>("id"), row.get::<i64, _>("created_at"), ImportOutcome::Replaced),
+            None => (new_id("ds"), now_millis(), ImportOutcome::Created),
+        };
+
+        let mut errors = Vec::new();
+        let taken: Option<String> = sqlx::query_scalar("SELECT id FROM datasources WHERE name = ? COLLATE NOCASE AND id != ?")
+            .bind(&config.name)
+            .bind(&id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_some() {
+            errors.push(FieldError::new("name", format!("a datasource named `{}` already exists: choose another name", config.name)));
+        }
+        let stored = sealed_secrets::slots_of(&mut tx, &id).await?;
+        for (slot, field) in config.secret_slots() {
+            if *field == SecretField::Stored && !stored.contains_key(slot) {
+                errors.push(FieldError::new(slot, "there is no saved value to keep: enter the value"));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::Invalid(errors));
+        }
+
+        // Seal the new values and leave only markers in the config.
+        let mut sealed: Vec<(&'static str, Vec<u8>)> = Vec::new();
+        let mut kept: Vec<&'static str> = Vec::new();
+        for (slot, field) in config.secret_slots_mut() {
+            match field {
+                SecretField::Empty => {}
+                SecretField::Stored => kept.push(slot),
+                SecretField::Value(secret) => {
+                    sealed.push((slot, self.vault.seal(&id, slot, secret.expose().as_bytes())));
+                    *field = SecretField::Stored;
+                    kept.push(slot);
+                }
+            }
+        }
+
+        let updated_at = now_millis();
+        let json = serde_json::to_string(&config).expect("a datasource config always serializes");
+        sqlx::query(
+            "INSERT INTO datasources (id, name, url, auth_type, config, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (id) DO UPDATE SET name = excluded.name, url = excluded.url, auth_type = excluded.auth_type, \
+             config = excluded.config, updated_at = excluded.updated_at",
+        )
+        .bind(&id)
+        .bind(&config.name)
+        .bind(&config.url)
+        .bind(config.auth.kind().as_str())
+        .bind(&json)
+        .bind(created_at)
+        .bind(updated_at)
+        .execute(&mut *tx)
+        .await?;
+        for (slot, bytes) in &sealed {
+            sealed_secrets::put(&mut tx, &id, slot, bytes).await?;
+        }
+        for slot in stored.keys().filter(|slot| !kept.contains(&slot.as_str())) {
+            sealed_secrets::remove(&mut tx, &id, slot).await?;
+        }
+        tx.commit().await?;
+        Ok((Datasource { id, created_at, updated_at, config }, outcome))
+    }
+}
+
+async fn find(conn: &mut SqliteConnection, name_or_id: &str) -> Result<SqliteRow> {
+    sqlx::query(FIND)
+        .bind(name_or_id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or_else(|| Error::DatasourceNotFound(name_or_id.to_owned()))
+}
+
+fn from_row(row: &SqliteRow) -> Result<Datasource> {
+    let config: DatasourceConfig = serde_json::from_str(row.get("config"))
+        .map_err(|e| Error::Format(format!("stored datasource `{}` is unreadable: {e}", row.get::<String, _>("name"))))?;
+    Ok(Datasource { id: row.get("id"), created_at: row.get("created_at"), updated_at: row.get("updated_at"), config })
+}

@@ -1,0 +1,176 @@
+//! The store and vault against a real SQLite file in a temp dir.
+
+use latchkey_core::model::{AuthConfig, DatasourceConfig, RequestSpec};
+use latchkey_core::transfer::parse_datasource;
+use latchkey_core::vault::key::{KeyLocation, KeyringUse};
+use latchkey_core::{DataDir, Error, SecretField, Store};
+
+async fn open(dir: &tempfile::TempDir) -> Store {
+    Store::open_with(&DataDir::at(dir.path()), KeyringUse::Off).await.expect("open store")
+}
+
+fn config(json: &str) -> DatasourceConfig {
+    parse_datasource(json).expect("valid datasource JSON")
+}
+
+const MARKED: &str = r#"{"name":"Marked","url":"https://api.example.com","sendSignatureHeader":true,
+  "signatureSecret":"MARKER-SIG-7d1e","auth":{"type":"oauth2","grantType":"password",
+  "accessTokenUrl":"https://id.example.com/token","clientId":"cid","clientSecret":"MARKER-CS-9a2f",
+  "username":"owner","password":"MARKER-PW-3b8c"}}"#;
+
+fn files_of(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
+        .collect()
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[tokio::test]
+async fn secrets_are_sealed_in_the_database_and_open_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let created = store.create_datasource(config(MARKED)).await.unwrap();
+    assert!(created.id.starts_with("ds_"), "ids carry the type prefix: {}", created.id);
+
+    let shown = store.datasource("marked").await.unwrap();
+    let AuthConfig::OAuth2(oauth) = &shown.config.auth else { panic!("oauth2 expected") };
+    assert_eq!(oauth.client_secret, SecretField::Stored, "read back for display, a secret is only marked as set");
+    let shown_json = serde_json::to_string(&shown).unwrap();
+    assert!(!shown_json.contains("MARKER"), "{shown_json}");
+
+    let full = store.datasource_with_secrets("Marked").await.unwrap();
+    let AuthConfig::OAuth2(oauth) = &full.config.auth else { panic!("oauth2 expected") };
+    assert_eq!(oauth.client_secret.value().unwrap().expose(), "MARKER-CS-9a2f");
+    assert_eq!(oauth.password.value().unwrap().expose(), "MARKER-PW-3b8c");
+
+    // Reopening (as another process would) finds the key and opens the values.
+    drop(store);
+    let store = open(&dir).await;
+    let again = store.datasource_with_secrets("Marked").await.unwrap();
+    assert_eq!(again.config.signature_secret.value().unwrap().expose(), "MARKER-SIG-7d1e");
+    assert_eq!(store.key_location(), KeyLocation::File);
+
+    let files = files_of(dir.path());
+    assert!(files.iter().any(|(name, _)| name.ends_with("latchkey.db-wal")), "the database runs in WAL mode");
+    for (name, bytes) in &files {
+        for marker in ["MARKER-SIG-7d1e", "MARKER-CS-9a2f", "MARKER-PW-3b8c"] {
+            assert!(!contains(bytes, marker), "{marker} found in plaintext in {name}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_key_file_is_private_and_must_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    assert_eq!(store.notices().len(), 1, "creating a key file is said once");
+    assert!(store.notices()[0].contains("latchkey.key"), "{:?}", store.notices());
+    drop(store);
+    let key_file = dir.path().join("latchkey.key");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777, 0o600);
+    assert!(open(&dir).await.notices().is_empty(), "opening an existing vault says nothing");
+
+    // A key file of another vault does not open this one.
+    let other = tempfile::tempdir().unwrap();
+    drop(open(&other).await);
+    std::fs::copy(other.path().join("latchkey.key"), &key_file).unwrap();
+    let err = Store::open_with(&DataDir::at(dir.path()), KeyringUse::Off).await.unwrap_err();
+    assert!(matches!(err, Error::Vault(_)), "{err}");
+    assert!(err.to_string().contains("another vault"), "{err}");
+
+    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let err = Store::open_with(&DataDir::at(dir.path()), KeyringUse::Off).await.unwrap_err();
+    assert!(err.to_string().contains("chmod 600"), "{err}");
+}
+
+#[tokio::test]
+async fn stored_secrets_are_kept_replaced_or_cleared() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    store.create_datasource(config(r#"{"name":"B","url":"https://a.example","auth":{"type":"bearer","token":"first"}}"#)).await.unwrap();
+    let token = |ds: latchkey_core::model::Datasource| match ds.config.auth {
+        AuthConfig::Bearer(b) => b.token.value().map(|s| s.expose().to_owned()),
+        _ => None,
+    };
+
+    let keep = config(r#"{"name":"B","url":"https://b.example","auth":{"type":"bearer","token":{"set":true}}}"#);
+    store.update_datasource("B", keep).await.unwrap();
+    let after = store.datasource_with_secrets("B").await.unwrap();
+    assert_eq!(after.config.url, "https://b.example");
+    assert_eq!(token(after), Some("first".into()), "{{\"set\":true}} keeps the stored value");
+
+    let replace = config(r#"{"name":"B","url":"https://b.example","auth":{"type":"bearer","token":"second"}}"#);
+    store.update_datasource("B", replace).await.unwrap();
+    assert_eq!(token(store.datasource_with_secrets("B").await.unwrap()), Some("second".into()));
+
+    let none = config(r#"{"name":"B","url":"https://b.example","auth":{"type":"none"}}"#);
+    store.update_datasource("B", none).await.unwrap();
+    let keep_gone = config(r#"{"name":"B","url":"https://b.example","auth":{"type":"bearer","token":{"set":true}}}"#);
+    let err = store.update_datasource("B", keep_gone).await.unwrap_err();
+    let Error::Invalid(fields) = err else { panic!("invalid expected") };
+    assert_eq!(fields[0].field, "auth.token", "switching auth type away dropped the token; keeping it is refused");
+}
+
+#[tokio::test]
+async fn bad_input_names_the_field_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let good = r#"{"name":"Good","url":"https://api.example.com","headers":[{"key":"X-A","value":"1"}],"auth":{"type":"basic","username":"u","password":"p"}}"#;
+    store.import_datasource(config(good)).await.unwrap();
+    let before = store.datasource_with_secrets("Good").await.unwrap();
+
+    let cases = [
+        (r#"{"name":"Good","url":"/relative","auth":{"type":"none"}}"#, "url"),
+        (r#"{"name":"","url":"https://a.example"}"#, "name"),
+        (r#"{"name":"Good","url":"https://a.example","headers":[{"key":"Bad Header","value":"1"}]}"#, "headers[0].key"),
+        (r#"{"name":"Good","url":"https://a.example","selfSignedCertificate":"-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----"}"#, "selfSignedCertificate"),
+        (r#"{"name":"Good","url":"https://a.example","auth":{"type":"oauth2","grantType":"authorization_code","clientId":"x","accessTokenUrl":"https://t.example/token"}}"#, "auth.authorizationUrl"),
+    ];
+    for (json, field) in cases {
+        let err = store.import_datasource(config(json)).await.unwrap_err();
+        let Error::Invalid(fields) = &err else { panic!("{json}: {err}") };
+        assert_eq!(fields[0].field, field, "{json}: {err}");
+        assert!(fields[0].message.len() > 15, "the message says what to fix: {}", fields[0].message);
+    }
+    let err = store.create_datasource(config(r#"{"name":"good","url":"https://a.example"}"#)).await.unwrap_err();
+    assert!(err.to_string().contains("already exists"), "names are unique regardless of case: {err}");
+
+    assert_eq!(store.datasource_with_secrets("Good").await.unwrap(), before, "rejected input changed nothing");
+    assert_eq!(store.list_datasources().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn import_creates_then_replaces_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let (first, outcome) = store.import_datasource(config(r#"{"name":"Api","url":"https://a.example"}"#)).await.unwrap();
+    assert_eq!(outcome, latchkey_core::store::ImportOutcome::Created);
+    let (second, outcome) = store.import_datasource(config(r#"{"name":"Api","url":"https://b.example"}"#)).await.unwrap();
+    assert_eq!(outcome, latchkey_core::store::ImportOutcome::Replaced);
+    assert_eq!(first.id, second.id, "a replacement keeps the datasource's id");
+    assert_eq!(store.datasource("Api").await.unwrap().config.url, "https://b.example");
+}
+
+#[tokio::test]
+async fn saved_queries_belong_to_their_datasource() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    store.create_datasource(config(r#"{"name":"Api","url":"https://a.example"}"#)).await.unwrap();
+    let spec = RequestSpec { method: "post".into(), path: "/items".into(), ..Default::default() };
+    let saved = store.save_query("Api", "Create item", spec.clone()).await.unwrap();
+    assert!(saved.id.starts_with("q_"));
+    assert_eq!(store.query("api", "create ITEM").await.unwrap().request, spec);
+    let spec2 = RequestSpec { path: "/items/2".into(), ..Default::default() };
+    store.save_query("Api", "Create item", spec2.clone()).await.unwrap();
+    assert_eq!(store.queries("Api").await.unwrap().len(), 1, "saving under the same name replaces");
+    assert!(matches!(store.query("Api", "nope").await, Err(Error::QueryNotFound { .. })));
+    store.delete_datasource("Api").await.unwrap();
+    assert!(matches!(store.queries("Api").await, Err(Error::DatasourceNotFound(_))));
+}

@@ -1,1 +1,44 @@
-fn main(){}
+//! Criterion benchmarks of the request hot path: a stored datasource (loaded once, as the app
+//! and a long-lived process keep it) and a cached OAuth token turned into a ready request; and,
+//! for comparison, the same including the SQLite read and the vault opening its secrets.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use latchkey_core::http::prepare;
+use latchkey_core::model::{KeyValue, RequestSpec};
+use latchkey_core::transfer::parse_datasource;
+use latchkey_core::vault::key::KeyringUse;
+use latchkey_core::{DataDir, Secret, Store};
+
+fn bench(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = runtime.block_on(Store::open_with(&DataDir::at(dir.path()), KeyringUse::Off)).unwrap();
+    let config = parse_datasource(
+        r#"{"name":"Bench","url":"https://api.example.com/v2","headers":[{"key":"Accept","value":"application/json"},{"key":"X-Team","value":"core"}],
+            "queryParams":[{"key":"region","value":"eu"}],
+            "auth":{"type":"oauth2","grantType":"client_credentials","accessTokenUrl":"https://id.example.com/token","clientId":"c","clientSecret":"s"}}"#,
+    )
+    .unwrap();
+    runtime.block_on(store.create_datasource(config)).unwrap();
+    let datasource = runtime.block_on(store.datasource_with_secrets("Bench")).unwrap();
+    let token = Secret::new("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJiZW5jaCJ9.c2lnbmF0dXJlLXBsYWNlaG9sZGVy");
+    let spec = RequestSpec {
+        path: "/files/list_folder?limit=100".into(),
+        headers: vec![KeyValue::new("X-Request-Id", "42")],
+        query_params: vec![KeyValue::new("recursive", "true")],
+        ..Default::default()
+    };
+
+    c.bench_function("prepare: stored datasource + cached token", |b| {
+        b.iter(|| prepare(std::hint::black_box(&datasource), std::hint::black_box(&spec), Some(&token)).unwrap())
+    });
+    c.bench_function("load from SQLite + open secrets + prepare", |b| {
+        b.iter(|| {
+            let datasource = runtime.block_on(store.datasource_with_secrets("Bench")).unwrap();
+            prepare(&datasource, &spec, Some(&token)).unwrap()
+        })
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -88,6 +88,9 @@ mod tests {
     fn committed_bindings_match_the_rust_types() {
         let dir = ui_bindings_dir(env!("CARGO_MANIFEST_DIR"));
         let stale = check_or_update(&dir, &core_bindings());
-        assert!(stale.is_empty(), "stale TypeScript bindings in ui/src/bindings: {stale:?}; run scripts/bindings.sh and commit");
+        assert!(
+            stale.is_empty(),
+            "stale TypeScript bindings in ui/src/bindings: {stale:?}; run scripts/bindings.sh and commit"
+        );
     }
 }

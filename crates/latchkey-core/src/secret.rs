@@ -73,6 +73,7 @@ impl From<&str> for SecretField {
 
 /// `{"set": true}`: the marker that stands in for a secret in everything that is shown.
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct SetMarker {
     set: bool,
 }
@@ -88,19 +89,42 @@ impl Serialize for SecretField {
 
 impl<'de> Deserialize<'de> for SecretField {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Wire {
-            Value(Secret),
-            Marker(SetMarker),
+        struct SlotVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for SlotVisitor {
+            type Value = SecretField;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(r#"a string, null, or {"set": true} to keep the stored value"#)
+            }
+
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<SecretField, E> {
+                Ok(if value.is_empty() { SecretField::Empty } else { SecretField::Value(Secret::new(value)) })
+            }
+
+            fn visit_string<E: serde::de::Error>(self, value: String) -> Result<SecretField, E> {
+                Ok(if value.is_empty() { SecretField::Empty } else { SecretField::Value(Secret(value)) })
+            }
+
+            fn visit_none<E: serde::de::Error>(self) -> Result<SecretField, E> {
+                Ok(SecretField::Empty)
+            }
+
+            fn visit_unit<E: serde::de::Error>(self) -> Result<SecretField, E> {
+                Ok(SecretField::Empty)
+            }
+
+            fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<SecretField, D::Error> {
+                deserializer.deserialize_any(self)
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<SecretField, A::Error> {
+                let marker = SetMarker::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(if marker.set { SecretField::Stored } else { SecretField::Empty })
+            }
         }
-        Ok(match Option::<Wire>::deserialize(deserializer)? {
-            None => SecretField::Empty,
-            Some(Wire::Value(secret)) if secret.expose().is_empty() => SecretField::Empty,
-            Some(Wire::Value(secret)) => SecretField::Value(secret),
-            Some(Wire::Marker(SetMarker { set: true })) => SecretField::Stored,
-            Some(Wire::Marker(SetMarker { set: false })) => SecretField::Empty,
-        })
+
+        deserializer.deserialize_any(SlotVisitor)
     }
 }
 
@@ -117,12 +141,12 @@ impl TS for SecretField {
         "string | { set: boolean } | null".to_owned()
     }
 
+    fn docs() -> Option<String> {
+        Some("/**\n * A secret slot: write a string to set it; reads only say whether it is set.\n */\n".to_owned())
+    }
+
     fn decl(cfg: &ts_rs::Config) -> String {
-        format!(
-            "/** A secret slot: write a string to set it; reads only say whether it is set. */\n\
-             type SecretField = {};",
-            Self::inline(cfg)
-        )
+        format!("type SecretField = {};", Self::inline(cfg))
     }
 
     fn decl_concrete(cfg: &ts_rs::Config) -> String {
@@ -160,5 +184,7 @@ mod tests {
         assert_eq!(parse(r#"{"set":true}"#), SecretField::Stored);
         assert_eq!(parse("null"), SecretField::Empty);
         assert_eq!(parse(r#""""#), SecretField::Empty, "an empty string is no secret");
+        let err = serde_json::from_str::<SecretField>("1234").unwrap_err().to_string();
+        assert!(err.contains(r#"expected a string, null, or {"set": true}"#), "{err}");
     }
 }

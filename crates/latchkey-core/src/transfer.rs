@@ -26,7 +26,10 @@ pub fn parse_datasource(text: &str) -> Result<DatasourceConfig> {
 /// the value. Field and variant names (`unknown field `x``) are kept: they are not secrets.
 fn without_values(message: &str) -> String {
     let message = message.split(" at line ").next().unwrap_or(message);
-    if !(message.starts_with("invalid type") || message.starts_with("invalid value") || message.starts_with("invalid length")) {
+    if !(message.starts_with("invalid type")
+        || message.starts_with("invalid value")
+        || message.starts_with("invalid length"))
+    {
         return message.to_owned();
     }
     let mut out = String::with_capacity(message.len());
@@ -48,9 +51,23 @@ fn without_values(message: &str) -> String {
     }
 }
 
-/// The datasource as a file: secret values included only when `with_secrets` (and loaded),
-/// otherwise left out. No ids or timestamps: those belong to the store that imports it.
-pub fn export_datasource(datasource: &Datasource, with_secrets: bool) -> Value {
+/// How secret slots appear in an exported or shown datasource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretView {
+    /// Left out: the file can be shared.
+    Omit,
+    /// `"<set>"` where a value is stored: for showing a datasource to a person.
+    Mask,
+    /// The values themselves (when loaded): a full backup.
+    Reveal,
+}
+
+/// Shown instead of a stored secret by [`SecretView::Mask`].
+pub const MASK: &str = "<set>";
+
+/// The datasource as a file, with secret slots as `view` says. No ids or timestamps: those
+/// belong to the store that imports it.
+pub fn export_datasource(datasource: &Datasource, view: SecretView) -> Value {
     let mut value = serde_json::to_value(&datasource.config).expect("a datasource config always serializes");
     for (slot, field) in datasource.config.secret_slots() {
         let mut path: Vec<&str> = slot.split('.').collect();
@@ -58,9 +75,12 @@ pub fn export_datasource(datasource: &Datasource, with_secrets: bool) -> Value {
         let Some(Value::Object(parent)) = path.iter().try_fold(&mut value, |v, key| v.get_mut(*key)) else {
             continue;
         };
-        match field.value() {
-            Some(secret) if with_secrets => {
+        match (view, field.value()) {
+            (SecretView::Reveal, Some(secret)) => {
                 parent.insert(last.to_owned(), Value::String(secret.expose().to_owned()));
+            }
+            (SecretView::Mask, _) if field.is_set() => {
+                parent.insert(last.to_owned(), Value::String(MASK.to_owned()));
             }
             _ => {
                 parent.remove(last);
@@ -76,7 +96,8 @@ mod tests {
 
     #[test]
     fn messages_do_not_repeat_values() {
-        let err = parse_datasource(r#"{"name":"x","url":"https://a","auth":{"type":"bearer","token":12345678}}"#).unwrap_err();
+        let err = parse_datasource(r#"{"name":"x","url":"https://a","auth":{"type":"bearer","token":12345678}}"#)
+            .unwrap_err();
         assert!(!err.to_string().contains("12345678"), "{err}");
         assert!(err.to_string().contains("invalid type: integer"), "{err}");
         let err = parse_datasource(r#"{"name":"x","auth":{"type":"bearer","token":"a","extra":true}}"#).unwrap_err();
@@ -89,11 +110,18 @@ mod tests {
     fn export_leaves_secrets_out_unless_asked() {
         let config = parse_datasource(r#"{"name":"x","url":"https://a.example","signatureSecret":"sig-1","auth":{"type":"basic","username":"u","password":"pw-1"}}"#).unwrap();
         let datasource = Datasource { id: "ds_1".into(), created_at: 0, updated_at: 0, config };
-        let without = export_datasource(&datasource, false).to_string();
+        let without = export_datasource(&datasource, SecretView::Omit).to_string();
         assert!(!without.contains("pw-1") && !without.contains("sig-1") && !without.contains("password"), "{without}");
-        let with = export_datasource(&datasource, true);
+        let masked = export_datasource(&datasource, SecretView::Mask);
+        assert_eq!(masked["auth"]["password"], MASK);
+        assert!(!masked.to_string().contains("pw-1"));
+        let with = export_datasource(&datasource, SecretView::Reveal);
         assert_eq!(with["auth"]["password"], "pw-1");
         assert_eq!(with["signatureSecret"], "sig-1");
-        assert_eq!(parse_datasource(&with.to_string()).unwrap(), datasource.config, "an export with secrets imports back the same");
+        assert_eq!(
+            parse_datasource(&with.to_string()).unwrap(),
+            datasource.config,
+            "an export with secrets imports back the same"
+        );
     }
 }

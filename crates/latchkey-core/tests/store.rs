@@ -94,7 +94,10 @@ async fn the_key_file_is_private_and_must_match() {
 async fn stored_secrets_are_kept_replaced_or_cleared() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir).await;
-    store.create_datasource(config(r#"{"name":"B","url":"https://a.example","auth":{"type":"bearer","token":"first"}}"#)).await.unwrap();
+    store
+        .create_datasource(config(r#"{"name":"B","url":"https://a.example","auth":{"type":"bearer","token":"first"}}"#))
+        .await
+        .unwrap();
     let token = |ds: latchkey_core::model::Datasource| match ds.config.auth {
         AuthConfig::Bearer(b) => b.token.value().map(|s| s.expose().to_owned()),
         _ => None,
@@ -130,8 +133,14 @@ async fn bad_input_names_the_field_and_changes_nothing() {
         (r#"{"name":"Good","url":"/relative","auth":{"type":"none"}}"#, "url"),
         (r#"{"name":"","url":"https://a.example"}"#, "name"),
         (r#"{"name":"Good","url":"https://a.example","headers":[{"key":"Bad Header","value":"1"}]}"#, "headers[0].key"),
-        (r#"{"name":"Good","url":"https://a.example","selfSignedCertificate":"-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----"}"#, "selfSignedCertificate"),
-        (r#"{"name":"Good","url":"https://a.example","auth":{"type":"oauth2","grantType":"authorization_code","clientId":"x","accessTokenUrl":"https://t.example/token"}}"#, "auth.authorizationUrl"),
+        (
+            r#"{"name":"Good","url":"https://a.example","selfSignedCertificate":"-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----"}"#,
+            "selfSignedCertificate",
+        ),
+        (
+            r#"{"name":"Good","url":"https://a.example","auth":{"type":"oauth2","grantType":"authorization_code","clientId":"x","accessTokenUrl":"https://t.example/token"}}"#,
+            "auth.authorizationUrl",
+        ),
     ];
     for (json, field) in cases {
         let err = store.import_datasource(config(json)).await.unwrap_err();
@@ -150,9 +159,11 @@ async fn bad_input_names_the_field_and_changes_nothing() {
 async fn import_creates_then_replaces_by_name() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir).await;
-    let (first, outcome) = store.import_datasource(config(r#"{"name":"Api","url":"https://a.example"}"#)).await.unwrap();
+    let (first, outcome) =
+        store.import_datasource(config(r#"{"name":"Api","url":"https://a.example"}"#)).await.unwrap();
     assert_eq!(outcome, latchkey_core::store::ImportOutcome::Created);
-    let (second, outcome) = store.import_datasource(config(r#"{"name":"Api","url":"https://b.example"}"#)).await.unwrap();
+    let (second, outcome) =
+        store.import_datasource(config(r#"{"name":"Api","url":"https://b.example"}"#)).await.unwrap();
     assert_eq!(outcome, latchkey_core::store::ImportOutcome::Replaced);
     assert_eq!(first.id, second.id, "a replacement keeps the datasource's id");
     assert_eq!(store.datasource("Api").await.unwrap().config.url, "https://b.example");

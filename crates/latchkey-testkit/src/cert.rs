@@ -22,8 +22,7 @@ pub struct SelfSignedCert {
 impl SelfSignedCert {
     /// The certificate in DER form (what a TLS peer presents on the wire).
     pub fn cert_der(&self) -> CertificateDer<'static> {
-        CertificateDer::from_pem_slice(self.cert_pem.as_bytes())
-            .expect("openssl wrote an unreadable certificate PEM")
+        CertificateDer::from_pem_slice(self.cert_pem.as_bytes()).expect("openssl wrote an unreadable certificate PEM")
     }
 }
 
@@ -41,23 +40,13 @@ pub fn openssl_self_signed(common_name: &str) -> SelfSignedCert {
         .args(["-days", "3", "-subj", &format!("/CN={common_name}")])
         .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
         .output()
-        .unwrap_or_else(|e| {
-            panic!("cannot run the `openssl` binary ({e}); install openssl to run TLS tests")
-        });
+        .unwrap_or_else(|e| panic!("cannot run the `openssl` binary ({e}); install openssl to run TLS tests"));
     assert!(
         output.status.success(),
         "openssl req failed ({}): {}",
         output.status,
         String::from_utf8_lossy(&output.stderr)
     );
-    let read = |p: &PathBuf| {
-        std::fs::read_to_string(p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()))
-    };
-    SelfSignedCert {
-        cert_pem: read(&cert_path),
-        key_pem: read(&key_path),
-        cert_path,
-        key_path,
-        _dir: dir,
-    }
+    let read = |p: &PathBuf| std::fs::read_to_string(p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()));
+    SelfSignedCert { cert_pem: read(&cert_path), key_pem: read(&key_path), cert_path, key_path, _dir: dir }
 }

@@ -31,18 +31,13 @@ impl RecordedRequest {
     /// The first value of header `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
         let name = name.to_ascii_lowercase();
-        self.headers
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
     }
 
     /// The query string split into percent-decoded `(key, value)` pairs.
     pub fn query_pairs(&self) -> Vec<(String, String)> {
         let query = self.query.as_deref().unwrap_or("");
-        url::form_urlencoded::parse(query.as_bytes())
-            .into_owned()
-            .collect()
+        url::form_urlencoded::parse(query.as_bytes()).into_owned().collect()
     }
 
     /// The echo body: this request as JSON.
@@ -80,30 +75,16 @@ const PATTERN: [u8; 251] = {
 /// Picks the response for a recorded request.
 pub(crate) fn respond(req: &RecordedRequest) -> Response<Payload> {
     let getish = matches!(req.method.as_str(), "GET" | "HEAD");
-    let number = |prefix: &str| {
-        req.path
-            .strip_prefix(prefix)
-            .and_then(|n| n.parse::<u64>().ok())
-    };
+    let number = |prefix: &str| req.path.strip_prefix(prefix).and_then(|n| n.parse::<u64>().ok());
     if let (true, Some(n)) = (getish, number("/bytes/")) {
         let body = Payload::Pattern { pos: 0, end: n };
         return reply(StatusCode::OK, "application/octet-stream", body);
     }
     if let (true, Some(n)) = (getish, number("/json/")) {
-        let body = Payload::Json {
-            next_id: 0,
-            sent: 0,
-            target: n.max(2),
-        };
+        let body = Payload::Json { next_id: 0, sent: 0, target: n.max(2) };
         return reply(StatusCode::OK, "application/json", body);
     }
-    let echo = |status| {
-        reply(
-            status,
-            "application/json",
-            Payload::Once(Some(req.echo_json().into())),
-        )
-    };
+    let echo = |status| reply(status, "application/json", Payload::Once(Some(req.echo_json().into())));
     if let Some(code) = number("/status/").filter(|c| (200..600).contains(c)) {
         let status = StatusCode::from_u16(code as u16).expect("status code in range");
         if matches!(code, 204 | 304) {
@@ -112,11 +93,7 @@ pub(crate) fn respond(req: &RecordedRequest) -> Response<Payload> {
         return echo(status);
     }
     if req.path == "/redirect" {
-        let to = req
-            .query_pairs()
-            .into_iter()
-            .find(|(k, _)| k == "to")
-            .map(|(_, v)| v);
+        let to = req.query_pairs().into_iter().find(|(k, _)| k == "to").map(|(_, v)| v);
         return match to.and_then(|to| HeaderValue::from_str(&to).ok()) {
             Some(location) => {
                 let mut resp = echo(StatusCode::FOUND);
@@ -132,8 +109,7 @@ pub(crate) fn respond(req: &RecordedRequest) -> Response<Payload> {
 fn reply(status: StatusCode, content_type: &'static str, body: Payload) -> Response<Payload> {
     let mut resp = Response::new(body);
     *resp.status_mut() = status;
-    resp.headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    resp.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     resp
 }
 
@@ -145,11 +121,7 @@ pub(crate) enum Payload {
     /// Bytes `pos..end` of the `/bytes/{n}` pattern.
     Pattern { pos: u64, end: u64 },
     /// A JSON array of objects, padded with spaces to exactly `target` bytes.
-    Json {
-        next_id: u64,
-        sent: u64,
-        target: u64,
-    },
+    Json { next_id: u64, sent: u64, target: u64 },
 }
 
 impl Payload {
@@ -176,11 +148,7 @@ impl Payload {
                 *pos += len as u64;
                 (len > 0).then(|| chunk.into())
             }
-            Payload::Json {
-                next_id,
-                sent,
-                target,
-            } => {
+            Payload::Json { next_id, sent, target } => {
                 if sent == target {
                     return None;
                 }
@@ -214,10 +182,7 @@ impl Body for Payload {
     type Data = Bytes;
     type Error = Infallible;
 
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+    fn poll_frame(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
         Poll::Ready(self.get_mut().next_chunk().map(|b| Ok(Frame::data(b))))
     }
 

@@ -74,30 +74,15 @@ impl TestServer {
         let listener = StdListener::bind(("127.0.0.1", port))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
-        let shared = Arc::new(Shared {
-            log: Mutex::default(),
-            recording: AtomicBool::new(true),
-        });
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let shared = Arc::new(Shared { log: Mutex::default(), recording: AtomicBool::new(true) });
         let (shutdown, stop) = oneshot::channel();
-        let scheme_host = if tls.is_some() {
-            "https://localhost"
-        } else {
-            "http://127.0.0.1"
-        };
+        let scheme_host = if tls.is_some() { "https://localhost" } else { "http://127.0.0.1" };
         let state = shared.clone();
         let thread = std::thread::Builder::new()
             .name(format!("latchkey-testkit-server-{}", addr.port()))
             .spawn(move || runtime.block_on(accept_loop(listener, tls, state, stop)))?;
-        Ok(TestServer {
-            addr,
-            scheme_host,
-            shared,
-            shutdown: Some(shutdown),
-            thread: Some(thread),
-        })
+        Ok(TestServer { addr, scheme_host, shared, shutdown: Some(shutdown), thread: Some(thread) })
     }
 
     /// `http://127.0.0.1:PORT` or `https://localhost:PORT`, no trailing slash.
@@ -176,14 +161,8 @@ async fn serve_connection<S>(io: S, shared: Arc<Shared>)
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let heads = Arc::new(Mutex::new(HeadTap {
-        armed: true,
-        ..HeadTap::default()
-    }));
-    let io = TokioIo::new(Tap {
-        io,
-        heads: heads.clone(),
-    });
+    let heads = Arc::new(Mutex::new(HeadTap { armed: true, ..HeadTap::default() }));
+    let io = TokioIo::new(Tap { io, heads: heads.clone() });
     let service = service_fn(move |req| handle(req, shared.clone(), heads.clone()));
     let _ = http1::Builder::new().serve_connection(io, service).await;
 }
@@ -208,17 +187,10 @@ async fn handle(
         tap.buf.clear();
         tap.head.take()
     };
-    let headers = raw_head
-        .and_then(|head| headers_in_arrival_order(&head, &parts))
-        .unwrap_or_else(|| {
-            let text =
-                |v: &hyper::header::HeaderValue| String::from_utf8_lossy(v.as_bytes()).into();
-            parts
-                .headers
-                .iter()
-                .map(|(n, v)| (n.as_str().to_owned(), text(v)))
-                .collect()
-        });
+    let headers = raw_head.and_then(|head| headers_in_arrival_order(&head, &parts)).unwrap_or_else(|| {
+        let text = |v: &hyper::header::HeaderValue| String::from_utf8_lossy(v.as_bytes()).into();
+        parts.headers.iter().map(|(n, v)| (n.as_str().to_owned(), text(v))).collect()
+    });
     let recorded = RecordedRequest {
         method: parts.method.to_string(),
         path: parts.uri.path().to_owned(),
@@ -235,10 +207,7 @@ async fn handle(
 /// hyper's `HeaderMap` groups repeated names together, so the true arrival
 /// order comes from the raw request head (seen by [`Tap`]). Returns `None`
 /// when the head does not belong to this request.
-fn headers_in_arrival_order(
-    head: &[u8],
-    parts: &hyper::http::request::Parts,
-) -> Option<Vec<(String, String)>> {
+fn headers_in_arrival_order(head: &[u8], parts: &hyper::http::request::Parts) -> Option<Vec<(String, String)>> {
     let text = String::from_utf8_lossy(head);
     let mut lines = text.split("\r\n").filter(|l| !l.is_empty());
     let mut request_line = lines.next()?.split(' ');
@@ -287,11 +256,7 @@ struct Tap<S> {
 }
 
 impl<S: AsyncRead + Unpin> AsyncRead for Tap<S> {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
         let me = self.get_mut();
         let before = buf.filled().len();
         let polled = Pin::new(&mut me.io).poll_read(cx, buf);

@@ -23,10 +23,7 @@ struct Resp {
 
 impl Resp {
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 
     fn json(&self) -> Value {
@@ -38,12 +35,7 @@ impl Resp {
 fn read_response(r: &mut impl BufRead) -> Resp {
     let mut line = String::new();
     r.read_line(&mut line).unwrap();
-    let status = line
-        .split(' ')
-        .nth(1)
-        .expect("status line")
-        .parse()
-        .unwrap();
+    let status = line.split(' ').nth(1).expect("status line").parse().unwrap();
     let mut headers = Vec::new();
     loop {
         line.clear();
@@ -53,18 +45,10 @@ fn read_response(r: &mut impl BufRead) -> Resp {
             None => break,
         }
     }
-    let mut resp = Resp {
-        status,
-        headers,
-        body: Vec::new(),
-    };
+    let mut resp = Resp { status, headers, body: Vec::new() };
     let len = match status {
         204 | 304 => 0,
-        _ => resp
-            .header("content-length")
-            .expect("content-length")
-            .parse()
-            .unwrap(),
+        _ => resp.header("content-length").expect("content-length").parse().unwrap(),
     };
     resp.body = vec![0; len];
     r.read_exact(&mut resp.body).unwrap();
@@ -73,20 +57,14 @@ fn read_response(r: &mut impl BufRead) -> Resp {
 
 fn connect(server: &TestServer) -> (TcpStream, BufReader<TcpStream>) {
     let stream = TcpStream::connect(("127.0.0.1", server.port())).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     let reader = BufReader::new(stream.try_clone().unwrap());
     (stream, reader)
 }
 
 fn get(server: &TestServer, target: &str) -> Resp {
     let (mut stream, mut reader) = connect(server);
-    write!(
-        stream,
-        "GET {target} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    write!(stream, "GET {target} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").unwrap();
     read_response(&mut reader)
 }
 
@@ -108,10 +86,7 @@ fn http_echo_records_method_path_query_headers_body_in_arrival_order() {
     assert_eq!(echo["method"], "POST");
     assert_eq!(echo["path"], "/submit/form");
     assert_eq!(echo["query"], "a=1&b=hello%20world&a=2");
-    assert_eq!(
-        echo["queryPairs"],
-        serde_json::json!([["a", "1"], ["b", "hello world"], ["a", "2"]])
-    );
+    assert_eq!(echo["queryPairs"], serde_json::json!([["a", "1"], ["b", "hello world"], ["a", "2"]]));
     assert_eq!(echo["headers"][1], serde_json::json!(["x-multi", "one"]));
     assert_eq!(echo["headers"][3], serde_json::json!(["x-multi", "two"]));
     assert_eq!(echo["body"], "hello body!");
@@ -126,65 +101,32 @@ fn http_echo_records_method_path_query_headers_body_in_arrival_order() {
         )
         .unwrap();
     assert_eq!(read_response(&mut reader).json()["body"], "hello world");
-    stream
-        .write_all(b"GET /three HTTP/1.1\r\nhost: t\r\nconnection: close\r\n\r\n")
-        .unwrap();
+    stream.write_all(b"GET /three HTTP/1.1\r\nhost: t\r\nconnection: close\r\n\r\n").unwrap();
     assert_eq!(read_response(&mut reader).json()["query"], Value::Null);
 
     let reqs = server.requests();
     assert_eq!(server.request_count(), 3);
-    let names = |r: &RecordedRequest| {
-        r.headers
-            .iter()
-            .map(|(n, v)| format!("{n}={v}"))
-            .collect::<Vec<_>>()
-    };
+    let names = |r: &RecordedRequest| r.headers.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>();
     assert_eq!(
         names(&reqs[0]),
-        [
-            "host=t",
-            "x-multi=one",
-            "content-type=text/plain",
-            "x-multi=two",
-            "content-length=11"
-        ]
+        ["host=t", "x-multi=one", "content-type=text/plain", "x-multi=two", "content-length=11"]
     );
     assert_eq!(reqs[0].header("X-MULTI"), Some("one"));
     assert_eq!(reqs[0].query_pairs()[1], ("b".into(), "hello world".into()));
     assert_eq!(reqs[0].body, b"hello body!");
-    assert_eq!(
-        (reqs[1].method.as_str(), reqs[1].path.as_str()),
-        ("PUT", "/two")
-    );
-    assert_eq!(
-        names(&reqs[1]),
-        [
-            "host=t",
-            "transfer-encoding=chunked",
-            "x-b=1",
-            "x-a=2",
-            "x-b=3"
-        ]
-    );
+    assert_eq!((reqs[1].method.as_str(), reqs[1].path.as_str()), ("PUT", "/two"));
+    assert_eq!(names(&reqs[1]), ["host=t", "transfer-encoding=chunked", "x-b=1", "x-a=2", "x-b=3"]);
     assert_eq!(reqs[1].body, b"hello world");
-    assert_eq!(
-        (reqs[2].method.as_str(), reqs[2].query.as_deref()),
-        ("GET", None)
-    );
+    assert_eq!((reqs[2].method.as_str(), reqs[2].query.as_deref()), ("GET", None));
     assert_eq!(names(&reqs[2]), ["host=t", "connection=close"]);
 }
 
 #[test]
 fn large_binary_body_is_read_fully() {
     let server = TestServer::http();
-    let body: Vec<u8> = (0..8 * 1024 * 1024u32)
-        .map(|i| (i * 7 % 256) as u8)
-        .collect();
+    let body: Vec<u8> = (0..8 * 1024 * 1024u32).map(|i| (i * 7 % 256) as u8).collect();
     let (mut stream, mut reader) = connect(&server);
-    let head = format!(
-        "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    );
+    let head = format!("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: {}\r\n\r\n", body.len());
     stream.write_all(head.as_bytes()).unwrap();
     stream.write_all(&body).unwrap();
     assert_eq!(read_response(&mut reader).json()["bodyLength"], body.len());
@@ -197,16 +139,9 @@ fn bytes_route_streams_exactly_n_pattern_bytes() {
     for n in [0u64, 1, 65_536, 3 * 65_536 + 123] {
         let resp = get(&server, &format!("/bytes/{n}"));
         assert_eq!(resp.status, 200);
-        assert_eq!(
-            resp.header("content-type"),
-            Some("application/octet-stream")
-        );
+        assert_eq!(resp.header("content-type"), Some("application/octet-stream"));
         assert_eq!(resp.body.len() as u64, n);
-        assert!(resp
-            .body
-            .iter()
-            .enumerate()
-            .all(|(i, b)| *b == expected_bytes_byte(i as u64)));
+        assert!(resp.body.iter().enumerate().all(|(i, b)| *b == expected_bytes_byte(i as u64)));
     }
     assert_eq!(expected_bytes_byte(251), 0);
     assert_eq!(expected_bytes_byte(250), 250);
@@ -220,15 +155,9 @@ fn status_redirect_and_json_routes() {
     assert_eq!(teapot.json()["path"], "/status/418");
     assert_eq!(get(&server, "/status/204").status, 204);
 
-    let redirect = get(
-        &server,
-        "/redirect?to=https%3A%2F%2Fexample.com%2Fa%3Fb%3D1",
-    );
+    let redirect = get(&server, "/redirect?to=https%3A%2F%2Fexample.com%2Fa%3Fb%3D1");
     assert_eq!(redirect.status, 302);
-    assert_eq!(
-        redirect.header("location"),
-        Some("https://example.com/a?b=1")
-    );
+    assert_eq!(redirect.header("location"), Some("https://example.com/a?b=1"));
     assert_eq!(get(&server, "/redirect").status, 400);
 
     for n in [1usize, 2, 50, 100_000, 1_000_003] {
@@ -237,11 +166,7 @@ fn status_redirect_and_json_routes() {
         assert_eq!(resp.body.len(), n.max(2));
         let items = resp.json();
         let items = items.as_array().unwrap();
-        assert!(
-            n < 200 || items.len() > n / 100,
-            "{n} bytes gave {} items",
-            items.len()
-        );
+        assert!(n < 200 || items.len() > n / 100, "{n} bytes gave {} items", items.len());
         assert!(items.iter().enumerate().all(|(i, item)| item["id"] == i));
     }
     assert_eq!(server.request_count(), 9);
@@ -252,37 +177,21 @@ fn dropping_the_server_stops_it_promptly() {
     let server = TestServer::http();
     let port = server.port();
     let (mut idle, mut reader) = connect(&server);
-    idle.write_all(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
-        .unwrap();
+    idle.write_all(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n").unwrap();
     read_response(&mut reader); // the connection now idles in keep-alive
     let started = Instant::now();
     drop(server);
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "drop took {:?}",
-        started.elapsed()
-    );
-    assert!(
-        TcpStream::connect(("127.0.0.1", port)).is_err(),
-        "port {port} still accepts"
-    );
+    assert!(started.elapsed() < Duration::from_secs(5), "drop took {:?}", started.elapsed());
+    assert!(TcpStream::connect(("127.0.0.1", port)).is_err(), "port {port} still accepts");
     let mut rest = Vec::new();
-    assert_eq!(
-        reader.read_to_end(&mut rest).unwrap_or(0),
-        0,
-        "idle connection not closed"
-    );
+    assert_eq!(reader.read_to_end(&mut rest).unwrap_or(0), 0, "idle connection not closed");
 }
 
 #[tokio::test]
 async fn usable_and_droppable_inside_an_async_test() {
     let server = TestServer::http();
-    let mut tcp = tokio::net::TcpStream::connect(("127.0.0.1", server.port()))
-        .await
-        .unwrap();
-    tcp.write_all(b"DELETE /x/y HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
-        .await
-        .unwrap();
+    let mut tcp = tokio::net::TcpStream::connect(("127.0.0.1", server.port())).await.unwrap();
+    tcp.write_all(b"DELETE /x/y HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").await.unwrap();
     let mut raw = Vec::new();
     tcp.read_to_end(&mut raw).await.unwrap();
     assert!(raw.starts_with(b"HTTP/1.1 200 OK\r\n"));
@@ -333,11 +242,7 @@ impl ServerCertVerifier for ExactCert {
     }
 }
 
-async fn https_exchange(
-    server: &TestServer,
-    trusted: &SelfSignedCert,
-    request: &[u8],
-) -> std::io::Result<Vec<u8>> {
+async fn https_exchange(server: &TestServer, trusted: &SelfSignedCert, request: &[u8]) -> std::io::Result<Vec<u8>> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
@@ -347,9 +252,7 @@ async fn https_exchange(
         .with_no_client_auth();
     let tcp = tokio::net::TcpStream::connect(("127.0.0.1", server.port())).await?;
     let name = ServerName::try_from("localhost").unwrap();
-    let mut tls = tokio_rustls::TlsConnector::from(Arc::new(config))
-        .connect(name, tcp)
-        .await?;
+    let mut tls = tokio_rustls::TlsConnector::from(Arc::new(config)).connect(name, tcp).await?;
     tls.write_all(request).await?;
     let mut raw = Vec::new();
     tls.read_to_end(&mut raw).await?;
@@ -362,22 +265,14 @@ async fn https_with_openssl_certificate_works_for_a_client_trusting_it() {
     assert!(cert.cert_path.exists() && cert.key_path.exists());
     assert!(cert.cert_pem.starts_with("-----BEGIN CERTIFICATE-----"));
     let server = TestServer::https(&cert);
-    assert_eq!(
-        server.base_url(),
-        format!("https://localhost:{}", server.port())
-    );
+    assert_eq!(server.base_url(), format!("https://localhost:{}", server.port()));
 
     let request = b"POST /secure?k=v HTTP/1.1\r\nHost: localhost\r\nContent-Length: 4\r\nConnection: close\r\n\r\nping";
-    let raw = https_exchange(&server, &cert, request)
-        .await
-        .expect("TLS exchange");
+    let raw = https_exchange(&server, &cert, request).await.expect("TLS exchange");
     let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
     assert!(raw.starts_with(b"HTTP/1.1 200 OK\r\n"));
     let echo: Value = serde_json::from_slice(&raw[split + 4..]).unwrap();
-    assert_eq!(
-        (echo["path"].as_str(), echo["body"].as_str()),
-        (Some("/secure"), Some("ping"))
-    );
+    assert_eq!((echo["path"].as_str(), echo["body"].as_str()), (Some("/secure"), Some("ping")));
     let recorded = &server.requests()[0];
     assert_eq!(recorded.query_pairs(), [("k".to_owned(), "v".to_owned())]);
     assert_eq!(recorded.header("host"), Some("localhost"));

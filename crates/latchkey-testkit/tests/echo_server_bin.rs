@@ -13,26 +13,18 @@ fn echo_server_binary_prints_url_and_serves() {
         .spawn()
         .expect("spawn echo-server");
     let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
     let url = first.trim().to_owned();
     let addr = url.strip_prefix("http://").expect("http base URL");
 
     let mut stream = TcpStream::connect(addr).unwrap();
-    stream
-        .write_all(b"GET /bytes/10 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
-        .unwrap();
+    stream.write_all(b"GET /bytes/10 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).unwrap();
     child.kill().unwrap();
     child.wait().unwrap();
 
-    assert!(
-        raw.starts_with(b"HTTP/1.1 200 OK\r\n"),
-        "{}",
-        String::from_utf8_lossy(&raw)
-    );
+    assert!(raw.starts_with(b"HTTP/1.1 200 OK\r\n"), "{}", String::from_utf8_lossy(&raw));
     let expected: Vec<u8> = (0..10).map(latchkey_testkit::expected_bytes_byte).collect();
     assert!(raw.ends_with(&expected));
 }

@@ -65,8 +65,10 @@ pub fn prepare(datasource: &Datasource, spec: &RequestSpec, token: Option<&Secre
     // rows), a request parameter replacing the datasource's of the same name.
     let mut params: Vec<(String, String)> = base.query_pairs().into_owned().collect();
     params.extend(config.query_params.iter().map(|kv| (kv.key.trim().to_owned(), kv.value.clone())));
-    let request_params: Vec<(String, String)> =
-        path_params.into_iter().chain(spec.query_params.iter().map(|kv| (kv.key.trim().to_owned(), kv.value.clone()))).collect();
+    let request_params: Vec<(String, String)> = path_params
+        .into_iter()
+        .chain(spec.query_params.iter().map(|kv| (kv.key.trim().to_owned(), kv.value.clone())))
+        .collect();
     let datasource_len = params.len();
     let overridden: Vec<&str> = request_params.iter().map(|(k, _)| k.as_str()).collect();
     let mut index = 0;
@@ -155,7 +157,10 @@ pub fn prepare(datasource: &Datasource, spec: &RequestSpec, token: Option<&Secre
             PreparedBody::Bytes(text.as_bytes().to_vec())
         }
         RequestBody::Raw { text, content_type } => {
-            default_content_type(&mut headers, if content_type.is_empty() { "text/plain; charset=utf-8" } else { content_type });
+            default_content_type(
+                &mut headers,
+                if content_type.is_empty() { "text/plain; charset=utf-8" } else { content_type },
+            );
             PreparedBody::Bytes(text.as_bytes().to_vec())
         }
         RequestBody::FormUrlencoded { fields } => {
@@ -171,7 +176,10 @@ pub fn prepare(datasource: &Datasource, spec: &RequestSpec, token: Option<&Secre
             PreparedBody::Multipart(parts.clone())
         }
         RequestBody::Binary { path, content_type } => {
-            default_content_type(&mut headers, if content_type.is_empty() { "application/octet-stream" } else { content_type });
+            default_content_type(
+                &mut headers,
+                if content_type.is_empty() { "application/octet-stream" } else { content_type },
+            );
             PreparedBody::File(path.into())
         }
     };
@@ -207,7 +215,11 @@ impl PreparedRequest {
             .headers
             .iter()
             .map(|(name, value)| {
-                let shown = if value.is_sensitive() { REDACTED.to_owned() } else { String::from_utf8_lossy(value.as_bytes()).into_owned() };
+                let shown = if value.is_sensitive() {
+                    REDACTED.to_owned()
+                } else {
+                    String::from_utf8_lossy(value.as_bytes()).into_owned()
+                };
                 KeyValue::new(name.as_str(), shown)
             })
             .collect();
@@ -299,7 +311,10 @@ fn default_content_type(headers: &mut HeaderMap, content_type: &str) {
 }
 
 fn missing(datasource: &Datasource, slot: &str) -> Error {
-    Error::field(slot, format!("datasource `{}` has no value for `{slot}`: set it and save again", datasource.config.name))
+    Error::field(
+        slot,
+        format!("datasource `{}` has no value for `{slot}`: set it and save again", datasource.config.name),
+    )
 }
 
 #[cfg(test)]
@@ -334,7 +349,11 @@ mod tests {
         spec.query_params = vec![KeyValue::new("sort", "name")];
         let prepared = prepare(&datasource(AuthConfig::None), &spec, None).unwrap();
         assert_eq!(prepared.url.as_str(), "https://api.example.com/v1/items?api-version=2&region=eu&page=3&sort=name");
-        assert_eq!(prepared.headers.get_all("accept").iter().collect::<Vec<_>>(), ["application/json"], "the request's header replaces the datasource's");
+        assert_eq!(
+            prepared.headers.get_all("accept").iter().collect::<Vec<_>>(),
+            ["application/json"],
+            "the request's header replaces the datasource's"
+        );
         assert_eq!(prepared.headers["x-team"], "core", "datasource headers are inherited");
     }
 
@@ -348,13 +367,19 @@ mod tests {
 
     #[test]
     fn api_keys_go_to_a_prefixed_header_or_the_query() {
-        let mut key = ApiKeyAuth { key: "X-Api-Key".into(), value: "k-123".into(), header_prefix: "Token".into(), ..Default::default() };
+        let mut key = ApiKeyAuth {
+            key: "X-Api-Key".into(),
+            value: "k-123".into(),
+            header_prefix: "Token".into(),
+            ..Default::default()
+        };
         let prepared = prepare(&datasource(AuthConfig::ApiKey(key.clone())), &get("/"), None).unwrap();
         assert_eq!(prepared.headers["x-api-key"], "Token k-123");
         key.add_to = KeyPlacement::Query;
         key.key = "api_key".into();
         let prepared = prepare(&datasource(AuthConfig::ApiKey(key)), &get("/?api_key=spoof"), None).unwrap();
-        let keys: Vec<_> = prepared.url.query_pairs().filter(|(k, _)| k == "api_key").map(|(_, v)| v.into_owned()).collect();
+        let keys: Vec<_> =
+            prepared.url.query_pairs().filter(|(k, _)| k == "api_key").map(|(_, v)| v.into_owned()).collect();
         assert_eq!(keys, ["k-123"], "the configured key replaces one in the path");
         assert!(prepared.redacted().url.contains("api_key=<redacted>"), "{}", prepared.redacted().url);
     }
@@ -363,21 +388,29 @@ mod tests {
     fn oauth_tokens_follow_placement_and_prefix() {
         let token = Secret::new("tok-1");
         let mut oauth = OAuth2Config::default();
-        let prepared = prepare(&datasource(AuthConfig::OAuth2(oauth.clone())), &get("/"), Some(&token)).unwrap();
+        let prepared =
+            prepare(&datasource(AuthConfig::OAuth2(Box::new(oauth.clone()))), &get("/"), Some(&token)).unwrap();
         assert_eq!(prepared.headers[AUTHORIZATION], "Bearer tok-1");
         oauth.header_prefix = String::new();
-        let prepared = prepare(&datasource(AuthConfig::OAuth2(oauth.clone())), &get("/"), Some(&token)).unwrap();
+        let prepared =
+            prepare(&datasource(AuthConfig::OAuth2(Box::new(oauth.clone()))), &get("/"), Some(&token)).unwrap();
         assert_eq!(prepared.headers[AUTHORIZATION], "tok-1", "an empty prefix sends the bare token");
         oauth.add_token_to = KeyPlacement::Query;
-        let prepared = prepare(&datasource(AuthConfig::OAuth2(oauth.clone())), &get("/"), Some(&token)).unwrap();
+        let prepared =
+            prepare(&datasource(AuthConfig::OAuth2(Box::new(oauth.clone()))), &get("/"), Some(&token)).unwrap();
         assert!(prepared.url.query_pairs().any(|(k, v)| k == "access_token" && v == "tok-1"));
-        assert!(matches!(prepare(&datasource(AuthConfig::OAuth2(oauth)), &get("/"), None), Err(Error::NotAuthorized(_))));
+        assert!(matches!(
+            prepare(&datasource(AuthConfig::OAuth2(Box::new(oauth))), &get("/"), None),
+            Err(Error::NotAuthorized(_))
+        ));
     }
 
     #[test]
     fn other_origins_are_refused_before_anything_is_built() {
         let auth = AuthConfig::Bearer(BearerAuth { token: "t".into() });
-        for url in ["https://evil.example.net/v1/items", "http://api.example.com/v1/items", "https://api.example.com:8443/v1"] {
+        for url in
+            ["https://evil.example.net/v1/items", "http://api.example.com/v1/items", "https://api.example.com:8443/v1"]
+        {
             let err = prepare(&datasource(auth.clone()), &get(url), None).unwrap_err();
             assert!(matches!(err, Error::CrossOrigin { .. }), "{url}: {err}");
         }

@@ -104,10 +104,18 @@ impl Transport {
     /// # Errors
     /// [`Error::Network`] / [`Error::Tls`] for transport failures (never with the URL, which
     /// may carry a key), [`Error::Io`] for body files.
-    pub async fn send(&self, datasource: &Datasource, request: PreparedRequest, options: &SendOptions) -> Result<Response> {
+    pub async fn send(
+        &self,
+        datasource: &Datasource,
+        request: PreparedRequest,
+        options: &SendOptions,
+    ) -> Result<Response> {
         let sent = request.redacted();
         let client = self.client_for(datasource, request.url.scheme() == "https")?;
-        let mut builder = client.request(request.method.clone(), request.url.clone()).headers(request.headers.clone()).timeout(options.timeout);
+        let mut builder = client
+            .request(request.method.clone(), request.url.clone())
+            .headers(request.headers.clone())
+            .timeout(options.timeout);
         builder = match request.body {
             PreparedBody::Empty => builder,
             PreparedBody::Bytes(bytes) => builder.body(bytes),
@@ -123,14 +131,20 @@ impl Transport {
                         Some(path) => {
                             let file = tokio::fs::File::open(path).await.map_err(|e| Error::io(path, e))?;
                             let len = file.metadata().await.map_err(|e| Error::io(path, e))?.len();
-                            let name = std::path::Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                            let name = std::path::Path::new(path)
+                                .file_name()
+                                .map(|n| n.to_string_lossy().into_owned())
+                                .unwrap_or_default();
                             reqwest::multipart::Part::stream_with_length(reqwest::Body::from(file), len).file_name(name)
                         }
                         None => reqwest::multipart::Part::text(part.value.clone()),
                     };
                     if !part.content_type.is_empty() {
                         piece = piece.mime_str(&part.content_type).map_err(|_| {
-                            Error::field(format!("body.parts.{}.contentType", part.key), format!("`{}` is not a media type", part.content_type))
+                            Error::field(
+                                format!("body.parts.{}.contentType", part.key),
+                                format!("`{}` is not a media type", part.content_type),
+                            )
                         })?;
                     }
                     form = form.part(part.key.clone(), piece);
@@ -158,7 +172,10 @@ impl Transport {
             if let Some((_, file)) = spill.as_mut() {
                 file.write_all(&chunk).await.map_err(|e| Error::io("response body temp file", e))?;
             } else if memory.len() + chunk.len() > options.memory_limit {
-                let temp = tempfile::Builder::new().prefix("latchkey-body-").tempfile().map_err(|e| Error::io("temp dir", e))?;
+                let temp = tempfile::Builder::new()
+                    .prefix("latchkey-body-")
+                    .tempfile()
+                    .map_err(|e| Error::io("temp dir", e))?;
                 let mut file = tokio::fs::File::from_std(temp.reopen().map_err(|e| Error::io(temp.path(), e))?);
                 file.write_all(&memory).await.map_err(|e| Error::io(temp.path(), e))?;
                 file.write_all(&chunk).await.map_err(|e| Error::io(temp.path(), e))?;

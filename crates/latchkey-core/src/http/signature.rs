@@ -36,11 +36,8 @@ pub fn sign(secret: &Secret, method: &str, url: &url::Url, issued_at: u64) -> St
         "htm": method,
         "htu": htu.as_str(),
     });
-    let signing_input = format!(
-        "{}.{}",
-        B64URL.encode(br#"{"alg":"HS256","typ":"JWT"}"#),
-        B64URL.encode(claims.to_string())
-    );
+    let signing_input =
+        format!("{}.{}", B64URL.encode(br#"{"alg":"HS256","typ":"JWT"}"#), B64URL.encode(claims.to_string()));
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.expose().as_bytes()).expect("HMAC takes keys of any length");
     mac.update(signing_input.as_bytes());
     format!("{signing_input}.{}", B64URL.encode(mac.finalize().into_bytes()))

@@ -50,12 +50,17 @@ pub(crate) fn system_roots() -> RootCertStore {
 }
 
 /// A rustls client configuration trusting `roots` and the `pinned` certificates.
-pub(crate) fn client_config(roots: &RootCertStore, pinned: Vec<CertificateDer<'static>>) -> Result<rustls::ClientConfig> {
+pub(crate) fn client_config(
+    roots: &RootCertStore,
+    pinned: Vec<CertificateDer<'static>>,
+) -> Result<rustls::ClientConfig> {
     let provider = provider();
     let mut roots = roots.clone();
     roots.add_parsable_certificates(pinned.iter().cloned());
     if roots.is_empty() {
-        return Err(Error::Tls("no trusted root certificates were found on this system: install the ca-certificates package".into()));
+        return Err(Error::Tls(
+            "no trusted root certificates were found on this system: install the ca-certificates package".into(),
+        ));
     }
     let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
         .build()

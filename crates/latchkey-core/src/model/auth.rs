@@ -23,7 +23,7 @@ pub enum AuthConfig {
     #[serde(rename = "bearer")]
     Bearer(BearerAuth),
     #[serde(rename = "oauth2")]
-    OAuth2(OAuth2Config),
+    OAuth2(Box<OAuth2Config>),
 }
 
 /// The kind of an [`AuthConfig`], for lists and badges.
@@ -218,10 +218,9 @@ impl AuthConfig {
             AuthConfig::Basic(b) => vec![(secret_slot::PASSWORD, &mut b.password)],
             AuthConfig::ApiKey(k) => vec![(secret_slot::API_KEY_VALUE, &mut k.value)],
             AuthConfig::Bearer(b) => vec![(secret_slot::BEARER_TOKEN, &mut b.token)],
-            AuthConfig::OAuth2(o) => vec![
-                (secret_slot::CLIENT_SECRET, &mut o.client_secret),
-                (secret_slot::PASSWORD, &mut o.password),
-            ],
+            AuthConfig::OAuth2(o) => {
+                vec![(secret_slot::CLIENT_SECRET, &mut o.client_secret), (secret_slot::PASSWORD, &mut o.password)]
+            }
         }
     }
 
@@ -250,9 +249,20 @@ impl AuthConfig {
                 require(!b.username.contains(':'), "auth.username", "a Basic username cannot contain `:`");
             }
             AuthConfig::ApiKey(k) => {
-                require(!k.key.trim().is_empty(), "auth.key", "enter the name of the header or query parameter that carries the key");
-                if k.add_to == KeyPlacement::Header && reqwest::header::HeaderName::from_bytes(k.key.trim().as_bytes()).is_err() && !k.key.trim().is_empty() {
-                    require(false, "auth.key", "not a valid header name: use letters, digits and - (no spaces or colons)");
+                require(
+                    !k.key.trim().is_empty(),
+                    "auth.key",
+                    "enter the name of the header or query parameter that carries the key",
+                );
+                if k.add_to == KeyPlacement::Header
+                    && reqwest::header::HeaderName::from_bytes(k.key.trim().as_bytes()).is_err()
+                    && !k.key.trim().is_empty()
+                {
+                    require(
+                        false,
+                        "auth.key",
+                        "not a valid header name: use letters, digits and - (no spaces or colons)",
+                    );
                 }
                 require(k.value.is_set(), "auth.value", "enter the API key");
             }
@@ -274,17 +284,24 @@ impl OAuth2Config {
             }
             GrantType::Password => {
                 if self.username.is_empty() {
-                    errors.push(FieldError::new("auth.username", "the password grant needs the resource owner's username"));
+                    errors.push(FieldError::new(
+                        "auth.username",
+                        "the password grant needs the resource owner's username",
+                    ));
                 }
                 if self.password.is_empty() {
-                    errors.push(FieldError::new("auth.password", "the password grant needs the resource owner's password"));
+                    errors.push(FieldError::new(
+                        "auth.password",
+                        "the password grant needs the resource owner's password",
+                    ));
                 }
             }
             GrantType::ClientCredentials => {}
         }
         super::check_param_rows(&self.custom_auth_params, "auth.customAuthParams", errors);
         if self.expires_in_override == Some(0) {
-            errors.push(FieldError::new("auth.expiresInOverride", "use a number of seconds above 0, or leave it empty"));
+            errors
+                .push(FieldError::new("auth.expiresInOverride", "use a number of seconds above 0, or leave it empty"));
         }
     }
 }
@@ -314,7 +331,10 @@ mod tests {
 
     #[test]
     fn scopes_accept_comma_separated_text_and_lists() {
-        assert_eq!(oauth(r#"{"scopes":"files.read, files.write,account"}"#).scopes, ["files.read", "files.write", "account"]);
+        assert_eq!(
+            oauth(r#"{"scopes":"files.read, files.write,account"}"#).scopes,
+            ["files.read", "files.write", "account"]
+        );
         assert_eq!(oauth(r#"{"scopes":["openid","email"]}"#).scopes, ["openid", "email"]);
     }
 
@@ -330,13 +350,16 @@ mod tests {
     #[test]
     fn each_grant_requires_its_fields() {
         let mut o = OAuth2Config::default();
-        assert_eq!(field_names(&AuthConfig::OAuth2(o.clone())), ["auth.accessTokenUrl", "auth.clientId", "auth.authorizationUrl"]);
+        assert_eq!(
+            field_names(&AuthConfig::OAuth2(Box::new(o.clone()))),
+            ["auth.accessTokenUrl", "auth.clientId", "auth.authorizationUrl"]
+        );
         o.grant_type = GrantType::ClientCredentials;
-        assert_eq!(field_names(&AuthConfig::OAuth2(o.clone())), ["auth.accessTokenUrl", "auth.clientId"]);
+        assert_eq!(field_names(&AuthConfig::OAuth2(Box::new(o.clone()))), ["auth.accessTokenUrl", "auth.clientId"]);
         o.grant_type = GrantType::Password;
         o.access_token_url = "https://id.example.com/token".into();
         o.client_id = "abc".into();
-        assert_eq!(field_names(&AuthConfig::OAuth2(o.clone())), ["auth.username", "auth.password"]);
+        assert_eq!(field_names(&AuthConfig::OAuth2(Box::new(o.clone()))), ["auth.username", "auth.password"]);
     }
 
     #[test]

@@ -143,11 +143,7 @@ mod tests {
     use super::*;
 
     fn valid() -> DatasourceConfig {
-        DatasourceConfig {
-            name: "Example".into(),
-            url: "https://api.example.com/v1".into(),
-            ..Default::default()
-        }
+        DatasourceConfig { name: "Example".into(), url: "https://api.example.com/v1".into(), ..Default::default() }
     }
 
     fn fields(config: &DatasourceConfig) -> Vec<String> {

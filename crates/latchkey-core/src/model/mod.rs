@@ -34,10 +34,7 @@ pub(crate) fn check_header_rows(rows: &[KeyValue], list: &str, errors: &mut Vec<
         if reqwest::header::HeaderName::from_bytes(row.key.trim().as_bytes()).is_err() {
             errors.push(crate::FieldError::new(
                 format!("{list}[{i}].key"),
-                format!(
-                    "`{}` is not a valid header name: use letters, digits and - (no spaces or colons)",
-                    row.key
-                ),
+                format!("`{}` is not a valid header name: use letters, digits and - (no spaces or colons)", row.key),
             ));
         } else if reqwest::header::HeaderValue::from_str(&row.value).is_err() {
             errors.push(crate::FieldError::new(

@@ -27,15 +27,21 @@ pub enum RequestBody {
     #[default]
     None,
     /// Sent as `application/json` unless a Content-Type header says otherwise.
-    Json { text: String },
+    Json {
+        text: String,
+    },
     /// Text sent as is; `text/plain` unless `contentType` or a header says otherwise.
     Raw {
         text: String,
         #[serde(default)]
         content_type: String,
     },
-    FormUrlencoded { fields: Vec<KeyValue> },
-    Multipart { parts: Vec<MultipartPart> },
+    FormUrlencoded {
+        fields: Vec<KeyValue>,
+    },
+    Multipart {
+        parts: Vec<MultipartPart>,
+    },
     /// The bytes of a file, streamed (e.g. a Dropbox upload).
     Binary {
         path: String,
@@ -85,14 +91,24 @@ impl RequestSpec {
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
         if reqwest::Method::from_bytes(self.method_or_default().as_bytes()).is_err() {
-            errors.push(FieldError::new("method", format!("`{}` is not an HTTP method: use GET, POST, PUT, PATCH, DELETE…", self.method)));
+            errors.push(FieldError::new(
+                "method",
+                format!("`{}` is not an HTTP method: use GET, POST, PUT, PATCH, DELETE…", self.method),
+            ));
         }
         check_header_rows(&self.headers, "headers", &mut errors);
         check_param_rows(&self.query_params, "queryParams", &mut errors);
         match &self.body {
             RequestBody::Json { text } => {
                 if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
-                    errors.push(FieldError::new("body.text", format!("the JSON body is not valid JSON (line {}, column {}): fix it or choose the Raw body", e.line(), e.column())));
+                    errors.push(FieldError::new(
+                        "body.text",
+                        format!(
+                            "the JSON body is not valid JSON (line {}, column {}): fix it or choose the Raw body",
+                            e.line(),
+                            e.column()
+                        ),
+                    ));
                 }
             }
             RequestBody::Multipart { parts } => {
@@ -128,9 +144,11 @@ mod tests {
 
     #[test]
     fn bodies_round_trip_in_camel_case() {
-        let body: RequestBody = serde_json::from_str(r#"{"type":"formUrlencoded","fields":[{"key":"a","value":"1"}]}"#).unwrap();
+        let body: RequestBody =
+            serde_json::from_str(r#"{"type":"formUrlencoded","fields":[{"key":"a","value":"1"}]}"#).unwrap();
         assert_eq!(body, RequestBody::FormUrlencoded { fields: vec![KeyValue::new("a", "1")] });
-        let text = serde_json::to_string(&RequestBody::Binary { path: "/tmp/x".into(), content_type: String::new() }).unwrap();
+        let text =
+            serde_json::to_string(&RequestBody::Binary { path: "/tmp/x".into(), content_type: String::new() }).unwrap();
         assert_eq!(text, r#"{"type":"binary","path":"/tmp/x","contentType":""}"#);
     }
 

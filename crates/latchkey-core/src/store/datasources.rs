@@ -28,9 +28,10 @@ const FIND: &str = "SELECT id, name, url, auth_type, config, created_at, updated
 impl Store {
     /// All datasources, by name.
     pub async fn list_datasources(&self) -> Result<Vec<DatasourceSummary>> {
-        let rows = sqlx::query("SELECT id, name, url, auth_type, created_at, updated_at FROM datasources ORDER BY name")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT id, name, url, auth_type, created_at, updated_at FROM datasources ORDER BY name")
+                .fetch_all(&self.pool)
+                .await?;
         rows.into_iter()
             .map(|row| {
                 Ok(DatasourceSummary {
@@ -126,13 +127,17 @@ impl Store {
         };
 
         let mut errors = Vec::new();
-        let taken: Option<String> = sqlx::query_scalar("SELECT id FROM datasources WHERE name = ? COLLATE NOCASE AND id != ?")
-            .bind(&config.name)
-            .bind(&id)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let taken: Option<String> =
+            sqlx::query_scalar("SELECT id FROM datasources WHERE name = ? COLLATE NOCASE AND id != ?")
+                .bind(&config.name)
+                .bind(&id)
+                .fetch_optional(&mut *tx)
+                .await?;
         if taken.is_some() {
-            errors.push(FieldError::new("name", format!("a datasource named `{}` already exists: choose another name", config.name)));
+            errors.push(FieldError::new(
+                "name",
+                format!("a datasource named `{}` already exists: choose another name", config.name),
+            ));
         }
         let stored = sealed_secrets::slots_of(&mut tx, &id).await?;
         for (slot, field) in config.secret_slots() {
@@ -195,7 +200,8 @@ async fn find(conn: &mut SqliteConnection, name_or_id: &str) -> Result<SqliteRow
 }
 
 fn from_row(row: &SqliteRow) -> Result<Datasource> {
-    let config: DatasourceConfig = serde_json::from_str(row.get("config"))
-        .map_err(|e| Error::Format(format!("stored datasource `{}` is unreadable: {e}", row.get::<String, _>("name"))))?;
+    let config: DatasourceConfig = serde_json::from_str(row.get("config")).map_err(|e| {
+        Error::Format(format!("stored datasource `{}` is unreadable: {e}", row.get::<String, _>("name")))
+    })?;
     Ok(Datasource { id: row.get("id"), created_at: row.get("created_at"), updated_at: row.get("updated_at"), config })
 }

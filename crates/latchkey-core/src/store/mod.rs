@@ -114,9 +114,8 @@ impl Store {
 }
 
 async fn unlock_vault(pool: &SqlitePool, dir: &DataDir, keyring_use: KeyringUse) -> Result<Unlocked> {
-    let row = sqlx::query("SELECT vault_id, key_location, key_check FROM vault WHERE id = 1")
-        .fetch_optional(pool)
-        .await?;
+    let row =
+        sqlx::query("SELECT vault_id, key_location, key_check FROM vault WHERE id = 1").fetch_optional(pool).await?;
     if let Some(row) = row {
         let vault_id: String = row.get("vault_id");
         let location = KeyLocation::parse(row.get("key_location"))?;
@@ -164,8 +163,5 @@ pub(crate) fn new_id(prefix: &str) -> String {
 
 /// Milliseconds since the Unix epoch.
 pub(crate) fn now_millis() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }

@@ -23,11 +23,12 @@ impl Store {
             return Err(Error::Invalid(errors));
         }
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let datasource_id: String = sqlx::query_scalar("SELECT id FROM datasources WHERE id = ?1 OR name = ?1 COLLATE NOCASE")
-            .bind(datasource)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| Error::DatasourceNotFound(datasource.to_owned()))?;
+        let datasource_id: String =
+            sqlx::query_scalar("SELECT id FROM datasources WHERE id = ?1 OR name = ?1 COLLATE NOCASE")
+                .bind(datasource)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| Error::DatasourceNotFound(datasource.to_owned()))?;
         let now = now_millis();
         let json = serde_json::to_string(&request).expect("a request always serializes");
         sqlx::query(
@@ -62,12 +63,14 @@ impl Store {
     /// [`Error::DatasourceNotFound`], [`Error::QueryNotFound`].
     pub async fn query(&self, datasource: &str, name: &str) -> Result<SavedQuery> {
         let datasource_id = self.datasource(datasource).await?.id;
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM queries q WHERE q.datasource_id = ? AND q.name = ? COLLATE NOCASE"))
-            .bind(&datasource_id)
-            .bind(name)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| Error::QueryNotFound { datasource: datasource.to_owned(), query: name.to_owned() })?;
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM queries q WHERE q.datasource_id = ? AND q.name = ? COLLATE NOCASE"
+        ))
+        .bind(&datasource_id)
+        .bind(name)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| Error::QueryNotFound { datasource: datasource.to_owned(), query: name.to_owned() })?;
         from_row(&row)
     }
 

@@ -52,15 +52,17 @@ impl Vault {
     /// [`Error::Vault`] when the value was sealed with another key, for another owner or slot,
     /// or was altered.
     pub fn open_bytes(&self, owner: &str, slot: &str, sealed: &[u8]) -> Result<Vec<u8>> {
-        let tamper = || Error::Vault(format!("the sealed value of `{slot}` does not open with this vault's key (altered, or moved from elsewhere)"));
+        let tamper = || {
+            Error::Vault(format!(
+                "the sealed value of `{slot}` does not open with this vault's key (altered, or moved from elsewhere)"
+            ))
+        };
         if sealed.len() < 1 + NONCE_LEN || sealed[0] != SEALED_V1 {
             return Err(tamper());
         }
         let nonce = XNonce::from_slice(&sealed[1..1 + NONCE_LEN]);
         let aad = associated_data(owner, slot);
-        self.cipher
-            .decrypt(nonce, Payload { msg: &sealed[1 + NONCE_LEN..], aad: &aad })
-            .map_err(|_| tamper())
+        self.cipher.decrypt(nonce, Payload { msg: &sealed[1 + NONCE_LEN..], aad: &aad }).map_err(|_| tamper())
     }
 
     /// [`Vault::open_bytes`] for text secrets.
@@ -111,7 +113,10 @@ mod tests {
         let mut altered = sealed.clone();
         *altered.last_mut().unwrap() ^= 1;
         assert!(vault.open("ds_1", "auth.password", &altered).is_err(), "altered ciphertext");
-        assert!(super::Vault::new(&key::DataKey::generate()).open("ds_1", "auth.password", &sealed).is_err(), "another key");
+        assert!(
+            super::Vault::new(&key::DataKey::generate()).open("ds_1", "auth.password", &sealed).is_err(),
+            "another key"
+        );
     }
 
     #[test]

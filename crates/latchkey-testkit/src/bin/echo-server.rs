@@ -19,9 +19,7 @@ fn main() {
         port = match value.as_deref().map(str::parse) {
             Some(Ok(p)) => p,
             _ => {
-                eprintln!(
-                    "echo-server: bad argument {arg:?} {value:?}; usage: echo-server [--port N]"
-                );
+                eprintln!("echo-server: bad argument {arg:?} {value:?}; usage: echo-server [--port N]");
                 std::process::exit(2);
             }
         };

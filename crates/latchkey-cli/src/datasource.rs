@@ -1,0 +1,97 @@
+//! `latchkey datasource …`: list, show, import, export, delete.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Subcommand;
+use latchkey_core::store::ImportOutcome;
+use latchkey_core::transfer::{export_datasource, parse_datasource, SecretView};
+use latchkey_core::Store;
+
+use crate::{output, Failure, Outcome};
+
+#[derive(Subcommand)]
+pub enum DatasourceCommand {
+    /// List datasources.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one datasource; secrets appear as "<set>".
+    Show {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create or replace (by name) a datasource from a JSON file, or - for standard input.
+    Import { file: PathBuf },
+    /// Print a datasource as JSON; secrets are left out unless --with-secrets.
+    Export {
+        name: String,
+        #[arg(long)]
+        with_secrets: bool,
+    },
+    /// Delete a datasource with its secrets and saved queries.
+    Delete { name: String },
+}
+
+pub async fn run(store: &Store, command: DatasourceCommand) -> Outcome {
+    match command {
+        DatasourceCommand::List { json } => {
+            let list = store.list_datasources().await?;
+            if json {
+                return output::json(&list);
+            }
+            if list.is_empty() {
+                eprintln!("No datasources yet. Import one with `latchkey datasource import FILE`.");
+            }
+            let width = list.iter().map(|d| d.name.len()).max().unwrap_or(0);
+            for ds in &list {
+                println!("{:width$}  {:7}  {}", ds.name, ds.auth_type.as_str(), ds.url);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        DatasourceCommand::Show { name, json } => {
+            let datasource = store.datasource(&name).await?;
+            if json {
+                return output::json(&datasource);
+            }
+            println!("id: {}", datasource.id);
+            output::json(&export_datasource(&datasource, SecretView::Mask))
+        }
+        DatasourceCommand::Import { file } => {
+            let text = read_input(&file)?;
+            let config = parse_datasource(&text)?;
+            let (datasource, outcome) = store.import_datasource(config).await?;
+            let verb = if outcome == ImportOutcome::Created { "created" } else { "replaced" };
+            eprintln!("{verb} datasource `{}` ({})", datasource.config.name, datasource.id);
+            Ok(ExitCode::SUCCESS)
+        }
+        DatasourceCommand::Export { name, with_secrets } => {
+            let (datasource, view) = if with_secrets {
+                (store.datasource_with_secrets(&name).await?, SecretView::Reveal)
+            } else {
+                (store.datasource(&name).await?, SecretView::Omit)
+            };
+            output::json(&export_datasource(&datasource, view))
+        }
+        DatasourceCommand::Delete { name } => {
+            store.delete_datasource(&name).await?;
+            eprintln!("deleted datasource `{name}`");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Reads a file, or standard input for `-`.
+pub fn read_input(path: &PathBuf) -> Result<String, Failure> {
+    if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| Failure { code: 1, message: format!("standard input: {e}") })?;
+        return Ok(text);
+    }
+    std::fs::read_to_string(path).map_err(|e| Failure { code: 1, message: format!("{}: {e}", path.display()) })
+}

@@ -1,0 +1,90 @@
+//! `latchkey`, the command line over the Latchkey core: list, import and export datasources,
+//! send requests through them, run saved queries. Each subcommand parses its arguments and
+//! calls the core; nothing here decides how a request is built or a secret is kept.
+
+mod datasource;
+mod output;
+mod query;
+mod request;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use latchkey_core::{DataDir, Error, Store};
+
+/// Authenticated API datasources from the command line. Shares its data directory (and
+/// vault) with the Latchkey desktop app.
+#[derive(Parser)]
+#[command(name = "latchkey", version, about)]
+struct Cli {
+    /// Data directory (default: $LATCHKEY_DATA_DIR, else the platform data directory).
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List, show, import, export and delete datasources.
+    #[command(subcommand)]
+    Datasource(datasource::DatasourceCommand),
+    /// Send a request through a datasource: latchkey request NAME [METHOD] PATH.
+    Request(request::RequestArgs),
+    /// Saved queries of a datasource.
+    #[command(subcommand)]
+    Query(query::QueryCommand),
+}
+
+/// A failure with the exit code it maps to.
+pub(crate) struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl From<Error> for Failure {
+    fn from(err: Error) -> Self {
+        let code = match err {
+            Error::NotAuthorized(_) => 3,
+            _ => 1,
+        };
+        Failure { code, message: err.to_string() }
+    }
+}
+
+impl Failure {
+    /// A mistake in the command line itself: exit code 2, as for clap's own usage errors.
+    pub fn usage(message: impl Into<String>) -> Self {
+        Failure { code: 2, message: message.into() }
+    }
+}
+
+pub(crate) type Outcome = Result<ExitCode, Failure>;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("start the async runtime");
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(failure) => {
+            eprintln!("latchkey: {}", failure.message.replace('\n', " "));
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Outcome {
+    let dir = DataDir::resolve(cli.data_dir)?;
+    let store = Store::open(&dir).await?;
+    for notice in store.notices() {
+        eprintln!("latchkey: note: {notice}");
+    }
+    let outcome = match cli.command {
+        Command::Datasource(command) => datasource::run(&store, command).await,
+        Command::Request(args) => request::run(&store, args).await,
+        Command::Query(command) => query::run(&store, command).await,
+    };
+    store.close().await;
+    outcome
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every check and test of Latchkey, as CI does: set-up, formatting, lints, type checks,
+# the UI build, then the whole Rust test suite under Xvfb with a real Secret Service
+# (gnome-keyring, unlocked in a private D-Bus session).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh
+
+echo "== cargo fmt"; cargo fmt --all --check
+echo "== tsc";       npx tsc --noEmit
+echo "== vite build"; npx vite build --logLevel warn
+# One cargo feature set everywhere (--workspace, all targets), so tauri is built once per profile.
+echo "== clippy";    cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== cargo test"
+# A fresh keyring directory each run: never the developer's own keyring, never a stale password.
+keyring_home=$(mktemp -d)
+trap 'rm -rf "$keyring_home"' EXIT
+XDG_DATA_HOME="$keyring_home" dbus-run-session -- bash -c '
+  echo -n latchkey-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  LATCHKEY_TEST_SECRET_SERVICE=1 xvfb-run -a cargo test --workspace --locked
+'

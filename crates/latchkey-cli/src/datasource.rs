@@ -40,17 +40,8 @@ pub async fn run(store: &Store, command: DatasourceCommand) -> Outcome {
     match command {
         DatasourceCommand::List { json } => {
             let list = store.list_datasources().await?;
-            if json {
-                return output::json(&list);
-            }
-            if list.is_empty() {
-                eprintln!("No datasources yet. Import one with `latchkey datasource import FILE`.");
-            }
-            let width = list.iter().map(|d| d.name.len()).max().unwrap_or(0);
-            for ds in &list {
-                println!("{:width$}  {:7}  {}", ds.name, ds.auth_type.as_str(), ds.url);
-            }
-            Ok(ExitCode::SUCCESS)
+            let empty = "No datasources yet. Import one with `latchkey datasource import FILE`.";
+            output::listing(&list, json, empty, |d| [d.name.clone(), d.auth_type.as_str().to_owned(), d.url.clone()])
         }
         DatasourceCommand::Show { name, json } => {
             let datasource = store.datasource(&name).await?;

@@ -14,6 +14,28 @@ pub fn json(value: &impl serde::Serialize) -> Outcome {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Prints `items` as JSON with `--json`, else as aligned columns (or `empty` on stderr).
+pub fn listing<T: serde::Serialize>(
+    items: &[T],
+    json_output: bool,
+    empty: &str,
+    columns: impl Fn(&T) -> [String; 3],
+) -> Outcome {
+    if json_output {
+        return json(&items);
+    }
+    if items.is_empty() {
+        eprintln!("{empty}");
+    }
+    let rows: Vec<[String; 3]> = items.iter().map(columns).collect();
+    let first = rows.iter().map(|r| r[0].len()).max().unwrap_or(0);
+    let second = rows.iter().map(|r| r[1].len()).max().unwrap_or(0);
+    for [a, b, c] in &rows {
+        println!("{a:first$}  {b:second$}  {c}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn io_failure(e: std::io::Error) -> Failure {
     Failure { code: 1, message: format!("cannot write the response: {e}") }
 }

@@ -38,17 +38,11 @@ pub async fn run(store: &Store, command: QueryCommand) -> Outcome {
     match command {
         QueryCommand::List { datasource, json } => {
             let queries = store.queries(&datasource).await?;
-            if json {
-                return output::json(&queries);
-            }
-            if queries.is_empty() {
-                eprintln!("No saved queries. Save one with `latchkey query save {datasource} NAME [METHOD] PATH`.");
-            }
-            let width = queries.iter().map(|q| q.name.len()).max().unwrap_or(0);
-            for query in &queries {
-                println!("{:width$}  {:6}  {}", query.name, query.request.method_or_default(), query.request.path);
-            }
-            Ok(ExitCode::SUCCESS)
+            let empty =
+                format!("No saved queries. Save one with `latchkey query save {datasource} NAME [METHOD] PATH`.");
+            output::listing(&queries, json, &empty, |q| {
+                [q.name.clone(), q.request.method_or_default(), q.request.path.clone()]
+            })
         }
         QueryCommand::Run { datasource, query, format } => {
             let saved = store.query(&datasource, &query).await?;

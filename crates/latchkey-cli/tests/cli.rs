@@ -134,7 +134,7 @@ fn saved_queries_run() {
     let server = TestServer::http();
     env.import(&format!(r#"{{"name":"Echo","url":"{}"}}"#, server.base_url()));
     env.ok(&["query", "save", "Echo", "Create", "PUT", "/items/9", "-H", "X-A: 1", "-d", "plain text"]);
-    assert!(env.ok(&["query", "list", "Echo"]).contains("Create  PUT     /items/9"));
+    assert!(env.ok(&["query", "list", "Echo"]).contains("Create  PUT  /items/9"));
     let listed: serde_json::Value = serde_json::from_str(&env.ok(&["query", "list", "Echo", "--json"])).unwrap();
     assert_eq!(listed[0]["body"]["type"], "raw");
     env.ok(&["query", "run", "Echo", "create"]);

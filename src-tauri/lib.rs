@@ -50,7 +50,10 @@ pub fn run() {
             app.manage(opened);
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![commands::datasources::list_datasources])
+        .invoke_handler(tauri::generate_handler![
+            commands::datasources::list_datasources,
+            commands::store::store_notices
+        ])
         .run(tauri::generate_context!())
         .expect("the Latchkey desktop app failed to start");
 }

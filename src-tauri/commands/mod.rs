@@ -2,3 +2,4 @@
 //! `latchkey-core`; logic that grows here belongs in the core.
 
 pub mod datasources;
+pub mod store;

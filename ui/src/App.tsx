@@ -38,6 +38,14 @@ function errorMessage(error: unknown): string {
 export function App() {
   const [datasources, setDatasources] = useState<Datasources>({ status: 'loading' });
   const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [notices, setNotices] = useState<string[]>([]);
+
+  useEffect(() => {
+    // A store that failed to open already shows its error in the panel; no notices then.
+    invoke<string[]>('store_notices')
+      .then(setNotices)
+      .catch(() => setNotices([]));
+  }, []);
 
   useEffect(() => {
     let current = true;
@@ -79,6 +87,18 @@ export function App() {
         </nav>
       </aside>
       <main className="panel">
+        {notices.map((notice) => (
+          <div className="notice" role="status" key={notice}>
+            <span>{notice}</span>
+            <button
+              type="button"
+              aria-label="Dismiss notice"
+              onClick={() => setNotices((all) => all.filter((n) => n !== notice))}
+            >
+              ×
+            </button>
+          </div>
+        ))}
         {datasources.status === 'loading' && <p className="muted">Loading datasources…</p>}
         {datasources.status === 'failed' && (
           <p className="error" role="alert">

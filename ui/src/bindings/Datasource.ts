@@ -6,7 +6,7 @@ import type { SecretField } from "./SecretField";
 /**
  * A stored datasource: its configuration plus what only Rust sets.
  */
-export type Datasource = { id: string, createdAt: bigint, updatedAt: bigint, name: string, 
+export type Datasource = { id: string, createdAt: number, updatedAt: number, name: string, 
 /**
  * Base URL: an absolute http(s) URL that request paths are appended to.
  */

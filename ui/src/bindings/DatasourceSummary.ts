@@ -4,4 +4,4 @@ import type { AuthType } from "./AuthType";
 /**
  * One row of the datasource list.
  */
-export type DatasourceSummary = { id: string, name: string, url: string, authType: AuthType, createdAt: bigint, updatedAt: bigint, };
+export type DatasourceSummary = { id: string, name: string, url: string, authType: AuthType, createdAt: number, updatedAt: number, };

@@ -30,7 +30,7 @@ customAuthParams: Array<KeyValue>, clientAuthentication: ClientAuthentication,
 /**
  * Token lifetime in seconds to assume when the provider gives none.
  */
-expiresInOverride: bigint | null, audience: string, 
+expiresInOverride: number | null, audience: string, 
 /**
  * RFC 8707 resource indicator.
  */

@@ -5,7 +5,7 @@ import type { RequestBody } from "./RequestBody";
 /**
  * A named request kept with its datasource.
  */
-export type SavedQuery = { id: string, datasourceId: string, name: string, createdAt: bigint, updatedAt: bigint, 
+export type SavedQuery = { id: string, datasourceId: string, name: string, createdAt: number, updatedAt: number, 
 /**
  * `GET` when empty.
  */

@@ -146,6 +146,7 @@ pub struct OAuth2Config {
     pub custom_auth_params: Vec<KeyValue>,
     pub client_authentication: ClientAuthentication,
     /// Token lifetime in seconds to assume when the provider gives none.
+    #[ts(type = "number | null")]
     pub expires_in_override: Option<u64>,
     pub audience: String,
     /// RFC 8707 resource indicator.

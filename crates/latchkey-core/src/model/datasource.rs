@@ -29,7 +29,9 @@ pub struct DatasourceConfig {
 #[serde(rename_all = "camelCase")]
 pub struct Datasource {
     pub id: String,
+    #[ts(type = "number")]
     pub created_at: i64,
+    #[ts(type = "number")]
     pub updated_at: i64,
     #[serde(flatten)]
     pub config: DatasourceConfig,
@@ -43,7 +45,9 @@ pub struct DatasourceSummary {
     pub name: String,
     pub url: String,
     pub auth_type: AuthType,
+    #[ts(type = "number")]
     pub created_at: i64,
+    #[ts(type = "number")]
     pub updated_at: i64,
 }
 

@@ -72,7 +72,9 @@ pub struct SavedQuery {
     pub name: String,
     #[serde(flatten)]
     pub request: RequestSpec,
+    #[ts(type = "number")]
     pub created_at: i64,
+    #[ts(type = "number")]
     pub updated_at: i64,
 }
 

@@ -1,12 +1,14 @@
-//! `latchkey datasource …`: list, show, import, export, delete.
+//! `latchkey datasource …`: list, show, import, export, delete, discover.
 
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
+use latchkey_core::http::Transport;
+use latchkey_core::oauth::discovery;
 use latchkey_core::store::ImportOutcome;
-use latchkey_core::transfer::{export_datasource, parse_datasource, SecretView};
+use latchkey_core::transfer::{export_datasource, parse_for_import, SecretView};
 use latchkey_core::Store;
 
 use crate::{output, Failure, Outcome};
@@ -34,6 +36,8 @@ pub enum DatasourceCommand {
     },
     /// Delete a datasource with its secrets and saved queries.
     Delete { name: String },
+    /// Print the OAuth endpoints an issuer publishes (OpenID Connect discovery, RFC 8414).
+    Discover { issuer: String },
 }
 
 pub async fn run(store: &Store, command: DatasourceCommand) -> Outcome {
@@ -53,7 +57,7 @@ pub async fn run(store: &Store, command: DatasourceCommand) -> Outcome {
         }
         DatasourceCommand::Import { file } => {
             let text = read_input(&file)?;
-            let config = parse_datasource(&text)?;
+            let config = parse_for_import(&text, &Transport::new()).await?;
             let (datasource, outcome) = store.import_datasource(config).await?;
             let verb = if outcome == ImportOutcome::Created { "created" } else { "replaced" };
             eprintln!("{verb} datasource `{}` ({})", datasource.config.name, datasource.id);
@@ -66,6 +70,16 @@ pub async fn run(store: &Store, command: DatasourceCommand) -> Outcome {
                 (store.datasource(&name).await?, SecretView::Omit)
             };
             output::json(&export_datasource(&datasource, view))
+        }
+        DatasourceCommand::Discover { issuer } => {
+            let metadata = discovery::discover(&Transport::new(), &issuer).await?;
+            output::json(&serde_json::json!({
+                "issuer": metadata.issuer,
+                "authorizationUrl": metadata.authorization_endpoint,
+                "accessTokenUrl": metadata.token_endpoint,
+                "revocationUrl": metadata.revocation_endpoint,
+                "scopesSupported": metadata.scopes_supported,
+            }))
         }
         DatasourceCommand::Delete { name } => {
             store.delete_datasource(&name).await?;

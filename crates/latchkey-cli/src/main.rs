@@ -1,7 +1,8 @@
 //! `latchkey`, the command line over the Latchkey core: list, import and export datasources,
-//! send requests through them, run saved queries. Each subcommand parses its arguments and
+//! authorize them, send requests through them, run saved queries. Each subcommand parses its arguments and
 //! calls the core; nothing here decides how a request is built or a secret is kept.
 
+mod authorize;
 mod datasource;
 mod output;
 mod query;
@@ -11,6 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use latchkey_core::oauth::{TokenClient, TokenLifecycle};
 use latchkey_core::{DataDir, Error, Store};
 
 /// Authenticated API datasources from the command line. Shares its data directory (and
@@ -35,6 +37,13 @@ enum Command {
     /// Saved queries of a datasource.
     #[command(subcommand)]
     Query(query::QueryCommand),
+    /// Authorize an OAuth 2.0 datasource: the browser flow, or a token fetch for client
+    /// credentials and password.
+    Authorize(authorize::AuthorizeArgs),
+    /// Show a datasource's token state, or print a valid access token with --reveal.
+    Token(authorize::TokenArgs),
+    /// Forget a datasource's tokens, revoking them where a Revocation URL is set.
+    Logout { name: String },
 }
 
 /// A failure with the exit code it maps to.
@@ -46,7 +55,7 @@ pub(crate) struct Failure {
 impl From<Error> for Failure {
     fn from(err: Error) -> Self {
         let code = match err {
-            Error::NotAuthorized(_) => 3,
+            Error::NotAuthorized(_) | Error::NeedsReauthorization { .. } => 3,
             _ => 1,
         };
         Failure { code, message: err.to_string() }
@@ -80,10 +89,14 @@ async fn run(cli: Cli) -> Outcome {
     for notice in store.notices() {
         eprintln!("latchkey: note: {notice}");
     }
+    let lifecycle = TokenLifecycle::new(store.clone(), TokenClient::default());
     let outcome = match cli.command {
         Command::Datasource(command) => datasource::run(&store, command).await,
-        Command::Request(args) => request::run(&store, args).await,
-        Command::Query(command) => query::run(&store, command).await,
+        Command::Request(args) => request::run(&lifecycle, args).await,
+        Command::Query(command) => query::run(&lifecycle, command).await,
+        Command::Authorize(args) => authorize::authorize(&lifecycle, args).await,
+        Command::Token(args) => authorize::token(&lifecycle, args).await,
+        Command::Logout { name } => authorize::logout(&lifecycle, &name).await,
     };
     store.close().await;
     outcome

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use latchkey_core::Store;
+use latchkey_core::oauth::TokenLifecycle;
 
 use crate::request::{FormatFlags, RequestFlags};
 use crate::{output, Outcome};
@@ -34,7 +34,8 @@ pub enum QueryCommand {
     Delete { datasource: String, query: String },
 }
 
-pub async fn run(store: &Store, command: QueryCommand) -> Outcome {
+pub async fn run(lifecycle: &TokenLifecycle, command: QueryCommand) -> Outcome {
+    let store = lifecycle.store();
     match command {
         QueryCommand::List { datasource, json } => {
             let queries = store.queries(&datasource).await?;
@@ -46,7 +47,7 @@ pub async fn run(store: &Store, command: QueryCommand) -> Outcome {
         }
         QueryCommand::Run { datasource, query, format } => {
             let saved = store.query(&datasource, &query).await?;
-            crate::request::send(store, &datasource, &saved.request, &format).await
+            crate::request::send(lifecycle, &datasource, &saved.request, &format).await
         }
         QueryCommand::Save { datasource, query, flags } => {
             let saved = store.save_query(&datasource, &query, flags.to_spec()?).await?;

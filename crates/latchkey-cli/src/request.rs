@@ -2,9 +2,9 @@
 //! through the core.
 
 use clap::Args;
-use latchkey_core::http::{prepare_with, NoTokens, SendOptions, Transport};
+use latchkey_core::http::{execute, SendOptions, Transport};
 use latchkey_core::model::{KeyValue, MultipartPart, RequestBody, RequestSpec};
-use latchkey_core::Store;
+use latchkey_core::oauth::TokenLifecycle;
 
 use crate::output::{self, ResponseFormat};
 use crate::{Failure, Outcome};
@@ -114,16 +114,16 @@ impl RequestFlags {
     }
 }
 
-pub async fn run(store: &Store, args: RequestArgs) -> Outcome {
+pub async fn run(lifecycle: &TokenLifecycle, args: RequestArgs) -> Outcome {
     let spec = args.flags.to_spec()?;
-    send(store, &args.name, &spec, &args.format).await
+    send(lifecycle, &args.name, &spec, &args.format).await
 }
 
-/// Sends `spec` through the datasource `name` and prints the response.
-pub async fn send(store: &Store, name: &str, spec: &RequestSpec, format: &FormatFlags) -> Outcome {
-    let datasource = store.datasource_with_secrets(name).await?;
-    let prepared = prepare_with(&datasource, spec, &NoTokens).await?;
-    let response = Transport::new().send(&datasource, prepared, &SendOptions::default()).await?;
+/// Sends `spec` through the datasource `name`, its OAuth tokens kept alive by `lifecycle`,
+/// and prints the response.
+pub async fn send(lifecycle: &TokenLifecycle, name: &str, spec: &RequestSpec, format: &FormatFlags) -> Outcome {
+    let datasource = lifecycle.store().datasource_with_secrets(name).await?;
+    let response = execute(&Transport::new(), &datasource, spec, lifecycle, &SendOptions::default()).await?;
     output::response(
         &response,
         &ResponseFormat { include_head: format.include, json: format.json, fail_on_error_status: format.fail },

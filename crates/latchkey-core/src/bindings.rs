@@ -19,7 +19,7 @@ pub fn binding<T: TS + 'static + ?Sized>() -> Binding {
 
 /// The bindings of the core's types.
 pub fn core_bindings() -> Vec<Binding> {
-    use crate::error::{ErrorCode, ErrorPayload, FieldError};
+    use crate::error::{ErrorCode, ErrorPayload, FieldError, ProviderError};
     use crate::http::{SentRequest, Timings};
     use crate::model::*;
     vec![
@@ -48,6 +48,9 @@ pub fn core_bindings() -> Vec<Binding> {
         binding::<FieldError>(),
         binding::<ErrorCode>(),
         binding::<ErrorPayload>(),
+        binding::<ProviderError>(),
+        binding::<TokenStatus>(),
+        binding::<TokenState>(),
     ]
 }
 

@@ -50,6 +50,15 @@ pub enum Error {
     /// An OAuth 2.0 datasource without a usable access token.
     #[error("datasource `{0}` is not authorized yet: authorize it first")]
     NotAuthorized(String),
+    /// The datasource's refresh token was refused, or it expired with none: authorize again.
+    #[error("datasource `{name}` needs to be authorized again ({reason}): run `latchkey authorize {name}` or use Save and Authorize")]
+    NeedsReauthorization { name: String, reason: String },
+    /// The token endpoint refused a request or answered something that is not a token.
+    #[error("{0}")]
+    Token(Box<crate::oauth::TokenError>),
+    /// An authorization attempt ended without a code: denied, forged, timed out, cancelled.
+    #[error("{0}")]
+    Authorization(crate::oauth::AuthorizationError),
     /// The vault key cannot be found or does not open this vault.
     #[error("vault: {0}")]
     Vault(String),
@@ -85,6 +94,9 @@ impl Error {
             Error::DatasourceNotFound(_) | Error::QueryNotFound { .. } => ErrorCode::NotFound,
             Error::CrossOrigin { .. } => ErrorCode::CrossOrigin,
             Error::NotAuthorized(_) => ErrorCode::NotAuthorized,
+            Error::NeedsReauthorization { .. } => ErrorCode::NeedsReauthorization,
+            Error::Token(_) => ErrorCode::TokenEndpoint,
+            Error::Authorization(_) => ErrorCode::AuthorizationFailed,
             Error::Vault(_) => ErrorCode::Vault,
             Error::Database(_) | Error::Migration(_) => ErrorCode::Storage,
             Error::Io { .. } => ErrorCode::Io,
@@ -123,6 +135,11 @@ pub enum ErrorCode {
     NotFound,
     CrossOrigin,
     NotAuthorized,
+    NeedsReauthorization,
+    /// The token endpoint refused or answered something unusable; `provider` has its words.
+    TokenEndpoint,
+    /// The authorization in the browser ended without a code.
+    AuthorizationFailed,
     Vault,
     Storage,
     Io,
@@ -139,6 +156,18 @@ pub struct ErrorPayload {
     /// The first offending field, for highlighting; `fields` has them all.
     pub field: Option<String>,
     pub fields: Vec<FieldError>,
+    /// What the provider said (RFC 6749 §5.2 / §4.1.2.1), when it said anything.
+    pub provider: Option<Box<ProviderError>>,
+}
+
+/// A provider's error as received: `error`, `error_description`, and the HTTP status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProviderError {
+    pub error: String,
+    pub description: Option<String>,
+    /// The token endpoint's HTTP status; `null` for an authorization callback.
+    pub status: Option<u16>,
 }
 
 impl From<&Error> for ErrorPayload {
@@ -152,6 +181,17 @@ impl From<&Error> for ErrorPayload {
             message: err.to_string(),
             field: fields.first().map(|f| f.field.clone()),
             fields,
+            provider: match err {
+                Error::Token(token) => token.provider_error().map(Box::new),
+                Error::Authorization(crate::oauth::AuthorizationError::Denied { error, description }) => {
+                    Some(Box::new(ProviderError {
+                        error: error.clone(),
+                        description: description.clone(),
+                        status: None,
+                    }))
+                }
+                _ => None,
+            },
         }
     }
 }

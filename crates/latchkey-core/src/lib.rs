@@ -6,6 +6,7 @@
 //! - [`vault`]: sealing secrets; where the data key lives.
 //! - [`store`]: SQLite through sqlx.
 //! - [`http`]: preparing and sending requests through a datasource.
+//! - [`oauth`]: authorization, token calls, and keeping tokens alive.
 //! - [`transfer`]: import and export of datasources as JSON.
 
 pub mod bindings;
@@ -13,6 +14,7 @@ mod data_dir;
 pub mod error;
 pub mod http;
 pub mod model;
+pub mod oauth;
 mod secret;
 pub mod store;
 pub mod transfer;

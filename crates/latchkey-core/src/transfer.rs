@@ -22,6 +22,19 @@ pub fn parse_datasource(text: &str) -> Result<DatasourceConfig> {
     })
 }
 
+/// Parses one datasource for import and, for OAuth 2.0 with an `issuer`, fills its empty
+/// endpoints by discovery.
+///
+/// # Errors
+/// As [`parse_datasource`] and [`crate::oauth::discovery::discover`].
+pub async fn parse_for_import(text: &str, transport: &crate::http::Transport) -> Result<DatasourceConfig> {
+    let mut config = parse_datasource(text)?;
+    if let crate::model::AuthConfig::OAuth2(oauth) = &mut config.auth {
+        crate::oauth::discovery::fill_from_issuer(transport, oauth).await?;
+    }
+    Ok(config)
+}
+
 /// serde's messages quote offending values (`invalid type: string "…"`); keep the kind, drop
 /// the value. Field and variant names (`unknown field `x``) are kept: they are not secrets.
 fn without_values(message: &str) -> String {

@@ -42,4 +42,17 @@ username: string, password: SecretField,
 /**
  * RFC 7636 PKCE with S256; on unless a provider rejects it.
  */
-pkce: boolean, redirect: RedirectKind, };
+pkce: boolean, redirect: RedirectKind, 
+/**
+ * Port of the loopback redirect listener on 127.0.0.1 (RFC 8252 §7.3); 0 = any free port,
+ * for providers that accept any loopback port.
+ */
+loopbackPort: number, 
+/**
+ * OpenID Connect / RFC 8414 issuer; when set, empty endpoint fields are discovered from it.
+ */
+issuer: string, 
+/**
+ * RFC 7009 token revocation endpoint, used by logout when set.
+ */
+revocationUrl: string, };

@@ -11,7 +11,7 @@ pub mod tls;
 
 use std::future::Future;
 
-pub use prepare::{prepare, PreparedBody, PreparedRequest, SentRequest};
+pub use prepare::{prepare, PreparedBody, PreparedRequest, SentRequest, REDACTED};
 pub use send::{Response, ResponseBody, SendOptions, Timings, Transport};
 
 use crate::model::{AuthConfig, Datasource};
@@ -22,6 +22,12 @@ use crate::{Error, Result, Secret};
 pub trait TokenSource {
     /// A currently valid access token for `datasource`.
     fn access_token(&self, datasource: &Datasource) -> impl Future<Output = Result<Secret>> + Send;
+
+    /// After the API answered 401 to `rejected`: a new token to retry with once, or `None`.
+    fn renew(&self, datasource: &Datasource, rejected: &Secret) -> impl Future<Output = Result<Option<Secret>>> + Send {
+        let _ = (datasource, rejected);
+        async { Ok(None) }
+    }
 }
 
 /// A token source that has no tokens: every OAuth 2.0 datasource is not authorized.
@@ -42,6 +48,34 @@ impl TokenSource for FixedToken {
     async fn access_token(&self, _: &Datasource) -> Result<Secret> {
         Ok(self.0.clone())
     }
+}
+
+/// Prepares and sends `spec` through `datasource`. When an OAuth 2.0 token believed valid is
+/// answered with 401, the token source renews it once and the request is sent once more,
+/// unless its body cannot be sent twice.
+///
+/// # Errors
+/// As [`prepare`] and [`Transport::send`], and whatever the token source reports.
+pub async fn execute<T: TokenSource>(
+    transport: &Transport,
+    datasource: &Datasource,
+    spec: &crate::model::RequestSpec,
+    tokens: &T,
+    options: &SendOptions,
+) -> Result<Response> {
+    let token = match datasource.config.auth {
+        AuthConfig::OAuth2(_) => Some(tokens.access_token(datasource).await?),
+        _ => None,
+    };
+    let prepared = prepare(datasource, spec, token.as_ref())?;
+    let replayable = prepared.body.is_replayable();
+    let response = transport.send(datasource, prepared, options).await?;
+    if let (401, Some(used), true) = (response.status, &token, replayable) {
+        if let Some(renewed) = tokens.renew(datasource, used).await? {
+            return transport.send(datasource, prepare(datasource, spec, Some(&renewed))?, options).await;
+        }
+    }
+    Ok(response)
 }
 
 /// Prepares `spec` through `datasource`, asking `tokens` for an access token when the

@@ -187,6 +187,21 @@ pub fn prepare(datasource: &Datasource, spec: &RequestSpec, token: Option<&Secre
     Ok(PreparedRequest { method, url, headers, body, sensitive_params })
 }
 
+impl PreparedBody {
+    /// Whether the body can be sent a second time: bytes can; files only when they are
+    /// regular files (not a pipe or standard input).
+    pub fn is_replayable(&self) -> bool {
+        let regular = |path: &std::path::Path| std::fs::metadata(path).is_ok_and(|m| m.is_file());
+        match self {
+            PreparedBody::Empty | PreparedBody::Bytes(_) => true,
+            PreparedBody::File(path) => regular(path),
+            PreparedBody::Multipart(parts) => {
+                parts.iter().all(|part| part.file.as_deref().is_none_or(|f| regular(std::path::Path::new(f))))
+            }
+        }
+    }
+}
+
 impl PreparedRequest {
     /// The request with credentials replaced by `<redacted>`.
     pub fn redacted(&self) -> SentRequest {

@@ -61,6 +61,22 @@ pub struct Timings {
     pub total_ms: f64,
 }
 
+fn pinned_pem(datasource: &Datasource) -> Option<&str> {
+    datasource.config.self_signed_certificate.value().map(crate::Secret::expose)
+}
+
+impl std::fmt::Debug for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transport").finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Redirects {
+    SameOrigin,
+    Never,
+}
+
 /// HTTP clients, one per trust configuration, reused across requests.
 #[derive(Clone, Default)]
 pub struct Transport {
@@ -73,21 +89,47 @@ impl Transport {
         Self::default()
     }
 
+    /// A client for requests of `datasource`: its pinned certificate trusted, redirects
+    /// followed within the origin only.
     fn client_for(&self, datasource: &Datasource, https: bool) -> Result<reqwest::Client> {
-        let pem = datasource.config.self_signed_certificate.value().map(|s| s.expose().to_owned());
-        let mut fingerprint = [0u8; 32];
+        self.client(pinned_pem(datasource), https, Redirects::SameOrigin)
+    }
+
+    /// A client for token calls made for `datasource`: the same trust, and redirects never
+    /// followed (a token endpoint that redirects is misconfigured or hostile).
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] for an unparseable pinned certificate, [`Error::Tls`].
+    pub fn token_client_for(&self, datasource: &Datasource, https: bool) -> Result<reqwest::Client> {
+        self.client(pinned_pem(datasource), https, Redirects::Never)
+    }
+
+    /// A client trusting the system roots only and following no redirects (discovery).
+    ///
+    /// # Errors
+    /// [`Error::Tls`] when no TLS configuration can be built.
+    pub fn system_client(&self) -> Result<reqwest::Client> {
+        self.client(None, true, Redirects::Never)
+    }
+
+    fn client(&self, pem: Option<&str>, https: bool, redirects: Redirects) -> Result<reqwest::Client> {
+        let mut hasher = Sha256::new();
+        hasher.update([redirects as u8]);
         if https {
-            fingerprint = Sha256::digest(pem.as_deref().unwrap_or("system roots").as_bytes()).into();
+            hasher.update(pem.unwrap_or("system roots").as_bytes());
         }
+        let fingerprint: [u8; 32] = hasher.finalize().into();
         if let Some(client) = self.clients.lock().expect("client cache lock").get(&fingerprint) {
             return Ok(client.clone());
         }
-        let mut builder = reqwest::Client::builder()
-            .redirect(same_origin_redirects())
-            .connect_timeout(Duration::from_secs(30))
-            .no_proxy();
+        let policy = match redirects {
+            Redirects::SameOrigin => same_origin_redirects(),
+            Redirects::Never => reqwest::redirect::Policy::none(),
+        };
+        let mut builder =
+            reqwest::Client::builder().redirect(policy).connect_timeout(Duration::from_secs(30)).no_proxy();
         if https {
-            let pinned = match &pem {
+            let pinned = match pem {
                 Some(pem) => tls::parse_pem_certificates(pem).map_err(|m| Error::field("selfSignedCertificate", m))?,
                 None => Vec::new(),
             };

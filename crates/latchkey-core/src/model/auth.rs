@@ -159,7 +159,21 @@ pub struct OAuth2Config {
     /// RFC 7636 PKCE with S256; on unless a provider rejects it.
     pub pkce: bool,
     pub redirect: RedirectKind,
+    /// Port of the loopback redirect listener on 127.0.0.1 (RFC 8252 §7.3); 0 = any free port,
+    /// for providers that accept any loopback port.
+    pub loopback_port: u16,
+    /// OpenID Connect / RFC 8414 issuer; when set, empty endpoint fields are discovered from it.
+    pub issuer: String,
+    /// RFC 7009 token revocation endpoint, used by logout when set.
+    pub revocation_url: String,
 }
+
+/// The loopback port used when a datasource names none: the Redirect URL to register is
+/// `http://127.0.0.1:8976/callback`.
+pub const DEFAULT_LOOPBACK_PORT: u16 = 8976;
+
+/// The deep link the desktop app receives authorization callbacks on.
+pub const DEEP_LINK_REDIRECT_URI: &str = "latchkey://oauth/callback";
 
 impl Default for OAuth2Config {
     fn default() -> Self {
@@ -183,6 +197,9 @@ impl Default for OAuth2Config {
             password: SecretField::Empty,
             pkce: true,
             redirect: RedirectKind::default(),
+            loopback_port: DEFAULT_LOOPBACK_PORT,
+            issuer: String::new(),
+            revocation_url: String::new(),
         }
     }
 }
@@ -274,8 +291,40 @@ impl AuthConfig {
 }
 
 impl OAuth2Config {
+    /// The Redirect URL to register with the provider; `port` is the loopback listener's actual
+    /// port (it differs from `loopbackPort` only when that is 0).
+    pub fn redirect_uri(&self, port: u16) -> String {
+        match self.redirect {
+            RedirectKind::Loopback => format!("http://127.0.0.1:{port}/callback"),
+            RedirectKind::DeepLink => DEEP_LINK_REDIRECT_URI.to_owned(),
+        }
+    }
+
+    /// The scopes as sent on the wire: space-separated (RFC 6749 §3.3).
+    pub fn scope_param(&self) -> String {
+        self.scopes.join(" ")
+    }
+
+    /// Whether a change from `self` to `other` makes tokens obtained with `self` meaningless
+    /// (another provider, client, grant or scope set).
+    pub fn same_token_identity(&self, other: &OAuth2Config) -> bool {
+        self.access_token_url == other.access_token_url
+            && self.client_id == other.client_id
+            && self.grant_type == other.grant_type
+            && self.scopes == other.scopes
+            && self.username == other.username
+            && self.audience == other.audience
+            && self.resource == other.resource
+    }
+
     fn validate(&self, errors: &mut Vec<FieldError>) {
         check_endpoint(&self.access_token_url, "auth.accessTokenUrl", "Access Token URL", errors);
+        if !self.revocation_url.trim().is_empty() {
+            check_endpoint(&self.revocation_url, "auth.revocationUrl", "Revocation URL", errors);
+        }
+        if !self.issuer.trim().is_empty() {
+            check_endpoint(&self.issuer, "auth.issuer", "Issuer", errors);
+        }
         if self.client_id.trim().is_empty() {
             errors.push(FieldError::new("auth.clientId", "enter the Client ID your provider gave you"));
         }

@@ -1,11 +1,12 @@
 //! The `datasources` table: create, replace, look up, list, delete. Secret slots are sealed
 //! into `sealed_secrets` in the same transaction; the `config` column never holds a value.
+//! A change of OAuth provider, client, grant or scopes forgets the datasource's tokens.
 
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
 use super::{new_id, now_millis, sealed_secrets, Store};
-use crate::model::{Datasource, DatasourceConfig, DatasourceSummary};
+use crate::model::{AuthConfig, Datasource, DatasourceConfig, DatasourceSummary};
 use crate::{Error, FieldError, Result, SecretField};
 
 /// Whether an import made a new datasource or replaced one of the same name.
@@ -183,11 +184,25 @@ impl Store {
         for (slot, bytes) in &sealed {
             sealed_secrets::put(&mut tx, &id, slot, bytes).await?;
         }
+        if let Some(row) = &existing {
+            if !keeps_token_identity(&from_row(row)?.config, &config) {
+                sqlx::query("DELETE FROM oauth_tokens WHERE datasource_id = ?").bind(&id).execute(&mut *tx).await?;
+            }
+        }
         for slot in stored.keys().filter(|slot| !kept.contains(&slot.as_str())) {
             sealed_secrets::remove(&mut tx, &id, slot).await?;
         }
         tx.commit().await?;
         Ok((Datasource { id, created_at, updated_at, config }, outcome))
+    }
+}
+
+/// Whether tokens obtained under `old` still belong to `new`: both OAuth 2.0 with the same
+/// provider, client, grant and scopes.
+fn keeps_token_identity(old: &DatasourceConfig, new: &DatasourceConfig) -> bool {
+    match (&old.auth, &new.auth) {
+        (AuthConfig::OAuth2(old), AuthConfig::OAuth2(new)) => old.same_token_identity(new),
+        _ => false,
     }
 }
 

@@ -5,6 +5,7 @@
 mod datasources;
 mod queries;
 mod sealed_secrets;
+mod tokens;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,6 +14,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Row, SqlitePool};
 
 pub use datasources::ImportOutcome;
+pub use tokens::{NewTokens, TokenRecord};
 
 use crate::vault::key::{self, KeyLocation, KeyringUse};
 use crate::vault::Vault;
@@ -28,6 +30,7 @@ const KEY_CHECK_TEXT: &[u8] = b"latchkey key check";
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
+    dir: DataDir,
     vault: Vault,
     vault_id: Arc<str>,
     key_location: KeyLocation,
@@ -85,6 +88,7 @@ impl Store {
         drop(lock);
         Ok(Store {
             pool,
+            dir: dir.clone(),
             vault: unlocked.vault,
             vault_id: unlocked.vault_id.into(),
             key_location: unlocked.location,
@@ -95,6 +99,11 @@ impl Store {
     /// The id naming this vault's key (in the keyring: `vault-key:<id>`).
     pub fn vault_id(&self) -> &str {
         &self.vault_id
+    }
+
+    /// The data directory this store lives in.
+    pub fn dir(&self) -> &DataDir {
+        &self.dir
     }
 
     /// Where this vault's key is kept.
@@ -162,6 +171,6 @@ pub(crate) fn new_id(prefix: &str) -> String {
 }
 
 /// Milliseconds since the Unix epoch.
-pub(crate) fn now_millis() -> i64 {
+pub fn now_millis() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }

@@ -58,7 +58,9 @@ impl RedirectListener {
     pub async fn wait(self, pending: &PendingAuthorization, timeout: Duration) -> Result<Secret> {
         match tokio::time::timeout(timeout, self.serve(pending)).await {
             Ok(result) => result,
-            Err(_) => Err(Error::Authorization(AuthorizationError::TimedOut(timeout.as_secs()))),
+            Err(_) => {
+                Err(Error::Authorization(AuthorizationError::TimedOut(timeout.as_millis().div_ceil(1000) as u64)))
+            }
         }
     }
 

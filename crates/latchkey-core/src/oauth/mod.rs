@@ -71,3 +71,29 @@ pub async fn authorize_loopback(
     let code = listener.wait(&pending, timeout).await?;
     lifecycle.complete(datasource, &pending, &code).await
 }
+
+/// Authorizes `datasource` with the callback arriving by deep link
+/// (`latchkey://oauth/callback`): the desktop app forwards every callback URL it receives to
+/// `callbacks`; the first one ends the attempt, as on the loopback listener.
+///
+/// # Errors
+/// As [`authorize_loopback`]; [`AuthorizationError::Cancelled`] when `callbacks` closes.
+pub async fn authorize_deep_link(
+    lifecycle: &TokenLifecycle,
+    datasource: &Datasource,
+    callbacks: &mut tokio::sync::mpsc::Receiver<Callback>,
+    timeout: Duration,
+    open: impl FnOnce(&PendingAuthorization),
+) -> Result<TokenState> {
+    let pending = authorization::start(datasource, crate::model::DEEP_LINK_REDIRECT_URI)?;
+    open(&pending);
+    let callback = match tokio::time::timeout(timeout, callbacks.recv()).await {
+        Ok(Some(callback)) => callback,
+        Ok(None) => return Err(Error::Authorization(AuthorizationError::Cancelled)),
+        Err(_) => {
+            return Err(Error::Authorization(AuthorizationError::TimedOut(timeout.as_millis().div_ceil(1000) as u64)));
+        }
+    };
+    let code = pending.accept(callback)?;
+    lifecycle.complete(datasource, &pending, &code).await
+}

@@ -7,13 +7,15 @@
 mod commands;
 
 use latchkey_core::error::ErrorPayload;
+use latchkey_core::oauth::{Callback, TokenClient, TokenLifecycle};
 use latchkey_core::{DataDir, Store};
 use tauri::Manager;
+use tauri_plugin_deep_link::DeepLinkExt;
 
 /// The store opened at start-up, or the reason it could not be opened.
 ///
 /// The app starts either way so the window can show the reason instead of vanishing.
-pub(crate) struct OpenedStore(latchkey_core::Result<Store>);
+pub(crate) struct OpenedStore(latchkey_core::Result<(Store, TokenLifecycle)>);
 
 impl OpenedStore {
     /// Resolves the data dir (`$LATCHKEY_DATA_DIR`, else the platform data dir) and opens the store.
@@ -22,12 +24,20 @@ impl OpenedStore {
             Ok(dir) => Store::open(&dir).await,
             Err(err) => Err(err),
         };
-        OpenedStore(store)
+        OpenedStore(store.map(|store| {
+            let lifecycle = TokenLifecycle::new(store.clone(), TokenClient::default());
+            (store, lifecycle)
+        }))
     }
 
     /// The store, or the error that kept it from opening, as the UI receives it.
     pub(crate) fn get(&self) -> Result<&Store, ErrorPayload> {
-        self.0.as_ref().map_err(ErrorPayload::from)
+        self.0.as_ref().map(|(store, _)| store).map_err(ErrorPayload::from)
+    }
+
+    /// The token lifecycle over the store, shared by every command so refreshes are single-flight.
+    pub(crate) fn lifecycle(&self) -> Result<&TokenLifecycle, ErrorPayload> {
+        self.0.as_ref().map(|(_, lifecycle)| lifecycle).map_err(ErrorPayload::from)
     }
 }
 
@@ -37,10 +47,32 @@ impl OpenedStore {
 /// When Tauri cannot start (no display, or a broken generated context).
 pub fn run() {
     tauri::Builder::default()
+        // First, so a second launch (say, by a `latchkey://` link) hands its URL to this window.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_opener::init())
+        .manage(commands::authorize::Authorizations::default())
         .setup(|app| {
+            // Installed packages register the scheme; a development build registers it itself.
+            #[cfg(any(target_os = "linux", windows))]
+            if let Err(err) = app.deep_link().register_all() {
+                eprintln!("latchkey: could not register latchkey:// links: {err}");
+            }
+            let handle = app.handle().clone();
+            app.deep_link().on_open_url(move |event| {
+                for url in event.urls() {
+                    if url.scheme() == "latchkey" && url.path() == "/callback" {
+                        handle.state::<commands::authorize::Authorizations>().deliver(Callback::from_url(&url));
+                    }
+                }
+            });
             let opened = tauri::async_runtime::block_on(OpenedStore::open());
             match &opened.0 {
-                Ok(store) => {
+                Ok((store, _)) => {
                     for notice in store.notices() {
                         eprintln!("latchkey: {notice}");
                     }
@@ -52,7 +84,11 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::datasources::list_datasources,
-            commands::store::store_notices
+            commands::store::store_notices,
+            commands::authorize::authorize,
+            commands::authorize::cancel_authorization,
+            commands::authorize::token_state,
+            commands::authorize::disconnect
         ])
         .run(tauri::generate_context!())
         .expect("the Latchkey desktop app failed to start");

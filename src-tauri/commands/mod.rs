@@ -1,5 +1,18 @@
 //! Tauri commands, grouped by domain, one file each. Every command is a thin call into
 //! `latchkey-core`; logic that grows here belongs in the core.
 
+pub mod authorize;
 pub mod datasources;
 pub mod store;
+
+#[cfg(test)]
+mod tests {
+    use latchkey_core::bindings::{binding, check_or_update, ui_bindings_dir};
+
+    #[test]
+    fn committed_bindings_of_desktop_types_match_the_rust_types() {
+        let dir = ui_bindings_dir(env!("CARGO_MANIFEST_DIR"));
+        let stale = check_or_update(&dir, &[binding::<super::authorize::AuthorizationStarted>()]);
+        assert!(stale.is_empty(), "stale TypeScript bindings: {stale:?}; run scripts/bindings.sh and commit");
+    }
+}

@@ -1,0 +1,122 @@
+//! Commands of the OAuth 2.0 lifecycle: Save and Authorize (the browser flow), Save and Test
+//! (a token fetch), Disconnect, the token state, and cancelling an attempt. One attempt runs at
+//! a time; deep-link callbacks (`latchkey://oauth/callback`) are routed to it.
+
+use std::sync::Mutex;
+
+use latchkey_core::error::ErrorPayload;
+use latchkey_core::model::{RedirectKind, TokenState};
+use latchkey_core::oauth::{self, AuthorizationError, Callback, PendingAuthorization};
+use latchkey_core::Error;
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, State};
+use tauri_plugin_opener::OpenerExt;
+use tokio::sync::{mpsc, oneshot};
+use ts_rs::TS;
+
+use crate::OpenedStore;
+
+/// Sent as the `authorization-started` event once the browser was asked to open, so the UI
+/// can show the waiting state with the URL to copy.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthorizationStarted {
+    pub datasource_id: String,
+    pub authorization_url: String,
+    pub redirect_uri: String,
+    /// Whether the system browser was opened; when not, the person opens the URL.
+    pub browser_opened: bool,
+}
+
+/// The attempt in progress: how to cancel it and where deep-link callbacks go.
+#[derive(Default)]
+pub struct Authorizations(Mutex<Option<Attempt>>);
+
+struct Attempt {
+    cancel: oneshot::Sender<()>,
+    callbacks: Option<mpsc::Sender<Callback>>,
+}
+
+impl Authorizations {
+    /// Hands a deep-link callback to the attempt waiting for one; ignored when none waits.
+    pub fn deliver(&self, callback: Callback) {
+        let sender = self.0.lock().expect("attempt lock").as_ref().and_then(|a| a.callbacks.clone());
+        if let Some(sender) = sender {
+            let _ = sender.try_send(callback);
+        }
+    }
+
+    fn begin(&self, callbacks: Option<mpsc::Sender<Callback>>) -> oneshot::Receiver<()> {
+        let (cancel, cancelled) = oneshot::channel();
+        // A new attempt cancels the previous one (dropping its sender ends it).
+        *self.0.lock().expect("attempt lock") = Some(Attempt { cancel, callbacks });
+        cancelled
+    }
+}
+
+/// Authorizes the datasource `name` with the browser (authorization code) or fetches a token
+/// (client credentials, password).
+#[tauri::command]
+pub async fn authorize(
+    app: AppHandle,
+    store: State<'_, OpenedStore>,
+    attempts: State<'_, Authorizations>,
+    name: String,
+) -> Result<TokenState, ErrorPayload> {
+    let lifecycle = store.lifecycle()?;
+    let datasource = lifecycle.store().datasource_with_secrets(&name).await?;
+    let config = oauth::oauth_config(&datasource)?;
+    let open = |pending: &PendingAuthorization| {
+        let browser_opened = app.opener().open_url(pending.url.as_str(), None::<&str>).is_ok();
+        let _ = app.emit(
+            "authorization-started",
+            AuthorizationStarted {
+                datasource_id: pending.datasource_id.clone(),
+                authorization_url: pending.url.to_string(),
+                redirect_uri: pending.redirect_uri.clone(),
+                browser_opened,
+            },
+        );
+    };
+    let timeout = oauth::redirect::DEFAULT_TIMEOUT;
+    let result = if config.redirect == RedirectKind::DeepLink {
+        let (sender, mut receiver) = mpsc::channel(4);
+        let cancelled = attempts.begin(Some(sender));
+        tokio::select! {
+            result = oauth::authorize_deep_link(lifecycle, &datasource, &mut receiver, timeout, open) => result,
+            _ = cancelled => Err(Error::Authorization(AuthorizationError::Cancelled)),
+        }
+    } else {
+        let cancelled = attempts.begin(None);
+        tokio::select! {
+            result = oauth::authorize_loopback(lifecycle, &datasource, timeout, open) => result,
+            _ = cancelled => Err(Error::Authorization(AuthorizationError::Cancelled)),
+        }
+    };
+    Ok(result?)
+}
+
+/// Cancels the authorization in progress, if any.
+#[tauri::command]
+pub fn cancel_authorization(attempts: State<'_, Authorizations>) {
+    if let Some(attempt) = attempts.0.lock().expect("attempt lock").take() {
+        let _ = attempt.cancel.send(());
+    }
+}
+
+/// The token state of the datasource `name`, for its badge.
+#[tauri::command]
+pub async fn token_state(store: State<'_, OpenedStore>, name: String) -> Result<TokenState, ErrorPayload> {
+    let lifecycle = store.lifecycle()?;
+    let datasource = lifecycle.store().datasource(&name).await?;
+    Ok(lifecycle.state(&datasource).await?)
+}
+
+/// Forgets (and where possible revokes) the tokens of the datasource `name`.
+#[tauri::command]
+pub async fn disconnect(store: State<'_, OpenedStore>, name: String) -> Result<TokenState, ErrorPayload> {
+    let lifecycle = store.lifecycle()?;
+    let datasource = lifecycle.store().datasource_with_secrets(&name).await?;
+    lifecycle.logout(&datasource).await?;
+    Ok(lifecycle.state(&datasource).await?)
+}

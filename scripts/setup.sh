@@ -9,6 +9,7 @@ packages=(
   xvfb xauth x11-utils                                            # the desktop app under test
   dbus dbus-x11 gnome-keyring                                     # a real Secret Service in tests
   openssl curl ca-certificates                                    # test certificates, benchmarks
+  chromium                                                        # the "system browser" giving OAuth consent in tests
 )
 command -v node >/dev/null || packages+=(nodejs npm)
 missing=()

@@ -1,59 +1,12 @@
 //! The `latchkey` binary end to end: a real data directory in a temp dir, real loopback
 //! servers, the process's exit codes and output.
 
-use std::path::Path;
+mod common;
+
 use std::process::Output;
 
-use assert_cmd::Command;
+use common::{files_under, stderr, Env};
 use latchkey_testkit::{openssl_self_signed, TestServer};
-
-struct Env {
-    dir: tempfile::TempDir,
-}
-
-impl Env {
-    fn new() -> Self {
-        Env { dir: tempfile::tempdir().unwrap() }
-    }
-
-    fn data(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::cargo_bin("latchkey").unwrap();
-        cmd.arg("--data-dir")
-            .arg(self.data().join("data"))
-            .args(args)
-            .env("LATCHKEY_KEYRING", "off")
-            .env_remove("LATCHKEY_DATA_DIR");
-        cmd
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.cmd(args).output().unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(out.status.success(), "latchkey {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn import(&self, json: &str) -> Output {
-        self.cmd(&["datasource", "import", "-"]).write_stdin(json).output().unwrap()
-    }
-
-    fn file(&self, name: &str, content: &[u8]) -> String {
-        let path = self.data().join(name);
-        std::fs::write(&path, content).unwrap();
-        path.display().to_string()
-    }
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 #[test]
 fn datasources_import_list_show_export_delete() {
@@ -156,7 +109,9 @@ fn exit_codes_separate_usage_errors_and_authorization() {
     let out = env.run(&["request", "E", "/", "-H", "no colon"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("-H `no colon`"), "{}", stderr(&out));
-    env.import(r#"{"name":"O","url":"https://api.example.com","auth":{"type":"oauth2","grantType":"client_credentials","accessTokenUrl":"https://id.example.com/token","clientId":"c","clientSecret":"s"}}"#);
+    // Authorization code: without tokens only a person can help (client credentials would
+    // fetch a token by themselves).
+    env.import(r#"{"name":"O","url":"https://api.example.com","auth":{"type":"oauth2","grantType":"authorization_code","authorizationUrl":"https://id.example.com/authorize","accessTokenUrl":"https://id.example.com/token","clientId":"c","clientSecret":"s"}}"#);
     let out = env.run(&["request", "O", "/"]);
     assert_eq!(out.status.code(), Some(3), "an OAuth 2.0 datasource without tokens has its own exit code");
     assert!(stderr(&out).contains("not authorized"), "{}", stderr(&out));
@@ -228,7 +183,7 @@ fn bad_imports_name_the_problem_and_change_nothing() {
 fn without_a_reachable_keyring_the_key_goes_to_a_private_file_and_this_is_said_once() {
     let env = Env::new();
     let run = || {
-        let mut cmd = Command::cargo_bin("latchkey").unwrap();
+        let mut cmd = assert_cmd::Command::cargo_bin("latchkey").unwrap();
         cmd.arg("--data-dir").arg(env.data().join("data")).args(["datasource", "list"]);
         // No Secret Service on this bus: the real "keyring unreachable" path, not the switch.
         cmd.env_remove("LATCHKEY_KEYRING").env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus");
@@ -310,8 +265,7 @@ fn marker_secrets_never_leak() {
     for marker in &markers {
         assert!(!seen.contains(marker.as_str()), "marker {marker} leaked into command output");
     }
-    for entry in std::fs::read_dir(env.data().join("data")).unwrap() {
-        let path = entry.unwrap().path();
+    for path in files_under(&env.data().join("data")) {
         let bytes = std::fs::read(&path).unwrap();
         for marker in &markers {
             assert!(

@@ -1,0 +1,82 @@
+//! What the `latchkey` end-to-end tests share: a private data directory in a temp dir and the
+//! binary run on it.
+#![allow(dead_code)] // each test file uses its own part
+
+use std::path::Path;
+use std::process::Output;
+
+use assert_cmd::Command;
+
+pub struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    pub fn new() -> Self {
+        Env { dir: tempfile::tempdir().unwrap() }
+    }
+
+    pub fn data(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::cargo_bin("latchkey").unwrap();
+        cmd.arg("--data-dir")
+            .arg(self.data().join("data"))
+            .args(args)
+            .env("LATCHKEY_KEYRING", "off")
+            .env_remove("LATCHKEY_DATA_DIR");
+        cmd
+    }
+
+    /// The binary as a plain process (to run several at once, or read its output as it comes).
+    pub fn process(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("latchkey"));
+        cmd.arg("--data-dir")
+            .arg(self.data().join("data"))
+            .args(args)
+            .env("LATCHKEY_KEYRING", "off")
+            .env_remove("LATCHKEY_DATA_DIR")
+            .stdin(std::process::Stdio::null());
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().unwrap()
+    }
+
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(out.status.success(), "latchkey {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    pub fn import(&self, json: &str) -> Output {
+        self.cmd(&["datasource", "import", "-"]).write_stdin(json).output().unwrap()
+    }
+
+    pub fn file(&self, name: &str, content: &[u8]) -> String {
+        let path = self.data().join(name);
+        std::fs::write(&path, content).unwrap();
+        path.display().to_string()
+    }
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Every file under `dir`, in subdirectories too (the lock files of the token lifecycle).
+pub fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(files_under(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}

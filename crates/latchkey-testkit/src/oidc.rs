@@ -1,0 +1,140 @@
+//! A real OAuth 2.0 provider for tests: `oidc-provider` from npm, started as a Node process
+//! (`tests/oauth/provider.mjs`) on 127.0.0.1, and the headless-Chromium "system browser" that
+//! gives consent on its pages (`tests/oauth/browser.sh`). See the scripts for the clients and
+//! the two test routes (`/api/whoami`, `/test/stats`).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Client credentials client authenticating with HTTP Basic; its secret needs RFC 6749 §2.3.1
+/// form-encoding before base64.
+pub const BASIC_CLIENT: (&str, &str) = ("cc-basic", "basic secret/+:%&");
+/// Client credentials client authenticating in the request body.
+pub const POST_CLIENT: (&str, &str) = ("cc-post", "post secret/+:%&");
+/// Public native client: authorization code with PKCE, any loopback port, rotating refresh tokens.
+pub const NATIVE_CLIENT: &str = "native-app";
+
+/// The repository root (tests and scripts live there).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root")
+}
+
+/// The `$BROWSER` command that gives (or with `LATCHKEY_TEST_CONSENT=deny`, refuses) consent in
+/// headless Chromium.
+pub fn consent_browser() -> PathBuf {
+    repo_root().join("tests/oauth/browser.sh")
+}
+
+/// A running oidc-provider; stopped when dropped.
+pub struct OidcProvider {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    issuer: String,
+    port: u16,
+    log: Arc<Mutex<String>>,
+}
+
+impl OidcProvider {
+    /// Starts a provider whose access tokens live `access_ttl` (whole seconds).
+    pub fn start(access_ttl: Duration) -> OidcProvider {
+        let root = repo_root();
+        assert!(
+            root.join("node_modules/oidc-provider").is_dir(),
+            "oidc-provider is not installed: run scripts/setup.sh (npm ci) first"
+        );
+        let mut child = Command::new("node")
+            .arg(root.join("tests/oauth/provider.mjs"))
+            .env("PROVIDER_ACCESS_TTL", access_ttl.as_secs().max(1).to_string())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start node tests/oauth/provider.mjs");
+        let mut stdout = BufReader::new(child.stdout.take().expect("provider stdout"));
+        let mut first = String::new();
+        stdout.read_line(&mut first).expect("read the provider's address");
+        // Keep reading both streams for as long as the provider runs: it logs now and then, and
+        // a closed pipe would kill it (EPIPE).
+        let log = Arc::new(Mutex::new(String::new()));
+        drain(stdout, log.clone());
+        drain(BufReader::new(child.stderr.take().expect("provider stderr")), log.clone());
+        let ready: serde_json::Value = serde_json::from_str(&first)
+            .unwrap_or_else(|e| panic!("the provider did not start (printed {first:?}): {e}"));
+        let issuer = ready["issuer"].as_str().expect("issuer").to_owned();
+        let port = u16::try_from(ready["port"].as_u64().expect("port")).expect("port fits");
+        let stdin = child.stdin.take();
+        OidcProvider { child, stdin, issuer, port, log }
+    }
+
+    /// What the provider printed so far, without its development-mode warnings.
+    pub fn log(&self) -> String {
+        let log = self.log.lock().expect("provider log");
+        log.lines().filter(|l| !l.contains("WARNING")).collect::<Vec<_>>().join("\n")
+    }
+
+    /// `http://127.0.0.1:PORT`, no trailing slash.
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    /// `issuer` followed by `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.issuer)
+    }
+
+    /// What the provider did so far: `{"calls": {route or "token:GRANT": n}, "errors": [...]}`.
+    pub fn stats(&self) -> serde_json::Value {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port))
+            .unwrap_or_else(|e| panic!("the provider is gone ({e}); it printed:\n{}", self.log()));
+        stream.set_read_timeout(Some(Duration::from_secs(10))).expect("read timeout");
+        write!(stream, "GET /test/stats HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n", self.port)
+            .expect("ask for stats");
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).expect("read stats");
+        let text = String::from_utf8_lossy(&raw);
+        let (_, body) = text.split_once("\r\n\r\n").expect("an HTTP response");
+        serde_json::from_str(body).unwrap_or_else(|e| panic!("stats are JSON ({e}): {body}"))
+    }
+
+    /// How many calls `key` ("token:refresh_token", "revocation", "api", …) had.
+    pub fn calls(&self, key: &str) -> u64 {
+        self.stats()["calls"][key].as_u64().unwrap_or(0)
+    }
+
+    /// The OAuth errors the provider answered, as `(route, error)`.
+    pub fn errors(&self) -> Vec<(String, String)> {
+        let stats = self.stats();
+        let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+        stats["errors"].as_array().map_or_else(Vec::new, |errors| {
+            errors.iter().map(|e| (text(&e["route"]), text(&e["error"]))).collect()
+        })
+    }
+}
+
+fn drain(mut stream: impl BufRead + Send + 'static, log: Arc<Mutex<String>>) {
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        while stream.read_line(&mut line).is_ok_and(|n| n > 0) {
+            log.lock().expect("provider log").push_str(&line);
+            line.clear();
+        }
+    });
+}
+
+impl Drop for OidcProvider {
+    fn drop(&mut self) {
+        drop(self.stdin.take()); // the provider exits when its stdin closes
+        for _ in 0..50 {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,140 @@
+// A real OAuth 2.0 / OpenID Connect provider for Latchkey's tests: `oidc-provider` (the certified
+// Node implementation) on 127.0.0.1 with an in-memory store and its development login and consent
+// pages, plus two routes of our own:
+//
+//   GET /api/whoami   a protected resource: 200 with the token's client and scope when the bearer
+//                     token (Authorization header or `access_token` query parameter) is a live
+//                     access token of this provider, 401 otherwise.
+//   GET /test/stats   what the provider did: calls per route (token calls per grant type) and the
+//                     OAuth errors it answered, so tests can count refreshes.
+//
+// Prints one line of JSON to stdout once listening: {"issuer": "...", "port": N}. Exits when its
+// stdin closes (the test that started it ended) or on SIGTERM.
+//
+// Options (environment): PROVIDER_ACCESS_TTL seconds an access token lives (default 3600), so a
+// test can make refreshes really happen.
+
+import http from 'node:http';
+import Provider from 'oidc-provider';
+
+const accessTtl = Number(process.env.PROVIDER_ACCESS_TTL ?? 3600);
+
+// Test-only credentials, named here so tests can use them; the secrets contain characters that
+// RFC 6749 §2.3.1 requires to be form-urlencoded before base64 in the Basic header.
+export const CLIENTS = {
+  basic: { id: 'cc-basic', secret: 'basic secret/+:%&' },
+  post: { id: 'cc-post', secret: 'post secret/+:%&' },
+  native: { id: 'native-app' },
+};
+
+const server = http.createServer();
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const { port } = server.address();
+const issuer = `http://127.0.0.1:${port}`;
+
+const stats = { calls: {}, errors: [] };
+const count = (key) => {
+  stats.calls[key] = (stats.calls[key] ?? 0) + 1;
+};
+
+const provider = new Provider(issuer, {
+  clients: [
+    {
+      client_id: CLIENTS.basic.id,
+      client_secret: CLIENTS.basic.secret,
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
+      token_endpoint_auth_method: 'client_secret_basic',
+      scope: 'api:read api:write',
+    },
+    {
+      client_id: CLIENTS.post.id,
+      client_secret: CLIENTS.post.secret,
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
+      token_endpoint_auth_method: 'client_secret_post',
+      scope: 'api:read api:write',
+    },
+    {
+      // A native (public) client: PKCE required, any loopback port accepted (RFC 8252 §7.3).
+      client_id: CLIENTS.native.id,
+      application_type: 'native',
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      redirect_uris: ['http://127.0.0.1/callback'],
+    },
+  ],
+  scopes: ['openid', 'offline_access', 'api:read', 'api:write'],
+  features: {
+    clientCredentials: { enabled: true },
+    revocation: { enabled: true },
+    devInteractions: { enabled: true },
+  },
+  // Every authorization-code grant gets a refresh token, rotated on each use (public client).
+  issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+  rotateRefreshToken: true,
+  ttl: {
+    AccessToken: accessTtl,
+    ClientCredentials: accessTtl,
+    AuthorizationCode: 120,
+    Grant: 3600,
+    Interaction: 600,
+    RefreshToken: 3600,
+    Session: 3600,
+  },
+  cookies: { keys: ['latchkey-test-cookie-key'] },
+});
+// Tests run on plain http://127.0.0.1.
+provider.proxy = false;
+
+// Outermost: count what every route did.
+provider.use(async (ctx, next) => {
+  await next();
+  const route = ctx.oidc?.route;
+  if (!route) return;
+  const grantType = route === 'token' ? ctx.oidc.params?.grant_type : undefined;
+  count(grantType ? `token:${grantType}` : route);
+  if (ctx.status >= 400 && ctx.body && typeof ctx.body === 'object') {
+    stats.errors.push({ route, grantType, status: ctx.status, error: ctx.body.error });
+  }
+});
+
+provider.use(async (ctx, next) => {
+  if (ctx.path === '/test/stats' && ctx.method === 'GET') {
+    ctx.body = stats;
+    return;
+  }
+  if (ctx.path === '/api/whoami') {
+    count('api');
+    const header = ctx.get('authorization');
+    const token = /^bearer /i.test(header) ? header.slice(7).trim() : ctx.query.access_token;
+    const found = token
+      ? ((await provider.AccessToken.find(token)) ?? (await provider.ClientCredentials.find(token)))
+      : undefined;
+    if (!found || found.isExpired) {
+      ctx.status = 401;
+      ctx.set('WWW-Authenticate', 'Bearer error="invalid_token"');
+      ctx.body = { error: 'invalid_token' };
+      return;
+    }
+    ctx.body = { clientId: found.clientId, accountId: found.accountId ?? null, scope: found.scope ?? '' };
+    return;
+  }
+  await next();
+});
+
+server.on('request', provider.callback());
+process.stdout.write(`${JSON.stringify({ issuer, port })}\n`);
+
+const stop = () => {
+  server.close();
+  server.closeAllConnections();
+  process.exit(0);
+};
+process.stdin.on('end', stop);
+process.stdin.on('close', stop);
+process.stdin.resume();
+process.on('SIGTERM', stop);

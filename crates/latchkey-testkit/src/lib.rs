@@ -1,10 +1,11 @@
 //! Test-only parts for Latchkey: a loopback HTTP/1.1 (and HTTPS) echo server that records every
-//! request (or answers through a handler of its own), self-signed certificates made with
-//! the `openssl` binary, and a real OAuth provider (`oidc-provider`, see
-//! [`oidc`]). Used by tests and benchmarks only; never shipped.
+//! request (or answers through a handler of the test's own), self-signed certificates made with
+//! the `openssl` binary, and OAuth providers: a real one (`oidc-provider`, see [`oidc`]) and a
+//! quirky fake for what the real one never does. Used by tests and benchmarks only; never shipped.
 
 mod cert;
 pub mod oidc;
+mod quirky_provider;
 mod routes;
 mod server;
 #[cfg(test)]
@@ -12,5 +13,10 @@ mod tests;
 
 pub use cert::{openssl_self_signed, SelfSignedCert};
 pub use oidc::OidcProvider;
+pub use quirky_provider::{
+    BrokenAnswer, ExpiresIn, Quirks, QuirkyProvider, RefreshTokenOnRefresh, ResponseFormat, Revocation,
+    REFUSED_REFRESH_REASON,
+};
 pub use routes::{expected_bytes_byte, RecordedRequest};
+pub use routes::{Handler, Reply};
 pub use server::TestServer;

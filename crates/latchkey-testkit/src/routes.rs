@@ -1,10 +1,13 @@
 //! What the test server answers: the recorded-request type, the routes
-//! (echo, `/bytes/{n}`, `/status/{code}`, `/redirect?to=`, `/json/{n}`) and
-//! a streaming response body that never holds a large payload in memory.
+//! (echo, `/bytes/{n}`, `/status/{code}`, `/redirect?to=`, `/json/{n}`), the
+//! [`Reply`] a custom [`Handler`] gives instead, and a streaming response body
+//! that never holds a large payload in memory.
 
 use std::convert::Infallible;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use base64::Engine as _;
 use bytes::Bytes;
@@ -40,6 +43,17 @@ impl RecordedRequest {
         url::form_urlencoded::parse(query.as_bytes()).into_owned().collect()
     }
 
+    /// The body split into percent-decoded `(key, value)` pairs, as an
+    /// `application/x-www-form-urlencoded` body is.
+    pub fn form_pairs(&self) -> Vec<(String, String)> {
+        url::form_urlencoded::parse(&self.body).into_owned().collect()
+    }
+
+    /// The first value of form field `key` in the body.
+    pub fn form_value(&self, key: &str) -> Option<String> {
+        self.form_pairs().into_iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
     /// The echo body: this request as JSON.
     fn echo_json(&self) -> Vec<u8> {
         serde_json::to_vec(&serde_json::json!({
@@ -54,6 +68,65 @@ impl RecordedRequest {
         }))
         .expect("serialize echo JSON")
     }
+}
+
+/// Answers every request of a server made with [`crate::TestServer::with_handler`],
+/// in place of the echo routes. Called on the server's thread; it must not block.
+pub type Handler = Arc<dyn Fn(&RecordedRequest) -> Reply + Send + Sync>;
+
+/// What a [`Handler`] answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    /// A response; `content-length` is added, `headers` are sent as given.
+    Respond { status: u16, headers: Vec<(String, String)>, body: Vec<u8> },
+    /// `reply`, after waiting `delay` (for client timeouts).
+    Delayed { delay: Duration, reply: Box<Reply> },
+    /// No answer: the connection is closed once the request is read.
+    Reset,
+}
+
+impl Reply {
+    /// A response with a `content-type`.
+    pub fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
+        let headers = vec![("content-type".to_owned(), content_type.to_owned())];
+        Reply::Respond { status, headers, body: body.into() }
+    }
+
+    /// A JSON response.
+    pub fn json(status: u16, value: &serde_json::Value) -> Reply {
+        Reply::new(status, "application/json", serde_json::to_vec(value).expect("serialize JSON reply"))
+    }
+
+    /// This reply with one more header (on the response it ends in; `Reset` has none).
+    pub fn with_header(self, name: &str, value: &str) -> Reply {
+        match self {
+            Reply::Respond { status, mut headers, body } => {
+                headers.push((name.to_ascii_lowercase(), value.to_owned()));
+                Reply::Respond { status, headers, body }
+            }
+            Reply::Delayed { delay, reply } => {
+                Reply::Delayed { delay, reply: Box::new(reply.with_header(name, value)) }
+            }
+            Reply::Reset => Reply::Reset,
+        }
+    }
+
+    /// This reply after waiting `delay`.
+    pub fn after(self, delay: Duration) -> Reply {
+        Reply::Delayed { delay, reply: Box::new(self) }
+    }
+}
+
+/// The hyper response for [`Reply::Respond`].
+pub(crate) fn reply_response(status: u16, headers: Vec<(String, String)>, body: Vec<u8>) -> Response<Payload> {
+    let mut resp = Response::new(Payload::Once(Some(body.into())));
+    *resp.status_mut() = StatusCode::from_u16(status).expect("a valid status code in a Reply");
+    for (name, value) in headers {
+        let name = hyper::header::HeaderName::from_bytes(name.as_bytes()).expect("a valid header name in a Reply");
+        let value = HeaderValue::from_str(&value).expect("a valid header value in a Reply");
+        resp.headers_mut().append(name, value);
+    }
+    resp
 }
 
 /// Byte `i` of every `/bytes/{n}` response body.

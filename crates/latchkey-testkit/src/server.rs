@@ -1,8 +1,8 @@
 //! The loopback test server: hyper 1 on its own thread and tokio runtime, so
 //! sync tests (spawning CLI processes) and async tests can both use it.
-//! Records every request before answering; shuts down when dropped.
+//! Records every request before answering; shuts down when dropped. It answers
+//! with the echo routes, or with a test's own [`Handler`].
 
-use std::convert::Infallible;
 use std::io;
 use std::net::{SocketAddr, TcpListener as StdListener};
 use std::pin::Pin;
@@ -25,7 +25,7 @@ use tokio::sync::oneshot;
 use tokio_rustls::TlsAcceptor;
 
 use crate::cert::SelfSignedCert;
-use crate::routes::{respond, Payload, RecordedRequest};
+use crate::routes::{reply_response, respond, Handler, Payload, RecordedRequest, Reply};
 
 /// A real HTTP/1.1 (or HTTPS) server on 127.0.0.1. See the crate docs.
 pub struct TestServer {
@@ -39,6 +39,8 @@ pub struct TestServer {
 struct Shared {
     log: Mutex<Vec<RecordedRequest>>,
     recording: AtomicBool,
+    /// Answers in place of the echo routes when set.
+    handler: Option<Handler>,
 }
 
 impl TestServer {
@@ -49,7 +51,13 @@ impl TestServer {
 
     /// HTTP on `port` (0 = any free port), reporting bind errors.
     pub fn bind_http(port: u16) -> io::Result<TestServer> {
-        Self::start(port, None)
+        Self::start(port, None, None)
+    }
+
+    /// Plain HTTP on a random free port, answering every request with
+    /// `handler` instead of the echo routes. Requests are recorded as usual.
+    pub fn with_handler(handler: Handler) -> TestServer {
+        Self::start(0, None, Some(handler)).expect("start HTTP test server")
     }
 
     /// HTTPS on a random free port, presenting `cert`. The base URL uses the
@@ -67,15 +75,15 @@ impl TestServer {
             .with_single_cert(chain, key)
             .expect("server certificate and key");
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
-        Self::start(0, Some(TlsAcceptor::from(Arc::new(config)))).expect("start HTTPS test server")
+        Self::start(0, Some(TlsAcceptor::from(Arc::new(config))), None).expect("start HTTPS test server")
     }
 
-    fn start(port: u16, tls: Option<TlsAcceptor>) -> io::Result<TestServer> {
+    fn start(port: u16, tls: Option<TlsAcceptor>, handler: Option<Handler>) -> io::Result<TestServer> {
         let listener = StdListener::bind(("127.0.0.1", port))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-        let shared = Arc::new(Shared { log: Mutex::default(), recording: AtomicBool::new(true) });
+        let shared = Arc::new(Shared { log: Mutex::default(), recording: AtomicBool::new(true), handler });
         let (shutdown, stop) = oneshot::channel();
         let scheme_host = if tls.is_some() { "https://localhost" } else { "http://127.0.0.1" };
         let state = shared.clone();
@@ -171,7 +179,7 @@ async fn handle(
     req: Request<Incoming>,
     shared: Arc<Shared>,
     heads: Arc<Mutex<HeadTap>>,
-) -> Result<Response<Payload>, Infallible> {
+) -> io::Result<Response<Payload>> {
     let (parts, body) = req.into_parts();
     let body = match body.collect().await {
         Ok(collected) => collected.to_bytes().to_vec(),
@@ -201,7 +209,19 @@ async fn handle(
     if shared.recording.load(Ordering::SeqCst) {
         shared.log.lock().unwrap().push(recorded.clone());
     }
-    Ok(respond(&recorded))
+    let Some(handler) = &shared.handler else { return Ok(respond(&recorded)) };
+    let mut reply = handler(&recorded);
+    loop {
+        match reply {
+            Reply::Respond { status, headers, body } => return Ok(reply_response(status, headers, body)),
+            Reply::Delayed { delay, reply: later } => {
+                tokio::time::sleep(delay).await;
+                reply = *later;
+            }
+            // hyper closes the connection, without a response, when the service fails.
+            Reply::Reset => return Err(io::Error::new(io::ErrorKind::ConnectionReset, "reset by the handler")),
+        }
+    }
 }
 
 /// hyper's `HeaderMap` groups repeated names together, so the true arrival

@@ -163,8 +163,12 @@ impl Transport {
             PreparedBody::Bytes(bytes) => builder.body(bytes),
             PreparedBody::File(path) => {
                 let file = tokio::fs::File::open(&path).await.map_err(|e| Error::io(&path, e))?;
-                let len = file.metadata().await.map_err(|e| Error::io(&path, e))?.len();
-                builder.header(reqwest::header::CONTENT_LENGTH, len).body(reqwest::Body::from(file))
+                match regular_file_len(&file, &path).await? {
+                    Some(len) => builder.header(reqwest::header::CONTENT_LENGTH, len),
+                    // A pipe or standard input has no length up front: it goes chunked.
+                    None => builder,
+                }
+                .body(reqwest::Body::from(file))
             }
             PreparedBody::Multipart(parts) => {
                 let mut form = reqwest::multipart::Form::new();
@@ -172,12 +176,17 @@ impl Transport {
                     let mut piece = match &part.file {
                         Some(path) => {
                             let file = tokio::fs::File::open(path).await.map_err(|e| Error::io(path, e))?;
-                            let len = file.metadata().await.map_err(|e| Error::io(path, e))?.len();
+                            let len = regular_file_len(&file, path).await?;
                             let name = std::path::Path::new(path)
                                 .file_name()
                                 .map(|n| n.to_string_lossy().into_owned())
                                 .unwrap_or_default();
-                            reqwest::multipart::Part::stream_with_length(reqwest::Body::from(file), len).file_name(name)
+                            let body = reqwest::Body::from(file);
+                            match len {
+                                Some(len) => reqwest::multipart::Part::stream_with_length(body, len),
+                                None => reqwest::multipart::Part::stream(body),
+                            }
+                            .file_name(name)
                         }
                         None => reqwest::multipart::Part::text(part.value.clone()),
                     };
@@ -246,6 +255,13 @@ impl Transport {
             sent,
         })
     }
+}
+
+/// The length of `file` when it is a regular file; `None` for a pipe or standard input, whose
+/// metadata says 0 whatever will be read from it.
+async fn regular_file_len(file: &tokio::fs::File, path: impl AsRef<std::path::Path>) -> Result<Option<u64>> {
+    let metadata = file.metadata().await.map_err(|e| Error::io(path, e))?;
+    Ok(metadata.is_file().then_some(metadata.len()))
 }
 
 fn millis(duration: Duration) -> f64 {

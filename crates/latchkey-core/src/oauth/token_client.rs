@@ -110,8 +110,10 @@ impl TokenRequest {
             Some(secret) if header => {
                 let encode = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
                 let pair = Zeroizing::new(format!("{}:{}", encode(&config.client_id), encode(secret.expose())));
-                self.authorization = Some(Zeroizing::new(format!("Basic {}", BASE64.encode(pair.as_bytes()))));
+                let credentials = Zeroizing::new(BASE64.encode(pair.as_bytes()));
+                self.authorization = Some(Zeroizing::new(format!("Basic {}", credentials.as_str())));
                 self.secrets.push(Zeroizing::new(secret.expose().to_owned()));
+                self.secrets.push(credentials);
             }
             Some(secret) => {
                 self.param("client_id", &config.client_id);
@@ -474,8 +476,13 @@ fn parse_fields(content_type: &str, body: &[u8]) -> Option<serde_json::Map<Strin
     })
 }
 
+/// Removes `secrets` from `text`, also in their form-encoded spelling: an error page may quote
+/// the request body back.
 fn scrub(text: &str, secrets: &[&str]) -> String {
-    secrets.iter().filter(|s| s.len() >= 4).fold(text.to_owned(), |t, s| t.replace(s, crate::http::REDACTED))
+    secrets.iter().filter(|s| s.len() >= 4).fold(text.to_owned(), |text, secret| {
+        let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+        text.replace(secret, crate::http::REDACTED).replace(&encoded, crate::http::REDACTED)
+    })
 }
 
 fn excerpt(body: &[u8], secrets: &[&str]) -> String {

@@ -82,9 +82,7 @@ fn authorize(env: &Env, name: &str, consent: &str) -> (std::process::Output, Str
 fn client_credentials_with_basic_and_post_client_authentication() {
     let provider = OidcProvider::start(Duration::from_secs(3600));
     let env = Env::new();
-    for (name, client, authentication) in
-        [("Basic", BASIC_CLIENT, "basic_header"), ("Post", POST_CLIENT, "body")]
-    {
+    for (name, client, authentication) in [("Basic", BASIC_CLIENT, "basic_header"), ("Post", POST_CLIENT, "body")] {
         let out = env.import(&client_credentials(name, &provider, client, authentication));
         assert!(out.status.success(), "{}", stderr(&out));
         let shown = json(&env.ok(&["datasource", "show", name, "--json"]));

@@ -109,9 +109,9 @@ impl OidcProvider {
     pub fn errors(&self) -> Vec<(String, String)> {
         let stats = self.stats();
         let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
-        stats["errors"].as_array().map_or_else(Vec::new, |errors| {
-            errors.iter().map(|e| (text(&e["route"]), text(&e["error"]))).collect()
-        })
+        stats["errors"]
+            .as_array()
+            .map_or_else(Vec::new, |errors| errors.iter().map(|e| (text(&e["route"]), text(&e["error"]))).collect())
     }
 }
 

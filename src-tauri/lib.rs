@@ -55,7 +55,9 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
         .manage(commands::authorize::Authorizations::default())
+        .manage(commands::requests::Requests::default())
         .setup(|app| {
             // Installed packages register the scheme; a development build registers it itself.
             #[cfg(any(target_os = "linux", windows))]
@@ -79,11 +81,30 @@ pub fn run() {
                 }
                 Err(err) => eprintln!("latchkey: could not open the store: {err}"),
             }
+            if let Ok((_, lifecycle)) = &opened.0 {
+                tauri::async_runtime::spawn(commands::authorize::keep_tokens_alive(
+                    app.handle().clone(),
+                    lifecycle.clone(),
+                ));
+            }
             app.manage(opened);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
             commands::datasources::list_datasources,
+            commands::datasources::get_datasource,
+            commands::datasources::save_datasource,
+            commands::datasources::delete_datasource,
+            commands::datasources::presets,
+            commands::datasources::discover,
+            commands::queries::list_queries,
+            commands::queries::save_query,
+            commands::queries::delete_query,
+            commands::requests::send_request,
+            commands::requests::cancel_request,
+            commands::requests::history,
+            commands::requests::save_response_body,
+            commands::requests::curl_command,
             commands::store::store_notices,
             commands::authorize::authorize,
             commands::authorize::cancel_authorization,

@@ -1,12 +1,13 @@
 //! Commands of the OAuth 2.0 lifecycle: Save and Authorize (the browser flow), Save and Test
 //! (a token fetch), Disconnect, the token state, and cancelling an attempt. One attempt runs at
-//! a time; deep-link callbacks (`latchkey://oauth/callback`) are routed to it.
+//! a time; deep-link callbacks (`latchkey://oauth/callback`) are routed to it. Tokens are kept
+//! alive in the background, and the window hears when one needs a person again.
 
 use std::sync::Mutex;
 
 use latchkey_core::error::ErrorPayload;
 use latchkey_core::model::{RedirectKind, TokenState};
-use latchkey_core::oauth::{self, AuthorizationError, Callback, PendingAuthorization};
+use latchkey_core::oauth::{self, AuthorizationError, Callback, PendingAuthorization, TokenLifecycle};
 use latchkey_core::Error;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
@@ -119,4 +120,35 @@ pub async fn disconnect(store: State<'_, OpenedStore>, name: String) -> Result<T
     let datasource = lifecycle.store().datasource_with_secrets(&name).await?;
     lifecycle.logout(&datasource).await?;
     Ok(lifecycle.state(&datasource).await?)
+}
+
+/// How often tokens due for refresh are refreshed in the background.
+const KEEP_ALIVE_EVERY: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Sent as the `token-problem` event when a background refresh ends in "authorize again".
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenProblem {
+    pub datasource_id: String,
+    pub name: String,
+    pub message: String,
+}
+
+/// Refreshes tokens shortly before they expire, so a datasource stays usable without anyone's
+/// help; tells the window when one needs a person to authorize it again.
+pub async fn keep_tokens_alive(app: AppHandle, lifecycle: TokenLifecycle) {
+    loop {
+        tokio::time::sleep(KEEP_ALIVE_EVERY).await;
+        let Ok(failures) = lifecycle.keep_alive().await else { continue };
+        for (datasource, err) in failures {
+            if matches!(err, latchkey_core::Error::NeedsReauthorization { .. }) {
+                let problem = TokenProblem {
+                    datasource_id: datasource.id.clone(),
+                    name: datasource.config.name.clone(),
+                    message: format!("{} needs authorization again", datasource.config.name),
+                };
+                let _ = app.emit("token-problem", problem);
+            }
+        }
+    }
 }

@@ -1,7 +1,11 @@
-//! Commands that read and change datasources.
+//! Commands that read and change datasources, and the presets and discovery that fill them.
 
 use latchkey_core::error::ErrorPayload;
-use latchkey_core::model::DatasourceSummary;
+use latchkey_core::http::Transport;
+use latchkey_core::model::{Datasource, DatasourceConfig, DatasourceSummary, OAuth2Config};
+use latchkey_core::oauth::discovery;
+use latchkey_core::preset::{self, Preset};
+use latchkey_core::Error;
 use tauri::State;
 
 use crate::OpenedStore;
@@ -9,6 +13,46 @@ use crate::OpenedStore;
 /// Lists every stored datasource, for the sidebar.
 #[tauri::command]
 pub async fn list_datasources(store: State<'_, OpenedStore>) -> Result<Vec<DatasourceSummary>, ErrorPayload> {
+    Ok(store.get()?.list_datasources().await?)
+}
+
+/// One datasource for the editor; secret slots only say whether they are set.
+#[tauri::command]
+pub async fn get_datasource(store: State<'_, OpenedStore>, id: String) -> Result<Datasource, ErrorPayload> {
+    Ok(store.get()?.datasource(&id).await?)
+}
+
+/// Creates (`id` null) or updates a datasource; rejected input comes back with field errors.
+#[tauri::command]
+pub async fn save_datasource(
+    store: State<'_, OpenedStore>,
+    id: Option<String>,
+    config: DatasourceConfig,
+) -> Result<Datasource, ErrorPayload> {
     let store = store.get()?;
-    store.list_datasources().await.map_err(|err| ErrorPayload::from(&err))
+    Ok(match id {
+        Some(id) => store.update_datasource(&id, config).await?,
+        None => store.create_datasource(config).await?,
+    })
+}
+
+#[tauri::command]
+pub async fn delete_datasource(store: State<'_, OpenedStore>, id: String) -> Result<(), ErrorPayload> {
+    Ok(store.get()?.delete_datasource(&id).await?)
+}
+
+/// Providers to start a datasource from.
+#[tauri::command]
+pub fn presets() -> Vec<Preset> {
+    preset::presets()
+}
+
+/// Fills the empty endpoints of `auth` from its issuer's metadata.
+#[tauri::command]
+pub async fn discover(mut auth: OAuth2Config) -> Result<OAuth2Config, ErrorPayload> {
+    if auth.issuer.trim().is_empty() {
+        return Err(Error::field("auth.issuer", "enter the issuer URL, e.g. https://accounts.example.com").into());
+    }
+    discovery::fill_from_issuer(&Transport::new(), &mut auth).await?;
+    Ok(auth)
 }

@@ -3,6 +3,8 @@
 
 pub mod authorize;
 pub mod datasources;
+pub mod queries;
+pub mod requests;
 pub mod store;
 
 #[cfg(test)]
@@ -12,7 +14,10 @@ mod tests {
     #[test]
     fn committed_bindings_of_desktop_types_match_the_rust_types() {
         let dir = ui_bindings_dir(env!("CARGO_MANIFEST_DIR"));
-        let stale = check_or_update(&dir, &[binding::<super::authorize::AuthorizationStarted>()]);
+        let stale = check_or_update(
+            &dir,
+            &[binding::<super::authorize::AuthorizationStarted>(), binding::<super::authorize::TokenProblem>()],
+        );
         assert!(stale.is_empty(), "stale TypeScript bindings: {stale:?}; run scripts/bindings.sh and commit");
     }
 }

@@ -51,6 +51,9 @@ pub fn core_bindings() -> Vec<Binding> {
         binding::<ProviderError>(),
         binding::<TokenStatus>(),
         binding::<TokenState>(),
+        binding::<crate::model::HistoryEntry>(),
+        binding::<crate::preset::Preset>(),
+        binding::<crate::http::ResponseView>(),
     ]
 }
 

@@ -73,6 +73,9 @@ pub enum Error {
     Network(String),
     #[error("TLS: {0}")]
     Tls(String),
+    /// The person stopped it (a request in the tester).
+    #[error("cancelled")]
+    Cancelled,
 }
 
 fn join_fields(errors: &[FieldError]) -> String {
@@ -102,6 +105,7 @@ impl Error {
             Error::Io { .. } => ErrorCode::Io,
             Error::Network(_) => ErrorCode::Network,
             Error::Tls(_) => ErrorCode::Tls,
+            Error::Cancelled => ErrorCode::Cancelled,
         }
     }
 }
@@ -145,6 +149,7 @@ pub enum ErrorCode {
     Io,
     Network,
     Tls,
+    Cancelled,
 }
 
 /// An error as the UI receives it.

@@ -8,6 +8,8 @@
 //! - [`http`]: preparing and sending requests through a datasource.
 //! - [`oauth`]: authorization, token calls, and keeping tokens alive.
 //! - [`transfer`]: import and export of datasources as JSON.
+//! - [`preset`]: providers to start a datasource from.
+//! - [`tester`]: a run of the request tester, recorded in history.
 
 pub mod bindings;
 mod data_dir;
@@ -15,8 +17,10 @@ pub mod error;
 pub mod http;
 pub mod model;
 pub mod oauth;
+pub mod preset;
 mod secret;
 pub mod store;
+pub mod tester;
 pub mod transfer;
 pub mod vault;
 

@@ -2,17 +2,21 @@
 //! path joined, headers and query parameters merged, authentication and the signature header
 //! applied, a redacted copy of what is sent. Sending (`send`) is thin: a reqwest client per
 //! trust configuration, same-origin redirects only, the body streamed and spilled to a temp
-//! file past a size cap. OAuth token acquisition is the OAuth module's, behind [`TokenSource`].
+//! file past a size cap. `view` is the tester's bounded view of a response; `curl` the "Copy
+//! as cURL" line. OAuth token acquisition is the OAuth module's, behind [`TokenSource`].
 
+mod curl;
 mod prepare;
 mod send;
 pub mod signature;
 pub mod tls;
+mod view;
 
 use std::future::Future;
 
 pub use prepare::{prepare, PreparedBody, PreparedRequest, SentRequest, REDACTED};
 pub use send::{Response, ResponseBody, SendOptions, Timings, Transport};
+pub use view::{ResponseView, IMAGE_PREVIEW_LIMIT, TEXT_PREVIEW_LIMIT};
 
 use crate::model::{AuthConfig, Datasource};
 use crate::{Error, Result, Secret};

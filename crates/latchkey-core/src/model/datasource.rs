@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{check_header_rows, check_param_rows, AuthConfig, AuthType, KeyValue};
+use super::{check_header_rows, check_param_rows, AuthConfig, AuthType, KeyValue, TokenStatus};
 use crate::{FieldError, SecretField};
 
 /// A datasource as a person edits it and as it is exported (DESIGN.md "Data model").
@@ -49,6 +49,11 @@ pub struct DatasourceSummary {
     pub created_at: i64,
     #[ts(type = "number")]
     pub updated_at: i64,
+    /// OAuth 2.0 only: the token status, for the sidebar badge.
+    pub token_status: Option<TokenStatus>,
+    /// OAuth 2.0 only: when the access token expires, milliseconds since the epoch.
+    #[ts(type = "number | null")]
+    pub token_expires_at: Option<i64>,
 }
 
 /// Names of secret slots. They are also the associated data the vault binds each sealed value

@@ -1,14 +1,16 @@
 //! The data model of DESIGN.md as Rust types: datasources, their authentication, saved
-//! queries, token state. These types are the file format (camelCase JSON) and the shapes the UI edits.
+//! queries, token state, the tester's history. These types are the file format (camelCase JSON) and the shapes the UI edits.
 //! Storage and sealing live in `store` and `vault`; requests are built in `http`.
 
 mod auth;
 mod datasource;
+mod history;
 mod query;
 mod token;
 
 pub use auth::*;
 pub use datasource::*;
+pub use history::*;
 pub use query::*;
 pub use token::*;
 

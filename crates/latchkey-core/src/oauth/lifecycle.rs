@@ -91,6 +91,26 @@ impl TokenLifecycle {
         }
     }
 
+    /// Refreshes (or re-fetches) every stored token that is due, as a background task of the
+    /// desktop app does. Returns the datasources that failed, with why; those that now need a
+    /// person's authorization say [`Error::NeedsReauthorization`].
+    ///
+    /// # Errors
+    /// Storage errors while listing the tokens.
+    pub async fn keep_alive(&self) -> Result<Vec<(Datasource, Error)>> {
+        let mut failures = Vec::new();
+        for (id, obtained_at, expires_at) in self.store.expiring_tokens().await? {
+            if !refresh_due(now_millis(), obtained_at, Some(expires_at)) {
+                continue;
+            }
+            let Ok(datasource) = self.store.datasource_with_secrets(&id).await else { continue };
+            if let Err(err) = self.access_token(&datasource).await {
+                failures.push((datasource, err));
+            }
+        }
+        Ok(failures)
+    }
+
     /// Fetches a token now with the client credentials or password grant (Nected's "test
     /// token fetch"; the desktop's Save and Test).
     ///

@@ -6,7 +6,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
 use super::{new_id, now_millis, sealed_secrets, Store};
-use crate::model::{AuthConfig, Datasource, DatasourceConfig, DatasourceSummary};
+use crate::model::{AuthConfig, AuthType, Datasource, DatasourceConfig, DatasourceSummary, TokenStatus};
 use crate::{Error, FieldError, Result, SecretField};
 
 /// Whether an import made a new datasource or replaced one of the same name.
@@ -29,20 +29,30 @@ const FIND: &str = "SELECT id, name, url, auth_type, config, created_at, updated
 impl Store {
     /// All datasources, by name.
     pub async fn list_datasources(&self) -> Result<Vec<DatasourceSummary>> {
-        let rows =
-            sqlx::query("SELECT id, name, url, auth_type, created_at, updated_at FROM datasources ORDER BY name")
-                .fetch_all(&self.pool)
-                .await?;
+        let rows = sqlx::query(
+            "SELECT d.id, d.name, d.url, d.auth_type, d.created_at, d.updated_at, t.status, t.expires_at \
+             FROM datasources d LEFT JOIN oauth_tokens t ON t.datasource_id = d.id ORDER BY d.name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.into_iter()
             .map(|row| {
+                let auth_type: AuthType = serde_json::from_value(serde_json::Value::String(row.get("auth_type")))
+                    .map_err(|e| Error::Format(format!("stored auth type: {e}")))?;
+                let oauth = auth_type == AuthType::OAuth2;
+                let token_status = match row.get::<Option<&str>, _>("status") {
+                    Some(status) => Some(super::tokens::stored_status(status)?),
+                    None => Some(TokenStatus::NotAuthorized),
+                };
                 Ok(DatasourceSummary {
                     id: row.get("id"),
                     name: row.get("name"),
                     url: row.get("url"),
-                    auth_type: serde_json::from_value(serde_json::Value::String(row.get("auth_type")))
-                        .map_err(|e| Error::Format(format!("stored auth type: {e}")))?,
+                    auth_type,
                     created_at: row.get("created_at"),
                     updated_at: row.get("updated_at"),
+                    token_status: token_status.filter(|_| oauth),
+                    token_expires_at: row.get::<Option<i64>, _>("expires_at").filter(|_| oauth),
                 })
             })
             .collect()

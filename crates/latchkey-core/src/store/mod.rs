@@ -3,6 +3,7 @@
 //! One submodule per table; every multi-row change runs in one `BEGIN IMMEDIATE` transaction.
 
 mod datasources;
+mod history;
 mod queries;
 mod sealed_secrets;
 mod tokens;
@@ -14,6 +15,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Row, SqlitePool};
 
 pub use datasources::ImportOutcome;
+pub use history::{NewHistoryEntry, MAX_HISTORY_PAGE};
 pub use tokens::{NewTokens, TokenRecord};
 
 use crate::vault::key::{self, KeyLocation, KeyringUse};

@@ -83,6 +83,32 @@ impl Store {
         sqlx::query("DELETE FROM queries WHERE id = ?").bind(&query.id).execute(&self.pool).await?;
         Ok(())
     }
+
+    /// Renames the saved query `from` to `to`.
+    ///
+    /// # Errors
+    /// [`Error::QueryNotFound`]; [`Error::Invalid`] on `name` when `to` is empty or taken.
+    pub async fn rename_query(&self, datasource: &str, from: &str, to: &str) -> Result<SavedQuery> {
+        let query = self.query(datasource, from).await?;
+        let to = to.trim();
+        if to.is_empty() {
+            return Err(Error::Invalid(vec![FieldError::new("name", "give the query a name")]));
+        }
+        let taken = self.query(datasource, to).await.ok().filter(|other| other.id != query.id);
+        if taken.is_some() {
+            return Err(Error::Invalid(vec![FieldError::new(
+                "name",
+                format!("a query named `{to}` already exists here: choose another name"),
+            )]));
+        }
+        sqlx::query("UPDATE queries SET name = ?, updated_at = ? WHERE id = ?")
+            .bind(to)
+            .bind(now_millis())
+            .bind(&query.id)
+            .execute(&self.pool)
+            .await?;
+        self.query(datasource, to).await
+    }
 }
 
 fn from_row(row: &SqliteRow) -> Result<SavedQuery> {

@@ -54,6 +54,24 @@ impl TokenRecord {
 }
 
 impl Store {
+    /// Ids of the datasources holding authorized tokens with a known expiry, with when they
+    /// were obtained and expire (ms): the candidates for keeping alive.
+    ///
+    /// # Errors
+    /// Storage errors.
+    pub async fn expiring_tokens(&self) -> Result<Vec<(String, i64, i64)>> {
+        let rows = sqlx::query(
+            "SELECT datasource_id, obtained_at, expires_at FROM oauth_tokens \
+             WHERE status = 'authorized' AND expires_at IS NOT NULL AND obtained_at IS NOT NULL",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get::<String, _>("datasource_id"), r.get("obtained_at"), r.get("expires_at")))
+            .collect())
+    }
+
     /// The stored tokens of datasource `id`, or `None` when it was never authorized.
     ///
     /// # Errors
@@ -70,11 +88,7 @@ impl Store {
         let open = |slot: &str, column: &str| -> Result<Option<Secret>> {
             row.get::<Option<Vec<u8>>, _>(column).map(|bytes| self.vault.open(id, slot, &bytes)).transpose()
         };
-        let status = match row.get::<&str, _>("status") {
-            "authorized" => TokenStatus::Authorized,
-            "needs_reauthorization" => TokenStatus::NeedsReauthorization,
-            other => return Err(Error::Format(format!("stored token status `{other}` is unknown"))),
-        };
+        let status = stored_status(row.get("status"))?;
         Ok(Some(TokenRecord {
             status,
             reason: row.get("reason"),
@@ -147,5 +161,14 @@ impl Store {
     pub async fn forget_tokens(&self, id: &str) -> Result<()> {
         sqlx::query("DELETE FROM oauth_tokens WHERE datasource_id = ?").bind(id).execute(&self.pool).await?;
         Ok(())
+    }
+}
+
+/// A token status as the `oauth_tokens.status` column stores it.
+pub(super) fn stored_status(status: &str) -> Result<TokenStatus> {
+    match status {
+        "authorized" => Ok(TokenStatus::Authorized),
+        "needs_reauthorization" => Ok(TokenStatus::NeedsReauthorization),
+        other => Err(Error::Format(format!("stored token status `{other}` is unknown"))),
     }
 }

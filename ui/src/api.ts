@@ -1,0 +1,91 @@
+// The desktop commands, typed: the only place the UI calls `invoke`. Every shape comes from the
+// ts-rs bindings generated from the Rust types. A rejected call carries an `ErrorPayload`.
+import { invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type { AuthorizationStarted } from './bindings/AuthorizationStarted';
+import type { Datasource } from './bindings/Datasource';
+import type { DatasourceConfig } from './bindings/DatasourceConfig';
+import type { DatasourceSummary } from './bindings/DatasourceSummary';
+import type { ErrorPayload } from './bindings/ErrorPayload';
+import type { HistoryEntry } from './bindings/HistoryEntry';
+import type { OAuth2Config } from './bindings/OAuth2Config';
+import type { Preset } from './bindings/Preset';
+import type { RequestSpec } from './bindings/RequestSpec';
+import type { ResponseView } from './bindings/ResponseView';
+import type { SavedQuery } from './bindings/SavedQuery';
+import type { TokenProblem } from './bindings/TokenProblem';
+import type { TokenState } from './bindings/TokenState';
+
+export const api = {
+  storeNotices: () => invoke<string[]>('store_notices'),
+
+  listDatasources: () => invoke<DatasourceSummary[]>('list_datasources'),
+  /** Secrets come back as `{ set: boolean }`, never as values. */
+  getDatasource: (id: string) => invoke<Datasource>('get_datasource', { id }),
+  /**
+   * Creates (`id` null) or updates a datasource. A secret slot sent as a string replaces the
+   * secret; `{ set: true }` keeps the stored one; `null` clears it. Rejects with field errors.
+   */
+  saveDatasource: (id: string | null, config: DatasourceConfig) =>
+    invoke<Datasource>('save_datasource', { id, config }),
+  deleteDatasource: (id: string) => invoke<void>('delete_datasource', { id }),
+
+  presets: () => invoke<Preset[]>('presets'),
+  /** Fills the empty endpoints of `auth` from `auth.issuer` (OpenID Connect / RFC 8414 discovery). */
+  discover: (auth: OAuth2Config) => invoke<OAuth2Config>('discover', { auth }),
+
+  /** Save and Authorize / Save and Test. Emits `authorization-started` once the browser opens. */
+  authorize: (id: string) => invoke<TokenState>('authorize', { name: id }),
+  cancelAuthorization: () => invoke<void>('cancel_authorization'),
+  tokenState: (id: string) => invoke<TokenState>('token_state', { name: id }),
+  disconnect: (id: string) => invoke<TokenState>('disconnect', { name: id }),
+  onAuthorizationStarted: (handler: (event: AuthorizationStarted) => void): Promise<UnlistenFn> =>
+    listen<AuthorizationStarted>('authorization-started', (event) => handler(event.payload)),
+  /** A background refresh failed: the datasource needs authorization again. */
+  onTokenProblem: (handler: (event: TokenProblem) => void): Promise<UnlistenFn> =>
+    listen<TokenProblem>('token-problem', (event) => handler(event.payload)),
+
+  listQueries: (datasourceId: string) => invoke<SavedQuery[]>('list_queries', { datasourceId }),
+  /** Saves `request` as `name`; with `previousName` set, renames that query. */
+  saveQuery: (datasourceId: string, name: string, request: RequestSpec, previousName: string | null = null) =>
+    invoke<SavedQuery>('save_query', { datasourceId, name, request, previousName }),
+  deleteQuery: (datasourceId: string, name: string) => invoke<void>('delete_query', { datasourceId, name }),
+
+  /** Sends through the datasource; `requestId` lets `cancelRequest` stop it. */
+  sendRequest: (datasourceId: string, request: RequestSpec, requestId: string, queryName: string | null) =>
+    invoke<ResponseView>('send_request', { datasourceId, request, requestId, queryName }),
+  cancelRequest: (requestId: string) => invoke<void>('cancel_request', { requestId }),
+  /** Newest first; `before` (a `createdAt`) pages back. */
+  history: (datasourceId: string, before: number | null, limit: number) =>
+    invoke<HistoryEntry[]>('history', { datasourceId, before, limit }),
+  /** Copies the whole body of a shown response to `path`. */
+  saveResponseBody: (bodyId: string, path: string) => invoke<void>('save_response_body', { bodyId, path }),
+  /** A curl command line for the request; secrets redacted unless `revealSecrets`. */
+  curlCommand: (datasourceId: string, request: RequestSpec, revealSecrets: boolean) =>
+    invoke<string>('curl_command', { datasourceId, request, revealSecrets }),
+};
+
+export function isErrorPayload(value: unknown): value is ErrorPayload {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'message' in value &&
+    typeof (value as { message: unknown }).message === 'string' &&
+    'code' in value
+  );
+}
+
+/** The text to show for a rejected call: the core's message, or what Tauri itself said. */
+export function errorMessage(error: unknown): string {
+  if (isErrorPayload(error)) return error.message;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** The Redirect URL to register with the provider for an authorization-code datasource. */
+export function redirectUrl(auth: Pick<OAuth2Config, 'redirect' | 'loopbackPort'>): string {
+  if (auth.redirect === 'deep_link') return 'latchkey://oauth/callback';
+  return auth.loopbackPort === 0
+    ? 'http://127.0.0.1/callback (any free port)'
+    : `http://127.0.0.1:${auth.loopbackPort}/callback`;
+}

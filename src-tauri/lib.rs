@@ -54,7 +54,6 @@ pub fn run() {
             }
         }))
         .plugin(tauri_plugin_deep_link::init())
-        .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(commands::authorize::Authorizations::default())
         .manage(commands::requests::Requests::default())

@@ -11,7 +11,6 @@ use latchkey_core::oauth::{self, AuthorizationError, Callback, PendingAuthorizat
 use latchkey_core::Error;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
-use tauri_plugin_opener::OpenerExt;
 use tokio::sync::{mpsc, oneshot};
 use ts_rs::TS;
 
@@ -68,7 +67,7 @@ pub async fn authorize(
     let datasource = lifecycle.store().datasource_with_secrets(&name).await?;
     let config = oauth::oauth_config(&datasource)?;
     let open = |pending: &PendingAuthorization| {
-        let browser_opened = app.opener().open_url(pending.url.as_str(), None::<&str>).is_ok();
+        let browser_opened = oauth::browser::open(pending.url.as_str()).is_ok();
         let _ = app.emit(
             "authorization-started",
             AuthorizationStarted {

@@ -2,7 +2,7 @@
 //! datasource from the command line. The flows are the core's; here are the browser, the
 //! printing and the flags.
 
-use std::process::{Command, ExitCode, Stdio};
+use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Args;
@@ -10,7 +10,7 @@ use latchkey_core::model::{TokenState, TokenStatus};
 use latchkey_core::oauth::{self, redirect, TokenLifecycle};
 use latchkey_core::store::now_millis;
 
-use crate::{output, Failure, Outcome};
+use crate::{output, Outcome};
 
 #[derive(Args)]
 pub struct AuthorizeArgs {
@@ -40,7 +40,7 @@ pub async fn authorize(lifecycle: &TokenLifecycle, args: AuthorizeArgs) -> Outco
     let timeout = Duration::from_secs(args.timeout.max(1));
     let state = oauth::authorize_loopback(lifecycle, &datasource, timeout, |pending| {
         eprintln!("Redirect URL (register it with the provider): {}", pending.redirect_uri);
-        let opened = !args.no_browser && open_browser(pending.url.as_str()).is_ok();
+        let opened = !args.no_browser && oauth::browser::open(pending.url.as_str()).is_ok();
         if opened {
             eprintln!("Opened the browser. If nothing happened, open this URL:");
         } else {
@@ -118,30 +118,4 @@ fn human_duration(ms: i64) -> String {
         s if s < 172_800 => format!("{} h", s / 3600),
         s => format!("{} days", s / 86_400),
     }
-}
-
-/// Opens `url` with `$BROWSER` when set (the first of a `:`-separated list; `%s` is replaced
-/// by the URL, else the URL is appended), else the platform's opener. Does not wait for it.
-fn open_browser(url: &str) -> Result<(), Failure> {
-    let browser = std::env::var("BROWSER").ok().filter(|b| !b.trim().is_empty());
-    let mut words: Vec<String> = match browser {
-        Some(browser) => browser.split(':').next().unwrap_or_default().split_whitespace().map(str::to_owned).collect(),
-        None if cfg!(target_os = "macos") => vec!["open".into()],
-        None if cfg!(windows) => vec!["cmd".into(), "/C".into(), "start".into(), String::new()],
-        None => vec!["xdg-open".into()],
-    };
-    if words.iter().any(|w| w.contains("%s")) {
-        words.iter_mut().for_each(|w| *w = w.replace("%s", url));
-    } else {
-        words.push(url.to_owned());
-    }
-    let (program, args) = words.split_first().ok_or_else(|| Failure { code: 1, message: "empty $BROWSER".into() })?;
-    let mut child = Command::new(program)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .spawn()
-        .map_err(|e| Failure { code: 1, message: format!("cannot start the browser `{program}`: {e}") })?;
-    std::thread::spawn(move || child.wait());
-    Ok(())
 }

@@ -1,10 +1,12 @@
 //! OAuth 2.0 for datasources: the authorization request (`authorization`), the callback and
 //! its checks (`callback`), the loopback redirect receiver (`redirect`), the token client
 //! (`token_client`), the token lifecycle (`lifecycle`), and endpoint discovery (`discovery`).
-//! The configuration types are the model's; storage of tokens is the store's. The browser and
-//! the deep link belong to the front ends: they hand the core a URL opener and callbacks.
+//! The configuration types are the model's; storage of tokens is the store's. Opening the
+//! system browser is `browser`'s; the deep link belongs to the front ends, which hand the core
+//! a URL opener and callbacks.
 
 pub mod authorization;
+pub mod browser;
 pub mod callback;
 pub mod discovery;
 pub mod lifecycle;

@@ -1,132 +1,182 @@
-// The main window: a sidebar of datasources and a panel for the selected one.
-// The datasource editor comes later; this shows what is stored and any error from the core.
-import { useEffect, useState } from 'react';
-import { invoke } from '@tauri-apps/api/core';
-import type { AuthType } from './bindings/AuthType';
-import type { DatasourceSummary } from './bindings/DatasourceSummary';
-import type { ErrorPayload } from './bindings/ErrorPayload';
+// The main window: the datasource list on the left; on the right the selected datasource's
+// Settings (the editor) and Requests (the tester), plus notices from the store and from
+// background token refreshes. Leaving unsaved changes asks first.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, errorMessage } from './api';
+import type { Datasource } from './bindings/Datasource';
+import { ConfirmDialog } from './components/ConfirmDialog';
+import { DatasourceEditor } from './components/DatasourceEditor';
+import { NoticeBanner, type Notice } from './components/NoticeBanner';
+import { RequestTester } from './components/RequestTester';
+import { Sidebar, type ListState } from './components/Sidebar';
+import { listenWhileMounted } from './events';
+import { useNow } from './useNow';
 
-const AUTH_TYPE_LABELS: Record<AuthType, string> = {
-  none: 'No auth',
-  basic: 'Basic',
-  apiKey: 'API key',
-  bearer: 'Bearer token',
-  oauth2: 'OAuth 2.0',
-};
+type Tab = 'settings' | 'requests';
 
-type Datasources =
-  | { status: 'loading' }
-  | { status: 'loaded'; items: DatasourceSummary[] }
-  | { status: 'failed'; message: string };
-
-function isErrorPayload(value: unknown): value is ErrorPayload {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    'message' in value &&
-    typeof (value as { message: unknown }).message === 'string'
-  );
-}
-
-/** The text to show for a rejected `invoke`: the core's ErrorPayload, or what Tauri itself said. */
-function errorMessage(error: unknown): string {
-  if (isErrorPayload(error)) return error.message;
-  if (error instanceof Error) return error.message;
-  return String(error);
+/** What the main pane shows: `key` changes each time a datasource is opened (or a new one started). */
+interface Selection {
+  id: string | null;
+  key: number;
 }
 
 export function App() {
-  const [datasources, setDatasources] = useState<Datasources>({ status: 'loading' });
-  const [selectedId, setSelectedId] = useState<string | null>(null);
-  const [notices, setNotices] = useState<string[]>([]);
+  const now = useNow(30_000);
+  const [list, setList] = useState<ListState>({ status: 'loading' });
+  const [selection, setSelection] = useState<Selection | null>(null);
+  const [tab, setTab] = useState<Tab>('settings');
+  const [dirty, setDirty] = useState(false);
+  const [pending, setPending] = useState<(() => void) | null>(null);
+  const [notices, setNotices] = useState<Notice[]>([]);
+  const nextKey = useRef(1);
 
-  useEffect(() => {
-    // A store that failed to open already shows its error in the panel; no notices then.
-    invoke<string[]>('store_notices')
-      .then(setNotices)
-      .catch(() => setNotices([]));
+  const refresh = useCallback(() => {
+    api
+      .listDatasources()
+      .then((items) => setList({ status: 'loaded', items }))
+      .catch((error: unknown) => setList({ status: 'failed', message: errorMessage(error) }));
   }, []);
 
   useEffect(() => {
-    let current = true;
-    invoke<DatasourceSummary[]>('list_datasources')
-      .then((items) => {
-        if (current) setDatasources({ status: 'loaded', items });
-      })
-      .catch((error: unknown) => {
-        if (current) setDatasources({ status: 'failed', message: errorMessage(error) });
-      });
-    return () => {
-      current = false;
-    };
-  }, []);
+    // A store that failed to open already shows its error in the list; no notices then.
+    api
+      .storeNotices()
+      .then((texts) => setNotices((current) => [...texts.map((text): Notice => ({ id: `store-${text}`, text, tone: 'info' })), ...current]))
+      .catch(() => undefined);
+    refresh();
+  }, [refresh]);
 
-  const items = datasources.status === 'loaded' ? datasources.items : [];
-  const selected = items.find((item) => item.id === selectedId) ?? null;
+  useEffect(
+    () =>
+      listenWhileMounted(() =>
+        api.onTokenProblem((problem) => {
+          const notice: Notice = {
+            id: `token-${problem.datasourceId}`,
+            text: `${problem.name} needs authorization again`,
+            detail: problem.message,
+            tone: 'warn',
+          };
+          setNotices((current) => [...current.filter((n) => n.id !== notice.id), notice]);
+          refresh();
+        }),
+      ),
+    [refresh],
+  );
+
+  /** Runs `action` now, or after the person agrees to drop unsaved changes. */
+  function leave(action: () => void) {
+    if (dirty) setPending(() => action);
+    else action();
+  }
+
+  function open(id: string | null) {
+    setSelection({ id, key: nextKey.current++ });
+    setTab('settings');
+    setDirty(false);
+  }
+
+  const onSaved = useCallback(
+    (datasource: Datasource) => {
+      setSelection((current) => (current ? { ...current, id: datasource.id } : current));
+      refresh();
+    },
+    [refresh],
+  );
+
+  const onDeleted = useCallback(() => {
+    setSelection(null);
+    setDirty(false);
+    refresh();
+  }, [refresh]);
+
+  const items = list.status === 'loaded' ? list.items : [];
+  const summary = selection?.id ? (items.find((item) => item.id === selection.id) ?? null) : null;
 
   return (
     <div className="layout">
-      <aside className="sidebar">
-        <h1 className="sidebar-title">Latchkey</h1>
-        <nav aria-label="Datasources">
-          <ul className="datasource-list">
-            {items.map((item) => (
-              <li key={item.id}>
-                <button
-                  type="button"
-                  className="datasource"
-                  aria-current={item.id === selectedId ? 'true' : undefined}
-                  onClick={() => setSelectedId(item.id)}
-                >
-                  <span className="datasource-name">{item.name}</span>
-                  <span className="datasource-auth">{AUTH_TYPE_LABELS[item.authType]}</span>
-                </button>
-              </li>
-            ))}
-          </ul>
-        </nav>
-      </aside>
+      <Sidebar
+        list={list}
+        selectedId={selection?.id ?? null}
+        creating={selection !== null && selection.id === null}
+        now={now}
+        onSelect={(id) => {
+          if (id !== selection?.id) leave(() => open(id));
+        }}
+        onNew={() => leave(() => open(null))}
+      />
       <main className="panel">
-        {notices.map((notice) => (
-          <div className="notice" role="status" key={notice}>
-            <span>{notice}</span>
-            <button
-              type="button"
-              aria-label="Dismiss notice"
-              onClick={() => setNotices((all) => all.filter((n) => n !== notice))}
-            >
-              ×
-            </button>
+        <NoticeBanner notices={notices} onDismiss={(id) => setNotices((current) => current.filter((n) => n.id !== id))} />
+        {selection === null && (
+          <div className="empty-state">
+            {list.status === 'loaded' && items.length === 0 ? (
+              <>
+                <h2>No datasources yet</h2>
+                <p className="muted">Create one with New datasource: give it a URL, choose how it authenticates, and try requests against it.</p>
+                <button type="button" className="primary" onClick={() => open(null)}>
+                  New datasource
+                </button>
+              </>
+            ) : (
+              list.status === 'loaded' && <p className="muted">Select a datasource in the list, or create one with New datasource.</p>
+            )}
           </div>
-        ))}
-        {datasources.status === 'loading' && <p className="muted">Loading datasources…</p>}
-        {datasources.status === 'failed' && (
-          <p className="error" role="alert">
-            {datasources.message}
-          </p>
         )}
-        {datasources.status === 'loaded' && items.length === 0 && (
-          <p className="muted">
-            No datasources yet. Import one with <code>latchkey datasource import FILE</code>
-          </p>
-        )}
-        {datasources.status === 'loaded' && items.length > 0 && !selected && (
-          <p className="muted">Select a datasource.</p>
-        )}
-        {selected && (
-          <section>
-            <h2>{selected.name}</h2>
-            <dl className="details">
-              <dt>URL</dt>
-              <dd>
-                <code>{selected.url}</code>
-              </dd>
-              <dt>Authentication</dt>
-              <dd>{AUTH_TYPE_LABELS[selected.authType]}</dd>
-            </dl>
-          </section>
+        {selection !== null && (
+          <>
+            <div className="tabs" role="tablist" aria-label="Datasource">
+              <button type="button" role="tab" id="tab-settings" aria-selected={tab === 'settings'} aria-controls="panel-settings" data-testid="tab-settings" onClick={() => setTab('settings')}>
+                Settings
+              </button>
+              <button
+                type="button"
+                role="tab"
+                id="tab-requests"
+                aria-selected={tab === 'requests'}
+                aria-controls="panel-requests"
+                data-testid="tab-requests"
+                disabled={selection.id === null}
+                title={selection.id === null ? 'Save the datasource first' : undefined}
+                onClick={() => setTab('requests')}
+              >
+                Requests
+              </button>
+            </div>
+            <div role="tabpanel" id="panel-settings" aria-labelledby="tab-settings" hidden={tab !== 'settings'}>
+              <DatasourceEditor
+                key={selection.key}
+                datasourceId={selection.id}
+                summary={summary}
+                now={now}
+                active={tab === 'settings' && pending === null}
+                onSaved={onSaved}
+                onChanged={refresh}
+                onDirtyChange={setDirty}
+                onDeleted={onDeleted}
+              />
+            </div>
+            {selection.id !== null && (
+              <div role="tabpanel" id="panel-requests" aria-labelledby="tab-requests" hidden={tab !== 'requests'}>
+                <RequestTester key={selection.key} datasourceId={selection.id} revision={summary?.updatedAt ?? 0} active={tab === 'requests' && pending === null} />
+              </div>
+            )}
+          </>
         )}
       </main>
+      {pending && (
+        <ConfirmDialog
+          title="Discard unsaved changes?"
+          message="The datasource has changes that are not saved. Leave it and lose them?"
+          confirmLabel="Discard changes"
+          cancelLabel="Keep editing"
+          onCancel={() => setPending(null)}
+          onConfirm={() => {
+            const action = pending;
+            setPending(null);
+            setDirty(false);
+            action();
+          }}
+        />
+      )}
     </div>
   );
 }

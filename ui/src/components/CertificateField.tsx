@@ -1,0 +1,69 @@
+// "Use self-signed certificate": a PEM pasted or loaded from a file, trusted for this
+// datasource's server only. The certificate is a secret slot like the others.
+import { useState } from 'react';
+import type { SecretField } from '../bindings/SecretField';
+import { CheckboxField } from './CheckboxField';
+import { SecretInput } from './SecretInput';
+
+export interface CertificateFieldProps {
+  enabled: boolean;
+  value: SecretField;
+  onChange: (patch: { useCertificate?: boolean; selfSignedCertificate?: SecretField }) => void;
+}
+
+export function CertificateField({ enabled, value, onChange }: CertificateFieldProps) {
+  const [readError, setReadError] = useState<string | null>(null);
+
+  function load(file: File | undefined) {
+    if (!file) return;
+    const reader = new FileReader();
+    reader.onload = () => {
+      setReadError(null);
+      onChange({ selfSignedCertificate: String(reader.result ?? '') });
+    };
+    reader.onerror = () => setReadError(`Could not read ${file.name}.`);
+    reader.readAsText(file);
+  }
+
+  return (
+    <div className="field-group">
+      <CheckboxField
+        id="ds-useCertificate"
+        label="Use self-signed certificate"
+        checked={enabled}
+        onChange={(useCertificate) => onChange({ useCertificate })}
+        hint="Trust a certificate in PEM format for this datasource's server only."
+      />
+      {enabled && (
+        <SecretInput
+          id="ds-selfSignedCertificate"
+          label="Certificate (PEM)"
+          path="selfSignedCertificate"
+          testId="field-selfSignedCertificate"
+          multiline
+          placeholder="-----BEGIN CERTIFICATE-----"
+          value={value}
+          onChange={(selfSignedCertificate) => onChange({ selfSignedCertificate })}
+          extra={
+            <div className="file-load">
+              <label htmlFor="ds-certificate-file" className="link-button">
+                Load from a file…
+              </label>
+              <input
+                id="ds-certificate-file"
+                className="visually-hidden"
+                type="file"
+                accept=".pem,.crt,.cer,application/x-pem-file"
+                onChange={(event) => {
+                  load(event.target.files?.[0]);
+                  event.target.value = '';
+                }}
+              />
+              {readError && <span className="error-text">{readError}</span>}
+            </div>
+          }
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,28 @@
+// A checkbox with its label after it, and the core's errors for `path` under it.
+import type { ReactNode } from 'react';
+import { FieldErrors } from './FieldErrors';
+import { useFieldErrors } from './FieldErrorsContext';
+
+export interface CheckboxFieldProps {
+  id: string;
+  label: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  path?: string;
+  hint?: ReactNode;
+  testId?: string;
+}
+
+export function CheckboxField({ id, label, checked, onChange, path, hint, testId }: CheckboxFieldProps) {
+  const errors = useFieldErrors(path);
+  return (
+    <div className="field checkbox-field">
+      <div className="checkbox-row">
+        <input id={id} type="checkbox" checked={checked} data-testid={testId} onChange={(event) => onChange(event.target.checked)} />
+        <label htmlFor={id}>{label}</label>
+      </div>
+      {hint && <p className="hint">{hint}</p>}
+      {path !== undefined && <FieldErrors path={path} messages={errors} />}
+    </div>
+  );
+}

@@ -1,0 +1,66 @@
+// Multipart form parts: each a name with a text value or a file picked with the native dialog,
+// and an optional content type.
+import { useContext, useState } from 'react';
+import { errorMessage } from '../api';
+import { pickFile } from '../dialogs';
+import type { PartDraft } from '../state/requestDraft';
+import { FieldErrors } from './FieldErrors';
+import { FormContext } from './FieldErrorsContext';
+
+export function MultipartRows({ parts, onChange }: { parts: PartDraft[]; onChange: (parts: PartDraft[]) => void }) {
+  const { errorsFor } = useContext(FormContext);
+  const [pickError, setPickError] = useState<string | null>(null);
+  const update = (index: number, patch: Partial<PartDraft>) => onChange(parts.map((part, i) => (i === index ? { ...part, ...patch } : part)));
+
+  async function choose(index: number) {
+    try {
+      const path = await pickFile('Choose the file for this part');
+      if (path !== null) update(index, { file: path });
+    } catch (error) {
+      setPickError(errorMessage(error));
+    }
+  }
+
+  return (
+    <fieldset className="rows">
+      <legend>Parts</legend>
+      {parts.length === 0 && <p className="hint">No parts yet.</p>}
+      {parts.map((part, index) => {
+        const n = index + 1;
+        const keyPath = `body.parts[${index}].key`;
+        return (
+          <div className="row" key={index}>
+            <div className="row-inputs part">
+              <input aria-label={`Part ${n} name`} placeholder="Name" value={part.key} onChange={(event) => update(index, { key: event.target.value })} />
+              <select aria-label={`Part ${n} kind`} value={part.kind} onChange={(event) => update(index, { kind: event.target.value as PartDraft['kind'] })}>
+                <option value="text">Text</option>
+                <option value="file">File</option>
+              </select>
+              {part.kind === 'text' ? (
+                <input aria-label={`Part ${n} value`} placeholder="Value" value={part.value} onChange={(event) => update(index, { value: event.target.value })} />
+              ) : (
+                <span className="file-choice">
+                  <button type="button" onClick={() => void choose(index)}>
+                    {part.file ? 'Change file…' : 'Choose file…'}
+                  </button>
+                  <span className="mono file-path" aria-label={`Part ${n} file`}>
+                    {part.file || 'No file chosen'}
+                  </span>
+                </span>
+              )}
+              <input aria-label={`Part ${n} content type`} placeholder="Content type (optional)" value={part.contentType} onChange={(event) => update(index, { contentType: event.target.value })} />
+              <button type="button" className="icon-button" aria-label={`Remove part ${n}`} onClick={() => onChange(parts.filter((_, i) => i !== index))}>
+                ×
+              </button>
+            </div>
+            <FieldErrors path={keyPath} messages={errorsFor(keyPath)} />
+          </div>
+        );
+      })}
+      {pickError && <p className="error-text">{pickError}</p>}
+      <button type="button" className="link-button" onClick={() => onChange([...parts, { key: '', kind: 'text', value: '', file: '', contentType: '' }])}>
+        + Add part
+      </button>
+    </fieldset>
+  );
+}

@@ -1,0 +1,132 @@
+// A response: status (coloured by class), time and size, then the body (pretty JSON with
+// folding, raw text, or an image), the headers, and the request as sent. "Save to file" writes
+// the whole body, also when only a preview is shown.
+import { useMemo, useState } from 'react';
+import { api, errorMessage } from '../api';
+import type { ResponseView as Response } from '../bindings/ResponseView';
+import { pickSavePath } from '../dialogs';
+import { formatBytes, formatMillis, statusTone } from '../state/format';
+import { HeadersTable } from './HeadersTable';
+import { JsonTree } from './JsonTree';
+import { SentRequestView } from './SentRequestView';
+
+/** Bodies longer than this are shown as raw text: folding them would be slow. */
+export const PRETTY_LIMIT = 1_000_000;
+
+type Tab = 'body' | 'headers' | 'sent';
+
+function parseJson(response: Response): { ok: true; value: unknown } | null {
+  if (response.text === null || response.truncated || response.text.length >= PRETTY_LIMIT) return null;
+  const looksJson = /json/i.test(response.contentType) || /^\s*[[{]/.test(response.text);
+  if (!looksJson) return null;
+  try {
+    return { ok: true, value: JSON.parse(response.text) };
+  } catch {
+    return null;
+  }
+}
+
+function suggestedFileName(contentType: string): string {
+  const type = contentType.split(';')[0].trim().toLowerCase();
+  const known: Record<string, string> = {
+    'application/json': 'json',
+    'text/html': 'html',
+    'text/plain': 'txt',
+    'text/csv': 'csv',
+    'application/xml': 'xml',
+    'text/xml': 'xml',
+    'application/pdf': 'pdf',
+    'image/png': 'png',
+    'image/jpeg': 'jpg',
+    'image/gif': 'gif',
+    'image/svg+xml': 'svg',
+    'image/webp': 'webp',
+  };
+  return `response.${known[type] ?? (type.endsWith('+json') ? 'json' : 'bin')}`;
+}
+
+export function ResponseView({ response }: { response: Response }) {
+  const [tab, setTab] = useState<Tab>('body');
+  const [raw, setRaw] = useState(false);
+  const [saveState, setSaveState] = useState<{ busy: boolean; message: string | null; failed: boolean }>({ busy: false, message: null, failed: false });
+  const json = useMemo(() => parseJson(response), [response]);
+  const tone = statusTone(response.status);
+
+  async function saveBody() {
+    setSaveState({ busy: true, message: null, failed: false });
+    try {
+      const path = await pickSavePath('Save the response body', suggestedFileName(response.contentType));
+      if (path === null) {
+        setSaveState({ busy: false, message: null, failed: false });
+        return;
+      }
+      await api.saveResponseBody(response.bodyId, path);
+      setSaveState({ busy: false, message: `Saved to ${path}`, failed: false });
+    } catch (error) {
+      setSaveState({ busy: false, message: errorMessage(error), failed: true });
+    }
+  }
+
+  return (
+    <section className="response" aria-label="Response">
+      <div className="response-summary">
+        <span className={`status status-${tone}`} data-testid="response-status" data-status={response.status}>
+          {response.status} {response.reason}
+        </span>
+        <span className="muted" data-testid="response-time" title={`First byte after ${formatMillis(response.timings.firstByteMs)}`}>
+          {formatMillis(response.timings.totalMs)}
+        </span>
+        <span className="muted" data-testid="response-size">
+          {formatBytes(response.size)}
+        </span>
+        <span className="spacer" />
+        <button type="button" onClick={() => void saveBody()} disabled={saveState.busy}>
+          {saveState.busy ? 'Saving…' : 'Save to file'}
+        </button>
+      </div>
+      {saveState.message && <p className={saveState.failed ? 'error-text' : 'hint'}>{saveState.message}</p>}
+
+      <div className="tabs small" role="tablist" aria-label="Response parts">
+        {(
+          [
+            ['body', 'Body'],
+            ['headers', `Headers (${response.headers.length})`],
+            ['sent', 'Request sent'],
+          ] as const
+        ).map(([value, label]) => (
+          <button key={value} type="button" role="tab" aria-selected={tab === value} onClick={() => setTab(value)}>
+            {label}
+          </button>
+        ))}
+      </div>
+
+      {tab === 'body' && (
+        <div className="response-body" data-testid="response-body">
+          {response.truncated && (
+            <p className="note" data-testid="truncated-note">
+              Truncated preview: the body is {formatBytes(response.size)}. Save to file to get all of it.
+            </p>
+          )}
+          {response.imageDataUrl !== null && <img className="image-preview" src={response.imageDataUrl} alt="Response body" />}
+          {response.text !== null && json && (
+            <div className="view-toggle" role="group" aria-label="Body view">
+              <button type="button" aria-pressed={!raw} onClick={() => setRaw(false)}>
+                Pretty
+              </button>
+              <button type="button" aria-pressed={raw} onClick={() => setRaw(true)}>
+                Raw
+              </button>
+            </div>
+          )}
+          {response.text !== null && json && !raw && <JsonTree value={json.value} />}
+          {response.text !== null && (!json || raw) && <pre className="body-text">{response.text === '' ? '(empty body)' : response.text}</pre>}
+          {response.text === null && response.imageDataUrl === null && (
+            <p className="muted">Binary body ({response.contentType || 'unknown type'}): use Save to file.</p>
+          )}
+        </div>
+      )}
+      {tab === 'headers' && <HeadersTable headers={response.headers} />}
+      {tab === 'sent' && <SentRequestView sent={response.sent} />}
+    </section>
+  );
+}

@@ -1,0 +1,28 @@
+// A labelled select whose option values are the binding's values (`oauth2`, `client_credentials`).
+import type { ReactNode } from 'react';
+import { FormField } from './FormField';
+
+export interface SelectFieldProps<T extends string> {
+  id: string;
+  label: string;
+  value: T;
+  options: { value: T; label: string }[];
+  onChange: (value: T) => void;
+  path?: string;
+  hint?: ReactNode;
+  testId?: string;
+}
+
+export function SelectField<T extends string>({ id, label, value, options, onChange, path, hint, testId }: SelectFieldProps<T>) {
+  return (
+    <FormField id={id} label={label} path={path} hint={hint}>
+      <select id={id} value={value} data-testid={testId} onChange={(event) => onChange(event.target.value as T)}>
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </FormField>
+  );
+}

@@ -1,0 +1,26 @@
+// Subscribing to a Tauri event for as long as a component is mounted: the returned function
+// (an effect's cleanup) unsubscribes, also when the subscription is still being set up.
+import type { UnlistenFn } from '@tauri-apps/api/event';
+
+export function listenWhileMounted(start: () => Promise<UnlistenFn>): () => void {
+  let unlisten: UnlistenFn | null = null;
+  let stopped = false;
+  Promise.resolve()
+    .then(start)
+    .then((stop) => {
+      if (stopped) stop();
+      else unlisten = stop;
+    })
+    .catch(() => {
+      // Outside the desktop app (a plain browser) there are no events to wait for.
+    });
+  return () => {
+    stopped = true;
+    unlisten?.();
+  };
+}
+
+/** Whether a key event is the platform's Ctrl/Cmd + `key` shortcut. */
+export function isShortcut(event: KeyboardEvent, key: string): boolean {
+  return (event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === key.toLowerCase();
+}

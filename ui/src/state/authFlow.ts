@@ -1,0 +1,42 @@
+// Save and Authorize / Save and Test / Disconnect as a small state machine, and the line of
+// text that reports its outcome. No React here.
+import { errorMessage, isErrorPayload } from '../api';
+import type { AuthorizationStarted } from '../bindings/AuthorizationStarted';
+import type { TokenState } from '../bindings/TokenState';
+import { formatDuration, tokenBadge } from './format';
+
+export type FlowAction = 'authorize' | 'test' | 'disconnect';
+
+export type AuthFlow =
+  | { kind: 'idle' }
+  | { kind: 'running'; action: FlowAction; started: AuthorizationStarted | null }
+  | { kind: 'succeeded'; action: FlowAction; token: TokenState }
+  | { kind: 'failed'; action: FlowAction; error: unknown };
+
+/** The outcome of a finished flow as one line (and the provider's words on a second). */
+export function flowOutcome(flow: AuthFlow, now: number): { ok: boolean; text: string; detail: string | null } | null {
+  if (flow.kind === 'succeeded') {
+    const { token } = flow;
+    if (flow.action === 'disconnect') return { ok: true, text: 'Disconnected: the stored tokens were removed.', detail: null };
+    if (flow.action === 'test') {
+      const expiry = token.expiresAt === null ? '' : ` · expires in ${formatDuration(Math.max(0, token.expiresAt - now))}`;
+      return { ok: true, text: `Token received${expiry}`, detail: grantedScopes(token) };
+    }
+    return { ok: true, text: tokenBadge(token.status, token.expiresAt, now).text, detail: grantedScopes(token) };
+  }
+  if (flow.kind === 'failed') {
+    const provider = isErrorPayload(flow.error) ? flow.error.provider : null;
+    let detail: string | null = null;
+    if (provider) {
+      detail = `The provider said: ${provider.error}`;
+      if (provider.description) detail += ` — ${provider.description}`;
+      if (provider.status !== null) detail += ` (HTTP ${provider.status})`;
+    }
+    return { ok: false, text: errorMessage(flow.error), detail };
+  }
+  return null;
+}
+
+function grantedScopes(token: TokenState): string | null {
+  return token.scopes.length > 0 ? `Granted scopes: ${token.scopes.join(', ')}` : null;
+}

@@ -1,0 +1,330 @@
+// The datasource editor's state as plain data and the functions between it and the core's
+// `DatasourceConfig`: defaults, loading, presets, what is sent on save, and which fields show
+// for which authentication type and grant. No React here.
+import type { ApiKeyAuth } from '../bindings/ApiKeyAuth';
+import type { AuthType } from '../bindings/AuthType';
+import type { BasicAuth } from '../bindings/BasicAuth';
+import type { BearerAuth } from '../bindings/BearerAuth';
+import type { Datasource } from '../bindings/Datasource';
+import type { DatasourceConfig } from '../bindings/DatasourceConfig';
+import type { FieldError } from '../bindings/FieldError';
+import type { GrantType } from '../bindings/GrantType';
+import type { OAuth2Config } from '../bindings/OAuth2Config';
+import type { Preset } from '../bindings/Preset';
+import type { SecretField } from '../bindings/SecretField';
+import { compactRows, isBlankRow, type RowMaps } from './rows';
+
+/** The port the core uses when a datasource names none (`DEFAULT_LOOPBACK_PORT` in Rust). */
+export const DEFAULT_LOOPBACK_PORT = 8976;
+
+/**
+ * Everything the editor holds. Each authentication type keeps its own fields so switching the
+ * type back and forth loses nothing; only the selected one is saved. Number and list fields
+ * that are typed as text keep the text as typed.
+ */
+export interface DatasourceForm {
+  name: string;
+  url: string;
+  headers: { key: string; value: string }[];
+  queryParams: { key: string; value: string }[];
+  sendSignatureHeader: boolean;
+  signatureSecret: SecretField;
+  useCertificate: boolean;
+  selfSignedCertificate: SecretField;
+  authType: AuthType;
+  basic: BasicAuth;
+  apiKey: ApiKeyAuth;
+  bearer: BearerAuth;
+  oauth2: OAuth2Config;
+  /** Scopes as typed, comma-separated. */
+  scopesText: string;
+  /** "Authorization expires in (seconds)" as typed; empty for none. */
+  expiresInText: string;
+  loopbackPortText: string;
+}
+
+export function defaultOAuth2(): OAuth2Config {
+  return {
+    grantType: 'authorization_code',
+    addTokenTo: 'header',
+    headerPrefix: 'Bearer',
+    accessTokenUrl: '',
+    clientId: '',
+    clientSecret: null,
+    scopes: [],
+    authorizationUrl: '',
+    customAuthParams: [],
+    clientAuthentication: 'body',
+    expiresInOverride: null,
+    audience: '',
+    resource: '',
+    sendScopeWithRefreshToken: false,
+    refreshClientAuthentication: 'body',
+    username: '',
+    password: null,
+    pkce: true,
+    redirect: 'loopback',
+    loopbackPort: DEFAULT_LOOPBACK_PORT,
+    issuer: '',
+    revocationUrl: '',
+  };
+}
+
+export function emptyForm(): DatasourceForm {
+  return {
+    name: '',
+    url: '',
+    headers: [],
+    queryParams: [],
+    sendSignatureHeader: false,
+    signatureSecret: null,
+    useCertificate: false,
+    selfSignedCertificate: null,
+    authType: 'none',
+    basic: { username: '', password: null },
+    apiKey: { key: '', value: null, addTo: 'header', headerPrefix: '' },
+    bearer: { token: null },
+    oauth2: defaultOAuth2(),
+    scopesText: '',
+    expiresInText: '',
+    loopbackPortText: String(DEFAULT_LOOPBACK_PORT),
+  };
+}
+
+/** Whether a secret slot holds a stored value (the core sends `{ set: true }`, never the value). */
+export function isSecretSaved(secret: SecretField): secret is { set: boolean } {
+  return typeof secret === 'object' && secret !== null && secret.set;
+}
+
+/** What a slot means when sent: a new value, "keep the stored one", or nothing. */
+export function normalizeSecret(secret: SecretField): SecretField {
+  if (typeof secret === 'string') return secret === '' ? null : secret;
+  return isSecretSaved(secret) ? { set: true } : null;
+}
+
+/** "a, b ,,c" → ["a", "b", "c"]. */
+export function parseScopes(text: string): string[] {
+  return text
+    .split(',')
+    .map((scope) => scope.trim())
+    .filter((scope) => scope !== '');
+}
+
+function oauthTexts(auth: OAuth2Config): Pick<DatasourceForm, 'scopesText' | 'expiresInText' | 'loopbackPortText'> {
+  return {
+    scopesText: auth.scopes.join(', '),
+    expiresInText: auth.expiresInOverride === null ? '' : String(auth.expiresInOverride),
+    loopbackPortText: String(auth.loopbackPort),
+  };
+}
+
+export function formFromDatasource(datasource: Datasource): DatasourceForm {
+  const form: DatasourceForm = {
+    ...emptyForm(),
+    name: datasource.name,
+    url: datasource.url,
+    headers: datasource.headers.map((row) => ({ ...row })),
+    queryParams: datasource.queryParams.map((row) => ({ ...row })),
+    sendSignatureHeader: datasource.sendSignatureHeader,
+    signatureSecret: normalizeSecret(datasource.signatureSecret),
+    useCertificate: isSecretSaved(datasource.selfSignedCertificate),
+    selfSignedCertificate: normalizeSecret(datasource.selfSignedCertificate),
+    authType: datasource.auth.type,
+  };
+  const auth = datasource.auth;
+  switch (auth.type) {
+    case 'none':
+      break;
+    case 'basic':
+      form.basic = { username: auth.username, password: normalizeSecret(auth.password) };
+      break;
+    case 'apiKey':
+      form.apiKey = { key: auth.key, value: normalizeSecret(auth.value), addTo: auth.addTo, headerPrefix: auth.headerPrefix };
+      break;
+    case 'bearer':
+      form.bearer = { token: normalizeSecret(auth.token) };
+      break;
+    case 'oauth2': {
+      const { type: _type, ...config } = auth;
+      form.oauth2 = {
+        ...defaultOAuth2(),
+        ...config,
+        clientSecret: normalizeSecret(config.clientSecret),
+        password: normalizeSecret(config.password),
+        customAuthParams: config.customAuthParams.map((row) => ({ ...row })),
+      };
+      Object.assign(form, oauthTexts(form.oauth2));
+      break;
+    }
+  }
+  return form;
+}
+
+/** Starts a new datasource from a provider: its URL when none was typed, and its OAuth 2.0 setup. */
+export function applyPreset(form: DatasourceForm, preset: Preset): DatasourceForm {
+  const oauth2: OAuth2Config = {
+    ...defaultOAuth2(),
+    ...preset.auth,
+    clientId: form.oauth2.clientId || preset.auth.clientId,
+    clientSecret: form.oauth2.clientSecret,
+    password: form.oauth2.password,
+    customAuthParams: preset.auth.customAuthParams.map((row) => ({ ...row })),
+  };
+  return {
+    ...form,
+    url: form.url.trim() === '' ? preset.url : form.url,
+    authType: 'oauth2',
+    oauth2,
+    ...oauthTexts(oauth2),
+  };
+}
+
+/** Takes the endpoints that discovery filled in, keeping what the person typed as secrets. */
+export function applyDiscovery(form: DatasourceForm, discovered: OAuth2Config): DatasourceForm {
+  const oauth2: OAuth2Config = {
+    ...discovered,
+    clientSecret: form.oauth2.clientSecret,
+    password: form.oauth2.password,
+  };
+  return { ...form, oauth2, ...oauthTexts(oauth2) };
+}
+
+type OAuthField = keyof OAuth2Config;
+
+const COMMON_OAUTH_FIELDS: OAuthField[] = [
+  'grantType',
+  'addTokenTo',
+  'headerPrefix',
+  'accessTokenUrl',
+  'clientId',
+  'clientSecret',
+  'scopes',
+  'clientAuthentication',
+  'audience',
+  'resource',
+  'issuer',
+  'revocationUrl',
+];
+
+const GRANT_FIELDS: Record<GrantType, OAuthField[]> = {
+  authorization_code: [
+    'authorizationUrl',
+    'customAuthParams',
+    'expiresInOverride',
+    'sendScopeWithRefreshToken',
+    'refreshClientAuthentication',
+    'pkce',
+    'redirect',
+    'loopbackPort',
+  ],
+  client_credentials: [],
+  password: ['username', 'password'],
+};
+
+/** The OAuth 2.0 fields the editor shows for `grant`. */
+export function oauthFieldsShown(grant: GrantType): Set<OAuthField> {
+  return new Set([...COMMON_OAUTH_FIELDS, ...GRANT_FIELDS[grant]]);
+}
+
+/** The fields of the "Advanced settings" section, which opens by itself when one has an error. */
+export const ADVANCED_OAUTH_FIELDS: OAuthField[] = ['pkce', 'redirect', 'loopbackPort', 'issuer', 'revocationUrl'];
+
+const AUTH_FIELDS: Record<Exclude<AuthType, 'oauth2'>, string[]> = {
+  none: [],
+  basic: ['username', 'password'],
+  apiKey: ['key', 'value', 'addTo', 'headerPrefix'],
+  bearer: ['token'],
+};
+
+/** Whether the editor currently shows the field at `path`, so its errors can go under it. */
+export function isFieldShown(form: DatasourceForm, path: string): boolean {
+  if (path === 'name' || path === 'url') return true;
+  if (path === 'signatureSecret') return form.sendSignatureHeader;
+  if (path === 'selfSignedCertificate') return form.useCertificate;
+  if (/^(headers|queryParams)\[\d+\]\.(key|value)$/.test(path)) return true;
+  if (!path.startsWith('auth.')) return false;
+  const field = path.slice('auth.'.length).replace(/\[.*$/, '');
+  if (form.authType === 'oauth2') return oauthFieldsShown(form.oauth2.grantType).has(field as OAuthField);
+  return AUTH_FIELDS[form.authType].includes(field);
+}
+
+function parseWholeNumber(text: string): number | null {
+  return /^\s*\d+\s*$/.test(text) ? Number(text) : null;
+}
+
+/**
+ * What Save sends, problems the form can tell before asking the core (number fields), and the
+ * index maps that turn the core's row paths back into the rows on screen.
+ */
+export function formToConfig(form: DatasourceForm): { config: DatasourceConfig; errors: FieldError[]; rowMaps: RowMaps } {
+  const errors: FieldError[] = [];
+  const headers = compactRows(form.headers, isBlankRow);
+  const queryParams = compactRows(form.queryParams, isBlankRow);
+  const customAuthParams = compactRows(form.oauth2.customAuthParams, isBlankRow);
+  const rowMaps: RowMaps = {
+    headers: headers.sourceIndex,
+    queryParams: queryParams.sourceIndex,
+    'auth.customAuthParams': customAuthParams.sourceIndex,
+  };
+
+  let auth: DatasourceConfig['auth'];
+  switch (form.authType) {
+    case 'none':
+      auth = { type: 'none' };
+      break;
+    case 'basic':
+      auth = { type: 'basic', ...form.basic, password: normalizeSecret(form.basic.password) };
+      break;
+    case 'apiKey':
+      auth = { type: 'apiKey', ...form.apiKey, value: normalizeSecret(form.apiKey.value) };
+      break;
+    case 'bearer':
+      auth = { type: 'bearer', token: normalizeSecret(form.bearer.token) };
+      break;
+    case 'oauth2': {
+      const authorizationCode = form.oauth2.grantType === 'authorization_code';
+      let expiresInOverride: number | null = null;
+      if (form.expiresInText.trim() !== '') {
+        expiresInOverride = parseWholeNumber(form.expiresInText);
+        if (expiresInOverride === null && authorizationCode) {
+          errors.push({ field: 'auth.expiresInOverride', message: 'enter a whole number of seconds, or leave it empty' });
+        }
+      }
+      let loopbackPort = parseWholeNumber(form.loopbackPortText);
+      if (loopbackPort === null || loopbackPort > 65535) {
+        if (authorizationCode && form.oauth2.redirect === 'loopback') {
+          errors.push({ field: 'auth.loopbackPort', message: 'enter a port from 1 to 65535, or 0 for any free port' });
+        }
+        loopbackPort = form.oauth2.loopbackPort;
+      }
+      auth = {
+        type: 'oauth2',
+        ...form.oauth2,
+        clientSecret: normalizeSecret(form.oauth2.clientSecret),
+        password: normalizeSecret(form.oauth2.password),
+        scopes: parseScopes(form.scopesText),
+        customAuthParams: customAuthParams.rows,
+        expiresInOverride,
+        loopbackPort,
+      };
+      break;
+    }
+  }
+
+  const config: DatasourceConfig = {
+    name: form.name,
+    url: form.url,
+    headers: headers.rows,
+    queryParams: queryParams.rows,
+    sendSignatureHeader: form.sendSignatureHeader,
+    signatureSecret: form.sendSignatureHeader ? normalizeSecret(form.signatureSecret) : null,
+    selfSignedCertificate: form.useCertificate ? normalizeSecret(form.selfSignedCertificate) : null,
+    auth,
+  };
+  return { config, errors, rowMaps };
+}
+
+/** A value that changes exactly when what Save would send changes: the "Unsaved changes" test. */
+export function formSnapshot(form: DatasourceForm): string {
+  return JSON.stringify([formToConfig(form).config, form.expiresInText.trim(), form.loopbackPortText.trim()]);
+}

@@ -1,0 +1,123 @@
+// A fake desktop backend for component tests: `mockIPC` answers the commands the UI invokes
+// (through the real ui/src/api.ts and the dialog plugin) and records each call with its
+// arguments, so a test can assert on what would have been sent.
+import { mockIPC } from '@tauri-apps/api/mocks';
+import type { Datasource } from '../bindings/Datasource';
+import type { DatasourceConfig } from '../bindings/DatasourceConfig';
+import type { ErrorPayload } from '../bindings/ErrorPayload';
+import type { FieldError } from '../bindings/FieldError';
+import type { ResponseView } from '../bindings/ResponseView';
+import type { SecretField } from '../bindings/SecretField';
+
+export type Args = Record<string, unknown>;
+export type Handler = (args: Args) => unknown;
+
+export interface Call {
+  cmd: string;
+  args: Args;
+}
+
+export interface Backend {
+  calls: Call[];
+  /** The arguments of every call of `cmd`, oldest first. */
+  argsOf: (cmd: string) => Args[];
+}
+
+/** Commands the screens call on their own when they mount, answered with "nothing yet". */
+const DEFAULTS: Record<string, Handler> = {
+  presets: () => [],
+  list_queries: () => [],
+  history: () => [],
+  store_notices: () => [],
+};
+
+/**
+ * Installs the fake backend. A handler may return a value, a promise, or throw (the invoke
+ * rejects with what it threw, as Tauri rejects with the command's ErrorPayload). A command
+ * with no handler rejects, so an unexpected call cannot pass silently.
+ */
+export function mockBackend(handlers: Record<string, Handler> = {}): Backend {
+  const calls: Call[] = [];
+  const all = { ...DEFAULTS, ...handlers };
+  mockIPC(
+    (cmd, payload) => {
+      const args = structuredClone((payload ?? {}) as Args);
+      calls.push({ cmd, args });
+      const handler = all[cmd];
+      if (!handler) throw new Error(`unexpected command ${cmd}`);
+      return handler(args);
+    },
+    { shouldMockEvents: true },
+  );
+  return {
+    calls,
+    argsOf: (cmd) => calls.filter((call) => call.cmd === cmd).map((call) => call.args),
+  };
+}
+
+/** An `invalid_input` rejection as the core sends it. */
+export function invalidInput(message: string, fields: FieldError[]): ErrorPayload {
+  return { code: 'invalid_input', message, field: fields[0]?.field ?? null, fields, provider: null };
+}
+
+/** What the core reads back for a secret slot: whether it is set, never the value. */
+function stored(secret: SecretField): SecretField {
+  return { set: typeof secret === 'string' ? secret !== '' : secret !== null && secret.set };
+}
+
+/** The datasource the core would return after saving `config` (secrets as `{ set }`). */
+export function savedDatasource(id: string, config: DatasourceConfig): Datasource {
+  const auth = { ...config.auth } as Datasource['auth'];
+  if (auth.type === 'basic') auth.password = stored(auth.password);
+  if (auth.type === 'apiKey') auth.value = stored(auth.value);
+  if (auth.type === 'bearer') auth.token = stored(auth.token);
+  if (auth.type === 'oauth2') {
+    auth.clientSecret = stored(auth.clientSecret);
+    auth.password = stored(auth.password);
+  }
+  return {
+    ...config,
+    id,
+    createdAt: 1_700_000_000_000,
+    updatedAt: 1_700_000_000_000,
+    signatureSecret: stored(config.signatureSecret),
+    selfSignedCertificate: stored(config.selfSignedCertificate),
+    auth,
+  };
+}
+
+export function datasource(overrides: Partial<Datasource> = {}): Datasource {
+  return {
+    id: 'ds-1',
+    createdAt: 1_700_000_000_000,
+    updatedAt: 1_700_000_000_000,
+    name: 'Example',
+    url: 'https://api.example.com/v1',
+    headers: [],
+    queryParams: [],
+    sendSignatureHeader: false,
+    signatureSecret: { set: false },
+    selfSignedCertificate: { set: false },
+    auth: { type: 'none' },
+    ...overrides,
+  };
+}
+
+export function response(overrides: Partial<ResponseView> = {}): ResponseView {
+  return {
+    status: 200,
+    reason: 'OK',
+    version: 'HTTP/1.1',
+    headers: [{ key: 'content-type', value: 'text/plain' }],
+    contentType: 'text/plain',
+    size: 2,
+    timings: { firstByteMs: 1, totalMs: 2 },
+    sent: { method: 'GET', url: 'https://api.example.com/v1', headers: [], body: '' },
+    text: 'ok',
+    truncated: false,
+    imageDataUrl: null,
+    bodyId: 'body-1',
+    historyId: 'history-1',
+    ...overrides,
+  };
+}

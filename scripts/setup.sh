@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 packages=(
   build-essential pkg-config libwebkit2gtk-4.1-dev librsvg2-dev   # building the desktop app
-  xvfb xauth x11-utils                                            # the desktop app under test
+  xvfb xauth x11-utils webkit2gtk-driver xdg-utils libglib2.0-bin # the desktop app under test (WebDriver, latchkey:// links)
   dbus dbus-x11 gnome-keyring                                     # a real Secret Service in tests
   openssl curl ca-certificates                                    # test certificates, benchmarks
   chromium                                                        # the "system browser" giving OAuth consent in tests
@@ -24,6 +24,12 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 command -v cargo >/dev/null || { echo "setup: Rust is needed (https://rustup.rs), then run this again" >&2; exit 1; }
+
+# tauri-driver puts the desktop app behind WebDriver for the GUI tests.
+if ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
+  echo "setup: cargo install tauri-driver"
+  cargo install tauri-driver --locked --version 2.1.0 --quiet
+fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: npm ci"

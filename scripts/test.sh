@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test of Latchkey, as CI does: set-up, formatting, lints, type checks,
-# the UI build, then the whole Rust test suite under Xvfb with a real Secret Service
-# (gnome-keyring, unlocked in a private D-Bus session).
+# the UI's component tests and build, the whole Rust test suite under Xvfb with a real Secret
+# Service (gnome-keyring, unlocked in a private D-Bus session), then the desktop app end to end
+# over WebDriver.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,7 @@ scripts/setup.sh
 
 echo "== cargo fmt"; cargo fmt --all --check
 echo "== tsc";       npx tsc --noEmit
+echo "== vitest";    npx vitest run
 echo "== vite build"; npx vite build --logLevel warn
 # One cargo feature set everywhere (--workspace, all targets), so tauri is built once per profile.
 echo "== clippy";    cargo clippy --workspace --all-targets --locked -- -D warnings
@@ -20,3 +22,7 @@ XDG_DATA_HOME="$keyring_home" dbus-run-session -- bash -c '
   echo -n latchkey-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
   LATCHKEY_TEST_SECRET_SERVICE=1 xvfb-run -a cargo test --workspace --locked
 '
+echo "== GUI end to end"
+# The real app (the debug binary cargo test built) over WebDriver, under Xvfb, in a private D-Bus
+# session: a second launch by a latchkey:// link finds the running window through it.
+PATH="$HOME/.cargo/bin:$PATH" dbus-run-session -- xvfb-run -a node --test tests/gui/app.test.mjs </dev/null

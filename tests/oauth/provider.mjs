@@ -58,13 +58,14 @@ const provider = new Provider(issuer, {
       scope: 'api:read api:write',
     },
     {
-      // A native (public) client: PKCE required, any loopback port accepted (RFC 8252 §7.3).
+      // A native (public) client: PKCE required, any loopback port accepted (RFC 8252 §7.3), and
+      // the desktop app's own scheme (§7.1).
       client_id: CLIENTS.native.id,
       application_type: 'native',
       token_endpoint_auth_method: 'none',
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
-      redirect_uris: ['http://127.0.0.1/callback'],
+      redirect_uris: ['http://127.0.0.1/callback', 'latchkey://oauth/callback'],
     },
   ],
   scopes: ['openid', 'offline_access', 'api:read', 'api:write'],

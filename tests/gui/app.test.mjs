@@ -117,6 +117,19 @@ describe('the desktop app', () => {
       await app.screenshot('preset-auth');
     }));
 
+  test('the dark theme follows the desktop', () =>
+    withApp({ env: { GTK_THEME: 'Adwaita:dark' } }, async (app) => {
+      await (await app.find('[data-testid=new-datasource]')).click();
+      await (await app.find('[data-testid=preset-google]')).click();
+      assert.equal(await (await app.find('#ds-auth-customAuthParams-1-key')).value(), 'prompt', 'Google asks for consent each time');
+      await (await app.find('[data-testid=field-name]')).fill('Google Docs');
+      assert.equal(await app.script("return matchMedia('(prefers-color-scheme: dark)').matches"), true);
+      const background = await app.script('return getComputedStyle(document.documentElement).backgroundColor');
+      const [r, g, b] = background.match(/\d+/g).map(Number);
+      assert.ok(r + g + b < 150, `a dark background: ${background}`);
+      await app.screenshot('dark');
+    }));
+
   test('authorization code: discovery from the issuer, Save and Authorize with the browser giving consent, a request, Disconnect', () => {
     const browserLog = join(mkdtempSync(join(tmpdir(), 'latchkey-consent-')), 'browser.log');
     const env = { BROWSER: join(ROOT, 'tests/oauth/browser.sh'), LATCHKEY_TEST_BROWSER_LOG: browserLog };

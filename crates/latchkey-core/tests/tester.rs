@@ -1,14 +1,15 @@
 //! What the desktop's request tester stands on, against real loopback servers and a real SQLite
-//! store in a temp dir: a run recorded in history (failures too, secrets never), the bounded
-//! response view, saved-query renames, the sidebar's token badges, and keeping tokens alive in
-//! the background (the fake provider only for `invalid_grant`, which oidc-provider shows only
-//! after revocation).
+//! store in a temp dir: a run recorded in history (failures too, secrets never) and paged back
+//! exactly, the bounded response view, saved-query renames, the sidebar's token badges, and
+//! keeping tokens alive in the background (the fake provider only for `invalid_grant`, which
+//! oidc-provider shows only after revocation).
 
 use std::time::Duration;
 
-use latchkey_core::http::{ResponseView, SendOptions, Transport, TEXT_PREVIEW_LIMIT};
+use latchkey_core::http::{ResponseView, SendOptions, SentRequest, Transport, TEXT_PREVIEW_LIMIT};
 use latchkey_core::model::{KeyValue, RequestSpec, TokenStatus};
 use latchkey_core::oauth::{authorization, TokenClient, TokenClientOptions, TokenLifecycle};
+use latchkey_core::store::NewHistoryEntry;
 use latchkey_core::transfer::parse_datasource;
 use latchkey_core::vault::key::KeyringUse;
 use latchkey_core::{tester, DataDir, Error, Secret, Store};
@@ -35,6 +36,38 @@ fn get(path: &str) -> RequestSpec {
 
 async fn run(f: &Fixture, name: &str, spec: &RequestSpec) -> tester::Run {
     tester::run(&f.lifecycle, &Transport::new(), name, spec, Some("probe"), &SendOptions::default()).await.unwrap()
+}
+
+#[tokio::test]
+async fn paging_back_through_history_returns_every_run_once_even_within_one_millisecond() {
+    let f = fixture().await;
+    let ds = f
+        .store
+        .create_datasource(parse_datasource(r#"{"name":"Busy","url":"https://api.example.com"}"#).unwrap())
+        .await
+        .unwrap();
+    let sent = SentRequest {
+        method: "GET".into(),
+        url: "https://api.example.com/x".into(),
+        headers: vec![],
+        body: String::new(),
+    };
+    let mut recorded = Vec::new();
+    for i in 0..120u64 {
+        let entry =
+            NewHistoryEntry { query_name: None, sent: &sent, status: Some(200), error: None, total_ms: 1.0, size: i };
+        recorded.push(f.store.record_history(&ds.id, entry).await.unwrap().id);
+    }
+    let mut paged = Vec::new();
+    let mut before = None;
+    loop {
+        let page = f.store.history(&ds.id, before, 50).await.unwrap();
+        let Some(last) = page.last() else { break };
+        before = Some(last.created_at);
+        paged.extend(page.into_iter().map(|e| e.id));
+    }
+    recorded.reverse();
+    assert_eq!(paged, recorded, "newest first, every run once, however close together they were recorded");
 }
 
 #[tokio::test]

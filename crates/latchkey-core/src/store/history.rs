@@ -22,12 +22,14 @@ pub struct NewHistoryEntry<'a> {
 pub const MAX_HISTORY_PAGE: u32 = 500;
 
 impl Store {
-    /// Records a run of the datasource `datasource_id`.
+    /// Records a run of the datasource `datasource_id`. Its `createdAt` is the time in
+    /// milliseconds, moved on past the datasource's newest run when that is as new: unique per
+    /// datasource, so paging by `createdAt` never skips runs recorded in the same millisecond.
     ///
     /// # Errors
     /// Storage errors.
     pub async fn record_history(&self, datasource_id: &str, entry: NewHistoryEntry<'_>) -> Result<HistoryEntry> {
-        let entry = HistoryEntry {
+        let mut entry = HistoryEntry {
             id: new_id("h"),
             datasource_id: datasource_id.to_owned(),
             query_name: entry.query_name.map(str::to_owned),
@@ -40,9 +42,12 @@ impl Store {
             size: entry.size,
             sent: entry.sent.clone(),
         };
-        sqlx::query(
+        // One statement, so a concurrent writer (the CLI beside the app) cannot take the same time.
+        entry.created_at = sqlx::query_scalar(
             "INSERT INTO history (id, datasource_id, query_name, created_at, method, url, status, error, total_ms, size, sent) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES (?1, ?2, ?3, MAX(?4, COALESCE((SELECT MAX(created_at) + 1 FROM history WHERE datasource_id = ?2), 0)), \
+                     ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+             RETURNING created_at",
         )
         .bind(&entry.id)
         .bind(&entry.datasource_id)
@@ -55,7 +60,7 @@ impl Store {
         .bind(entry.total_ms)
         .bind(i64::try_from(entry.size).unwrap_or(i64::MAX))
         .bind(serde_json::to_string(&entry.sent).expect("a sent request always serializes"))
-        .execute(&self.pool)
+        .fetch_one(&self.pool)
         .await?;
         Ok(entry)
     }

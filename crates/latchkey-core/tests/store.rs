@@ -185,3 +185,28 @@ async fn saved_queries_belong_to_their_datasource() {
     store.delete_datasource("Api").await.unwrap();
     assert!(matches!(store.queries("Api").await, Err(Error::DatasourceNotFound(_))));
 }
+
+#[tokio::test]
+async fn the_list_is_by_name_regardless_of_case_with_urls_and_auth_types() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    assert!(store.list_datasources().await.unwrap().is_empty(), "an empty vault lists nothing");
+    for (name, auth) in [
+        ("beta", r#"{"type":"bearer","token":"t"}"#),
+        ("Alpha", r#"{"type":"none"}"#),
+        ("gamma \"quoted\" ünï", r#"{"type":"none"}"#),
+    ] {
+        let json = format!(
+            r#"{{"name":{},"url":"https://{}.example/v1","auth":{auth}}}"#,
+            serde_json::to_string(name).unwrap(),
+            name.len()
+        );
+        store.create_datasource(config(&json)).await.unwrap();
+    }
+    let listed = store.list_datasources().await.unwrap();
+    let names: Vec<&str> = listed.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names, ["Alpha", "beta", "gamma \"quoted\" ünï"]);
+    assert_eq!(listed[1].url, "https://4.example/v1");
+    assert_eq!(listed[1].auth_type, latchkey_core::model::AuthType::Bearer);
+    assert_eq!(listed[1].token_status, None, "no token badge outside OAuth 2.0");
+}

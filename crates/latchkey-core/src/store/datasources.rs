@@ -28,31 +28,55 @@ const FIND: &str = "SELECT id, name, url, auth_type, config, created_at, updated
 
 impl Store {
     /// All datasources, by name.
+    ///
+    /// SQLite assembles the list as one JSON array, so a vault of thousands of datasources is
+    /// read in one step rather than row by row through the driver (twice as fast at 10,000;
+    /// see `benches/scale.rs`).
+    ///
+    /// # Errors
+    /// Storage errors; [`Error::Format`] for a row this version cannot read.
     pub async fn list_datasources(&self) -> Result<Vec<DatasourceSummary>> {
-        let rows = sqlx::query(
-            "SELECT d.id, d.name, d.url, d.auth_type, d.created_at, d.updated_at, t.status, t.expires_at \
-             FROM datasources d LEFT JOIN oauth_tokens t ON t.datasource_id = d.id ORDER BY d.name",
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Listed {
+            id: String,
+            name: String,
+            url: String,
+            auth_type: String,
+            created_at: i64,
+            updated_at: i64,
+            status: Option<String>,
+            expires_at: Option<i64>,
+        }
+        let json: String = sqlx::query_scalar(
+            "SELECT json_group_array(json_object('id', d.id, 'name', d.name, 'url', d.url, 'authType', d.auth_type, \
+             'createdAt', d.created_at, 'updatedAt', d.updated_at, 'status', t.status, 'expiresAt', t.expires_at) \
+             ORDER BY d.name) \
+             FROM datasources d LEFT JOIN oauth_tokens t ON t.datasource_id = d.id",
         )
-        .fetch_all(&self.pool)
+        .fetch_one(&self.pool)
         .await?;
-        rows.into_iter()
+        let listed: Vec<Listed> =
+            serde_json::from_str(&json).map_err(|e| Error::Format(format!("stored datasource list: {e}")))?;
+        listed
+            .into_iter()
             .map(|row| {
-                let auth_type: AuthType = serde_json::from_value(serde_json::Value::String(row.get("auth_type")))
+                let auth_type: AuthType = serde_json::from_value(serde_json::Value::String(row.auth_type))
                     .map_err(|e| Error::Format(format!("stored auth type: {e}")))?;
                 let oauth = auth_type == AuthType::OAuth2;
-                let token_status = match row.get::<Option<&str>, _>("status") {
-                    Some(status) => Some(super::tokens::stored_status(status)?),
-                    None => Some(TokenStatus::NotAuthorized),
+                let token_status = match row.status.as_deref() {
+                    Some(status) => super::tokens::stored_status(status)?,
+                    None => TokenStatus::NotAuthorized,
                 };
                 Ok(DatasourceSummary {
-                    id: row.get("id"),
-                    name: row.get("name"),
-                    url: row.get("url"),
+                    id: row.id,
+                    name: row.name,
+                    url: row.url,
                     auth_type,
-                    created_at: row.get("created_at"),
-                    updated_at: row.get("updated_at"),
-                    token_status: token_status.filter(|_| oauth),
-                    token_expires_at: row.get::<Option<i64>, _>("expires_at").filter(|_| oauth),
+                    created_at: row.created_at,
+                    updated_at: row.updated_at,
+                    token_status: oauth.then_some(token_status),
+                    token_expires_at: row.expires_at.filter(|_| oauth),
                 })
             })
             .collect()

@@ -1,6 +1,7 @@
 // The datasource list: search, New datasource, and one row per datasource with its
-// authentication type and, for OAuth 2.0, the token badge.
-import { useState } from 'react';
+// authentication type and, for OAuth 2.0, the token badge. A long list (thousands of
+// datasources) renders only the rows in view, so scrolling and typing in search stay smooth.
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { DatasourceSummary } from '../bindings/DatasourceSummary';
 import { AUTH_TYPE_LABELS } from '../state/format';
 import { StatusBadge } from './StatusBadge';
@@ -17,6 +18,18 @@ export interface SidebarProps {
   now: number;
   onSelect: (id: string) => void;
   onNew: () => void;
+}
+
+/** From this many rows on, only those in view are rendered, each `ROW_HEIGHT` pixels tall. */
+export const VIRTUAL_FROM = 200;
+export const ROW_HEIGHT = 60;
+const OVERSCAN = 8;
+
+/** The rows `[first, last)` to render for a scroll position, with some to spare either side. */
+export function visibleRange(count: number, scrollTop: number, viewHeight: number): [number, number] {
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(count, Math.ceil((scrollTop + viewHeight) / ROW_HEIGHT) + OVERSCAN);
+  return [first, Math.max(first, last)];
 }
 
 export function matchesSearch(item: DatasourceSummary, search: string): boolean {
@@ -46,7 +59,7 @@ export function Sidebar({ list, selectedId, creating, now, onSelect, onNew }: Si
         value={search}
         onChange={(event) => setSearch(event.target.value)}
       />
-      <nav aria-label="Datasources">
+      <nav aria-label="Datasources" className="datasource-nav">
         {list.status === 'loading' && <p className="muted sidebar-note">Loading…</p>}
         {list.status === 'failed' && (
           <p className="error sidebar-note" role="alert">
@@ -57,29 +70,69 @@ export function Sidebar({ list, selectedId, creating, now, onSelect, onNew }: Si
           <p className="muted sidebar-note">No datasources yet — create one with New datasource.</p>
         )}
         {items.length > 0 && shown.length === 0 && <p className="muted sidebar-note">No datasource matches “{search.trim()}”.</p>}
-        <ul className="datasource-list">
-          {shown.map((item) => (
-            <li key={item.id}>
-              <button
-                type="button"
-                className="datasource"
-                data-testid="datasource-item"
-                data-id={item.id}
-                aria-current={item.id === selectedId ? 'true' : undefined}
-                onClick={() => onSelect(item.id)}
-              >
-                <span className="datasource-name">{item.name}</span>
-                <span className="datasource-meta">
-                  <span className="datasource-auth">{AUTH_TYPE_LABELS[item.authType]}</span>
-                  {item.authType === 'oauth2' && item.tokenStatus && (
-                    <StatusBadge status={item.tokenStatus} expiresAt={item.tokenExpiresAt} now={now} />
-                  )}
-                </span>
-              </button>
-            </li>
-          ))}
-        </ul>
+        <DatasourceRows
+          items={shown}
+          render={(item) => (
+            <button
+              type="button"
+              className="datasource"
+              data-testid="datasource-item"
+              data-id={item.id}
+              aria-current={item.id === selectedId ? 'true' : undefined}
+              onClick={() => onSelect(item.id)}
+            >
+              <span className="datasource-name">{item.name}</span>
+              <span className="datasource-meta">
+                <span className="datasource-auth">{AUTH_TYPE_LABELS[item.authType]}</span>
+                {item.authType === 'oauth2' && item.tokenStatus && (
+                  <StatusBadge status={item.tokenStatus} expiresAt={item.tokenExpiresAt} now={now} />
+                )}
+              </span>
+            </button>
+          )}
+        />
       </nav>
     </aside>
+  );
+}
+
+/** The list itself: every row, or past `VIRTUAL_FROM` rows only those the list's viewport shows. */
+function DatasourceRows({ items, render }: { items: DatasourceSummary[]; render: (item: DatasourceSummary) => ReactNode }) {
+  const listRef = useRef<HTMLUListElement>(null);
+  const [view, setView] = useState({ top: 0, height: 1000 });
+  const virtual = items.length >= VIRTUAL_FROM;
+
+  useEffect(() => {
+    const scroller = listRef.current?.parentElement;
+    if (!virtual || !scroller) return;
+    const measure = () => setView({ top: scroller.scrollTop, height: scroller.clientHeight || 1000 });
+    measure();
+    scroller.addEventListener('scroll', measure, { passive: true });
+    const resized = typeof ResizeObserver === 'function' ? new ResizeObserver(measure) : null;
+    resized?.observe(scroller);
+    return () => {
+      scroller.removeEventListener('scroll', measure);
+      resized?.disconnect();
+    };
+  }, [virtual]);
+
+  if (!virtual) {
+    return (
+      <ul className="datasource-list" ref={listRef}>
+        {items.map((item) => (
+          <li key={item.id}>{render(item)}</li>
+        ))}
+      </ul>
+    );
+  }
+  const [first, last] = visibleRange(items.length, view.top, view.height);
+  return (
+    <ul className="datasource-list virtual" ref={listRef} style={{ height: items.length * ROW_HEIGHT }}>
+      {items.slice(first, last).map((item, index) => (
+        <li key={item.id} style={{ top: (first + index) * ROW_HEIGHT, height: ROW_HEIGHT }}>
+          {render(item)}
+        </li>
+      ))}
+    </ul>
   );
 }

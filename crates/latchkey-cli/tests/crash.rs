@@ -39,7 +39,6 @@ use latchkey_core::model::TokenStatus;
 use latchkey_core::store::{now_millis, NewTokens, TokenRecord};
 use latchkey_core::vault::key::KeyringUse;
 use latchkey_core::{DataDir, Store};
-use latchkey_testkit::oidc::NATIVE_CLIENT;
 use latchkey_testkit::OidcProvider;
 
 const KILLS: usize = 100;
@@ -209,25 +208,6 @@ fn open_connections(port: u16) -> usize {
         .count()
 }
 
-/// An authorization-code datasource for the provider's native client (PKCE, any loopback port,
-/// `prompt=consent` so that `offline_access` is granted: a refresh token, rotated on every use).
-fn datasource(provider: &OidcProvider) -> String {
-    serde_json::json!({
-        "name": NAME,
-        "url": provider.issuer(),
-        "auth": {
-            "type": "oauth2",
-            "grantType": "authorization_code",
-            "issuer": provider.issuer(),
-            "clientId": NATIVE_CLIENT,
-            "scopes": "openid, offline_access",
-            "customAuthParams": [{"key": "prompt", "value": "consent"}],
-            "loopbackPort": 0,
-        }
-    })
-    .to_string()
-}
-
 /// `latchkey authorize NAME --no-browser`, the person being [`consent`]: the first
 /// authorization, and again after each kill that lost a rotated refresh token.
 fn authorize(env: &Env, provider: &OidcProvider) {
@@ -391,7 +371,7 @@ fn sigkill_during_refresh_never_loses_a_committed_rotated_refresh_token() {
 
     let provider = OidcProvider::start(Duration::from_secs(3600));
     let env = Env::new();
-    let out = env.import(&datasource(&provider));
+    let out = env.import(&common::authorization_code(NAME, &provider));
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     authorize(&env, &provider);
     let db = Db::open(&env.data().join("data"));

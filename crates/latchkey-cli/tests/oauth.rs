@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{files_under, stderr, Env};
-use latchkey_testkit::oidc::{consent_browser, BASIC_CLIENT, NATIVE_CLIENT, POST_CLIENT};
+use latchkey_testkit::oidc::{consent_browser, BASIC_CLIENT, POST_CLIENT};
 use latchkey_testkit::OidcProvider;
 
 /// A client-credentials datasource on `provider`, its endpoints found by discovery on import.
@@ -25,25 +25,6 @@ fn client_credentials(name: &str, provider: &OidcProvider, client: (&str, &str),
             "clientSecret": client.1,
             "clientAuthentication": authentication,
             "scopes": "api:read, api:write",
-        }
-    })
-    .to_string()
-}
-
-/// An authorization-code datasource for the provider's native client: PKCE, any free loopback
-/// port, `prompt=consent` so the provider grants `offline_access` (as Google wants it).
-fn authorization_code(name: &str, provider: &OidcProvider) -> String {
-    serde_json::json!({
-        "name": name,
-        "url": provider.issuer(),
-        "auth": {
-            "type": "oauth2",
-            "grantType": "authorization_code",
-            "issuer": provider.issuer(),
-            "clientId": NATIVE_CLIENT,
-            "scopes": "openid, offline_access",
-            "customAuthParams": [{"key": "prompt", "value": "consent"}],
-            "loopbackPort": 0,
         }
     })
     .to_string()
@@ -118,7 +99,7 @@ fn client_credentials_with_basic_and_post_client_authentication() {
 fn authorization_code_with_pkce_refresh_rotation_and_logout() {
     let provider = OidcProvider::start(Duration::from_secs(4));
     let env = Env::new();
-    let out = env.import(&authorization_code("Native", &provider));
+    let out = env.import(&common::authorization_code("Native", &provider));
     assert!(out.status.success(), "{}", stderr(&out));
 
     let (out, browser) = authorize(&env, "Native", "allow");
@@ -170,7 +151,7 @@ fn authorization_code_with_pkce_refresh_rotation_and_logout() {
 fn denied_consent_ends_the_attempt_and_stores_nothing() {
     let provider = OidcProvider::start(Duration::from_secs(3600));
     let env = Env::new();
-    env.import(&authorization_code("Denied", &provider));
+    env.import(&common::authorization_code("Denied", &provider));
     let (out, browser) = authorize(&env, "Denied", "deny");
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("access_denied"), "{}", stderr(&out));
@@ -183,7 +164,7 @@ fn denied_consent_ends_the_attempt_and_stores_nothing() {
 fn without_a_browser_the_url_is_printed_for_a_person_to_open() {
     let provider = OidcProvider::start(Duration::from_secs(3600));
     let env = Env::new();
-    env.import(&authorization_code("Printed", &provider));
+    env.import(&common::authorization_code("Printed", &provider));
     let mut child = env
         .process(&["authorize", "Printed", "--no-browser", "--timeout", "90"])
         .env("BROWSER", "/bin/false") // must not be used
@@ -211,7 +192,7 @@ fn without_a_browser_the_url_is_printed_for_a_person_to_open() {
 fn processes_sharing_a_data_dir_refresh_once_after_expiry() {
     let provider = OidcProvider::start(Duration::from_secs(4));
     let env = Env::new();
-    env.import(&authorization_code("Shared", &provider));
+    env.import(&common::authorization_code("Shared", &provider));
     let (out, browser) = authorize(&env, "Shared", "allow");
     assert!(out.status.success(), "{}\n{browser}", stderr(&out));
     std::thread::sleep(Duration::from_millis(2_300)); // due for refresh

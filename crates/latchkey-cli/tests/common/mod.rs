@@ -80,3 +80,22 @@ pub fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+/// An authorization-code datasource for the provider's native client: PKCE, any free loopback
+/// port, `prompt=consent` so the provider grants `offline_access` (as Google wants it).
+pub fn authorization_code(name: &str, provider: &latchkey_testkit::oidc::OidcProvider) -> String {
+    serde_json::json!({
+        "name": name,
+        "url": provider.issuer(),
+        "auth": {
+            "type": "oauth2",
+            "grantType": "authorization_code",
+            "issuer": provider.issuer(),
+            "clientId": latchkey_testkit::oidc::NATIVE_CLIENT,
+            "scopes": "openid, offline_access",
+            "customAuthParams": [{"key": "prompt", "value": "consent"}],
+            "loopbackPort": 0,
+        }
+    })
+    .to_string()
+}

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test of Latchkey, as CI does: set-up, formatting, lints, type checks,
 # the UI's component tests and build, the whole Rust test suite under Xvfb with a real Secret
-# Service (gnome-keyring, unlocked in a private D-Bus session), then the desktop app end to end
-# over WebDriver.
+# Service (gnome-keyring, unlocked in a private D-Bus session), bounded fuzzing, then the desktop
+# app end to end over WebDriver.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +22,10 @@ XDG_DATA_HOME="$keyring_home" dbus-run-session -- bash -c '
   echo -n latchkey-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
   LATCHKEY_TEST_SECRET_SERVICE=1 xvfb-run -a cargo test --workspace --locked
 '
+echo "== fuzz (bounded)"
+# cargo-fuzz over the token-response, callback and import parsers, a short run each (fuzz/run.sh
+# says how to run the long ones).
+FUZZ_SECONDS="${FUZZ_SECONDS:-20}" fuzz/run.sh
 echo "== GUI end to end"
 # The real app (the debug binary cargo test built) over WebDriver, under Xvfb, in a private D-Bus
 # session: a second launch by a latchkey:// link finds the running window through it.

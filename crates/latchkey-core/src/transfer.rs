@@ -37,30 +37,27 @@ pub async fn parse_for_import(text: &str, transport: &crate::http::Transport) ->
 
 /// serde's messages quote offending values (`invalid type: string "…"`); keep the kind, drop
 /// the value. Field and variant names (`unknown field `x``) are kept: they are not secrets.
+///
+/// The value is cut as a whole, not by matching its quotes: serde writes a string with `Debug`,
+/// so an escaped `\"` inside it would end a naive quote early, and the value may itself contain
+/// `, expected` or ` at line `.
 fn without_values(message: &str) -> String {
-    let message = message.split(" at line ").next().unwrap_or(message);
+    // serde_json appends the position last.
+    let message = message.rsplit_once(" at line ").map_or(message, |(m, _)| m);
     if !(message.starts_with("invalid type")
         || message.starts_with("invalid value")
         || message.starts_with("invalid length"))
     {
         return message.to_owned();
     }
-    let mut out = String::with_capacity(message.len());
-    let mut quote: Option<char> = None;
-    let (head, tail) = message.split_once(", expected").unwrap_or((message, ""));
-    for c in head.chars() {
-        match (quote, c) {
-            (None, '"' | '`') => quote = Some(c),
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, c) => out.push(c),
-        }
-    }
-    let out = out.trim_end().to_owned();
+    // `KIND: WHAT "VALUE", expected EXPECTATION`: the expectation is the types' own text and
+    // comes last; the value starts at its opening quote or backtick.
+    let (head, tail) = message.rsplit_once(", expected").unwrap_or((message, ""));
+    let head = head.split(['"', '`']).next().unwrap_or(head).trim_end();
     if tail.is_empty() {
-        out
+        head.to_owned()
     } else {
-        format!("{out}, expected{tail}")
+        format!("{head}, expected{tail}")
     }
 }
 

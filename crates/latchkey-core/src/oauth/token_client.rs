@@ -476,22 +476,29 @@ fn parse_fields(content_type: &str, body: &[u8]) -> Option<serde_json::Map<Strin
     })
 }
 
-/// Removes `secrets` from `text`, also in their form-encoded spelling: an error page may quote
-/// the request body back.
+/// Removes `secrets` from `text`, also in their form-encoded spelling (an error page may quote
+/// the request body back) and as a JSON string writes them (`"`, `\` and control characters
+/// escaped; `/` also as `\/`, as PHP's `json_encode` does: Google refresh tokens start `1//`).
 fn scrub(text: &str, secrets: &[&str]) -> String {
     secrets.iter().filter(|s| s.len() >= 4).fold(text.to_owned(), |text, secret| {
         let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
-        text.replace(secret, crate::http::REDACTED).replace(&encoded, crate::http::REDACTED)
+        let json = serde_json::to_string(secret).expect("a string serializes");
+        let json = &json[1..json.len() - 1];
+        let spellings = [secret.to_string(), encoded, json.to_owned(), json.replace('/', "\\/")];
+        spellings.iter().fold(text, |text, spelling| text.replace(spelling.as_str(), crate::http::REDACTED))
     })
 }
 
+/// The start of `body` for display: line breaks become spaces, and secrets are removed from
+/// the whole body before it is cut, so neither a secret cut in two at the end nor one split by
+/// a line break (joined again by the space) shows.
 fn excerpt(body: &[u8], secrets: &[&str]) -> String {
-    let text = String::from_utf8_lossy(body);
+    let text = scrub(&String::from_utf8_lossy(body).replace(['\n', '\r'], " "), secrets);
     let mut end = text.len().min(BODY_EXCERPT);
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let mut excerpt = scrub(&text[..end], secrets);
+    let mut excerpt = text[..end].to_owned();
     if end < text.len() {
         excerpt.push('…');
     }

@@ -1,0 +1,97 @@
+//! Datasource import: `latchkey_core::transfer::parse_datasource` on any text, then what an
+//! import does with the result: `DatasourceConfig::validate`, the export in its three views,
+//! and, for a valid datasource, preparing a request and the OAuth 2.0 requests.
+//!
+//! Checked besides "no panic":
+//! - an import error never repeats a value from the input (transfer.rs promises this; string
+//!   values containing `SECRET` are the canary; field and variant names may be repeated);
+//! - an export imports back the same: the loaded secrets with Reveal, none with Omit, and only
+//!   the `<set>` mask (never a value) with Mask;
+//! - a datasource that validates has a usable base URL, and an authorization-code one a usable
+//!   authorization URL.
+#![no_main]
+
+use latchkey_core::model::{AuthConfig, Datasource, DatasourceConfig, GrantType, RequestSpec};
+use latchkey_core::oauth::{authorization, token_client};
+use latchkey_core::transfer::{export_datasource, parse_datasource, SecretView, MASK};
+use latchkey_core::{Error, Secret, SecretField};
+use libfuzzer_sys::fuzz_target;
+
+const CANARY: &str = "SECRET";
+
+/// Messages that name a field or variant from the input, which transfer.rs allows.
+fn names_allowed(message: &str) -> bool {
+    ["unknown field", "unknown variant", "duplicate field", "missing field"].iter().any(|p| message.contains(p))
+}
+
+/// `config` with every secret slot mapped by `f`.
+fn map_secrets(config: &DatasourceConfig, f: impl Fn(&SecretField) -> SecretField) -> DatasourceConfig {
+    let mut config = config.clone();
+    for (_, field) in config.secret_slots_mut() {
+        *field = f(field);
+    }
+    config
+}
+
+fn reimport(datasource: &Datasource, view: SecretView) -> DatasourceConfig {
+    let text = export_datasource(datasource, view).to_string();
+    match parse_datasource(&text) {
+        Ok(config) => config,
+        Err(err) => panic!("an export ({view:?}) does not import back: {err}"),
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let config = match parse_datasource(&text) {
+        Ok(config) => config,
+        Err(Error::Format(message)) => {
+            if message.contains(CANARY) && !names_allowed(&message) {
+                panic!("the import error repeats a value from the input: {message}");
+            }
+            return;
+        }
+        Err(other) => panic!("parse_datasource failed with a non-Format error: {other:?}"),
+    };
+
+    let datasource = Datasource { id: "ds_fuzz".into(), created_at: 0, updated_at: 0, config: config.clone() };
+
+    // Export and import back.
+    let loaded = |f: &SecretField| match f {
+        SecretField::Value(s) => SecretField::Value(s.clone()),
+        _ => SecretField::Empty,
+    };
+    assert_eq!(reimport(&datasource, SecretView::Reveal), map_secrets(&config, loaded), "Reveal round trip");
+    let masked = |f: &SecretField| if f.is_set() { SecretField::from(MASK) } else { SecretField::Empty };
+    assert_eq!(reimport(&datasource, SecretView::Mask), map_secrets(&config, masked), "Mask round trip");
+    assert_eq!(reimport(&datasource, SecretView::Omit), map_secrets(&config, |_| SecretField::Empty), "Omit");
+
+    let valid = config.validate();
+    if let Err(errors) = &valid {
+        assert!(!errors.is_empty());
+        let _ = Error::Invalid(errors.clone()).to_string();
+        return;
+    }
+    assert!(config.base_url().is_ok(), "a valid datasource has a usable base URL");
+
+    // A request through it (this must not panic; errors are fine, e.g. a credential with a
+    // line break cannot go into a header).
+    let token = Secret::new("tok-123");
+    if let Ok(prepared) = latchkey_core::http::prepare(&datasource, &RequestSpec::default(), Some(&token)) {
+        let _ = prepared.curl_command(false);
+        let _ = prepared.redacted();
+    }
+
+    if let AuthConfig::OAuth2(oauth) = &config.auth {
+        if oauth.grant_type == GrantType::AuthorizationCode {
+            let redirect = oauth.redirect_uri(oauth.loopback_port);
+            let pending = authorization::start(&datasource, &redirect);
+            assert!(pending.is_ok(), "a valid datasource can start authorizing: {:?}", pending.err());
+            let _ = token_client::code_request(oauth, &Secret::new("code"), &redirect, None);
+        } else {
+            let _ = token_client::direct_grant_request(oauth).map(|r| r.body());
+        }
+        let _ = token_client::refresh_request(oauth, &Secret::new("refresh")).map(|r| r.body());
+        let _ = token_client::revocation_request(oauth, &token, "refresh_token");
+    }
+});

@@ -181,3 +181,15 @@ describe('problems found before saving', () => {
     expect(backend.argsOf('save_datasource')).toEqual([]);
   });
 });
+
+describe('keyboard', () => {
+  test('Ctrl+S saves the datasource', async () => {
+    const backend = mockBackend({ save_datasource: (args) => savedDatasource('ds_1', args.config as DatasourceConfig) });
+    const { user } = await renderEditor();
+    await user.type(screen.getByLabelText('Name'), 'Keyboard');
+    await user.type(screen.getByLabelText('URL'), 'https://api.example.com');
+    await user.keyboard('{Control>}s{/Control}');
+    await waitFor(() => expect(backend.argsOf('save_datasource')).toHaveLength(1));
+    expect((backend.argsOf('save_datasource')[0].config as DatasourceConfig).name).toBe('Keyboard');
+  });
+});

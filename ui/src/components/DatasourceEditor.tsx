@@ -8,7 +8,7 @@ import type { DatasourceSummary } from '../bindings/DatasourceSummary';
 import type { FieldError } from '../bindings/FieldError';
 import type { Preset } from '../bindings/Preset';
 import type { TokenState } from '../bindings/TokenState';
-import { isShortcut, listenWhileMounted } from '../events';
+import { listenWhileMounted, useShortcuts } from '../events';
 import type { AuthFlow, FlowAction } from '../state/authFlow';
 import {
   applyDiscovery,
@@ -171,20 +171,11 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
     }
   }
 
-  const saveRef = useRef(save);
-  saveRef.current = save;
-  const busyRef = useRef(busy);
-  busyRef.current = busy;
-  useEffect(() => {
-    if (!active) return;
-    const onKey = (event: KeyboardEvent) => {
-      if (!isShortcut(event, 's')) return;
-      event.preventDefault();
-      if (!busyRef.current) void saveRef.current();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [active]);
+  useShortcuts(active, {
+    s: () => {
+      if (!busy) void save();
+    },
+  });
 
   async function discover() {
     const { config } = formToConfig(form);

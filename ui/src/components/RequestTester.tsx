@@ -1,12 +1,12 @@
 // The request tester of one datasource: saved requests, the request (method, path, params,
 // headers, body), Send (Ctrl+Enter) with Cancel, the response, Copy as cURL, and the history.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, errorMessage, isErrorPayload } from '../api';
 import type { Datasource } from '../bindings/Datasource';
 import type { FieldError } from '../bindings/FieldError';
 import type { ResponseView as Response } from '../bindings/ResponseView';
 import type { SavedQuery } from '../bindings/SavedQuery';
-import { isShortcut } from '../events';
+import { useShortcuts } from '../events';
 import { AUTH_TYPE_LABELS } from '../state/format';
 import {
   draftFromSpec,
@@ -175,24 +175,7 @@ export function RequestTester({ datasourceId, revision, active }: RequestTesterP
     }
   }
 
-  const sendRef = useRef(send);
-  sendRef.current = send;
-  const saveRef = useRef(saveQuery);
-  saveRef.current = saveQuery;
-  useEffect(() => {
-    if (!active) return;
-    const onKey = (event: KeyboardEvent) => {
-      if (isShortcut(event, 'Enter')) {
-        event.preventDefault();
-        void sendRef.current();
-      } else if (isShortcut(event, 's')) {
-        event.preventDefault();
-        void saveRef.current();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [active]);
+  useShortcuts(active, { Enter: () => void send(), s: () => void saveQuery() });
 
   const context = useMemo(() => ({ errorsFor: errorLookup(fieldErrors), version: 0 }), [fieldErrors]);
   const authNote = datasource && datasource.auth.type !== 'none' ? `${AUTH_TYPE_LABELS[datasource.auth.type]} authentication is added when the request is sent.` : null;

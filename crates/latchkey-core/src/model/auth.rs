@@ -349,11 +349,33 @@ impl OAuth2Config {
             GrantType::ClientCredentials => {}
         }
         super::check_param_rows(&self.custom_auth_params, "auth.customAuthParams", errors);
+        for (i, row) in self.custom_auth_params.iter().enumerate() {
+            if let Some(fix) = reserved_auth_param(row.key.trim()) {
+                errors.push(FieldError::new(format!("auth.customAuthParams[{i}].key"), fix));
+            }
+        }
         if self.expires_in_override == Some(0) {
             errors
                 .push(FieldError::new("auth.expiresInOverride", "use a number of seconds above 0, or leave it empty"));
         }
     }
+}
+
+/// Authorization-request parameters Latchkey sets itself, with the fix for a custom row that
+/// names one: a replaced `state`, `redirect_uri` or PKCE challenge would make every callback
+/// fail its checks, and the others have fields of their own.
+fn reserved_auth_param(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "state" | "redirect_uri" | "code_challenge" | "code_challenge_method" => {
+            "Latchkey sets this parameter itself on every authorization to check the callback: remove this row"
+        }
+        "response_type" => "Latchkey always asks for `code`: remove this row",
+        "client_id" => "the Client ID field sets this parameter: remove this row and fill in that field",
+        "scope" => "the Scopes field sets this parameter: remove this row and list the scopes there",
+        "audience" => "the Audience field sets this parameter: remove this row and fill in that field",
+        "resource" => "the Resource field sets this parameter: remove this row and fill in that field",
+        _ => return None,
+    })
 }
 
 fn check_endpoint(raw: &str, field: &str, label: &str, errors: &mut Vec<FieldError>) {
@@ -410,6 +432,32 @@ mod tests {
         o.access_token_url = "https://id.example.com/token".into();
         o.client_id = "abc".into();
         assert_eq!(field_names(&AuthConfig::OAuth2(Box::new(o.clone()))), ["auth.username", "auth.password"]);
+    }
+
+    #[test]
+    fn custom_auth_params_cannot_replace_what_latchkey_sets() {
+        let mut o = oauth(
+            r#"{"accessTokenUrl":"https://id.example.com/token","clientId":"abc",
+            "authorizationUrl":"https://id.example.com/authorize"}"#,
+        );
+        o.custom_auth_params = ["prompt", "state", " redirect_uri ", "access_type", "code_challenge", "scope", "State"]
+            .into_iter()
+            .map(|key| KeyValue::new(key, "x"))
+            .collect();
+        let mut errors = Vec::new();
+        AuthConfig::OAuth2(Box::new(o)).validate(&mut errors);
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "auth.customAuthParams[1].key",
+                "auth.customAuthParams[2].key",
+                "auth.customAuthParams[4].key",
+                "auth.customAuthParams[5].key"
+            ]
+        );
+        assert!(errors[0].message.contains("remove this row"), "{}", errors[0].message);
+        assert!(errors[3].message.contains("Scopes field"), "{}", errors[3].message);
     }
 
     #[test]

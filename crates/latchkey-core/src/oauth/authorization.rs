@@ -58,7 +58,8 @@ pub fn start(datasource: &Datasource, redirect_uri: &str) -> Result<PendingAutho
 
 /// RFC 6749 §4.1.1 authorization request URL: the provider's own query kept, then
 /// `response_type`, `client_id`, `redirect_uri`, `scope`, `state`, the PKCE challenge,
-/// `audience` and `resource` when set, then the custom parameters (which may override).
+/// `audience` and `resource` when set, then the custom parameters (validation keeps them off
+/// the names set here).
 fn authorization_url(
     config: &OAuth2Config,
     redirect_uri: &str,

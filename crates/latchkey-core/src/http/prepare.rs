@@ -81,12 +81,12 @@ pub fn prepare(datasource: &Datasource, spec: &RequestSpec, token: Option<&Secre
     // Headers: the datasource's, then the request's replacing those of the same name.
     let mut headers = HeaderMap::new();
     for kv in &config.headers {
-        headers.append(header_name(&kv.key)?, header_value(&kv.value, false)?);
+        headers.append(header_name(&kv.key)?, header_value(&kv.value, None)?);
     }
     let mut seen_in_request: Vec<HeaderName> = Vec::new();
     for kv in &spec.headers {
         let name = header_name(&kv.key)?;
-        let value = header_value(&kv.value, false)?;
+        let value = header_value(&kv.value, None)?;
         if seen_in_request.contains(&name) {
             headers.append(name, value);
         } else {
@@ -107,14 +107,14 @@ pub fn prepare(datasource: &Datasource, spec: &RequestSpec, token: Option<&Secre
             let password = basic.password.value().map(Secret::expose).unwrap_or("");
             let credentials = zeroize::Zeroizing::new(format!("{}:{password}", basic.username));
             let value = zeroize::Zeroizing::new(format!("Basic {}", BASE64.encode(credentials.as_bytes())));
-            headers.insert(AUTHORIZATION, header_value(&value, true)?);
+            headers.insert(AUTHORIZATION, header_value(&value, Some("auth.password"))?);
         }
         AuthConfig::ApiKey(key) => {
             let value = key.value.value().ok_or_else(|| missing(datasource, "auth.value"))?;
             match key.add_to {
                 KeyPlacement::Header => {
                     let full = zeroize::Zeroizing::new(prefixed(&key.header_prefix, value.expose()));
-                    headers.insert(header_name(&key.key)?, header_value(&full, true)?);
+                    headers.insert(header_name(&key.key)?, header_value(&full, Some("auth.value"))?);
                 }
                 KeyPlacement::Query => set_param(&mut params, key.key.trim(), value.expose()),
             }
@@ -122,14 +122,14 @@ pub fn prepare(datasource: &Datasource, spec: &RequestSpec, token: Option<&Secre
         AuthConfig::Bearer(bearer) => {
             let value = bearer.token.value().ok_or_else(|| missing(datasource, "auth.token"))?;
             let full = zeroize::Zeroizing::new(prefixed("Bearer", value.expose()));
-            headers.insert(AUTHORIZATION, header_value(&full, true)?);
+            headers.insert(AUTHORIZATION, header_value(&full, Some("auth.token"))?);
         }
         AuthConfig::OAuth2(oauth) => {
             let token = token.ok_or_else(|| Error::NotAuthorized(config.name.clone()))?;
             match oauth.add_token_to {
                 KeyPlacement::Header => {
                     let full = zeroize::Zeroizing::new(prefixed(&oauth.header_prefix, token.expose()));
-                    headers.insert(AUTHORIZATION, header_value(&full, true)?);
+                    headers.insert(AUTHORIZATION, header_value(&full, Some("auth"))?);
                 }
                 // RFC 6750 §2.3: the URI query parameter is `access_token`.
                 KeyPlacement::Query => set_param(&mut params, "access_token", token.expose()),
@@ -147,7 +147,8 @@ pub fn prepare(datasource: &Datasource, spec: &RequestSpec, token: Option<&Secre
         let secret = config.signature_secret.value().ok_or_else(|| missing(datasource, "signatureSecret"))?;
         let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
         let jwt = signature::sign(secret, method.as_str(), &url, now);
-        headers.insert(HeaderName::from_static(signature::SIGNATURE_HEADER), header_value(&jwt, true)?);
+        headers
+            .insert(HeaderName::from_static(signature::SIGNATURE_HEADER), header_value(&jwt, Some("signatureSecret"))?);
     }
 
     let body = match &spec.body {
@@ -308,12 +309,16 @@ fn header_name(name: &str) -> Result<HeaderName> {
         .map_err(|_| Error::field("headers", format!("`{name}` is not a valid header name")))
 }
 
-fn header_value(value: &str, sensitive: bool) -> Result<HeaderValue> {
-    let mut value = HeaderValue::from_str(value).map_err(|_| {
-        let what = if sensitive { "a credential" } else { "a header value" };
-        Error::field("headers", format!("{what} contains line breaks or control characters"))
+/// A header value; `credential` names the field of a secret one (marked sensitive, and named in
+/// the error without being quoted).
+fn header_value(value: &str, credential: Option<&str>) -> Result<HeaderValue> {
+    let mut value = HeaderValue::from_str(value).map_err(|_| match credential {
+        Some(field) => {
+            Error::field(field, "contains line breaks or control characters, which cannot be sent in a header")
+        }
+        None => Error::field("headers", "a header value contains line breaks or control characters"),
     })?;
-    value.set_sensitive(sensitive);
+    value.set_sensitive(credential.is_some());
     Ok(value)
 }
 
@@ -431,6 +436,24 @@ mod tests {
         }
         let same = prepare(&datasource(auth), &get("https://api.example.com/other?x=1"), None).unwrap();
         assert_eq!(same.url.path(), "/other", "a same-origin URL is used as given");
+    }
+
+    #[test]
+    fn a_credential_with_a_line_break_is_named_by_its_field_and_not_quoted() {
+        // Validation refuses these on save; a value stored before that check still fails here.
+        let bearer = AuthConfig::Bearer(BearerAuth { token: "tok\r\nX-Injected: 1".into() });
+        let key = AuthConfig::ApiKey(ApiKeyAuth { key: "X-Key".into(), value: "k\n".into(), ..Default::default() });
+        for (auth, field) in [(bearer, "auth.token"), (key, "auth.value")] {
+            let Err(Error::Invalid(errors)) = prepare(&datasource(auth), &get("/"), None) else {
+                panic!("{field}: accepted")
+            };
+            assert_eq!(errors[0].field, field);
+            assert!(
+                !errors[0].message.contains("tok") && !errors[0].message.contains("Injected"),
+                "{}",
+                errors[0].message
+            );
+        }
     }
 
     #[test]

@@ -283,9 +283,21 @@ impl AuthConfig {
                     );
                 }
                 require(k.value.is_set(), "auth.value", "enter the API key");
+                if k.add_to == KeyPlacement::Header {
+                    require(fits_a_header(&k.header_prefix), "auth.headerPrefix", LINE_BREAK);
+                    require(k.value.value().is_none_or(|v| fits_a_header(v.expose())), "auth.value", LINE_BREAK);
+                }
             }
-            AuthConfig::Bearer(b) => require(b.token.is_set(), "auth.token", "enter the bearer token"),
-            AuthConfig::OAuth2(o) => o.validate(errors),
+            AuthConfig::Bearer(b) => {
+                require(b.token.is_set(), "auth.token", "enter the bearer token");
+                require(b.token.value().is_none_or(|v| fits_a_header(v.expose())), "auth.token", LINE_BREAK);
+            }
+            AuthConfig::OAuth2(o) => {
+                o.validate(errors);
+                if o.add_token_to == KeyPlacement::Header && !fits_a_header(&o.header_prefix) {
+                    errors.push(FieldError::new("auth.headerPrefix", LINE_BREAK));
+                }
+            }
         }
     }
 }
@@ -359,6 +371,15 @@ impl OAuth2Config {
                 .push(FieldError::new("auth.expiresInOverride", "use a number of seconds above 0, or leave it empty"));
         }
     }
+}
+
+/// The fix for a value sent in a header that cannot be (HTTP forbids line breaks there).
+const LINE_BREAK: &str =
+    "contains a line break or control character, which cannot be sent in a header: enter it without";
+
+/// Whether `value` can be sent in an HTTP header (no line breaks or other control characters).
+fn fits_a_header(value: &str) -> bool {
+    reqwest::header::HeaderValue::from_str(value).is_ok()
 }
 
 /// Authorization-request parameters Latchkey sets itself, with the fix for a custom row that
@@ -458,6 +479,20 @@ mod tests {
         );
         assert!(errors[0].message.contains("remove this row"), "{}", errors[0].message);
         assert!(errors[3].message.contains("Scopes field"), "{}", errors[3].message);
+    }
+
+    #[test]
+    fn credentials_sent_in_a_header_cannot_hold_line_breaks() {
+        let bearer: AuthConfig = serde_json::from_str(r#"{"type":"bearer","token":"abc\r\ndef"}"#).unwrap();
+        assert_eq!(field_names(&bearer), ["auth.token"]);
+        let key: AuthConfig =
+            serde_json::from_str(r#"{"type":"apiKey","key":"X-Key","value":"abc\n","headerPrefix":"Key\n"}"#).unwrap();
+        assert_eq!(field_names(&key), ["auth.headerPrefix", "auth.value"]);
+        let in_query: AuthConfig =
+            serde_json::from_str(r#"{"type":"apiKey","key":"k","value":"abc\n","addTo":"query"}"#).unwrap();
+        assert!(field_names(&in_query).is_empty(), "a query parameter is percent-encoded");
+        let stored: AuthConfig = serde_json::from_str(r#"{"type":"bearer","token":{"set":true}}"#).unwrap();
+        assert!(field_names(&stored).is_empty(), "a stored value was checked when it was saved");
     }
 
     #[test]

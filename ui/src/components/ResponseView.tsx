@@ -13,6 +13,13 @@ import { SentRequestView } from './SentRequestView';
 /** Bodies longer than this are shown as raw text: folding them would be slow. */
 export const PRETTY_LIMIT = 1_000_000;
 
+/**
+ * Raw text beyond this many characters waits for "Show more": laying out the whole 1 MiB preview
+ * of a large body (one long wrapped line, in minified JSON) takes WebKit seconds, 64 KiB a few
+ * tens of milliseconds.
+ */
+export const FIRST_TEXT_LIMIT = 64 * 1024;
+
 type Tab = 'body' | 'headers' | 'sent';
 
 function parseJson(response: Response): { ok: true; value: unknown } | null {
@@ -48,6 +55,8 @@ function suggestedFileName(contentType: string): string {
 export function ResponseView({ response }: { response: Response }) {
   const [tab, setTab] = useState<Tab>('body');
   const [raw, setRaw] = useState(false);
+  // Which response's text is shown whole (a new response starts cut again).
+  const [wholeText, setWholeText] = useState<string | null>(null);
   const [saveState, setSaveState] = useState<{ busy: boolean; message: string | null; failed: boolean }>({ busy: false, message: null, failed: false });
   const json = useMemo(() => parseJson(response), [response]);
   const tone = statusTone(response.status);
@@ -119,7 +128,9 @@ export function ResponseView({ response }: { response: Response }) {
             </div>
           )}
           {response.text !== null && json && !raw && <JsonTree value={json.value} />}
-          {response.text !== null && (!json || raw) && <pre className="body-text">{response.text === '' ? '(empty body)' : response.text}</pre>}
+          {response.text !== null && (!json || raw) && (
+            <RawText text={response.text} all={wholeText === response.bodyId} onShowAll={() => setWholeText(response.bodyId)} />
+          )}
           {response.text === null && response.imageDataUrl === null && (
             <p className="muted">Binary body ({response.contentType || 'unknown type'}): use Save to file.</p>
           )}
@@ -128,5 +139,23 @@ export function ResponseView({ response }: { response: Response }) {
       {tab === 'headers' && <HeadersTable headers={response.headers} />}
       {tab === 'sent' && <SentRequestView sent={response.sent} />}
     </section>
+  );
+}
+
+/** The body as text, its first FIRST_TEXT_LIMIT characters until the rest is asked for. */
+function RawText({ text, all, onShowAll }: { text: string; all: boolean; onShowAll: () => void }) {
+  const cut = !all && text.length > FIRST_TEXT_LIMIT;
+  return (
+    <>
+      <pre className="body-text">{text === '' ? '(empty body)' : cut ? text.slice(0, FIRST_TEXT_LIMIT) : text}</pre>
+      {cut && (
+        <p className="hint" data-testid="more-text">
+          Showing the first {FIRST_TEXT_LIMIT.toLocaleString('en')} of {text.length.toLocaleString('en')} characters.{' '}
+          <button type="button" className="link-button" onClick={onShowAll}>
+            Show all of it
+          </button>
+        </p>
+      )}
+    </>
   );
 }

@@ -12,9 +12,26 @@ import { createInterface } from 'node:readline';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, serveUi, waitFor, withApp } from './webdriver.mjs';
+import { ROOT, serveUi, waitFor, withApp as withAppUnchecked } from './webdriver.mjs';
 
 const POST_CLIENT = { id: 'cc-post', secret: 'post secret/+:%&' };
+
+/**
+ * Secrets typed into the editor by these tests, by what they are. None may ever come back to
+ * the window (DESIGN.md, security model): every session checks every IPC payload for them, and
+ * for the tokens and PKCE verifiers the provider saw (its /test/issued).
+ */
+const MARKERS = {
+  'the client secret of cc-post': POST_CLIENT.secret,
+  'the signature secret': 'lkmark-signature-secret-3Jq8Xw',
+  'the Basic password': 'lkmark-basic-password-Vn5c/+:%&',
+  'the API key': 'lkmark-api-key-T2h9Rr=+/',
+  'the bearer token': 'lkmark-bearer-token-K8d4Ze',
+  'the rejected bearer token': 'lkmark-rejected-bearer-Pw7m',
+  'the Dropbox app secret': 'lkmark-dropbox-app-secret-Lq3s',
+  'the Google client secret': 'lkmark-google-client-secret-Hy6t',
+  'the client secret of Waiting': 'lkmark-waiting-client-secret-Zr1b',
+};
 
 /** oidc-provider on a free port (tests/oauth/provider.mjs); stops when its stdin closes. */
 async function startProvider() {
@@ -30,6 +47,7 @@ async function startProvider() {
     issuer,
     stop: () => child.stdin.end(),
     stats: async () => (await fetch(`${issuer}/test/stats`)).json(),
+    issued: async () => (await fetch(`${issuer}/test/issued`)).json(),
   };
 }
 
@@ -43,6 +61,119 @@ after(() => {
   provider?.stop();
   ui?.kill();
 });
+
+/** Every secret a session must not show the window: `[label, value]`, the label safe to print. */
+async function secrets() {
+  const all = Object.entries(MARKERS);
+  for (const [kind, values] of Object.entries(await provider.issued())) {
+    values.forEach((value, i) => all.push([`${kind.replaceAll('_', ' ')} #${i + 1} that the provider issued or received`, value]));
+  }
+  return all;
+}
+
+/** The ways a secret could be written in a payload: `[form, needle, caseSensitive]`. */
+function forms(value) {
+  const found = [['itself', value, false]];
+  const add = (form, needle, caseSensitive = false) => {
+    if (needle && !found.some(([, n]) => n === needle)) found.push([form, needle, caseSensitive]);
+  };
+  add('URL-encoded', encodeURIComponent(value));
+  add('form-encoded', new URLSearchParams({ v: value }).toString().slice(2));
+  add('JSON-escaped', JSON.stringify(value).slice(1, -1));
+  // Base64 of the secret, as it is or form-urlencoded first (RFC 6749 §2.3.1's `Basic id:secret`),
+  // at each alignment within a longer text, leaving out the characters that depend on its
+  // neighbours.
+  for (const [what, text] of [['', value], [' of it URL-encoded', encodeURIComponent(value)], [' of it form-encoded', new URLSearchParams({ v: value }).toString().slice(2)]]) {
+    for (let shift = 0; shift < 3; shift++) {
+      const encoded = Buffer.concat([Buffer.alloc(shift), Buffer.from(text)]).toString('base64').replace(/=+$/, '');
+      const core = encoded.slice(shift ? 4 : 0, -4);
+      add(`base64${what}`, core, true);
+      add(`base64url${what}`, core.replaceAll('+', '-').replaceAll('/', '_'), true);
+    }
+  }
+  // A cut-down copy (a truncated excerpt, a token prefix): any 12 characters in a row.
+  for (let at = 0; at + 12 <= value.length; at++) add('a 12-character piece', value.slice(at, at + 12));
+  return found;
+}
+
+/**
+ * Checks what the window received over IPC in this session: payloads were recorded, among them
+ * the `expected` commands and events, and none holds a secret in any form. The failure names
+ * the command or event and the secret's label, never its value.
+ */
+async function assertNoSecretsReachedTheWindow(app, expected) {
+  await app.sweepIpc();
+  const recorded = await app.recordedIpc();
+  assert.ok(recorded, 'the IPC recorder is in the window');
+  assert.ok(recorded.hooks.fetch, 'the recorder names the command of each IPC call');
+  const { payloads } = recorded;
+  assert.ok(payloads.length > 0, 'the recorder saw IPC payloads');
+  const seen = new Set(payloads.filter((p) => p.source !== 'sweep').map((p) => `${p.kind}:${p.name}`));
+  for (const want of expected) {
+    const [kind, name] = want.includes(':') && !want.startsWith('plugin:') ? want.split(/:(.*)/s) : ['resolved', want];
+    assert.ok(seen.has(`${kind}:${name}`), `the window received ${kind} ${name}; it received: ${[...seen].join(', ')}`);
+  }
+  const needles = (await secrets()).flatMap(([label, value]) => forms(value).map(([form, needle, cs]) => ({ label, form, needle, cs })));
+  const leaks = new Set();
+  for (const payload of payloads) {
+    const lower = payload.text.toLowerCase();
+    const found = new Set(); // each secret once per payload, in its plainest form found
+    for (const { label, form, needle, cs } of needles) {
+      if (found.has(label)) continue;
+      if (cs ? payload.text.includes(needle) : lower.includes(needle.toLowerCase())) {
+        found.add(label);
+        const what = payload.kind === 'event' ? `the event ${payload.name}` : `the ${payload.kind} value of ${payload.name}`;
+        leaks.add(`${what} (${payload.source}) holds ${form === 'itself' ? '' : `${form} of `}${label}`);
+      }
+    }
+  }
+  if (leaks.size > 0) throw new Error(`secrets reached the window over IPC:\n  ${[...leaks].join('\n  ')}`);
+  const of = (source) => payloads.filter((p) => p.source === source);
+  const names = (list) => [...new Set(list.map((p) => p.name))].sort().join(' ');
+  console.log(
+    `IPC: ${payloads.length} payloads: ${of('ui').length} answers to the UI's calls (${names(of('ui'))}), ` +
+      `${of('app').length} events (${names(of('app'))}), ${of('sweep').length} answers to the sweeps; ` +
+      `${recorded.unattributed} unattributed; ${new Set(needles.map((n) => n.label)).size} secrets in ${needles.length} forms: none found`,
+  );
+}
+
+/** Replaces every secret in `text` with its label, so no failure message prints one. */
+async function redact(text) {
+  let out = text;
+  const all = await secrets().catch(() => Object.entries(MARKERS));
+  for (const [label, value] of all.sort((a, b) => b[1].length - a[1].length)) out = out.replaceAll(value, `<${label}>`);
+  return out;
+}
+
+/**
+ * `withApp` of webdriver.mjs, and then the check that no secret reached the window over IPC;
+ * `options.ipc` lists commands the session must have seen (`name` a resolved command,
+ * `rejected:name` a rejection, `event:name` an event). Failure messages come redacted.
+ */
+function withApp(options, steps) {
+  return withAppUnchecked(options, async (app) => {
+    const result = await steps(app);
+    await assertNoSecretsReachedTheWindow(app, options.ipc ?? []);
+    return result;
+  }).catch(async (error) => {
+    error.message = await redact(error.message);
+    if (error.stack) error.stack = await redact(error.stack);
+    throw error;
+  });
+}
+
+async function sendRequestExpecting(app, path, status) {
+  await (await app.find('[data-testid=tab-requests]')).click();
+  await (await app.find('[data-testid=request-path]')).fill(path);
+  await (await app.find('[data-testid=send]')).click();
+  return app.waitForText('[data-testid=response-status]', String(status), 20_000);
+}
+
+/** Copy as cURL, secrets redacted (the default): the command shown. */
+async function copyCurl(app) {
+  await (await app.find('[data-testid=copy-curl]')).click();
+  return (await app.find('[data-testid=curl-command]')).text();
+}
 
 /** Fills the common fields of a new OAuth 2.0 datasource. */
 async function newOAuthDatasource(app, { name, grant, clientId, secret }) {
@@ -65,7 +196,7 @@ async function sendRequest(app, path) {
 
 describe('the desktop app', () => {
   test('client credentials: Save and Test, a secret that stays unreadable, a request', () =>
-    withApp({}, async (app) => {
+    withApp({ ipc: ['save_datasource', 'authorize', 'list_datasources', 'get_datasource', 'send_request', 'history', 'curl_command'] }, async (app) => {
       await newOAuthDatasource(app, { name: 'Orders API', grant: 'client_credentials', clientId: POST_CLIENT.id, secret: POST_CLIENT.secret });
       await (await app.find('[data-testid=field-scopes]')).fill('api:read, api:write');
       await app.screenshot('editor');
@@ -87,10 +218,19 @@ describe('the desktop app', () => {
       await app.screenshot('tester');
       const stats = await provider.stats();
       assert.ok(stats.calls['token:client_credentials'] >= 1, JSON.stringify(stats));
+
+      // A signature secret too, then the request again and Copy as cURL (secrets redacted).
+      await (await app.find('[data-testid=tab-settings]')).click();
+      await (await app.find('#ds-sendSignatureHeader')).click();
+      await (await app.find('[data-testid=field-signatureSecret]')).fill(MARKERS['the signature secret']);
+      await (await app.find('[data-testid=save]')).click();
+      await app.waitForText('[data-testid=secret-saved][data-field=signatureSecret]', 'Saved');
+      await sendRequest(app, '/api/whoami');
+      assert.match(await copyCurl(app), /api\/whoami/);
     }));
 
   test('a validation error appears under its field and nothing is saved', () =>
-    withApp({}, async (app) => {
+    withApp({ ipc: ['rejected:save_datasource'] }, async (app) => {
       await (await app.find('[data-testid=new-datasource]')).click();
       await (await app.find('[data-testid=field-name]')).fill('Broken');
       await (await app.find('[data-testid=field-url]')).fill('not a url');
@@ -99,10 +239,16 @@ describe('the desktop app', () => {
       assert.ok((await error.text()).length > 10, 'the message says what to fix');
       assert.equal(await app.exists('[data-testid=datasource-item]'), false, 'nothing stored');
       await app.screenshot('validation');
+      // The error of a form that carries a secret does not quote the secret.
+      await (await app.find('[data-testid=auth-type]')).select('bearer');
+      await (await app.find('[data-testid=field-token]')).fill(MARKERS['the rejected bearer token']);
+      await (await app.find('[data-testid=save]')).click();
+      await app.waitForText('[data-testid=field-error][data-field=url]', 'http');
+      assert.equal(await app.exists('[data-testid=datasource-item]'), false, 'still nothing stored');
     }));
 
   test('a provider preset pre-fills the Dropbox example', () =>
-    withApp({}, async (app) => {
+    withApp({ ipc: ['presets', 'save_datasource'] }, async (app) => {
       await (await app.find('[data-testid=new-datasource]')).click();
       await (await app.find('[data-testid=preset-dropbox]')).click();
       assert.match(await (await app.find('[data-testid=field-authorizationUrl]')).value(), /^https:\/\/www\.dropbox\.com\/oauth2\/authorize$/);
@@ -115,10 +261,14 @@ describe('the desktop app', () => {
       await app.screenshot('preset');
       await (await app.find('#ds-authType')).scrollIntoView();
       await app.screenshot('preset-auth');
+      await (await app.find('[data-testid=field-clientSecret]')).fill(MARKERS['the Dropbox app secret']);
+      await (await app.find('[data-testid=save]')).click();
+      await app.waitForText('[data-testid=datasource-item]', 'Dropbox');
+      await app.find('[data-testid=secret-saved][data-field="auth.clientSecret"]');
     }));
 
   test('the dark theme follows the desktop', () =>
-    withApp({ env: { GTK_THEME: 'Adwaita:dark' } }, async (app) => {
+    withApp({ env: { GTK_THEME: 'Adwaita:dark' }, ipc: ['presets', 'save_datasource'] }, async (app) => {
       await (await app.find('[data-testid=new-datasource]')).click();
       await (await app.find('[data-testid=preset-google]')).click();
       assert.equal(await (await app.find('#ds-auth-customAuthParams-1-key')).value(), 'prompt', 'Google asks for consent each time');
@@ -128,12 +278,18 @@ describe('the desktop app', () => {
       const [r, g, b] = background.match(/\d+/g).map(Number);
       assert.ok(r + g + b < 150, `a dark background: ${background}`);
       await app.screenshot('dark');
+      await (await app.find('[data-testid=field-clientId]')).fill('docs-client.apps.example');
+      await (await app.find('[data-testid=field-clientSecret]')).fill(MARKERS['the Google client secret']);
+      await (await app.find('[data-testid=save]')).click();
+      await app.waitForText('[data-testid=datasource-item]', 'Google Docs');
+      await app.find('[data-testid=secret-saved][data-field="auth.clientSecret"]');
     }));
 
   test('authorization code: discovery from the issuer, Save and Authorize with the browser giving consent, a request, Disconnect', () => {
     const browserLog = join(mkdtempSync(join(tmpdir(), 'latchkey-consent-')), 'browser.log');
     const env = { BROWSER: join(ROOT, 'tests/oauth/browser.sh'), LATCHKEY_TEST_BROWSER_LOG: browserLog };
-    return withApp({ env }, async (app) => {
+    const ipc = ['discover', 'save_datasource', 'authorize', 'event:authorization-started', 'send_request', 'disconnect'];
+    return withApp({ env, ipc }, async (app) => {
       const before = await provider.stats();
       await (await app.find('[data-testid=new-datasource]')).click();
       await (await app.find('[data-testid=preset-oidc]')).click();
@@ -171,7 +327,7 @@ describe('the desktop app', () => {
   test('authorization code through the latchkey:// deep link: the browser hands the callback to the running window', () => {
     const browserLog = join(mkdtempSync(join(tmpdir(), 'latchkey-consent-')), 'browser.log');
     const env = { BROWSER: join(ROOT, 'tests/oauth/browser.sh'), LATCHKEY_TEST_BROWSER_LOG: browserLog };
-    return withApp({ env }, async (app) => {
+    return withApp({ env, ipc: ['save_datasource', 'authorize', 'event:authorization-started', 'send_request'] }, async (app) => {
       await newOAuthDatasource(app, { name: 'Linked', grant: 'authorization_code', clientId: 'native-app' });
       await (await app.find('[data-testid=field-authorizationUrl]')).fill(`${provider.issuer}/auth`);
       await (await app.find('[data-testid=field-scopes]')).fill('openid');
@@ -192,7 +348,7 @@ describe('the desktop app', () => {
 
   test('Save and Authorize waits with the URL to copy, and Cancel ends the wait', () =>
     // A browser that opens nothing: the person never answers.
-    withApp({ env: { BROWSER: '/bin/true' } }, async (app) => {
+    withApp({ env: { BROWSER: '/bin/true' }, ipc: ['save_datasource', 'event:authorization-started', 'cancel_authorization', 'rejected:authorize'] }, async (app) => {
       await newOAuthDatasource(app, { name: 'Waiting', grant: 'authorization_code', clientId: 'native-app' });
       await (await app.find('[data-testid=field-authorizationUrl]')).fill(`${provider.issuer}/auth`);
       await (await app.find('[data-testid=save-and-authorize]')).click();
@@ -207,5 +363,54 @@ describe('the desktop app', () => {
       await app.waitForText('[data-testid=auth-result]', 'ancel');
       assert.equal(await app.exists('[data-testid=authorization-url]'), false, 'the wait is over');
       await app.waitForText('[data-testid=badge]', 'Not authorized');
+      // A client secret given afterwards is saved and stays in the vault.
+      await (await app.find('[data-testid=field-clientSecret]')).fill(MARKERS['the client secret of Waiting']);
+      await (await app.find('[data-testid=save]')).click();
+      await app.find('[data-testid=secret-saved][data-field="auth.clientSecret"]');
+    }));
+
+  test('Basic, API key and bearer secrets typed into the editor never come back to the window', () =>
+    withApp({ ipc: ['save_datasource', 'get_datasource', 'send_request', 'history', 'curl_command'] }, async (app) => {
+      const datasources = [
+        {
+          name: 'Basic API',
+          fill: async () => {
+            await (await app.find('[data-testid=auth-type]')).select('basic');
+            await (await app.find('[data-testid=field-username]')).fill('alice');
+            await (await app.find('[data-testid=field-password]')).fill(MARKERS['the Basic password']);
+          },
+          saved: 'auth.password',
+        },
+        {
+          name: 'Key API',
+          fill: async () => {
+            await (await app.find('[data-testid=auth-type]')).select('apiKey');
+            await (await app.find('[data-testid=field-key]')).fill('access_token');
+            await (await app.find('[data-testid=field-value]')).fill(MARKERS['the API key']);
+            await (await app.find('#ds-auth-addTo')).select('query');
+          },
+          saved: 'auth.value',
+        },
+        {
+          name: 'Bearer API',
+          fill: async () => {
+            await (await app.find('[data-testid=auth-type]')).select('bearer');
+            await (await app.find('[data-testid=field-token]')).fill(MARKERS['the bearer token']);
+          },
+          saved: 'auth.token',
+        },
+      ];
+      for (const { name, fill, saved } of datasources) {
+        await (await app.find('[data-testid=new-datasource]')).click();
+        await (await app.find('[data-testid=field-name]')).fill(name);
+        await (await app.find('[data-testid=field-url]')).fill(provider.issuer);
+        await fill();
+        await (await app.find('[data-testid=save]')).click();
+        await app.waitForText('[data-testid=datasource-item]', name);
+        await app.find(`[data-testid=secret-saved][data-field="${saved}"]`);
+        // The provider's API refuses these made-up credentials: the 401 is shown, the secret not.
+        await sendRequestExpecting(app, '/api/whoami', 401);
+        assert.match(await copyCurl(app), /api\/whoami/);
+      }
     }));
 });

@@ -16,7 +16,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const APP = process.env.LATCHKEY_APP ?? join(ROOT, 'target/debug/latchkey-desktop');
 export const SCREENSHOTS = join(ROOT, 'docs/screenshots');
-const DRIVER_PORT = Number(process.env.LATCHKEY_DRIVER_PORT ?? 4444);
+export const DRIVER_PORT = Number(process.env.LATCHKEY_DRIVER_PORT ?? 4444);
+// WebKitWebDriver's own port (tauri-driver's default 4445 unless set), for two drivers side by side.
+export const NATIVE_PORT = process.env.LATCHKEY_NATIVE_PORT;
 const UI_PORT = 5173; // tauri.conf.json build.devUrl
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
@@ -36,7 +38,7 @@ export async function waitFor(what, check, ms = 15_000) {
   throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${last.message}` : ''}`);
 }
 
-function started(child, name) {
+export function started(child, name) {
   const output = [];
   child.stdout?.on('data', (d) => output.push(String(d)));
   child.stderr?.on('data', (d) => output.push(String(d)));
@@ -63,8 +65,12 @@ export async function serveUi() {
  * the vault key in a file, `$BROWSER` for consent) and opens a session on the app.
  */
 export async function openApp({ home = mkdtempSync(join(tmpdir(), 'latchkey-gui-')), env = {} } = {}) {
+  // A driver still on the port (left by a run that did not end) would serve this session with
+  // its own environment and app: refuse instead.
+  const stale = await fetch(`http://127.0.0.1:${DRIVER_PORT}/status`).then(() => true, () => false);
+  if (stale) throw new Error(`a WebDriver server already answers on port ${DRIVER_PORT}: a tauri-driver left running?`);
   const driver = started(
-    spawn('tauri-driver', ['--port', String(DRIVER_PORT), '--native-driver', '/usr/bin/WebKitWebDriver'], {
+    spawn('tauri-driver', ['--port', String(DRIVER_PORT), '--native-driver', '/usr/bin/WebKitWebDriver', ...(NATIVE_PORT ? ['--native-port', NATIVE_PORT] : [])], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         ...process.env,
@@ -79,19 +85,34 @@ export async function openApp({ home = mkdtempSync(join(tmpdir(), 'latchkey-gui-
     'tauri-driver',
   );
   const base = `http://127.0.0.1:${DRIVER_PORT}`;
-  await waitFor(`tauri-driver /status (${driver.output()})`, async () => (await fetch(`${base}/status`)).ok);
-  const session = await call(base, 'POST', '/session', {
-    capabilities: { alwaysMatch: { browserName: 'wry', 'tauri:options': { application: APP } } },
-  });
-  const app = new App(base, session.sessionId, driver, home);
-  await waitFor('the UI to load', async () => (await app.script('return document.readyState')) === 'complete');
-  await app.call('POST', '/window/rect', { width: 1200, height: 860 }).catch(() => {});
-  // Without a keyring the app says once where the vault key is; the tests run so on purpose.
-  // Dismissed, the screenshots show the app as a person with a keyring sees it.
-  await app.waitForText('[data-testid=notice]', 'vault key is kept in');
-  await (await app.find('[data-testid=notice] button')).click();
-  await waitFor('the notice to go', async () => !(await app.exists('[data-testid=notice]')));
-  return app;
+  let app;
+  try {
+    await waitFor(`tauri-driver /status (${driver.output()})`, async () => (await fetch(`${base}/status`)).ok, 30_000);
+    const session = await call(base, 'POST', '/session', {
+      capabilities: { alwaysMatch: { browserName: 'wry', 'tauri:options': { application: APP } } },
+    });
+    app = new App(base, session.sessionId, driver, home);
+    await waitFor('the UI to load', async () => (await app.script('return document.readyState')) === 'complete');
+    await app.recordIpc();
+    await app.call('POST', '/window/rect', { width: 1200, height: 860 }).catch(() => {});
+    // Without a keyring the app says once where the vault key is; the tests run so on purpose.
+    // Dismissed, the screenshots show the app as a person with a keyring sees it.
+    await app.waitForText('[data-testid=notice]', 'vault key is kept in');
+    await (await app.find('[data-testid=notice] button')).click();
+    await waitFor('the notice to go', async () => !(await app.exists('[data-testid=notice]')));
+    return app;
+  } catch (error) {
+    // Not half open: the session and the driver go, so the next test starts clean.
+    error.message += `\n--- driver:\n${driver.output()}`;
+    if (app) await app.close();
+    else await stop(driver);
+    throw error;
+  }
+}
+
+async function stop(driver) {
+  driver.kill();
+  await new Promise((done) => (driver.exitCode !== null || driver.signalCode !== null ? done() : driver.once('exit', done)));
 }
 
 /**
@@ -114,7 +135,124 @@ export async function withApp(options, steps) {
   }
 }
 
-async function call(base, method, path, body) {
+/**
+ * Runs in the window (WebDriver's execute script, the page's own JavaScript world) and records
+ * everything the app hands to the UI's JavaScript from then on.
+ *
+ * Tauri 2 (scripts/core.js of the `tauri` crate) delivers every command's result, every
+ * rejection, every event to a listener and every channel message the same way: Rust (or the
+ * IPC fetch's response handler) calls `__TAURI_INTERNALS__.runCallback(id, data)`, which looks
+ * the JavaScript callback up with `__TAURI_INTERNALS__.callbacks.get(id)`. `invoke`,
+ * `runCallback` and `transformCallback` are read-only properties, but `callbacks` is a plain Map:
+ * an own `get` on it returns each callback wrapped so the data is recorded as it is delivered.
+ * The lookup happens at delivery, so listeners registered before the recorder (the UI's
+ * `listen` calls at start-up) are covered too. Which command a callback id belongs to comes
+ * from the IPC request itself: `invoke` posts `ipc://localhost/<command>` with `window.fetch`,
+ * the callback and error ids in the `Tauri-Callback` and `Tauri-Error` headers. (Should the
+ * custom protocol fail, Tauri falls back to `window.ipc.postMessage`, which wry makes read-only
+ * in WebKitGTK: those answers are still recorded and checked, only without a command name.)
+ * Events are `{ event, payload, id }`; channel messages `{ index, message | end }`. What was
+ * delivered before the recorder was installed is not seen: `recordIpc` re-fetches it.
+ */
+const IPC_RECORDER = `
+  const internals = window.__TAURI_INTERNALS__;
+  if (!internals || !(internals.callbacks instanceof Map)) return 'no __TAURI_INTERNALS__.callbacks in the window';
+  if (window.__latchkeyIpc) return 'installed';
+  const recorder = { payloads: [], sent: new Map(), sweeping: false, unattributed: 0 };
+  const text = (data) => {
+    if (data instanceof ArrayBuffer) return new TextDecoder().decode(data);
+    if (ArrayBuffer.isView(data)) return new TextDecoder().decode(data);
+    try {
+      return JSON.stringify(data, (_key, value) => (value instanceof ArrayBuffer ? new TextDecoder().decode(value) : value)) ?? String(data);
+    } catch (error) {
+      return String(data);
+    }
+  };
+  const sent = (cmd, callback, error) => {
+    const source = recorder.sweeping ? 'sweep' : 'ui';
+    recorder.sent.set(Number(callback), { cmd, outcome: 'resolved', source, other: Number(error) });
+    recorder.sent.set(Number(error), { cmd, outcome: 'rejected', source, other: Number(callback) });
+  };
+  const record = (id, data) => {
+    const request = recorder.sent.get(id);
+    let entry;
+    if (request) {
+      recorder.sent.delete(id);
+      recorder.sent.delete(request.other);
+      entry = { kind: request.outcome, name: request.cmd, source: request.source };
+    } else if (data && typeof data === 'object' && typeof data.event === 'string' && 'payload' in data) {
+      entry = { kind: 'event', name: data.event, source: 'app' };
+    } else if (data && typeof data === 'object' && 'index' in data && ('message' in data || 'end' in data)) {
+      entry = { kind: 'channel', name: 'channel ' + id, source: 'app' };
+    } else {
+      recorder.unattributed += 1;
+      entry = { kind: 'callback', name: 'a call the recorder did not see sent', source: 'ui' };
+    }
+    entry.text = text(data);
+    recorder.payloads.push(entry);
+  };
+  const lookup = Map.prototype.get;
+  Object.defineProperty(internals.callbacks, 'get', {
+    configurable: true,
+    value(id) {
+      const callback = lookup.call(this, id);
+      if (typeof callback !== 'function') return callback;
+      return (data) => {
+        try {
+          record(Number(id), data);
+        } catch (error) {
+          recorder.payloads.push({ kind: 'callback', name: 'recorder failure', source: 'recorder', text: String(error) });
+        }
+        return callback(data);
+      };
+    },
+  });
+  const fetch = window.fetch;
+  window.fetch = function (input, init) {
+    try {
+      const url = new URL(typeof input === 'string' ? input : input.url);
+      if (url.protocol === 'ipc:') {
+        const headers = new Headers((init && init.headers) || undefined);
+        sent(decodeURIComponent(url.pathname.slice(1)), headers.get('Tauri-Callback'), headers.get('Tauri-Error'));
+      }
+    } catch (error) {}
+    return fetch.apply(this, arguments);
+  };
+  const post = window.ipc && window.ipc.postMessage;
+  const posting = function (message) {
+    try {
+      const { cmd, callback, error } = JSON.parse(message);
+      if (typeof cmd === 'string') sent(cmd, callback, error);
+    } catch (error) {}
+    return post.apply(this, arguments);
+  };
+  try {
+    window.ipc.postMessage = posting;
+  } catch (error) {}
+  // Where a hook did not take, answers come unnamed ('a call the recorder did not see sent').
+  recorder.hooks = { fetch: window.fetch !== fetch, postMessage: Boolean(post) && window.ipc.postMessage === posting };
+  recorder.sweep = async () => {
+    recorder.sweeping = true;
+    const invoke = (cmd, args) => internals.invoke(cmd, args);
+    const settle = (cmd, args) => invoke(cmd, args).then(() => undefined, () => undefined);
+    try {
+      await settle('store_notices');
+      const list = await invoke('list_datasources').catch(() => []);
+      for (const { id } of list) {
+        await settle('get_datasource', { id });
+        await settle('token_state', { name: id });
+        await settle('list_queries', { datasourceId: id });
+        await settle('history', { datasourceId: id, before: null, limit: 100 });
+      }
+    } finally {
+      recorder.sweeping = false;
+    }
+  };
+  Object.defineProperty(window, '__latchkeyIpc', { value: recorder });
+  return 'installed';
+`;
+
+export async function call(base, method, path, body) {
   const response = await fetch(`${base}${path}`, {
     method,
     headers: body ? { 'content-type': 'application/json' } : {},
@@ -181,6 +319,41 @@ export class App {
     const path = join(SCREENSHOTS, `${name}.png`);
     writeFileSync(path, Buffer.from(png, 'base64'));
     return path;
+  }
+
+  /**
+   * Installs the IPC recorder in the window (see IPC_RECORDER), then has it re-fetch what the UI
+   * fetched while loading, before the recorder was there.
+   */
+  async recordIpc() {
+    const installed = await this.script(IPC_RECORDER);
+    if (installed !== 'installed') throw new Error(`the IPC recorder could not be installed: ${installed}`);
+    await this.sweepIpc();
+  }
+
+  /**
+   * Has the recorder call the app's read-only commands the UI uses (the store notices, the list,
+   * and for each datasource its settings, token state, saved requests and history), so what the
+   * window could still be sent is checked as well as what it was sent.
+   */
+  async sweepIpc() {
+    const error = await this.call('POST', '/execute/async', {
+      script: 'const done = arguments[arguments.length - 1]; window.__latchkeyIpc.sweep().then(() => done(null), (e) => done(String(e)));',
+      args: [],
+    });
+    if (error) throw new Error(`the IPC sweep failed: ${error}`);
+  }
+
+  /**
+   * What the window received over IPC since the recorder was installed: `payloads` as
+   * `[{ kind: 'resolved' | 'rejected' | 'event' | 'channel' | 'callback', name, source, text }]`
+   * (`name` the command or event, `source` 'ui', 'sweep' or 'app', `text` the data as JSON), and
+   * which request hooks took.
+   */
+  recordedIpc() {
+    return this.script(
+      'const r = window.__latchkeyIpc; return r ? { payloads: r.payloads, hooks: r.hooks, unattributed: r.unattributed } : null',
+    );
   }
 
   async close() {

@@ -7,6 +7,10 @@
 //                     access token of this provider, 401 otherwise.
 //   GET /test/stats   what the provider did: calls per route (token calls per grant type) and the
 //                     OAuth errors it answered, so tests can count refreshes.
+//   GET /test/issued  every secret value of the flows so far, for tests that check none reaches
+//                     where it must not (the desktop app's window): the access, client-credentials
+//                     and refresh tokens and authorization codes issued (opaque, so each value is
+//                     the model's jti) and the PKCE code verifiers received, by kind.
 //
 // Prints one line of JSON to stdout once listening: {"issuer": "...", "port": N}. Exits when its
 // stdin closes (the test that started it ended) or on SIGTERM.
@@ -91,12 +95,20 @@ const provider = new Provider(issuer, {
 // Tests run on plain http://127.0.0.1.
 provider.proxy = false;
 
+const issued = { access_token: [], client_credentials: [], refresh_token: [], authorization_code: [], code_verifier: [] };
+for (const kind of ['access_token', 'client_credentials', 'refresh_token', 'authorization_code']) {
+  // `<kind>.saved` comes once the token is stored, before the value is sent to the client.
+  provider.on(`${kind}.saved`, (token) => issued[kind].push(token.jti));
+}
+
 // Outermost: count what every route did.
 provider.use(async (ctx, next) => {
   await next();
   const route = ctx.oidc?.route;
   if (!route) return;
   const grantType = route === 'token' ? ctx.oidc.params?.grant_type : undefined;
+  const verifier = route === 'token' ? ctx.oidc.params?.code_verifier : undefined;
+  if (verifier && !issued.code_verifier.includes(verifier)) issued.code_verifier.push(verifier);
   count(grantType ? `token:${grantType}` : route);
   if (ctx.status >= 400 && ctx.body && typeof ctx.body === 'object') {
     stats.errors.push({ route, grantType, status: ctx.status, error: ctx.body.error });
@@ -106,6 +118,10 @@ provider.use(async (ctx, next) => {
 provider.use(async (ctx, next) => {
   if (ctx.path === '/test/stats' && ctx.method === 'GET') {
     ctx.body = stats;
+    return;
+  }
+  if (ctx.path === '/test/issued' && ctx.method === 'GET') {
+    ctx.body = issued;
     return;
   }
   if (ctx.path === '/api/whoami') {

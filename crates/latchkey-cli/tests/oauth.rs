@@ -138,6 +138,22 @@ fn authorization_code_with_pkce_refresh_rotation_and_logout() {
     assert_ne!(fresh, token, "a refreshed access token");
     assert_eq!(provider.errors(), Vec::<(String, String)>::new(), "no spent refresh token was ever sent");
 
+    // Every token and code the provider issued (3 access and 3 refresh tokens, the code) and the
+    // PKCE verifier: none is in the data directory in plain text.
+    let issued = provider.issued();
+    assert!(issued.len() >= 8, "{} issued values", issued.len());
+    assert!(issued.contains(&fresh), "the provider's list has the live access token");
+    for path in files_under(&env.data().join("data")) {
+        let bytes = std::fs::read(&path).unwrap();
+        for value in &issued {
+            assert!(
+                !bytes.windows(value.len()).any(|w| w == value.as_bytes()),
+                "an issued value in {}",
+                path.display()
+            );
+        }
+    }
+
     let out = env.run(&["logout", "Native"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).contains("revoked at the provider: refresh_token, access_token"), "{}", stderr(&out));

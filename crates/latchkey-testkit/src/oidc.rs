@@ -1,7 +1,7 @@
 //! A real OAuth 2.0 provider for tests: `oidc-provider` from npm, started as a Node process
 //! (`tests/oauth/provider.mjs`) on 127.0.0.1, and the headless-Chromium "system browser" that
 //! gives consent on its pages (`tests/oauth/browser.sh`). See the scripts for the clients and
-//! the two test routes (`/api/whoami`, `/test/stats`).
+//! the test routes (`/api/whoami`, `/test/stats`, `/test/issued`).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -88,16 +88,33 @@ impl OidcProvider {
 
     /// What the provider did so far: `{"calls": {route or "token:GRANT": n}, "errors": [...]}`.
     pub fn stats(&self) -> serde_json::Value {
+        self.test_route("/test/stats")
+    }
+
+    /// Every secret value the flows so far produced: the tokens and codes the provider issued
+    /// and the PKCE verifiers it received, for tests that check none is stored or shown.
+    pub fn issued(&self) -> Vec<String> {
+        let issued = self.test_route("/test/issued");
+        let kinds = issued.as_object().expect("issued values by kind");
+        kinds
+            .values()
+            .flat_map(|values| values.as_array().cloned().unwrap_or_default())
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// The JSON a test-only route of the provider answers.
+    fn test_route(&self, path: &str) -> serde_json::Value {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port))
             .unwrap_or_else(|e| panic!("the provider is gone ({e}); it printed:\n{}", self.log()));
         stream.set_read_timeout(Some(Duration::from_secs(10))).expect("read timeout");
-        write!(stream, "GET /test/stats HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n", self.port)
-            .expect("ask for stats");
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n", self.port)
+            .expect("ask the provider");
         let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).expect("read stats");
+        stream.read_to_end(&mut raw).expect("read the answer");
         let text = String::from_utf8_lossy(&raw);
         let (_, body) = text.split_once("\r\n\r\n").expect("an HTTP response");
-        serde_json::from_str(body).unwrap_or_else(|e| panic!("stats are JSON ({e}): {body}"))
+        serde_json::from_str(body).unwrap_or_else(|e| panic!("{path} answers JSON ({e}): {body}"))
     }
 
     /// How many calls `key` ("token:refresh_token", "revocation", "api", …) had.

@@ -16,12 +16,25 @@ echo "== criterion: prepare";     criterion prepare
 echo "== criterion: scale";       criterion scale
 echo "== concurrency";            cargo bench --workspace --locked --bench concurrency 2>/dev/null | tee "$log/concurrency"
 echo "== CLI against curl (and Bruno)"; python3 scripts/bench-cli.py "$@" | tee "$log/cli"
+# The desktop app against an empty Tauri 2 app built the same way (scripts/desktop-floor/, its
+# artefacts in the root's target/): both release builds with their .deb, the CLI that fills the
+# vault, then WebDriver under Xvfb in a private D-Bus session (stdin closed, or it waits).
+desktop_build() { "$@" >>"$log/desktop-build" 2>&1 || { tail -40 "$log/desktop-build"; exit 1; }; }
+echo "== desktop against an empty Tauri app (release builds first)"
+desktop_build npx tauri build --bundles deb -- --locked
+desktop_build env -C scripts/desktop-floor CARGO_TARGET_DIR="$PWD/target" npx tauri build --bundles deb -- --locked
+desktop_build cargo build --release --locked -p latchkey-cli
+PATH="$HOME/.cargo/bin:$PATH" dbus-run-session -- xvfb-run -a node scripts/bench-desktop.mjs </dev/null | tee "$log/desktop"
 
 echo
 echo "| benchmark | figure |"
 echo "|---|---|"
 cat "$log/prepare.rows" "$log/scale.rows" | sed 's/^/| /; s/$/ |/'
 grep -E "token calls|latency" "$log/concurrency" | sed 's/^ */| concurrency: /; s/: \([^:]*\)$/ | \1/; s/$/ |/'
-awk 'NF == 4 && $2 ~ /^[0-9.]+$/ { printf "| %s request, median / p90 / peak RSS | %s ms / %s ms / %s MiB |\n", $1, $2, $3, $4 }' "$log/cli"
-grep -E "^(latchkey/curl|bru/latchkey):" "$log/cli" | sed 's/^\([^:]*\): /| \1 | /; s/$/ |/'
+# A table row is a name (which may have spaces, as in "bru (oauth2 cc)") and three numbers.
+awk 'NF >= 4 && $(NF-2) ~ /^[0-9.]+$/ && $(NF-1) ~ /^[0-9.]+$/ && $NF ~ /^[0-9.]+$/ {
+       name = $1; for (i = 2; i <= NF - 3; i++) name = name " " $i
+       printf "| %s request, median / p90 / peak RSS | %s ms / %s ms / %s MiB |\n", name, $(NF-2), $(NF-1), $NF }' "$log/cli"
+grep -E "^(latchkey/curl|bru/latchkey|token-endpoint calls[^:]*):" "$log/cli" | sed 's/^\([^:]*\): /| \1 | /; s/$/ |/'
+grep "^| desktop:" "$log/desktop" || true
 grep -h "filled:" "$log/scale" | sed 's/^/(/; s/$/)/' || true

@@ -7,7 +7,7 @@
 // serves the production bundle built by `vite build`.
 
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -252,7 +252,22 @@ const IPC_RECORDER = `
   return 'installed';
 `;
 
-export async function call(base, method, path, body) {
+export /** Processes started for the session in `home` (they have its data dir in their environment). */
+function sessionProcesses(home) {
+  const mark = `LATCHKEY_DATA_DIR=${join(home, 'data')}`;
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(mark);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+async function call(base, method, path, body) {
   const response = await fetch(`${base}${path}`, {
     method,
     headers: body ? { 'content-type': 'application/json' } : {},
@@ -360,6 +375,17 @@ export class App {
     await this.call('DELETE', '').catch(() => {});
     this.driver.kill();
     await new Promise((done) => (this.driver.exitCode !== null ? done() : this.driver.once('exit', done)));
+    // An app of this session that outlived it would keep the single-instance lock, and the next
+    // session's app would hand over to it and exit: give it a moment, then end it.
+    await waitFor('the app to exit', async () => sessionProcesses(this.home).length === 0, 5_000).catch(() => {
+      for (const pid of sessionProcesses(this.home)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // gone meanwhile
+        }
+      }
+    });
   }
 }
 

@@ -252,7 +252,7 @@ const IPC_RECORDER = `
   return 'installed';
 `;
 
-export /** Processes started for the session in `home` (they have its data dir in their environment). */
+/** Processes started for the session in `home` (they have its data dir in their environment). */
 function sessionProcesses(home) {
   const mark = `LATCHKEY_DATA_DIR=${join(home, 'data')}`;
   return readdirSync('/proc')
@@ -267,7 +267,7 @@ function sessionProcesses(home) {
     .map(Number);
 }
 
-async function call(base, method, path, body) {
+export async function call(base, method, path, body) {
   const response = await fetch(`${base}${path}`, {
     method,
     headers: body ? { 'content-type': 'application/json' } : {},

@@ -59,9 +59,16 @@ pub fn run() {
         .manage(commands::requests::Requests::default())
         .setup(|app| {
             // Installed packages register the scheme; a development build registers it itself.
+            // On a thread of its own: on Linux it writes a .desktop file and runs xdg-mime on every
+            // start, while the main thread has the window's first page to load.
             #[cfg(any(target_os = "linux", windows))]
-            if let Err(err) = app.deep_link().register_all() {
-                eprintln!("latchkey: could not register latchkey:// links: {err}");
+            {
+                let handle = app.handle().clone();
+                std::thread::spawn(move || {
+                    if let Err(err) = handle.deep_link().register_all() {
+                        eprintln!("latchkey: could not register latchkey:// links: {err}");
+                    }
+                });
             }
             let handle = app.handle().clone();
             app.deep_link().on_open_url(move |event| {

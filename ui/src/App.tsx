@@ -4,12 +4,14 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, errorMessage } from './api';
 import type { Datasource } from './bindings/Datasource';
+import type { DatasourceSummary } from './bindings/DatasourceSummary';
 import { ConfirmDialog } from './components/ConfirmDialog';
 import { DatasourceEditor } from './components/DatasourceEditor';
 import { NoticeBanner, type Notice } from './components/NoticeBanner';
 import { RequestTester } from './components/RequestTester';
 import { Sidebar, type ListState } from './components/Sidebar';
 import { listenWhileMounted } from './events';
+import { requestStartup, type Settled, type StartupCalls } from './startup';
 import { useNow } from './useNow';
 
 type Tab = 'settings' | 'requests';
@@ -20,14 +22,37 @@ interface Selection {
   key: number;
 }
 
-export function App() {
+/** What the list shows for the start-up call's answer. */
+function listState(answer: Settled<DatasourceSummary[]>): ListState {
+  return answer.ok ? { status: 'loaded', items: answer.value } : { status: 'failed', message: errorMessage(answer.error) };
+}
+
+/** The store's notices as banners; a store that failed to open already shows its error in the list. */
+function storeNotices(answer: Settled<string[]>): Notice[] {
+  return answer.ok ? answer.value.map((text): Notice => ({ id: `store-${text}`, text, tone: 'info' })) : [];
+}
+
+/** `added` before `current`, without a second banner of the same id. */
+function withNotices(current: Notice[], added: Notice[]): Notice[] {
+  const ids = new Set(added.map((notice) => notice.id));
+  return [...added, ...current.filter((notice) => !ids.has(notice.id))];
+}
+
+export interface AppProps {
+  /** The list and notices asked for before React started (main.tsx); without it, asked on mount. */
+  startup?: StartupCalls;
+}
+
+export function App({ startup }: AppProps) {
   const now = useNow(30_000);
-  const [list, setList] = useState<ListState>({ status: 'loading' });
+  // The start-up answers when they were in before the first render (usually), else null.
+  const [answeredFirst] = useState(() => startup?.current() ?? null);
+  const [list, setList] = useState<ListState>(() => (answeredFirst ? listState(answeredFirst.list) : { status: 'loading' }));
   const [selection, setSelection] = useState<Selection | null>(null);
   const [tab, setTab] = useState<Tab>('settings');
   const [dirty, setDirty] = useState(false);
   const [pending, setPending] = useState<(() => void) | null>(null);
-  const [notices, setNotices] = useState<Notice[]>([]);
+  const [notices, setNotices] = useState<Notice[]>(() => (answeredFirst ? storeNotices(answeredFirst.notices) : []));
   const nextKey = useRef(1);
 
   const refresh = useCallback(() => {
@@ -38,13 +63,12 @@ export function App() {
   }, []);
 
   useEffect(() => {
-    // A store that failed to open already shows its error in the list; no notices then.
-    api
-      .storeNotices()
-      .then((texts) => setNotices((current) => [...texts.map((text): Notice => ({ id: `store-${text}`, text, tone: 'info' })), ...current]))
-      .catch(() => undefined);
-    refresh();
-  }, [refresh]);
+    if (answeredFirst) return;
+    void (startup ?? requestStartup()).answered.then((answers) => {
+      setList(listState(answers.list));
+      setNotices((current) => withNotices(current, storeNotices(answers.notices)));
+    });
+  }, [answeredFirst, startup]);
 
   useEffect(
     () =>

@@ -29,7 +29,7 @@
 // Ports: tauri-driver on $LATCHKEY_DRIVER_PORT (4450 here) and WebKitWebDriver on
 // $LATCHKEY_NATIVE_PORT (4451 here), clear of the GUI tests' 4444/4445.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
@@ -40,7 +40,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 process.env.LATCHKEY_DRIVER_PORT ??= '4450';
 process.env.LATCHKEY_NATIVE_PORT ??= '4451';
-const { App, DRIVER_PORT, NATIVE_PORT, ROOT, call, started, waitFor } = await import('../tests/gui/webdriver.mjs');
+const { App, DRIVER_PORT, NATIVE_PORT, ROOT, call, startDriver: startAppDriver, stop: stopAppDriver, waitFor } = await import('../tests/gui/webdriver.mjs');
 
 const option = (name, fallback) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -200,31 +200,7 @@ async function startDriver(home) {
   for (const port of [DRIVER_PORT, Number(NATIVE_PORT)]) {
     if (!(await portFree(port))) throw new Error(`port ${port} is taken: set LATCHKEY_DRIVER_PORT / LATCHKEY_NATIVE_PORT`);
   }
-  const driver = started(
-    spawn('tauri-driver', ['--port', String(DRIVER_PORT), '--native-port', String(NATIVE_PORT), '--native-driver', '/usr/bin/WebKitWebDriver'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        LATCHKEY_DATA_DIR: join(home, 'data'),
-        LATCHKEY_KEYRING: 'off',
-        XDG_DATA_HOME: join(home, 'xdg-data'),
-        XDG_CACHE_HOME: join(home, 'xdg-cache'),
-        XDG_CONFIG_HOME: join(home, 'xdg-config'),
-      },
-    }),
-    'tauri-driver',
-  );
-  const base = `http://127.0.0.1:${DRIVER_PORT}`;
-  await waitFor(`tauri-driver /status (${driver.output()})`, async () => (await fetch(`${base}/status`)).ok);
-  return { driver, base, home };
-}
-
-async function stopDriver({ driver }) {
-  if (driver.exitCode === null) {
-    const exited = new Promise((done) => driver.once('exit', done));
-    driver.kill();
-    await exited;
-  }
+  return { ...(await startAppDriver(home)), home };
 }
 
 /** Launches `target` in a new session and waits until it is ready; the time it took. */
@@ -503,7 +479,7 @@ async function main() {
     console.log();
     for (const [name, figure] of rows) console.log(`| ${name} | ${figure} |`);
   } finally {
-    await stopDriver(drv);
+    await stopAppDriver(drv.driver);
     server.close();
     rmSync(home, { recursive: true, force: true });
   }

@@ -69,25 +69,9 @@ export async function openApp({ home = mkdtempSync(join(tmpdir(), 'latchkey-gui-
   // its own environment and app: refuse instead.
   const stale = await fetch(`http://127.0.0.1:${DRIVER_PORT}/status`).then(() => true, () => false);
   if (stale) throw new Error(`a WebDriver server already answers on port ${DRIVER_PORT}: a tauri-driver left running?`);
-  const driver = started(
-    spawn('tauri-driver', ['--port', String(DRIVER_PORT), '--native-driver', '/usr/bin/WebKitWebDriver', ...(NATIVE_PORT ? ['--native-port', NATIVE_PORT] : [])], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        LATCHKEY_DATA_DIR: join(home, 'data'),
-        LATCHKEY_KEYRING: 'off',
-        XDG_DATA_HOME: join(home, 'xdg-data'),
-        XDG_CACHE_HOME: join(home, 'xdg-cache'),
-        XDG_CONFIG_HOME: join(home, 'xdg-config'),
-        ...env,
-      },
-    }),
-    'tauri-driver',
-  );
-  const base = `http://127.0.0.1:${DRIVER_PORT}`;
+  const { driver, base } = await startDriver(home, env);
   let app;
   try {
-    await waitFor(`tauri-driver /status (${driver.output()})`, async () => (await fetch(`${base}/status`)).ok, 30_000);
     const session = await call(base, 'POST', '/session', {
       capabilities: { alwaysMatch: { browserName: 'wry', 'tauri:options': { application: APP } } },
     });
@@ -110,9 +94,41 @@ export async function openApp({ home = mkdtempSync(join(tmpdir(), 'latchkey-gui-
   }
 }
 
-async function stop(driver) {
+/** Stops a tauri-driver (and with it WebKitWebDriver). */
+export async function stop(driver) {
   driver.kill();
   await new Promise((done) => (driver.exitCode !== null || driver.signalCode !== null ? done() : driver.once('exit', done)));
+}
+
+/**
+ * tauri-driver in front of WebKitWebDriver on DRIVER_PORT (and NATIVE_PORT when set), with the
+ * app's environment for `home`: a private data dir and XDG dirs, the vault key in a file, plus
+ * `env`. Resolves once it answers `/status`.
+ */
+export async function startDriver(home, env = {}) {
+  const driver = started(
+    spawn('tauri-driver', ['--port', String(DRIVER_PORT), '--native-driver', '/usr/bin/WebKitWebDriver', ...(NATIVE_PORT ? ['--native-port', NATIVE_PORT] : [])], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        LATCHKEY_DATA_DIR: join(home, 'data'),
+        LATCHKEY_KEYRING: 'off',
+        XDG_DATA_HOME: join(home, 'xdg-data'),
+        XDG_CACHE_HOME: join(home, 'xdg-cache'),
+        XDG_CONFIG_HOME: join(home, 'xdg-config'),
+        ...env,
+      },
+    }),
+    'tauri-driver',
+  );
+  const base = `http://127.0.0.1:${DRIVER_PORT}`;
+  try {
+    await waitFor(`tauri-driver /status (${driver.output()})`, async () => (await fetch(`${base}/status`)).ok, 30_000);
+  } catch (error) {
+    await stop(driver);
+    throw error;
+  }
+  return { driver, base };
 }
 
 /**

@@ -5,7 +5,7 @@ mod common;
 
 use std::process::Output;
 
-use common::{files_under, stderr, Env};
+use common::{assert_in_no_file, stderr, Env};
 use latchkey_testkit::{openssl_self_signed, TestServer};
 
 #[test]
@@ -265,16 +265,7 @@ fn marker_secrets_never_leak() {
     for marker in &markers {
         assert!(!seen.contains(marker.as_str()), "marker {marker} leaked into command output");
     }
-    for path in files_under(&env.data().join("data")) {
-        let bytes = std::fs::read(&path).unwrap();
-        for marker in &markers {
-            assert!(
-                !bytes.windows(marker.len()).any(|w| w == marker.as_bytes()),
-                "marker {marker} found in {}",
-                path.display()
-            );
-        }
-    }
+    assert_in_no_file(&env.data().join("data"), &markers, "marker");
     let names: Vec<String> = std::fs::read_dir(env.data().join("data"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

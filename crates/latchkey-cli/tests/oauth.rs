@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{files_under, stderr, Env};
+use common::{assert_in_no_file, stderr, Env};
 use latchkey_testkit::oidc::{consent_browser, BASIC_CLIENT, POST_CLIENT};
 use latchkey_testkit::OidcProvider;
 
@@ -120,10 +120,7 @@ fn authorization_code_with_pkce_refresh_rotation_and_logout() {
     // The access token is sealed: it appears nowhere in the data directory.
     let token = env.ok(&["token", "Native", "--reveal"]).trim().to_owned();
     assert!(token.len() > 20);
-    for path in files_under(&env.data().join("data")) {
-        let bytes = std::fs::read(&path).unwrap();
-        assert!(!bytes.windows(token.len()).any(|w| w == token.as_bytes()), "token in {}", path.display());
-    }
+    assert_in_no_file(&env.data().join("data"), std::slice::from_ref(&token), "the access token");
 
     // Two refreshes, each after the token is due (4 s lifetime: due at 2 s). The provider rotates
     // the refresh token and refuses a spent one, so the second works only if the first's rotated
@@ -143,16 +140,7 @@ fn authorization_code_with_pkce_refresh_rotation_and_logout() {
     let issued = provider.issued();
     assert!(issued.len() >= 8, "{} issued values", issued.len());
     assert!(issued.contains(&fresh), "the provider's list has the live access token");
-    for path in files_under(&env.data().join("data")) {
-        let bytes = std::fs::read(&path).unwrap();
-        for value in &issued {
-            assert!(
-                !bytes.windows(value.len()).any(|w| w == value.as_bytes()),
-                "an issued value in {}",
-                path.display()
-            );
-        }
-    }
+    assert_in_no_file(&env.data().join("data"), &issued, "issued value");
 
     let out = env.run(&["logout", "Native"]);
     assert!(out.status.success(), "{}", stderr(&out));

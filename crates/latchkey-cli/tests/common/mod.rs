@@ -68,7 +68,7 @@ pub fn stderr(out: &Output) -> String {
 }
 
 /// Every file under `dir`, in subdirectories too (the lock files of the token lifecycle).
-pub fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
@@ -79,6 +79,24 @@ pub fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
         }
     }
     files
+}
+
+/// Fails when any of `values` (secrets, named `what` in the message by their position only) is
+/// in a file under `dir`, in plain text.
+pub fn assert_in_no_file(dir: &Path, values: &[String], what: &str) {
+    let files = files_under(dir);
+    assert!(!files.is_empty(), "no files under {} to search", dir.display());
+    for path in files {
+        let bytes = std::fs::read(&path).unwrap();
+        for (i, value) in values.iter().enumerate() {
+            assert!(
+                !bytes.windows(value.len()).any(|w| w == value.as_bytes()),
+                "{what} #{} found in {}",
+                i + 1,
+                path.display()
+            );
+        }
+    }
 }
 
 /// An authorization-code datasource for the provider's native client: PKCE, any free loopback

@@ -375,7 +375,7 @@ impl OAuth2Config {
 
 /// The fix for a value sent in a header that cannot be (HTTP forbids line breaks there).
 const LINE_BREAK: &str =
-    "contains a line break or control character, which cannot be sent in a header: enter it without";
+    "contains a line break or control character, which cannot be sent in a header: enter the value without it";
 
 /// Whether `value` can be sent in an HTTP header (no line breaks or other control characters).
 fn fits_a_header(value: &str) -> bool {

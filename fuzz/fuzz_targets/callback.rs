@@ -26,6 +26,7 @@ fn pending() -> &'static (PendingAuthorization, String) {
             id: "ds_fuzz".into(),
             created_at: 0,
             updated_at: 0,
+            generation: 0,
             config: DatasourceConfig {
                 name: "fuzz".into(),
                 url: "https://api.example.com".into(),

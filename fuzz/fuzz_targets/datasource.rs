@@ -54,7 +54,7 @@ fuzz_target!(|data: &[u8]| {
         Err(other) => panic!("parse_datasource failed with a non-Format error: {other:?}"),
     };
 
-    let datasource = Datasource { id: "ds_fuzz".into(), created_at: 0, updated_at: 0, config: config.clone() };
+    let datasource = Datasource { id: "ds_fuzz".into(), created_at: 0, updated_at: 0, generation: 0, config: config.clone() };
 
     // Export and import back.
     let loaded = |f: &SecretField| match f {
@@ -64,7 +64,8 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(reimport(&datasource, SecretView::Reveal), map_secrets(&config, loaded), "Reveal round trip");
     let masked = |f: &SecretField| if f.is_set() { SecretField::from(MASK) } else { SecretField::Empty };
     assert_eq!(reimport(&datasource, SecretView::Mask), map_secrets(&config, masked), "Mask round trip");
-    assert_eq!(reimport(&datasource, SecretView::Omit), map_secrets(&config, |_| SecretField::Empty), "Omit");
+    let marked = |f: &SecretField| if f.is_set() { SecretField::Stored } else { SecretField::Empty };
+    assert_eq!(reimport(&datasource, SecretView::Marker), map_secrets(&config, marked), "Marker round trip");
 
     let valid = config.validate();
     if let Err(errors) = &valid {
@@ -78,7 +79,7 @@ fuzz_target!(|data: &[u8]| {
     // line break cannot go into a header).
     let token = Secret::new("tok-123");
     if let Ok(prepared) = latchkey_core::http::prepare(&datasource, &RequestSpec::default(), Some(&token)) {
-        let _ = prepared.curl_command(false);
+        let _ = prepared.curl_command();
         let _ = prepared.redacted();
     }
 

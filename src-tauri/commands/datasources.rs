@@ -2,7 +2,7 @@
 
 use latchkey_core::error::ErrorPayload;
 use latchkey_core::http::Transport;
-use latchkey_core::model::{Datasource, DatasourceConfig, DatasourceSummary, OAuth2Config};
+use latchkey_core::model::{Datasource, DatasourceConfig, DatasourceSummary, OAuth2Config, SavedDatasource};
 use latchkey_core::oauth::discovery;
 use latchkey_core::preset::{self, Preset};
 use latchkey_core::Error;
@@ -22,17 +22,18 @@ pub async fn get_datasource(store: State<'_, OpenedStore>, id: String) -> Result
     Ok(store.get()?.datasource(&id).await?)
 }
 
-/// Creates (`id` null) or updates a datasource; rejected input comes back with field errors.
+/// Creates (`id` null) or updates a datasource; rejected input comes back with field errors,
+/// dropped tokens with why.
 #[tauri::command]
 pub async fn save_datasource(
     store: State<'_, OpenedStore>,
     id: Option<String>,
     config: DatasourceConfig,
-) -> Result<Datasource, ErrorPayload> {
+) -> Result<SavedDatasource, ErrorPayload> {
     let store = store.get()?;
     Ok(match id {
         Some(id) => store.update_datasource(&id, config).await?,
-        None => store.create_datasource(config).await?,
+        None => SavedDatasource { datasource: store.create_datasource(config).await?, tokens_dropped: None },
     })
 }
 

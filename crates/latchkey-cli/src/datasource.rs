@@ -28,7 +28,7 @@ pub enum DatasourceCommand {
     },
     /// Create or replace (by name) a datasource from a JSON file, or - for standard input.
     Import { file: PathBuf },
-    /// Print a datasource as JSON; secrets are left out unless --with-secrets.
+    /// Print a datasource as JSON; secrets are left out (`{"set": true}`) unless --with-secrets.
     Export {
         name: String,
         #[arg(long)]
@@ -58,16 +58,23 @@ pub async fn run(store: &Store, command: DatasourceCommand) -> Outcome {
         DatasourceCommand::Import { file } => {
             let text = read_input(&file)?;
             let config = parse_for_import(&text, &Transport::new()).await?;
-            let (datasource, outcome) = store.import_datasource(config).await?;
+            let (saved, outcome) = store.import_datasource(config).await?;
+            let datasource = &saved.datasource;
             let verb = if outcome == ImportOutcome::Created { "created" } else { "replaced" };
             eprintln!("{verb} datasource `{}` ({})", datasource.config.name, datasource.id);
+            if let Some(reason) = &saved.tokens_dropped {
+                eprintln!(
+                    "its OAuth tokens were dropped ({reason}): run `latchkey authorize {}`",
+                    datasource.config.name
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         DatasourceCommand::Export { name, with_secrets } => {
             let (datasource, view) = if with_secrets {
                 (store.datasource_with_secrets(&name).await?, SecretView::Reveal)
             } else {
-                (store.datasource(&name).await?, SecretView::Omit)
+                (store.datasource(&name).await?, SecretView::Marker)
             };
             output::json(&export_datasource(&datasource, view))
         }

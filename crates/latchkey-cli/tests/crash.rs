@@ -351,7 +351,8 @@ impl Db {
             obtained_at: now - 60_000,
             expires_at: Some(now - 1_000),
         };
-        self.runtime.block_on(self.store.save_tokens(&self.id, &tokens)).expect("make the token due");
+        let datasource = self.runtime.block_on(self.store.datasource(&self.id)).expect("the datasource");
+        self.runtime.block_on(self.store.save_tokens(&datasource, &tokens)).expect("make the token due");
         self.record()
     }
 }

@@ -54,7 +54,7 @@ fn main() {
             obtained_at: now_millis() - 7_200_000,
             expires_at: Some(now_millis() - 3_600_000),
         };
-        store.save_tokens(&created.id, &expired).await.unwrap();
+        store.save_tokens(&created, &expired).await.unwrap();
         let calls_before = provider.calls("token:client_credentials");
 
         let transport = Transport::new();

@@ -40,7 +40,7 @@ fn fill(runtime: &tokio::runtime::Runtime, store: &Store) -> String {
                 obtained_at: now,
                 expires_at: Some(now + 3_600_000),
             };
-            runtime.block_on(store.save_tokens(&created.id, &tokens)).unwrap();
+            runtime.block_on(store.save_tokens(&created, &tokens)).unwrap();
         }
         if i == 0 {
             busiest = created.id;

@@ -27,6 +27,7 @@ pub fn core_bindings() -> Vec<Binding> {
         binding::<KeyValue>(),
         binding::<DatasourceConfig>(),
         binding::<Datasource>(),
+        binding::<SavedDatasource>(),
         binding::<DatasourceSummary>(),
         binding::<AuthConfig>(),
         binding::<AuthType>(),

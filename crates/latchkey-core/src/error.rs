@@ -76,6 +76,11 @@ pub enum Error {
     /// The person stopped it (a request in the tester).
     #[error("cancelled")]
     Cancelled,
+    /// The datasource was saved with another provider, client or token destination while its
+    /// token was being fetched: the fetched tokens belong to the old configuration and were
+    /// not stored.
+    #[error("datasource `{0}` was changed while its token was being fetched, so that token was not kept: try again")]
+    ConfigurationChanged(String),
 }
 
 fn join_fields(errors: &[FieldError]) -> String {
@@ -106,6 +111,7 @@ impl Error {
             Error::Network(_) => ErrorCode::Network,
             Error::Tls(_) => ErrorCode::Tls,
             Error::Cancelled => ErrorCode::Cancelled,
+            Error::ConfigurationChanged(_) => ErrorCode::ConfigurationChanged,
         }
     }
 }
@@ -150,6 +156,8 @@ pub enum ErrorCode {
     Network,
     Tls,
     Cancelled,
+    /// The datasource changed under a token fetch; trying again uses the new configuration.
+    ConfigurationChanged,
 }
 
 /// An error as the UI receives it.

@@ -1,5 +1,7 @@
 //! Import and export of datasources as JSON, in the shape the UI edits (DESIGN.md "Data
-//! model"). Export leaves secret values out unless asked; import reports malformed input by
+//! model"). Export leaves secret values out unless asked (a set slot is written as the
+//! `{"set": true}` marker, so that re-importing one's own export keeps what is stored while the
+//! secrets' destinations are unchanged); import reports malformed input by
 //! line and column without echoing values (a mistyped secret must not end up in a message).
 
 use serde_json::Value;
@@ -64,8 +66,9 @@ fn without_values(message: &str) -> String {
 /// How secret slots appear in an exported or shown datasource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SecretView {
-    /// Left out: the file can be shared.
-    Omit,
+    /// Values left out, set slots as `{"set": true}`: the file can be shared, and importing it
+    /// back keeps the stored values where their destinations are unchanged.
+    Marker,
     /// `"<set>"` where a value is stored: for showing a datasource to a person.
     Mask,
     /// The values themselves (when loaded): a full backup.
@@ -91,6 +94,9 @@ pub fn export_datasource(datasource: &Datasource, view: SecretView) -> Value {
             }
             (SecretView::Mask, _) if field.is_set() => {
                 parent.insert(last.to_owned(), Value::String(MASK.to_owned()));
+            }
+            (SecretView::Marker, _) if field.is_set() => {
+                parent.insert(last.to_owned(), serde_json::json!({ "set": true }));
             }
             _ => {
                 parent.remove(last);
@@ -119,9 +125,11 @@ mod tests {
     #[test]
     fn export_leaves_secrets_out_unless_asked() {
         let config = parse_datasource(r#"{"name":"x","url":"https://a.example","signatureSecret":"sig-1","auth":{"type":"basic","username":"u","password":"pw-1"}}"#).unwrap();
-        let datasource = Datasource { id: "ds_1".into(), created_at: 0, updated_at: 0, config };
-        let without = export_datasource(&datasource, SecretView::Omit).to_string();
-        assert!(!without.contains("pw-1") && !without.contains("sig-1") && !without.contains("password"), "{without}");
+        let datasource = Datasource { id: "ds_1".into(), created_at: 0, updated_at: 0, generation: 0, config };
+        let without = export_datasource(&datasource, SecretView::Marker);
+        assert_eq!(without["auth"]["password"], serde_json::json!({"set": true}), "a set slot is marked");
+        assert!(!without.to_string().contains("pw-1") && !without.to_string().contains("sig-1"), "{without}");
+        assert_eq!(without.get("selfSignedCertificate"), None, "an empty slot is left out");
         let masked = export_datasource(&datasource, SecretView::Mask);
         assert_eq!(masked["auth"]["password"], MASK);
         assert!(!masked.to_string().contains("pw-1"));

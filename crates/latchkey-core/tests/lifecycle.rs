@@ -114,7 +114,7 @@ impl Fixture {
             obtained_at: past - 60_000,
             expires_at: Some(past),
         };
-        self.store.save_tokens(&self.ds.id, &tokens).await.unwrap();
+        self.store.save_tokens(&self.ds, &tokens).await.unwrap();
     }
 
     /// The refresh-token values sent to the token endpoint, in order.

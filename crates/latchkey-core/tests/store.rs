@@ -3,7 +3,8 @@
 use latchkey_core::model::{AuthConfig, DatasourceConfig, RequestSpec};
 use latchkey_core::transfer::parse_datasource;
 use latchkey_core::vault::key::{KeyLocation, KeyringUse};
-use latchkey_core::{DataDir, Error, SecretField, Store};
+use latchkey_core::{DataDir, Error, Secret, SecretField, Store};
+use latchkey_testkit::openssl_self_signed;
 
 async fn open(dir: &tempfile::TempDir) -> Store {
     Store::open_with(&DataDir::at(dir.path()), KeyringUse::Off).await.expect("open store")
@@ -103,10 +104,10 @@ async fn stored_secrets_are_kept_replaced_or_cleared() {
         _ => None,
     };
 
-    let keep = config(r#"{"name":"B","url":"https://b.example","auth":{"type":"bearer","token":{"set":true}}}"#);
+    let keep = config(r#"{"name":"B","url":"https://a.example/v2","auth":{"type":"bearer","token":{"set":true}}}"#);
     store.update_datasource("B", keep).await.unwrap();
     let after = store.datasource_with_secrets("B").await.unwrap();
-    assert_eq!(after.config.url, "https://b.example");
+    assert_eq!(after.config.url, "https://a.example/v2");
     assert_eq!(token(after), Some("first".into()), "{{\"set\":true}} keeps the stored value");
 
     let replace = config(r#"{"name":"B","url":"https://b.example","auth":{"type":"bearer","token":"second"}}"#);
@@ -165,7 +166,7 @@ async fn import_creates_then_replaces_by_name() {
     let (second, outcome) =
         store.import_datasource(config(r#"{"name":"Api","url":"https://b.example"}"#)).await.unwrap();
     assert_eq!(outcome, latchkey_core::store::ImportOutcome::Replaced);
-    assert_eq!(first.id, second.id, "a replacement keeps the datasource's id");
+    assert_eq!(first.datasource.id, second.datasource.id, "a replacement keeps the datasource's id");
     assert_eq!(store.datasource("Api").await.unwrap().config.url, "https://b.example");
 }
 
@@ -209,4 +210,71 @@ async fn the_list_is_by_name_regardless_of_case_with_urls_and_auth_types() {
     assert_eq!(listed[1].url, "https://4.example/v1");
     assert_eq!(listed[1].auth_type, latchkey_core::model::AuthType::Bearer);
     assert_eq!(listed[1].token_status, None, "no token badge outside OAuth 2.0");
+}
+
+#[tokio::test]
+async fn another_pinned_certificate_is_another_destination() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let (first, second) = (openssl_self_signed("localhost"), openssl_self_signed("localhost"));
+    let with_pin = |pem: serde_json::Value, token: serde_json::Value| {
+        config(
+            &serde_json::json!({"name": "Pinned", "url": "https://localhost:8443", "selfSignedCertificate": pem,
+                "auth": {"type": "bearer", "token": token}})
+            .to_string(),
+        )
+    };
+    let set = serde_json::json!({"set": true});
+    store.create_datasource(with_pin(first.cert_pem.clone().into(), "pinned-token".into())).await.unwrap();
+
+    let rewrapped = first.cert_pem.replace('\n', "\r\n");
+    store.update_datasource("Pinned", with_pin(rewrapped.into(), set.clone())).await.expect("the same certificate");
+    let err = store.update_datasource("Pinned", with_pin(second.cert_pem.clone().into(), set.clone())).await.unwrap_err();
+    let Error::Invalid(fields) = err else { panic!("invalid expected") };
+    assert_eq!(fields[0].field, "auth.token", "a token kept while another certificate is trusted for its host");
+    assert!(fields[0].message.contains("another self-signed certificate"), "{}", fields[0].message);
+    store.update_datasource("Pinned", with_pin(serde_json::Value::Null, set)).await.expect("dropping the pin narrows trust");
+}
+
+#[tokio::test]
+async fn a_save_drops_tokens_whose_destination_moved_and_a_racing_refresh_cannot_bring_them_back() {
+    use latchkey_core::store::NewTokens;
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let oauth = |api: &str, token_url: &str| {
+        config(
+            &serde_json::json!({"name": "Corp", "url": api, "auth": {"type": "oauth2", "grantType": "client_credentials",
+                "accessTokenUrl": token_url, "clientId": "c", "clientSecret": "s"}})
+            .to_string(),
+        )
+    };
+    let created = store.create_datasource(oauth("https://api.example", "https://id.example/token")).await.unwrap();
+    let tokens = NewTokens {
+        access_token: Secret::new("access-1"),
+        refresh_token: None,
+        token_type: "Bearer".into(),
+        scope: String::new(),
+        obtained_at: 0,
+        expires_at: None,
+    };
+    store.save_tokens(&created, &tokens).await.unwrap();
+
+    let renamed = store.update_datasource("Corp", oauth("https://api.example/v2", "https://id.example/token")).await.unwrap();
+    assert_eq!(renamed.tokens_dropped, None, "same destinations: the tokens stay");
+    assert!(store.tokens(&created.id).await.unwrap().is_some());
+
+    // A refresh reads the datasource, then a save moves the API elsewhere before it stores.
+    let read_by_refresh = store.datasource_with_secrets("Corp").await.unwrap();
+    let moved = store.update_datasource("Corp", oauth("https://other.example", "https://id.example/token")).await.unwrap();
+    let reason = moved.tokens_dropped.expect("the save says the tokens were dropped");
+    assert!(reason.contains("another origin"), "{reason}");
+    assert!(store.tokens(&created.id).await.unwrap().is_none(), "the tokens are gone");
+    let err = store.save_tokens(&read_by_refresh, &tokens).await.unwrap_err();
+    assert!(matches!(err, Error::ConfigurationChanged(_)), "{err}");
+    assert!(store.tokens(&created.id).await.unwrap().is_none(), "the racing refresh brought nothing back");
+    let err = store.mark_needs_reauthorization(&read_by_refresh, "refused").await.unwrap_err();
+    assert!(matches!(err, Error::ConfigurationChanged(_)), "{err}");
+
+    let current = store.datasource_with_secrets("Corp").await.unwrap();
+    store.save_tokens(&current, &tokens).await.expect("a refresh of the current configuration stores");
 }

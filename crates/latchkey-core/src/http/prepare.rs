@@ -347,6 +347,7 @@ mod tests {
             id: "ds_test".into(),
             created_at: 0,
             updated_at: 0,
+            generation: 0,
             config: DatasourceConfig {
                 name: "Example".into(),
                 url: "https://api.example.com/v1/?api-version=2".into(),

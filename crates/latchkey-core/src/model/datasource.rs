@@ -35,6 +35,27 @@ pub struct Datasource {
     pub updated_at: i64,
     #[serde(flatten)]
     pub config: DatasourceConfig,
+    /// The configuration generation this was read at (see the store's `save_tokens`); Rust's only.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub generation: i64,
+}
+
+impl Datasource {
+    /// A datasource not read from a store (tests, previews): generation 0.
+    pub fn unsaved(id: impl Into<String>, config: DatasourceConfig) -> Datasource {
+        Datasource { id: id.into(), created_at: 0, updated_at: 0, config, generation: 0 }
+    }
+}
+
+/// What a save stored, and what it had to drop.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedDatasource {
+    pub datasource: Datasource,
+    /// Why the datasource's OAuth tokens were dropped (it is not authorized any more), when they
+    /// were: their provider, client or a place they are sent to changed.
+    pub tokens_dropped: Option<String>,
 }
 
 /// One row of the datasource list.

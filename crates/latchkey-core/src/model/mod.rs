@@ -4,6 +4,7 @@
 
 mod auth;
 mod datasource;
+pub mod destination;
 mod history;
 mod query;
 mod token;

@@ -229,7 +229,7 @@ impl TokenLifecycle {
     }
 
     async fn needs_reauthorization(&self, datasource: &Datasource, reason: String) -> Result<Secret> {
-        self.store.mark_needs_reauthorization(&datasource.id, &reason).await?;
+        self.store.mark_needs_reauthorization(datasource, &reason).await?;
         Err(Error::NeedsReauthorization { name: datasource.config.name.clone(), reason })
     }
 
@@ -243,7 +243,7 @@ impl TokenLifecycle {
             scope: response.scope.unwrap_or_else(|| config.scope_param()),
             obtained_at: now,
         };
-        self.store.save_tokens(&datasource.id, &tokens).await?;
+        self.store.save_tokens(datasource, &tokens).await?;
         Ok(tokens.access_token)
     }
 

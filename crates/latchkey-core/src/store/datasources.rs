@@ -1,12 +1,15 @@
 //! The `datasources` table: create, replace, look up, list, delete. Secret slots are sealed
 //! into `sealed_secrets` in the same transaction; the `config` column never holds a value.
-//! A change of OAuth provider, client, grant or scopes forgets the datasource's tokens.
+//! A kept secret whose destination changed is refused and tokens whose destinations changed are
+//! dropped, as `model::destination` decides.
 
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
 use super::{new_id, now_millis, sealed_secrets, Store};
-use crate::model::{AuthConfig, AuthType, Datasource, DatasourceConfig, DatasourceSummary, TokenStatus};
+use crate::model::{
+    destination, secret_slot, AuthType, Datasource, DatasourceConfig, DatasourceSummary, SavedDatasource, TokenStatus,
+};
 use crate::{Error, FieldError, Result, SecretField};
 
 /// Whether an import made a new datasource or replaced one of the same name.
@@ -23,7 +26,7 @@ enum Target<'a> {
     SameName,
 }
 
-const FIND: &str = "SELECT id, name, url, auth_type, config, created_at, updated_at FROM datasources \
+const FIND: &str = "SELECT id, name, url, auth_type, config, created_at, updated_at, generation FROM datasources \
                     WHERE id = ?1 OR name = ?1 COLLATE NOCASE ORDER BY id = ?1 DESC LIMIT 1";
 
 impl Store {
@@ -110,23 +113,27 @@ impl Store {
     /// [`Error::Invalid`] naming each bad field (including a name already in use); nothing is
     /// stored then.
     pub async fn create_datasource(&self, config: DatasourceConfig) -> Result<Datasource> {
-        Ok(self.write(Target::New, config).await?.0)
+        Ok(self.write(Target::New, config).await?.0.datasource)
     }
 
     /// Replaces the configuration of the datasource `name_or_id`. Secret slots given as
-    /// `{"set": true}` keep their stored value.
+    /// `{"set": true}` keep their stored value while every place it can be sent is unchanged
+    /// ([`destination`]); stored OAuth tokens whose destinations changed are dropped, and the
+    /// result says why.
     ///
     /// # Errors
-    /// [`Error::DatasourceNotFound`], [`Error::Invalid`]; nothing changes then.
-    pub async fn update_datasource(&self, name_or_id: &str, config: DatasourceConfig) -> Result<Datasource> {
+    /// [`Error::DatasourceNotFound`], [`Error::Invalid`] (a kept secret whose destination moved is
+    /// an error on its field); nothing changes then.
+    pub async fn update_datasource(&self, name_or_id: &str, config: DatasourceConfig) -> Result<SavedDatasource> {
         Ok(self.write(Target::Existing(name_or_id), config).await?.0)
     }
 
-    /// Creates the datasource, or replaces the one with the same name (the import of a file).
+    /// Creates the datasource, or replaces the one with the same name (the import of a file),
+    /// under the same rules as [`Store::update_datasource`].
     ///
     /// # Errors
     /// [`Error::Invalid`]; nothing changes then.
-    pub async fn import_datasource(&self, config: DatasourceConfig) -> Result<(Datasource, ImportOutcome)> {
+    pub async fn import_datasource(&self, config: DatasourceConfig) -> Result<(SavedDatasource, ImportOutcome)> {
         self.write(Target::SameName, config).await
     }
 
@@ -142,7 +149,7 @@ impl Store {
         Ok(())
     }
 
-    async fn write(&self, target: Target<'_>, mut config: DatasourceConfig) -> Result<(Datasource, ImportOutcome)> {
+    async fn write(&self, target: Target<'_>, mut config: DatasourceConfig) -> Result<(SavedDatasource, ImportOutcome)> {
         config.validate().map_err(Error::Invalid)?;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let existing = match target {
@@ -150,8 +157,9 @@ impl Store {
             Target::Existing(name_or_id) => Some(find(&mut tx, name_or_id).await?),
             Target::SameName => find(&mut tx, &config.name).await.ok(),
         };
+        let existing = existing.as_ref().map(from_row).transpose()?;
         let (id, created_at, outcome) = match &existing {
-            Some(row) => (row.get::<String, _>("id"), row.get::<i64, _>("created_at"), ImportOutcome::Replaced),
+            Some(old) => (old.id.clone(), old.created_at, ImportOutcome::Replaced),
             None => (new_id("ds"), now_millis(), ImportOutcome::Created),
         };
 
@@ -174,6 +182,26 @@ impl Store {
                 errors.push(FieldError::new(slot, "there is no saved value to keep: enter the value"));
             }
         }
+        // A kept secret must still go only where it was entered for (model::destination).
+        let mut tokens_dropped = None;
+        if let Some(old) = &existing {
+            let pin_slot = secret_slot::SELF_SIGNED_CERTIFICATE;
+            let old_pin = match stored.get(pin_slot) {
+                Some(bytes) => destination::pin_of(Some(&self.vault.open(&id, pin_slot, bytes)?)),
+                None => None,
+            };
+            let new_pin = match &config.self_signed_certificate {
+                SecretField::Value(pem) => destination::pin_of(Some(pem)),
+                SecretField::Stored => old_pin.clone(),
+                SecretField::Empty => None,
+            };
+            let check = destination::check(
+                destination::Stored { config: &old.config, pin: &old_pin },
+                destination::Stored { config: &config, pin: &new_pin },
+            );
+            errors.extend(check.moved_secrets.into_iter().filter(|e| stored.contains_key(&e.field)));
+            tokens_dropped = check.tokens_dropped;
+        }
         if !errors.is_empty() {
             return Err(Error::Invalid(errors));
         }
@@ -195,10 +223,12 @@ impl Store {
 
         let updated_at = now_millis();
         let json = serde_json::to_string(&config).expect("a datasource config always serializes");
-        sqlx::query(
-            "INSERT INTO datasources (id, name, url, auth_type, config, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) \
+        let generation: i64 = sqlx::query_scalar(
+            "INSERT INTO datasources (id, name, url, auth_type, config, created_at, updated_at, generation) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0) \
              ON CONFLICT (id) DO UPDATE SET name = excluded.name, url = excluded.url, auth_type = excluded.auth_type, \
-             config = excluded.config, updated_at = excluded.updated_at",
+             config = excluded.config, updated_at = excluded.updated_at, generation = datasources.generation + ?8 \
+             RETURNING generation",
         )
         .bind(&id)
         .bind(&config.name)
@@ -207,30 +237,25 @@ impl Store {
         .bind(&json)
         .bind(created_at)
         .bind(updated_at)
-        .execute(&mut *tx)
+        .bind(i64::from(tokens_dropped.is_some()))
+        .fetch_one(&mut *tx)
         .await?;
         for (slot, bytes) in &sealed {
             sealed_secrets::put(&mut tx, &id, slot, bytes).await?;
         }
-        if let Some(row) = &existing {
-            if !keeps_token_identity(&from_row(row)?.config, &config) {
+        if tokens_dropped.is_some() {
+            let deleted =
                 sqlx::query("DELETE FROM oauth_tokens WHERE datasource_id = ?").bind(&id).execute(&mut *tx).await?;
+            if deleted.rows_affected() == 0 {
+                tokens_dropped = None;
             }
         }
         for slot in stored.keys().filter(|slot| !kept.contains(&slot.as_str())) {
             sealed_secrets::remove(&mut tx, &id, slot).await?;
         }
         tx.commit().await?;
-        Ok((Datasource { id, created_at, updated_at, config }, outcome))
-    }
-}
-
-/// Whether tokens obtained under `old` still belong to `new`: both OAuth 2.0 with the same
-/// provider, client, grant and scopes.
-fn keeps_token_identity(old: &DatasourceConfig, new: &DatasourceConfig) -> bool {
-    match (&old.auth, &new.auth) {
-        (AuthConfig::OAuth2(old), AuthConfig::OAuth2(new)) => old.same_token_identity(new),
-        _ => false,
+        let datasource = Datasource { id, created_at, updated_at, config, generation };
+        Ok((SavedDatasource { datasource, tokens_dropped }, outcome))
     }
 }
 
@@ -246,5 +271,11 @@ fn from_row(row: &SqliteRow) -> Result<Datasource> {
     let config: DatasourceConfig = serde_json::from_str(row.get("config")).map_err(|e| {
         Error::Format(format!("stored datasource `{}` is unreadable: {e}", row.get::<String, _>("name")))
     })?;
-    Ok(Datasource { id: row.get("id"), created_at: row.get("created_at"), updated_at: row.get("updated_at"), config })
+    Ok(Datasource {
+        id: row.get("id"),
+        created_at: row.get("created_at"),
+        updated_at: row.get("updated_at"),
+        config,
+        generation: row.get("generation"),
+    })
 }

@@ -5,7 +5,7 @@
 use sqlx::Row;
 
 use super::{now_millis, Store};
-use crate::model::{TokenState, TokenStatus};
+use crate::model::{Datasource, TokenState, TokenStatus};
 use crate::{Error, Result, Secret};
 
 const ACCESS_SLOT: &str = "token.accessToken";
@@ -105,12 +105,19 @@ impl Store {
     /// Stores freshly obtained tokens as `authorized`, in one transaction: a rotated refresh
     /// token is committed before anyone uses the new access token. Returns the new generation.
     ///
+    /// The tokens were obtained with `datasource` as it was read; when a save has since dropped
+    /// its tokens (another provider, client or destination: the configuration generation moved),
+    /// they are not stored, checked inside the same transaction.
+    ///
     /// # Errors
-    /// Storage errors (the datasource may have been deleted meanwhile).
-    pub async fn save_tokens(&self, id: &str, tokens: &NewTokens) -> Result<i64> {
+    /// [`Error::ConfigurationChanged`], [`Error::DatasourceNotFound`] (deleted meanwhile),
+    /// storage errors.
+    pub async fn save_tokens(&self, datasource: &Datasource, tokens: &NewTokens) -> Result<i64> {
+        let id = datasource.id.as_str();
         let access = self.vault.seal(id, ACCESS_SLOT, tokens.access_token.expose().as_bytes());
         let refresh = tokens.refresh_token.as_ref().map(|t| self.vault.seal(id, REFRESH_SLOT, t.expose().as_bytes()));
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        same_generation(&mut tx, datasource).await?;
         let generation: i64 = sqlx::query_scalar(
             "INSERT INTO oauth_tokens (datasource_id, status, reason, token_type, scope, access_token, refresh_token, \
              obtained_at, expires_at, generation) VALUES (?1, 'authorized', NULL, ?2, ?3, ?4, ?5, ?6, ?7, 1) \
@@ -134,12 +141,15 @@ impl Store {
         Ok(generation)
     }
 
-    /// Marks datasource `id` as needing authorization again, dropping its tokens (they are
-    /// spent or refused) and keeping `reason`.
+    /// Marks `datasource` as needing authorization again, dropping its tokens (they are spent or
+    /// refused) and keeping `reason`; not when a save has dropped its tokens since it was read.
     ///
     /// # Errors
-    /// Storage errors.
-    pub async fn mark_needs_reauthorization(&self, id: &str, reason: &str) -> Result<()> {
+    /// As [`Store::save_tokens`].
+    pub async fn mark_needs_reauthorization(&self, datasource: &Datasource, reason: &str) -> Result<()> {
+        let id = datasource.id.as_str();
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        same_generation(&mut tx, datasource).await?;
         sqlx::query(
             "INSERT INTO oauth_tokens (datasource_id, status, reason, token_type, scope, obtained_at, generation) \
              VALUES (?1, 'needs_reauthorization', ?2, '', '', ?3, 1) \
@@ -149,8 +159,9 @@ impl Store {
         .bind(id)
         .bind(reason)
         .bind(now_millis())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -161,6 +172,21 @@ impl Store {
     pub async fn forget_tokens(&self, id: &str) -> Result<()> {
         sqlx::query("DELETE FROM oauth_tokens WHERE datasource_id = ?").bind(id).execute(&self.pool).await?;
         Ok(())
+    }
+}
+
+/// Fails when `datasource` is gone or was saved with other token destinations since it was read.
+async fn same_generation(conn: &mut sqlx::SqliteConnection, datasource: &Datasource) -> Result<()> {
+    let generation: Option<i64> = sqlx::query_scalar("SELECT generation FROM datasources WHERE id = ?")
+        .bind(&datasource.id)
+        .fetch_optional(conn)
+        .await?;
+    match generation {
+        None => Err(Error::DatasourceNotFound(datasource.config.name.clone())),
+        Some(generation) if generation != datasource.generation => {
+            Err(Error::ConfigurationChanged(datasource.config.name.clone()))
+        }
+        Some(_) => Ok(()),
     }
 }
 

@@ -1,0 +1,327 @@
+//! Where each secret of a datasource can be sent, and what a change of configuration means for
+//! the secrets and tokens already stored (DESIGN.md "A secret follows its destination").
+//!
+//! A stored secret is kept (`{"set": true}`) only while every place it can reach is unchanged:
+//! - API credentials (Basic password, API key, bearer token, signature secret): the origin of the
+//!   datasource URL, the certificate pinned for it, and for an API key where it goes (`addTo`);
+//! - OAuth 2.0 client credentials (client secret, the password grant's password): the Access
+//!   Token URL and the Revocation URL;
+//! - the pinned certificate itself: the host of the datasource URL;
+//! - every `auth.*` secret: the authentication type it was entered for, since two types share a
+//!   slot name (`auth.password`) but send it to different places.
+//!
+//! Stored OAuth tokens follow the same idea: they are dropped when the token identity, the URL's
+//! origin or pin, `addTokenTo` or the Revocation URL changes. Deciding is pure; the store applies
+//! it inside the transaction that saves.
+
+use super::datasource::secret_slot;
+use super::{AuthConfig, AuthType, DatasourceConfig, KeyPlacement, OAuth2Config};
+use crate::{FieldError, Secret, SecretField};
+
+/// The certificate pinned for a configuration's URL, as DER bytes (so that a re-wrapped PEM of
+/// the same certificate is the same pin). `None` when no certificate is pinned.
+pub type Pin = Option<Vec<Vec<u8>>>;
+
+/// The pin a PEM text stands for. A text that is not a certificate counts as a pin of its own
+/// (validation reports it separately).
+pub fn pin_of(pem: Option<&Secret>) -> Pin {
+    let pem = pem?;
+    Some(match crate::http::tls::parse_pem_certificates(pem.expose()) {
+        Ok(certs) => certs.into_iter().map(|c| c.as_ref().to_vec()).collect(),
+        Err(_) => vec![pem.expose().as_bytes().to_vec()],
+    })
+}
+
+/// A configuration as stored, with the pin its certificate slot holds.
+#[derive(Debug, Clone, Copy)]
+pub struct Stored<'a> {
+    pub config: &'a DatasourceConfig,
+    pub pin: &'a Pin,
+}
+
+/// What saving `new` over `old` does to what is stored.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct DestinationCheck {
+    /// Secrets the new configuration keeps (`{"set": true}`) although their destination
+    /// changed: each is an error on its field; nothing may be stored.
+    pub moved_secrets: Vec<FieldError>,
+    /// Why stored OAuth tokens no longer belong to the new configuration, if they do not.
+    pub tokens_dropped: Option<String>,
+}
+
+/// Compares the destinations of `old` (as stored) and `new` (about to be stored; its pin is the
+/// new certificate value when one was entered, else the stored one, else none).
+pub fn check(old: Stored<'_>, new: Stored<'_>) -> DestinationCheck {
+    let mut result = DestinationCheck::default();
+    let kind_changed = old.config.auth.kind() != new.config.auth.kind();
+    let api_moved = api_moved(old, new);
+    for (slot, field) in new.config.secret_slots() {
+        if *field != SecretField::Stored {
+            continue;
+        }
+        let label = label_of(slot, new.config.auth.kind());
+        let why = if slot.starts_with("auth.") && kind_changed {
+            Some(format!(
+                "the authentication type changed ({} → {})",
+                type_label(old.config.auth.kind()),
+                type_label(new.config.auth.kind())
+            ))
+        } else {
+            match slot {
+                secret_slot::SELF_SIGNED_CERTIFICATE => host_moved(old.config, new.config)
+                    .map(|(from, to)| format!("the URL moved to another host ({from} → {to})")),
+                secret_slot::CLIENT_SECRET => oauth_endpoints_moved(old.config, new.config),
+                secret_slot::PASSWORD if new.config.auth.kind() == AuthType::OAuth2 => {
+                    oauth_endpoints_moved(old.config, new.config)
+                }
+                secret_slot::API_KEY_VALUE => api_moved.clone().or_else(|| key_placement_moved(old.config, new.config)),
+                _ => api_moved.clone(),
+            }
+        };
+        if let Some(reason) = why {
+            let verb = if slot == secret_slot::SELF_SIGNED_CERTIFICATE { "add" } else { "enter" };
+            result.moved_secrets.push(FieldError::new(slot, format!("{reason}: {verb} the {label} again")));
+        }
+    }
+    result.tokens_dropped = tokens_dropped(old, new, api_moved);
+    result
+}
+
+/// Why API credentials may no longer go where they were entered for: another origin, or
+/// another certificate trusted for it.
+fn api_moved(old: Stored<'_>, new: Stored<'_>) -> Option<String> {
+    let (from, to) = (origin(&old.config.url), origin(&new.config.url));
+    if from != to {
+        return Some(format!("the URL moved to another origin ({from} → {to})"));
+    }
+    if new.pin.is_some() && new.pin != old.pin {
+        return Some("another self-signed certificate is now trusted for the URL".to_owned());
+    }
+    None
+}
+
+fn key_placement_moved(old: &DatasourceConfig, new: &DatasourceConfig) -> Option<String> {
+    match (&old.auth, &new.auth) {
+        (AuthConfig::ApiKey(o), AuthConfig::ApiKey(n)) if o.add_to != n.add_to => {
+            Some(format!("the key now goes in the {}", placement_label(n.add_to)))
+        }
+        _ => None,
+    }
+}
+
+fn oauth_endpoints_moved(old: &DatasourceConfig, new: &DatasourceConfig) -> Option<String> {
+    let (AuthConfig::OAuth2(o), AuthConfig::OAuth2(n)) = (&old.auth, &new.auth) else { return None };
+    if !same_url(&o.access_token_url, &n.access_token_url) {
+        return Some("the Access Token URL changed".to_owned());
+    }
+    if !n.revocation_url.trim().is_empty() && !same_url(&o.revocation_url, &n.revocation_url) {
+        return Some("the Revocation URL changed".to_owned());
+    }
+    None
+}
+
+fn tokens_dropped(old: Stored<'_>, new: Stored<'_>, api_moved: Option<String>) -> Option<String> {
+    let (AuthConfig::OAuth2(o), AuthConfig::OAuth2(n)) = (&old.config.auth, &new.config.auth) else {
+        return Some("the authentication is no longer OAuth 2.0".to_owned());
+    };
+    let reason = if !o.same_token_identity(n) {
+        token_identity_change(o, n)
+    } else if let Some(moved) = api_moved {
+        moved
+    } else if o.add_token_to != n.add_token_to {
+        format!("the token now goes in the {}", placement_label(n.add_token_to))
+    } else if !same_url(&o.revocation_url, &n.revocation_url) {
+        "the Revocation URL changed".to_owned()
+    } else {
+        return None;
+    };
+    Some(reason)
+}
+
+fn token_identity_change(o: &OAuth2Config, n: &OAuth2Config) -> String {
+    let what = if o.access_token_url != n.access_token_url {
+        "the Access Token URL"
+    } else if o.client_id != n.client_id {
+        "the Client ID"
+    } else if o.grant_type != n.grant_type {
+        "the grant type"
+    } else if o.scopes != n.scopes {
+        "the scopes"
+    } else if o.username != n.username {
+        "the username"
+    } else if o.audience != n.audience {
+        "the audience"
+    } else {
+        "the resource"
+    };
+    format!("{what} changed")
+}
+
+/// `scheme://host:port` of a URL, or the text itself when it does not parse.
+fn origin(raw: &str) -> String {
+    match url::Url::parse(raw.trim()) {
+        Ok(url) => url.origin().ascii_serialization(),
+        Err(_) => raw.trim().to_owned(),
+    }
+}
+
+fn host_moved(old: &DatasourceConfig, new: &DatasourceConfig) -> Option<(String, String)> {
+    let host = |raw: &str| url::Url::parse(raw.trim()).ok().and_then(|u| u.host_str().map(str::to_owned));
+    let (from, to) = (host(&old.url), host(&new.url));
+    (from != to).then(|| (from.unwrap_or_default(), to.unwrap_or_default()))
+}
+
+/// Whether two endpoint URLs are the same once parsed (so `HTTPS://Id.Example/token` equals
+/// `https://id.example/token`); unparsable ones compare as text.
+fn same_url(a: &str, b: &str) -> bool {
+    match (url::Url::parse(a.trim()), url::Url::parse(b.trim())) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a.trim() == b.trim(),
+    }
+}
+
+fn placement_label(placement: KeyPlacement) -> &'static str {
+    match placement {
+        KeyPlacement::Header => "header",
+        KeyPlacement::Query => "query string",
+    }
+}
+
+fn type_label(kind: AuthType) -> &'static str {
+    match kind {
+        AuthType::None => "none",
+        AuthType::Basic => "Basic",
+        AuthType::ApiKey => "API key",
+        AuthType::Bearer => "Bearer token",
+        AuthType::OAuth2 => "OAuth 2.0",
+    }
+}
+
+/// How a person calls the secret in a slot.
+fn label_of(slot: &str, kind: AuthType) -> String {
+    match slot {
+        secret_slot::SIGNATURE_SECRET => "signature secret",
+        secret_slot::SELF_SIGNED_CERTIFICATE => "self-signed certificate",
+        secret_slot::PASSWORD if kind == AuthType::OAuth2 => "resource owner's password",
+        secret_slot::PASSWORD => "password",
+        secret_slot::API_KEY_VALUE => "API key",
+        secret_slot::BEARER_TOKEN => "token",
+        secret_slot::CLIENT_SECRET => "client secret",
+        other => other,
+    }
+    .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transfer::parse_datasource;
+
+    fn config(json: &str) -> DatasourceConfig {
+        parse_datasource(json).unwrap()
+    }
+
+    fn run(old: &str, new: &str) -> DestinationCheck {
+        let (old, new) = (config(old), config(new));
+        check(Stored { config: &old, pin: &None }, Stored { config: &new, pin: &None })
+    }
+
+    fn fields(check: &DestinationCheck) -> Vec<&str> {
+        check.moved_secrets.iter().map(|e| e.field.as_str()).collect()
+    }
+
+    const BEARER: &str = r#"{"name":"g","url":"https://api.github.com","auth":{"type":"bearer","token":{"set":true}}}"#;
+
+    #[test]
+    fn api_credentials_stay_on_their_origin() {
+        let moved = run(BEARER, &BEARER.replace("https://api.github.com", "https://evil.example"));
+        assert_eq!(fields(&moved), ["auth.token"], "a kept token cannot follow the URL to another host");
+        let message = &moved.moved_secrets[0].message;
+        assert!(message.contains("another origin") && message.contains("enter the token again"), "{message}");
+        assert!(message.contains("https://evil.example"), "the new origin is named: {message}");
+        for same in ["https://api.github.com/v3", "https://API.github.com:443/x?y=1"] {
+            assert!(run(BEARER, &BEARER.replace("https://api.github.com", same)).moved_secrets.is_empty(), "{same}");
+        }
+        for other in ["http://api.github.com", "https://api.github.com:8443", "https://github.com"] {
+            assert_eq!(fields(&run(BEARER, &BEARER.replace("https://api.github.com", other))), ["auth.token"], "{other}");
+        }
+    }
+
+    #[test]
+    fn a_new_pin_moves_api_credentials() {
+        let (old, new) = (config(BEARER), config(BEARER));
+        let pin = Some(vec![b"cert".to_vec()]);
+        let moved = check(Stored { config: &old, pin: &None }, Stored { config: &new, pin: &pin });
+        assert_eq!(fields(&moved), ["auth.token"], "trusting another certificate for the host is a new destination");
+        let same = check(Stored { config: &old, pin: &pin }, Stored { config: &new, pin: &pin });
+        assert!(same.moved_secrets.is_empty());
+        let removed = check(Stored { config: &old, pin: &pin }, Stored { config: &new, pin: &None });
+        assert!(removed.moved_secrets.is_empty(), "dropping a pin only narrows what is trusted");
+    }
+
+    #[test]
+    fn api_keys_also_keep_their_placement() {
+        let header = r#"{"name":"k","url":"https://a.example","auth":{"type":"apiKey","key":"X-Key","value":{"set":true}}}"#;
+        let query = header.replace(r#""value""#, r#""addTo":"query","value""#);
+        let moved = run(header, &query);
+        assert_eq!(fields(&moved), ["auth.value"]);
+        assert!(moved.moved_secrets[0].message.contains("query string"), "{:?}", moved.moved_secrets);
+    }
+
+    #[test]
+    fn secrets_never_move_between_auth_types() {
+        let oauth = r#"{"name":"o","url":"https://a.example","auth":{"type":"oauth2","grantType":"password",
+            "accessTokenUrl":"https://id.example/token","clientId":"c","username":"u","password":{"set":true}}}"#;
+        let basic = r#"{"name":"o","url":"https://a.example","auth":{"type":"basic","username":"u","password":{"set":true}}}"#;
+        let moved = run(oauth, basic);
+        assert_eq!(fields(&moved), ["auth.password"], "a password-grant password is not a Basic password");
+        assert!(moved.moved_secrets[0].message.contains("OAuth 2.0 → Basic"), "{:?}", moved.moved_secrets);
+        assert_eq!(fields(&run(basic, oauth)), ["auth.password"]);
+    }
+
+    #[test]
+    fn client_credentials_follow_the_token_and_revocation_urls() {
+        let oauth = r#"{"name":"o","url":"https://api.example","auth":{"type":"oauth2","grantType":"client_credentials",
+            "accessTokenUrl":"https://id.example/token","revocationUrl":"https://id.example/revoke",
+            "clientId":"c","clientSecret":{"set":true}}}"#;
+        let moved = run(oauth, &oauth.replace("https://id.example/token", "https://evil.example/token"));
+        assert_eq!(fields(&moved), ["auth.clientSecret"]);
+        assert!(moved.moved_secrets[0].message.contains("Access Token URL"), "{:?}", moved.moved_secrets);
+        let moved = run(oauth, &oauth.replace("https://id.example/revoke", "https://evil.example/revoke"));
+        assert_eq!(fields(&moved), ["auth.clientSecret"], "logout posts the client secret to the Revocation URL");
+        let no_revocation = oauth.replace("https://id.example/revoke", "");
+        assert!(run(oauth, &no_revocation).moved_secrets.is_empty(), "no revocation sends the secret to fewer places");
+        let api_moved = run(oauth, &oauth.replace("https://api.example", "https://other.example"));
+        assert!(api_moved.moved_secrets.is_empty(), "the client secret never goes to the API");
+        assert!(api_moved.tokens_dropped.unwrap().contains("another origin"), "but the access token does");
+    }
+
+    #[test]
+    fn tokens_are_dropped_when_any_of_their_destinations_changes() {
+        let oauth = r#"{"name":"o","url":"https://api.example","auth":{"type":"oauth2","grantType":"client_credentials",
+            "accessTokenUrl":"https://id.example/token","revocationUrl":"https://id.example/revoke","clientId":"c"}}"#;
+        assert_eq!(run(oauth, oauth).tokens_dropped, None);
+        assert_eq!(run(oauth, &oauth.replace(r#""name":"o""#, r#""name":"p""#)).tokens_dropped, None);
+        let cases = [
+            (oauth.replace("https://api.example", "https://evil.example"), "another origin"),
+            (oauth.replace("https://id.example/revoke", "https://evil.example/revoke"), "Revocation URL"),
+            (oauth.replace(r#""clientId":"c""#, r#""clientId":"c","addTokenTo":"query""#), "query string"),
+            (oauth.replace(r#""clientId":"c""#, r#""clientId":"d""#), "Client ID"),
+            (oauth.replace("https://id.example/token", "https://id.example/token2"), "Access Token URL"),
+        ];
+        for (new, reason) in cases {
+            let dropped = run(oauth, &new).tokens_dropped.unwrap_or_default();
+            assert!(dropped.contains(reason), "expected {reason:?}, got {dropped:?}");
+        }
+        assert!(run(oauth, BEARER).tokens_dropped.is_some());
+    }
+
+    #[test]
+    fn the_pinned_certificate_stays_with_its_host() {
+        let pinned = r#"{"name":"p","url":"https://internal.example:8443","selfSignedCertificate":{"set":true}}"#;
+        assert!(run(pinned, &pinned.replace(":8443", ":9443")).moved_secrets.is_empty(), "same host, other port");
+        let moved = run(pinned, &pinned.replace("internal.example", "evil.example"));
+        assert_eq!(fields(&moved), ["selfSignedCertificate"]);
+        assert!(moved.moved_secrets[0].message.contains("add the self-signed certificate again"), "{moved:?}");
+    }
+}

@@ -100,6 +100,7 @@ pub fn run() {
             commands::datasources::list_datasources,
             commands::datasources::get_datasource,
             commands::datasources::save_datasource,
+            commands::datasources::check_destinations,
             commands::datasources::delete_datasource,
             commands::datasources::presets,
             commands::datasources::discover,

@@ -2,7 +2,9 @@
 
 use latchkey_core::error::ErrorPayload;
 use latchkey_core::http::Transport;
-use latchkey_core::model::{Datasource, DatasourceConfig, DatasourceSummary, OAuth2Config, SavedDatasource};
+use latchkey_core::model::{
+    Datasource, DatasourceConfig, DatasourceSummary, DestinationCheck, OAuth2Config, SavedDatasource,
+};
 use latchkey_core::oauth::discovery;
 use latchkey_core::preset::{self, Preset};
 use latchkey_core::Error;
@@ -35,6 +37,17 @@ pub async fn save_datasource(
         Some(id) => store.update_datasource(&id, config).await?,
         None => SavedDatasource { datasource: store.create_datasource(config).await?, tokens_dropped: None },
     })
+}
+
+/// Which saved secrets of datasource `id` saving `config` would ask for again, and whether its
+/// tokens would be dropped: the editor shows it before saving.
+#[tauri::command]
+pub async fn check_destinations(
+    store: State<'_, OpenedStore>,
+    id: String,
+    config: DatasourceConfig,
+) -> Result<DestinationCheck, ErrorPayload> {
+    Ok(store.get()?.check_destinations(&id, &config).await?)
 }
 
 #[tauri::command]

@@ -3,15 +3,19 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type { AuthorizationStarted } from './bindings/AuthorizationStarted';
+import type { CurlCopy } from './bindings/CurlCopy';
 import type { Datasource } from './bindings/Datasource';
 import type { DatasourceConfig } from './bindings/DatasourceConfig';
 import type { DatasourceSummary } from './bindings/DatasourceSummary';
+import type { DestinationCheck } from './bindings/DestinationCheck';
 import type { ErrorPayload } from './bindings/ErrorPayload';
 import type { HistoryEntry } from './bindings/HistoryEntry';
 import type { OAuth2Config } from './bindings/OAuth2Config';
+import type { PickedFile } from './bindings/PickedFile';
 import type { Preset } from './bindings/Preset';
 import type { RequestSpec } from './bindings/RequestSpec';
 import type { ResponseView } from './bindings/ResponseView';
+import type { SavedDatasource } from './bindings/SavedDatasource';
 import type { SavedQuery } from './bindings/SavedQuery';
 import type { TokenProblem } from './bindings/TokenProblem';
 import type { TokenState } from './bindings/TokenState';
@@ -27,7 +31,13 @@ export const api = {
    * secret; `{ set: true }` keeps the stored one; `null` clears it. Rejects with field errors.
    */
   saveDatasource: (id: string | null, config: DatasourceConfig) =>
-    invoke<Datasource>('save_datasource', { id, config }),
+    invoke<SavedDatasource>('save_datasource', { id, config }),
+  /**
+   * What saving `config` over datasource `id` would ask for again: saved secrets whose
+   * destination moved (a field error each) and the reason its tokens would be dropped.
+   */
+  checkDestinations: (id: string, config: DatasourceConfig) =>
+    invoke<DestinationCheck>('check_destinations', { id, config }),
   deleteDatasource: (id: string) => invoke<void>('delete_datasource', { id }),
 
   presets: () => invoke<Preset[]>('presets'),

@@ -229,11 +229,18 @@ async fn another_pinned_certificate_is_another_destination() {
 
     let rewrapped = first.cert_pem.replace('\n', "\r\n");
     store.update_datasource("Pinned", with_pin(rewrapped.into(), set.clone())).await.expect("the same certificate");
-    let err = store.update_datasource("Pinned", with_pin(second.cert_pem.clone().into(), set.clone())).await.unwrap_err();
+    let preview =
+        store.check_destinations("Pinned", &with_pin(second.cert_pem.clone().into(), set.clone())).await.unwrap();
+    assert_eq!(preview.moved_secrets.len(), 1, "the editor is told before saving: {preview:?}");
+    let err =
+        store.update_datasource("Pinned", with_pin(second.cert_pem.clone().into(), set.clone())).await.unwrap_err();
     let Error::Invalid(fields) = err else { panic!("invalid expected") };
     assert_eq!(fields[0].field, "auth.token", "a token kept while another certificate is trusted for its host");
     assert!(fields[0].message.contains("another self-signed certificate"), "{}", fields[0].message);
-    store.update_datasource("Pinned", with_pin(serde_json::Value::Null, set)).await.expect("dropping the pin narrows trust");
+    store
+        .update_datasource("Pinned", with_pin(serde_json::Value::Null, set))
+        .await
+        .expect("dropping the pin narrows trust");
 }
 
 #[tokio::test]
@@ -259,13 +266,17 @@ async fn a_save_drops_tokens_whose_destination_moved_and_a_racing_refresh_cannot
     };
     store.save_tokens(&created, &tokens).await.unwrap();
 
-    let renamed = store.update_datasource("Corp", oauth("https://api.example/v2", "https://id.example/token")).await.unwrap();
+    let renamed =
+        store.update_datasource("Corp", oauth("https://api.example/v2", "https://id.example/token")).await.unwrap();
     assert_eq!(renamed.tokens_dropped, None, "same destinations: the tokens stay");
     assert!(store.tokens(&created.id).await.unwrap().is_some());
 
     // A refresh reads the datasource, then a save moves the API elsewhere before it stores.
     let read_by_refresh = store.datasource_with_secrets("Corp").await.unwrap();
-    let moved = store.update_datasource("Corp", oauth("https://other.example", "https://id.example/token")).await.unwrap();
+    let preview = store.check_destinations("Corp", &oauth("https://other.example", "https://id.example/token")).await;
+    assert!(preview.unwrap().tokens_dropped.is_some_and(|r| r.contains("another origin")), "told before saving");
+    let moved =
+        store.update_datasource("Corp", oauth("https://other.example", "https://id.example/token")).await.unwrap();
     let reason = moved.tokens_dropped.expect("the save says the tokens were dropped");
     assert!(reason.contains("another origin"), "{reason}");
     assert!(store.tokens(&created.id).await.unwrap().is_none(), "the tokens are gone");

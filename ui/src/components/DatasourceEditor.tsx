@@ -5,6 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, errorMessage, isErrorPayload } from '../api';
 import type { Datasource } from '../bindings/Datasource';
 import type { DatasourceSummary } from '../bindings/DatasourceSummary';
+import type { DestinationCheck } from '../bindings/DestinationCheck';
 import type { FieldError } from '../bindings/FieldError';
 import type { Preset } from '../bindings/Preset';
 import type { TokenState } from '../bindings/TokenState';
@@ -25,6 +26,7 @@ import { AuthFields } from './AuthFields';
 import { AuthFlowStatus } from './AuthFlowStatus';
 import { CertificateField } from './CertificateField';
 import { CheckboxField } from './CheckboxField';
+import { DestinationNotice } from './DestinationNotice';
 import { errorLookup, FormContext } from './FieldErrorsContext';
 import { KeyValueRows } from './KeyValueRows';
 import { PresetPicker } from './PresetPicker';
@@ -69,6 +71,8 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
   const [discoverError, setDiscoverError] = useState<string | null>(null);
   const [flow, setFlow] = useState<AuthFlow>({ kind: 'idle' });
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [destinations, setDestinations] = useState<DestinationCheck | null>(null);
+  const [tokensDropped, setTokensDropped] = useState<string | null>(null);
   const [deleting, setDeleting] = useState(false);
   const formRef = useRef(form);
   formRef.current = form;
@@ -102,6 +106,32 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
 
   useEffect(() => onDirtyChange(dirty), [dirty, onDirtyChange]);
 
+  // Before saving: which saved secrets the changes would ask for again (the core decides).
+  useEffect(() => {
+    if (id === null || !dirty) {
+      setDestinations(null);
+      return;
+    }
+    const { config, errors } = formToConfig(formRef.current);
+    if (errors.length > 0) return;
+    let current = true;
+    const timer = window.setTimeout(() => {
+      api
+        .checkDestinations(id, config)
+        .then((check) => {
+          if (current) setDestinations(check);
+        })
+        .catch(() => {
+          // An incomplete form: the save will report it under its fields.
+          if (current) setDestinations(null);
+        });
+    }, 250);
+    return () => {
+      current = false;
+      window.clearTimeout(timer);
+    };
+  }, [id, dirty, snapshot]);
+
   useEffect(
     () =>
       listenWhileMounted(() =>
@@ -127,7 +157,9 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
     setProblem(null);
     setFieldErrors([]);
     try {
-      const datasource = await api.saveDatasource(id, config);
+      const { datasource, tokensDropped: dropped } = await api.saveDatasource(id, config);
+      setTokensDropped(dropped);
+      setDestinations(null);
       setId(datasource.id);
       if (formSnapshot(formRef.current) === formSnapshot(sent)) {
         reset(datasource);
@@ -299,6 +331,7 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
         <AuthFields form={form} onChange={update} clientIdHint={preset && isOAuth ? preset.hint : undefined} />
 
         <div className="editor-bottom">
+          <DestinationNotice check={destinations} dropped={tokensDropped} />
           <AuthFlowStatus flow={flow} now={now} onCancel={() => void api.cancelAuthorization().catch(() => undefined)} />
           <footer className="actions">
             <button type="submit" className="primary" data-testid="save" disabled={busy}>

@@ -1,8 +1,10 @@
 // A fake desktop backend for component tests: `mockIPC` answers the commands the UI invokes
-// (through the real ui/src/api.ts and the dialog plugin) and records each call with its
-// arguments, so a test can assert on what would have been sent.
+// (through the real ui/src/api.ts) and records each call with its arguments, so a test can
+// assert on what would have been sent. The jsdom clipboard stands for the system clipboard the
+// Rust side writes (`copy_text`).
 import { mockIPC } from '@tauri-apps/api/mocks';
 import type { Datasource } from '../bindings/Datasource';
+import type { SavedDatasource } from '../bindings/SavedDatasource';
 import type { DatasourceConfig } from '../bindings/DatasourceConfig';
 import type { ErrorPayload } from '../bindings/ErrorPayload';
 import type { FieldError } from '../bindings/FieldError';
@@ -29,6 +31,8 @@ const DEFAULTS: Record<string, Handler> = {
   list_queries: () => [],
   history: () => [],
   store_notices: () => [],
+  check_destinations: () => ({ movedSecrets: [], tokensDropped: null }),
+  copy_text: (args) => navigator.clipboard.writeText(args.text as string),
 };
 
 /**
@@ -65,8 +69,14 @@ function stored(secret: SecretField): SecretField {
   return { set: typeof secret === 'string' ? secret !== '' : secret !== null && secret.set };
 }
 
+/** What the core answers a save of `config` with: the datasource (secrets as `{ set }`) and
+ * why its tokens were dropped, if they were. */
+export function savedDatasource(id: string, config: DatasourceConfig, tokensDropped: string | null = null): SavedDatasource {
+  return { datasource: storedDatasource(id, config), tokensDropped };
+}
+
 /** The datasource the core would return after saving `config` (secrets as `{ set }`). */
-export function savedDatasource(id: string, config: DatasourceConfig): Datasource {
+export function storedDatasource(id: string, config: DatasourceConfig): Datasource {
   const auth = { ...config.auth } as Datasource['auth'];
   if (auth.type === 'basic') auth.password = stored(auth.password);
   if (auth.type === 'apiKey') auth.value = stored(auth.value);

@@ -40,7 +40,8 @@ pub struct Stored<'a> {
 }
 
 /// What saving `new` over `old` does to what is stored.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
 pub struct DestinationCheck {
     /// Secrets the new configuration keeps (`{"set": true}`) although their destination
     /// changed: each is an error on its field; nothing may be stored.
@@ -243,7 +244,11 @@ mod tests {
             assert!(run(BEARER, &BEARER.replace("https://api.github.com", same)).moved_secrets.is_empty(), "{same}");
         }
         for other in ["http://api.github.com", "https://api.github.com:8443", "https://github.com"] {
-            assert_eq!(fields(&run(BEARER, &BEARER.replace("https://api.github.com", other))), ["auth.token"], "{other}");
+            assert_eq!(
+                fields(&run(BEARER, &BEARER.replace("https://api.github.com", other))),
+                ["auth.token"],
+                "{other}"
+            );
         }
     }
 
@@ -261,7 +266,8 @@ mod tests {
 
     #[test]
     fn api_keys_also_keep_their_placement() {
-        let header = r#"{"name":"k","url":"https://a.example","auth":{"type":"apiKey","key":"X-Key","value":{"set":true}}}"#;
+        let header =
+            r#"{"name":"k","url":"https://a.example","auth":{"type":"apiKey","key":"X-Key","value":{"set":true}}}"#;
         let query = header.replace(r#""value""#, r#""addTo":"query","value""#);
         let moved = run(header, &query);
         assert_eq!(fields(&moved), ["auth.value"]);
@@ -272,7 +278,8 @@ mod tests {
     fn secrets_never_move_between_auth_types() {
         let oauth = r#"{"name":"o","url":"https://a.example","auth":{"type":"oauth2","grantType":"password",
             "accessTokenUrl":"https://id.example/token","clientId":"c","username":"u","password":{"set":true}}}"#;
-        let basic = r#"{"name":"o","url":"https://a.example","auth":{"type":"basic","username":"u","password":{"set":true}}}"#;
+        let basic =
+            r#"{"name":"o","url":"https://a.example","auth":{"type":"basic","username":"u","password":{"set":true}}}"#;
         let moved = run(oauth, basic);
         assert_eq!(fields(&moved), ["auth.password"], "a password-grant password is not a Basic password");
         assert!(moved.moved_secrets[0].message.contains("OAuth 2.0 → Basic"), "{:?}", moved.moved_secrets);

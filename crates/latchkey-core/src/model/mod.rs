@@ -11,6 +11,7 @@ mod token;
 
 pub use auth::*;
 pub use datasource::*;
+pub use destination::DestinationCheck;
 pub use history::*;
 pub use query::*;
 pub use token::*;

@@ -3,12 +3,15 @@
 //! A kept secret whose destination changed is refused and tokens whose destinations changed are
 //! dropped, as `model::destination` decides.
 
+use std::collections::HashMap;
+
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
 use super::{new_id, now_millis, sealed_secrets, Store};
 use crate::model::{
-    destination, secret_slot, AuthType, Datasource, DatasourceConfig, DatasourceSummary, SavedDatasource, TokenStatus,
+    destination, secret_slot, AuthType, Datasource, DatasourceConfig, DatasourceSummary, DestinationCheck,
+    SavedDatasource, TokenStatus,
 };
 use crate::{Error, FieldError, Result, SecretField};
 
@@ -149,7 +152,53 @@ impl Store {
         Ok(())
     }
 
-    async fn write(&self, target: Target<'_>, mut config: DatasourceConfig) -> Result<(SavedDatasource, ImportOutcome)> {
+    /// What saving `config` over the stored datasource `name_or_id` would do to its secrets and
+    /// tokens, without saving: the editor shows it before the person saves.
+    ///
+    /// # Errors
+    /// [`Error::DatasourceNotFound`], vault and storage errors.
+    pub async fn check_destinations(&self, name_or_id: &str, config: &DatasourceConfig) -> Result<DestinationCheck> {
+        let mut conn = self.pool.acquire().await?;
+        let old = from_row(&find(&mut conn, name_or_id).await?)?;
+        let stored = sealed_secrets::slots_of(&mut conn, &old.id).await?;
+        let mut check = self.destination_check(&old, &stored, config)?;
+        if check.tokens_dropped.is_some() && self.tokens(&old.id).await?.is_none() {
+            check.tokens_dropped = None;
+        }
+        Ok(check)
+    }
+
+    /// [`destination::check`] of `new` over `old`, with the pins its certificate slots stand for;
+    /// only secrets actually stored count as moved.
+    fn destination_check(
+        &self,
+        old: &Datasource,
+        stored: &HashMap<String, Vec<u8>>,
+        new: &DatasourceConfig,
+    ) -> Result<DestinationCheck> {
+        let pin_slot = secret_slot::SELF_SIGNED_CERTIFICATE;
+        let old_pin = match stored.get(pin_slot) {
+            Some(bytes) => destination::pin_of(Some(&self.vault.open(&old.id, pin_slot, bytes)?)),
+            None => None,
+        };
+        let new_pin = match &new.self_signed_certificate {
+            SecretField::Value(pem) => destination::pin_of(Some(pem)),
+            SecretField::Stored => old_pin.clone(),
+            SecretField::Empty => None,
+        };
+        let mut check = destination::check(
+            destination::Stored { config: &old.config, pin: &old_pin },
+            destination::Stored { config: new, pin: &new_pin },
+        );
+        check.moved_secrets.retain(|e| stored.contains_key(&e.field));
+        Ok(check)
+    }
+
+    async fn write(
+        &self,
+        target: Target<'_>,
+        mut config: DatasourceConfig,
+    ) -> Result<(SavedDatasource, ImportOutcome)> {
         config.validate().map_err(Error::Invalid)?;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let existing = match target {
@@ -185,21 +234,8 @@ impl Store {
         // A kept secret must still go only where it was entered for (model::destination).
         let mut tokens_dropped = None;
         if let Some(old) = &existing {
-            let pin_slot = secret_slot::SELF_SIGNED_CERTIFICATE;
-            let old_pin = match stored.get(pin_slot) {
-                Some(bytes) => destination::pin_of(Some(&self.vault.open(&id, pin_slot, bytes)?)),
-                None => None,
-            };
-            let new_pin = match &config.self_signed_certificate {
-                SecretField::Value(pem) => destination::pin_of(Some(pem)),
-                SecretField::Stored => old_pin.clone(),
-                SecretField::Empty => None,
-            };
-            let check = destination::check(
-                destination::Stored { config: &old.config, pin: &old_pin },
-                destination::Stored { config: &config, pin: &new_pin },
-            );
-            errors.extend(check.moved_secrets.into_iter().filter(|e| stored.contains_key(&e.field)));
+            let check = self.destination_check(old, &stored, &config)?;
+            errors.extend(check.moved_secrets);
             tokens_dropped = check.tokens_dropped;
         }
         if !errors.is_empty() {

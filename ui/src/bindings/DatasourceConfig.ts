@@ -10,7 +10,12 @@ export type DatasourceConfig = { name: string,
 /**
  * Base URL: an absolute http(s) URL that request paths are appended to.
  */
-url: string, headers: Array<KeyValue>, queryParams: Array<KeyValue>, 
+url: string, 
+/**
+ * Lets credentials go to a plain `http://` URL on a host that is not a loopback host.
+ * Off by default: such a URL is refused for a datasource with credentials.
+ */
+allowInsecureHttp: boolean, headers: Array<KeyValue>, queryParams: Array<KeyValue>, 
 /**
  * Adds `X-Latchkey-Signature`, an HS256 JWT signed with `signatureSecret`.
  */

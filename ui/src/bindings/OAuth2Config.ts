@@ -55,4 +55,10 @@ issuer: string,
 /**
  * RFC 7009 token revocation endpoint, used by logout when set.
  */
-revocationUrl: string, };
+revocationUrl: string, 
+/**
+ * Appsmith's "Use self-signed certificate for authorization requests": trust the
+ * datasource's `selfSignedCertificate` for the token and revocation endpoints too, whatever
+ * their host. Off: the pin holds only for the host of the datasource URL.
+ */
+useSelfSignedCertForAuth: boolean, };

@@ -61,8 +61,20 @@ pub struct Timings {
     pub total_ms: f64,
 }
 
-fn pinned_pem(datasource: &Datasource) -> Option<&str> {
-    datasource.config.self_signed_certificate.value().map(crate::Secret::expose)
+/// The datasource's pinned certificate, trusted for the host of its URL; with
+/// `useSelfSignedCertForAuth` (and `for_auth`) also for the hosts of its token and revocation
+/// endpoints.
+fn pin(datasource: &Datasource, for_auth: bool) -> Option<tls::Pin<'_>> {
+    let pem = datasource.config.self_signed_certificate.value()?.expose();
+    let host = |raw: &str| url::Url::parse(raw.trim()).ok().and_then(|url| url.host().map(|h| h.to_owned()));
+    let mut hosts: Vec<url::Host<String>> = host(&datasource.config.url).into_iter().collect();
+    if let (true, crate::model::AuthConfig::OAuth2(oauth)) = (for_auth, &datasource.config.auth) {
+        if oauth.use_self_signed_cert_for_auth {
+            hosts.extend([&oauth.access_token_url, &oauth.revocation_url].into_iter().filter_map(|raw| host(raw)));
+        }
+    }
+    hosts.dedup();
+    Some(tls::Pin { pem, hosts })
 }
 
 impl std::fmt::Debug for Transport {
@@ -89,19 +101,22 @@ impl Transport {
         Self::default()
     }
 
-    /// A client for requests of `datasource`: its pinned certificate trusted, redirects
-    /// followed within the origin only.
+    /// A client for requests of `datasource`: its pinned certificate trusted for the host of its
+    /// URL, redirects followed within the origin only.
     fn client_for(&self, datasource: &Datasource, https: bool) -> Result<reqwest::Client> {
-        self.client(pinned_pem(datasource), https, Redirects::SameOrigin)
+        self.client(pin(datasource, false), https, Redirects::SameOrigin)
     }
 
-    /// A client for token calls made for `datasource`: the same trust, and redirects never
-    /// followed (a token endpoint that redirects is misconfigured or hostile).
+    /// A client for token and revocation calls made for `datasource`: its pinned certificate
+    /// trusted for the host of its URL, and for the hosts of the token and revocation endpoints
+    /// only with `useSelfSignedCertForAuth`; every other host is checked against the system's
+    /// roots. Redirects are never followed (a token endpoint that redirects is misconfigured or
+    /// hostile).
     ///
     /// # Errors
     /// [`Error::Invalid`] for an unparseable pinned certificate, [`Error::Tls`].
     pub fn token_client_for(&self, datasource: &Datasource, https: bool) -> Result<reqwest::Client> {
-        self.client(pinned_pem(datasource), https, Redirects::Never)
+        self.client(pin(datasource, true), https, Redirects::Never)
     }
 
     /// A client trusting the system roots only and following no redirects (discovery).
@@ -112,11 +127,21 @@ impl Transport {
         self.client(None, true, Redirects::Never)
     }
 
-    fn client(&self, pem: Option<&str>, https: bool, redirects: Redirects) -> Result<reqwest::Client> {
+    fn client(&self, pin: Option<tls::Pin<'_>>, https: bool, redirects: Redirects) -> Result<reqwest::Client> {
         let mut hasher = Sha256::new();
         hasher.update([redirects as u8]);
         if https {
-            hasher.update(pem.unwrap_or("system roots").as_bytes());
+            match &pin {
+                Some(pin) => {
+                    hasher.update(b"pinned\0");
+                    hasher.update(pin.pem.as_bytes());
+                    for host in &pin.hosts {
+                        hasher.update(b"\0");
+                        hasher.update(host.to_string().as_bytes());
+                    }
+                }
+                None => hasher.update(b"system roots"),
+            }
         }
         let fingerprint: [u8; 32] = hasher.finalize().into();
         if let Some(client) = self.clients.lock().expect("client cache lock").get(&fingerprint) {
@@ -129,12 +154,15 @@ impl Transport {
         let mut builder =
             reqwest::Client::builder().redirect(policy).connect_timeout(Duration::from_secs(30)).no_proxy();
         if https {
-            let pinned = match pem {
-                Some(pem) => tls::parse_pem_certificates(pem).map_err(|m| Error::field("selfSignedCertificate", m))?,
-                None => Vec::new(),
+            let (pinned, hosts) = match &pin {
+                Some(pin) => (
+                    tls::parse_pem_certificates(pin.pem).map_err(|m| Error::field("selfSignedCertificate", m))?,
+                    pin.hosts.as_slice(),
+                ),
+                None => (Vec::new(), &[][..]),
             };
             let roots = self.roots.get_or_init(tls::system_roots);
-            builder = builder.use_preconfigured_tls(tls::client_config(roots, pinned)?);
+            builder = builder.use_preconfigured_tls(tls::client_config(roots, pinned, hosts)?);
         }
         let client = builder.build().map_err(|e| Error::Tls(e.to_string()))?;
         self.clients.lock().expect("client cache lock").insert(fingerprint, client.clone());
@@ -143,15 +171,30 @@ impl Transport {
 
     /// Sends `request` with `datasource`'s trust configuration.
     ///
+    /// Credentials never go over plain http to a host that is not a loopback host unless the
+    /// datasource allows insecure http, whatever the URL (an absolute one, or a datasource
+    /// stored before the check on save).
+    ///
     /// # Errors
-    /// [`Error::Network`] / [`Error::Tls`] for transport failures (never with the URL, which
-    /// may carry a key), [`Error::Io`] for body files.
+    /// [`Error::Invalid`] on `url` for a refused plain-http URL; [`Error::Network`] /
+    /// [`Error::Tls`] for transport failures (never with the URL, which may carry a key),
+    /// [`Error::Io`] for body files.
     pub async fn send(
         &self,
         datasource: &Datasource,
         request: PreparedRequest,
         options: &SendOptions,
     ) -> Result<Response> {
+        if !datasource.config.tls_policy_allows(&request.url) {
+            return Err(Error::field(
+                "url",
+                format!(
+                    "refused to send this datasource's credentials over plain http to {}: use https://…, or tick \
+                     Allow insecure HTTP (`allowInsecureHttp`) if the server has no TLS",
+                    request.url.host_str().unwrap_or_default()
+                ),
+            ));
+        }
         let sent = request.redacted();
         let client = self.client_for(datasource, request.url.scheme() == "https")?;
         let mut builder = client

@@ -1,5 +1,9 @@
 //! TLS trust. Verification is always on: the system's roots, plus — for a datasource with a
-//! self-signed certificate — that exact certificate, pinned for that datasource's client only.
+//! self-signed certificate — that exact certificate, pinned for that datasource's client only
+//! and trusted only for the hosts it is pinned for ([`Pin::hosts`]: the datasource URL's host,
+//! and the OAuth endpoints' hosts when the datasource says so). Every other host is verified
+//! against the system's roots alone. Also here: which URLs may be reached without TLS
+//! ([`is_loopback`]).
 //!
 //! Pinning compares the server's end-entity certificate with the uploaded one byte for byte.
 //! Adding the certificate as a trust root instead does not work for the certificates people
@@ -17,6 +21,36 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, RootCertStore, SignatureScheme};
 
 use crate::{Error, Result};
+
+/// A pinned certificate and the hosts it is trusted for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pin<'a> {
+    /// The PEM text of `selfSignedCertificate`.
+    pub pem: &'a str,
+    /// The hosts the certificate stands for; any other host gets the system roots only.
+    pub hosts: Vec<url::Host<String>>,
+}
+
+/// Whether `url`'s host is a loopback host: `localhost`, 127.0.0.0/8 or `::1`. Plain http is
+/// accepted for credentials only there (RFC 8252 §8.3), the traffic never leaving the machine.
+/// `localhost.` and names under `.localhost` are not, as the resolver may send them elsewhere.
+pub fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// The name rustls checks for `host`, as reqwest passes it.
+fn server_name(host: &url::Host<String>) -> Option<ServerName<'static>> {
+    match host {
+        url::Host::Domain(domain) => ServerName::try_from(domain.to_ascii_lowercase()).ok(),
+        url::Host::Ipv4(ip) => Some(ServerName::from(*ip)),
+        url::Host::Ipv6(ip) => Some(ServerName::from(*ip)),
+    }
+}
 
 /// Parses the certificates of a PEM text.
 ///
@@ -49,23 +83,38 @@ pub(crate) fn system_roots() -> RootCertStore {
     roots
 }
 
-/// A rustls client configuration trusting `roots` and the `pinned` certificates.
+/// A rustls client configuration trusting `roots`, and the `pinned` certificates for the
+/// hosts in `pinned_for` only.
 pub(crate) fn client_config(
     roots: &RootCertStore,
     pinned: Vec<CertificateDer<'static>>,
+    pinned_for: &[url::Host<String>],
 ) -> Result<rustls::ClientConfig> {
     let provider = provider();
-    let mut roots = roots.clone();
-    roots.add_parsable_certificates(pinned.iter().cloned());
-    if roots.is_empty() {
+    if roots.is_empty() && pinned.is_empty() {
         return Err(Error::Tls(
             "no trusted root certificates were found on this system: install the ca-certificates package".into(),
         ));
     }
-    let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-        .build()
-        .map_err(|e| Error::Tls(e.to_string()))?;
-    let verifier = Arc::new(PinnedOrWebPki { pinned, webpki, provider: provider.clone() });
+    let verifier = |roots: RootCertStore| -> Result<Option<Arc<WebPkiServerVerifier>>> {
+        if roots.is_empty() {
+            return Ok(None);
+        }
+        WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+            .build()
+            .map(Some)
+            .map_err(|e| Error::Tls(e.to_string()))
+    };
+    let system = verifier(roots.clone())?;
+    let with_pins = if pinned.is_empty() {
+        None
+    } else {
+        let mut extended = roots.clone();
+        extended.add_parsable_certificates(pinned.iter().cloned());
+        verifier(extended)?
+    };
+    let hosts = if pinned.is_empty() { Vec::new() } else { pinned_for.iter().filter_map(server_name).collect() };
+    let verifier = Arc::new(PinnedOrWebPki { pinned, hosts, system, with_pins, provider: provider.clone() });
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::Tls(e.to_string()))?
@@ -75,11 +124,18 @@ pub(crate) fn client_config(
     Ok(config)
 }
 
-/// Accepts a server whose certificate is exactly a pinned one; otherwise verifies as usual.
+/// For a host the pin is for: accepts a server whose certificate is exactly a pinned one, and
+/// otherwise verifies with the pinned certificates added to the roots (a pinned real CA).
+/// For any other host: verifies with the system's roots only.
 #[derive(Debug)]
 struct PinnedOrWebPki {
     pinned: Vec<CertificateDer<'static>>,
-    webpki: Arc<WebPkiServerVerifier>,
+    /// The hosts `pinned` is trusted for.
+    hosts: Vec<ServerName<'static>>,
+    /// The system's roots; `None` when the system has none (then only pinned hosts work).
+    system: Option<Arc<WebPkiServerVerifier>>,
+    /// The system's roots and the pinned certificates.
+    with_pins: Option<Arc<WebPkiServerVerifier>>,
     provider: Arc<CryptoProvider>,
 }
 
@@ -92,10 +148,15 @@ impl ServerCertVerifier for PinnedOrWebPki {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        if self.pinned.iter().any(|pin| pin.as_ref() == end_entity.as_ref()) {
+        let pinned_host = self.hosts.iter().any(|host| host == server_name);
+        if pinned_host && self.pinned.iter().any(|pin| pin.as_ref() == end_entity.as_ref()) {
             return Ok(ServerCertVerified::assertion());
         }
-        self.webpki.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+        let webpki = if pinned_host { self.with_pins.as_ref() } else { self.system.as_ref() };
+        match webpki {
+            Some(webpki) => webpki.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now),
+            None => Err(rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer)),
+        }
     }
 
     fn verify_tls12_signature(
@@ -124,6 +185,20 @@ impl ServerCertVerifier for PinnedOrWebPki {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn loopback_hosts_are_localhost_127_slash_8_and_ipv6_one() {
+        let loopback = |url: &str| is_loopback(&url::Url::parse(url).unwrap());
+        for url in ["http://localhost:1", "http://LOCALHOST", "http://127.0.0.1", "http://127.255.0.9", "http://[::1]"]
+        {
+            assert!(loopback(url), "{url}");
+        }
+        assert!(loopback("http://2130706433/"), "the URL parser normalises numeric hosts");
+        for url in ["http://localhost.", "http://x.localhost", "http://0.0.0.0", "http://128.0.0.1", "http://[::2]"] {
+            assert!(!loopback(url), "{url}");
+        }
+        assert!(!loopback("http://localhost.evil.example"), "a name that starts like localhost");
+    }
 
     #[test]
     fn garbage_is_not_a_certificate() {

@@ -166,6 +166,10 @@ pub struct OAuth2Config {
     pub issuer: String,
     /// RFC 7009 token revocation endpoint, used by logout when set.
     pub revocation_url: String,
+    /// Appsmith's "Use self-signed certificate for authorization requests": trust the
+    /// datasource's `selfSignedCertificate` for the token and revocation endpoints too, whatever
+    /// their host. Off: the pin holds only for the host of the datasource URL.
+    pub use_self_signed_cert_for_auth: bool,
 }
 
 /// The loopback port used when a datasource names none: the Redirect URL to register is
@@ -200,6 +204,7 @@ impl Default for OAuth2Config {
             loopback_port: DEFAULT_LOOPBACK_PORT,
             issuer: String::new(),
             revocation_url: String::new(),
+            use_self_signed_cert_for_auth: false,
         }
     }
 }
@@ -399,11 +404,26 @@ fn reserved_auth_param(key: &str) -> Option<&'static str> {
     })
 }
 
+/// An OAuth endpoint (or the issuer): an absolute URL, over TLS unless its host is a loopback
+/// host (RFC 6749 §3.1 and §3.2 require TLS; RFC 8252 §8.3 allows loopback without it).
 fn check_endpoint(raw: &str, field: &str, label: &str, errors: &mut Vec<FieldError>) {
     let fix = format!("enter the provider's {label}, an absolute https URL");
     match url::Url::parse(raw.trim()) {
         _ if raw.trim().is_empty() => errors.push(FieldError::new(field, format!("{label} is empty: {fix}"))),
-        Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => {}
+        Ok(url) if url.scheme() == "https" && url.has_host() => {}
+        Ok(url) if url.scheme() == "http" && url.has_host() => {
+            if !crate::http::tls::is_loopback(&url) {
+                errors.push(FieldError::new(
+                    field,
+                    format!(
+                        "the {label} uses plain http, which would send credentials unencrypted (RFC 6749 \
+                         requires TLS): use https://{}… (http:// is accepted only for loopback hosts: \
+                         127.0.0.1, ::1, localhost)",
+                        url.host_str().unwrap_or_default()
+                    ),
+                ));
+            }
+        }
         _ => errors.push(FieldError::new(field, format!("`{raw}` is not an absolute URL: {fix}"))),
     }
 }
@@ -493,6 +513,39 @@ mod tests {
         assert!(field_names(&in_query).is_empty(), "a query parameter is percent-encoded");
         let stored: AuthConfig = serde_json::from_str(r#"{"type":"bearer","token":{"set":true}}"#).unwrap();
         assert!(field_names(&stored).is_empty(), "a stored value was checked when it was saved");
+    }
+
+    #[test]
+    fn oauth_endpoints_need_tls_except_on_loopback_hosts() {
+        let with = |url: &str| {
+            let o = oauth(&format!(
+                r#"{{"grantType":"client_credentials","clientId":"c","accessTokenUrl":"{url}",
+                "revocationUrl":"{url}","issuer":"{url}"}}"#
+            ));
+            let mut errors = Vec::new();
+            AuthConfig::OAuth2(Box::new(o)).validate(&mut errors);
+            errors
+        };
+        for url in
+            ["https://id.example.com/token", "http://127.0.0.1:9/token", "http://127.8.0.1/t", "http://[::1]:9/t"]
+                .into_iter()
+                .chain(["http://localhost:9/token", "http://LocalHost/token"])
+        {
+            assert_eq!(with(url), [], "{url} is accepted");
+        }
+        for url in ["http://id.example.com/token", "http://localhost./t", "http://a.localhost/t", "http://0.0.0.0/t"]
+            .into_iter()
+            .chain(["http://10.0.0.1/t", "http://[::ffff:7f00:1]/t"])
+        {
+            let errors = with(url);
+            let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+            assert_eq!(fields, ["auth.accessTokenUrl", "auth.revocationUrl", "auth.issuer"], "{url} is refused");
+            assert!(errors[0].message.contains("use https://"), "the fix is named: {}", errors[0].message);
+        }
+        let o = oauth(
+            r#"{"clientId":"c","accessTokenUrl":"https://id.example.com/t","authorizationUrl":"http://id.example.com/a"}"#,
+        );
+        assert_eq!(field_names(&AuthConfig::OAuth2(Box::new(o))), ["auth.authorizationUrl"], "RFC 6749 §3.1");
     }
 
     #[test]

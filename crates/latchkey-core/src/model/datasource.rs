@@ -14,6 +14,9 @@ pub struct DatasourceConfig {
     pub name: String,
     /// Base URL: an absolute http(s) URL that request paths are appended to.
     pub url: String,
+    /// Lets credentials go to a plain `http://` URL on a host that is not a loopback host.
+    /// Off by default: such a URL is refused for a datasource with credentials.
+    pub allow_insecure_http: bool,
     pub headers: Vec<KeyValue>,
     pub query_params: Vec<KeyValue>,
     /// Adds `X-Latchkey-Signature`, an HS256 JWT signed with `signatureSecret`.
@@ -122,8 +125,17 @@ impl DatasourceConfig {
         } else if self.name.trim() != self.name {
             errors.push(FieldError::new("name", "remove the spaces around the name"));
         }
-        if let Err(message) = parse_base_url(&self.url) {
-            errors.push(FieldError::new("url", message));
+        match parse_base_url(&self.url) {
+            Err(message) => errors.push(FieldError::new("url", message)),
+            Ok(url) if !self.tls_policy_allows(&url) => errors.push(FieldError::new(
+                "url",
+                format!(
+                    "plain http would send this datasource's credentials unencrypted to {}: use https://…, or \
+                     tick Allow insecure HTTP (`allowInsecureHttp`) if the server has no TLS",
+                    url.host_str().unwrap_or_default()
+                ),
+            )),
+            Ok(_) => {}
         }
         check_header_rows(&self.headers, "headers", &mut errors);
         check_param_rows(&self.query_params, "queryParams", &mut errors);
@@ -144,6 +156,23 @@ impl DatasourceConfig {
         } else {
             Err(errors)
         }
+    }
+}
+
+impl DatasourceConfig {
+    /// Whether the datasource sends credentials with its requests: any authentication, or the
+    /// signature header.
+    pub fn has_credentials(&self) -> bool {
+        self.auth.kind() != AuthType::None || self.send_signature_header
+    }
+
+    /// Whether a request to `url` may go over plain http: it is https, or it carries no
+    /// credentials, or its host is a loopback host, or the datasource allows insecure http.
+    pub fn tls_policy_allows(&self, url: &url::Url) -> bool {
+        url.scheme() != "http"
+            || !self.has_credentials()
+            || self.allow_insecure_http
+            || crate::http::tls::is_loopback(url)
     }
 }
 
@@ -212,6 +241,31 @@ mod tests {
         assert_eq!(fields(&config), ["signatureSecret"]);
         config.signature_secret = "s3cret".into();
         assert_eq!(config.validate(), Ok(()));
+    }
+
+    #[test]
+    fn credentials_go_over_plain_http_only_to_loopback_hosts_or_with_the_opt_in() {
+        let bearer = |url: &str| DatasourceConfig {
+            url: url.into(),
+            auth: serde_json::from_str(r#"{"type":"bearer","token":"t0ken"}"#).unwrap(),
+            ..valid()
+        };
+        let errors = bearer("http://api.example.com/v1").validate().unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "url");
+        assert!(errors[0].message.contains("use https://…, or tick Allow insecure HTTP"), "{}", errors[0].message);
+        assert!(!errors[0].message.contains("t0ken"));
+        for url in ["http://127.0.0.1:8080", "http://localhost/v1", "http://[::1]:1", "https://api.example.com"] {
+            assert_eq!(bearer(url).validate(), Ok(()), "{url}");
+        }
+        assert_eq!(
+            DatasourceConfig { allow_insecure_http: true, ..bearer("http://api.example.com") }.validate(),
+            Ok(())
+        );
+        let plain = DatasourceConfig { url: "http://api.example.com".into(), ..valid() };
+        assert_eq!(plain.validate(), Ok(()), "without credentials nothing needs protecting");
+        let signed = DatasourceConfig { send_signature_header: true, signature_secret: "s3cret".into(), ..plain };
+        assert_eq!(fields(&signed), ["url"], "the signature header is a credential");
     }
 
     #[test]

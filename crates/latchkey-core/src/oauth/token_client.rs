@@ -2,7 +2,9 @@
 //! the revocation endpoint (RFC 7009 §2.1), prepared as plain values first and then sent
 //! without following redirects. Responses are parsed per RFC 6749 §5.1 with the common
 //! deviations; refusals become [`TokenError`]s that keep the provider's words (§5.2) and say
-//! what to check. Deciding *when* to call is the lifecycle's job.
+//! what to check. Error texts never quote a body: only the §5.2 fields, scrubbed of every secret
+//! the request carried in any spelling ([`scrub`]), or else the content type and length.
+//! Deciding *when* to call is the lifecycle's job.
 
 use std::time::Duration;
 
@@ -19,8 +21,11 @@ use crate::{Error, Result, Secret};
 
 /// Token responses larger than this are refused (a token is a few KiB at most).
 pub const MAX_RESPONSE: usize = 1024 * 1024;
-/// How much of a refusal's body is kept for display.
-const BODY_EXCERPT: usize = 512;
+/// How many characters of a provider's `error`, `error_description` and `error_uri` are shown.
+const SHOWN_CHARS: usize = 300;
+/// How many characters of a provider's text are searched for secrets (more than are shown, so
+/// a secret straddling the cut is still found).
+const CHECKED_CHARS: usize = 4096;
 
 /// Which call a token request is, for messages and advice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +54,8 @@ impl TokenCall {
 pub struct TokenRequest {
     pub call: TokenCall,
     pub url: Url,
+    /// The field of `url` (`auth.accessTokenUrl`, `auth.revocationUrl`), for errors.
+    pub url_field: &'static str,
     /// The whole `Authorization` header value (`Basic …`), when the client authenticates so.
     pub authorization: Option<Zeroizing<String>>,
     pub form: Vec<(&'static str, Zeroizing<String>)>,
@@ -68,10 +75,10 @@ impl std::fmt::Debug for TokenRequest {
 }
 
 impl TokenRequest {
-    fn new(call: TokenCall, url: &str, field: &str) -> Result<TokenRequest> {
+    fn new(call: TokenCall, url: &str, field: &'static str) -> Result<TokenRequest> {
         let url = Url::parse(url.trim())
             .map_err(|_| Error::field(field, "not an absolute URL: enter the provider's endpoint URL"))?;
-        Ok(TokenRequest { call, url, authorization: None, form: Vec::new(), secrets: Vec::new() })
+        Ok(TokenRequest { call, url, url_field: field, authorization: None, form: Vec::new(), secrets: Vec::new() })
     }
 
     fn param(&mut self, key: &'static str, value: &str) {
@@ -274,20 +281,56 @@ pub enum TokenErrorKind {
 pub struct TokenError {
     pub kind: TokenErrorKind,
     pub call: TokenCall,
-    /// RFC 6749 §5.2 `error`.
+    /// RFC 6749 §5.2 `error`, scrubbed.
     pub error: Option<String>,
+    /// RFC 6749 §5.2 `error_description`, scrubbed.
     pub description: Option<String>,
+    /// RFC 6749 §5.2 `error_uri`, scrubbed.
+    pub error_uri: Option<Box<str>>,
     /// HTTP status; 0 when no response came.
     pub status: u16,
-    /// The start of the body (secrets of the request removed); empty for successes.
-    pub body: String,
+    /// The answer's media type (`text/html`), without parameters; empty when none was given.
+    /// The body itself is never kept: it may quote what was sent.
+    pub content_type: Box<str>,
+    /// The answer's length in bytes.
+    pub length: usize,
+    /// Whether the answer is an HTML page.
+    pub html: bool,
     /// For `Unavailable`: what failed last.
     pub detail: String,
 }
 
 impl TokenError {
     fn new(kind: TokenErrorKind, call: TokenCall, status: u16) -> Self {
-        TokenError { kind, call, error: None, description: None, status, body: String::new(), detail: String::new() }
+        TokenError {
+            kind,
+            call,
+            error: None,
+            description: None,
+            error_uri: None,
+            status,
+            content_type: Box::default(),
+            length: 0,
+            html: false,
+            detail: String::new(),
+        }
+    }
+
+    /// The same error, describing the answer `body` of type `content_type` by its type and size.
+    fn answered(mut self, content_type: &str, body: &[u8], secrets: &[&str]) -> Self {
+        let media = media_type(content_type);
+        self.content_type = if reveals(&media, secrets) { "an unreadable content type".into() } else { media.into() };
+        self.length = body.len();
+        self.html = self.content_type.contains("html") || looks_like_html(body);
+        self
+    }
+
+    /// The field of the endpoint this call went to.
+    fn endpoint(&self) -> &'static str {
+        match self.call {
+            TokenCall::Revocation => "Revocation URL",
+            _ => "Access Token URL",
+        }
     }
 
     /// The provider's own error, for the UI.
@@ -339,11 +382,11 @@ impl TokenError {
             Some(_) => "check the datasource's OAuth settings against the provider's documentation".into(),
             None => match self.kind {
                 TokenErrorKind::NotATokenResponse | TokenErrorKind::MissingAccessToken | TokenErrorKind::Redirected => {
-                    "probably the wrong Access Token URL: check it".into()
+                    format!("probably the wrong {}: check it", self.endpoint())
                 }
-                TokenErrorKind::TooLarge => "this is not a token endpoint: check the Access Token URL".into(),
+                TokenErrorKind::TooLarge => format!("this is not a token endpoint: check the {}", self.endpoint()),
                 TokenErrorKind::Unavailable => "the provider may be down or unreachable; try again later".into(),
-                TokenErrorKind::Provider => "check the Access Token URL".into(),
+                TokenErrorKind::Provider => format!("check the {}", self.endpoint()),
             },
         }
     }
@@ -359,9 +402,12 @@ impl std::fmt::Display for TokenError {
                     write!(f, " ({description})")?;
                 }
                 write!(f, ", HTTP {}", self.status)?;
+                if let Some(uri) = &self.error_uri {
+                    write!(f, " (see {uri})")?;
+                }
             }
             (TokenErrorKind::NotATokenResponse, None) => {
-                let what = if looks_like_html(self.body.as_bytes()) { "an HTML page" } else { "something" };
+                let what = if self.html { "an HTML page" } else { "something" };
                 write!(f, "the endpoint answered HTTP {} with {what} that is not a token response", self.status)?;
             }
             (TokenErrorKind::MissingAccessToken, None) => {
@@ -379,10 +425,18 @@ impl std::fmt::Display for TokenError {
             (TokenErrorKind::Unavailable, None) => write!(f, "{}", self.detail)?,
             (TokenErrorKind::Provider, None) => write!(f, "HTTP {} without an OAuth error code", self.status)?,
         }
-        write!(f, ": {}", self.advice())?;
-        if !self.body.is_empty() && self.error.is_none() {
-            write!(f, ". The answer began: {}", self.body.replace(['\n', '\r'], " "))?;
+        let described = matches!(
+            self.kind,
+            TokenErrorKind::NotATokenResponse
+                | TokenErrorKind::Provider
+                | TokenErrorKind::MissingAccessToken
+                | TokenErrorKind::Unavailable
+        );
+        if self.error.is_none() && self.status > 0 && described {
+            let content_type = if self.content_type.is_empty() { "no content type" } else { &self.content_type };
+            write!(f, " ({content_type}, {} bytes, not shown as it may quote what was sent)", self.length)?;
         }
+        write!(f, ": {}", self.advice())?;
         Ok(())
     }
 }
@@ -398,7 +452,8 @@ fn looks_like_html(body: &[u8]) -> bool {
     start.starts_with("<!doctype html") || start.starts_with("<html") || start.starts_with('<')
 }
 
-/// Reads a token endpoint's answer. `secrets` are removed from any body excerpt kept.
+/// Reads a token endpoint's answer. `secrets` are removed from the provider's words kept
+/// ([`scrub`]); the body is never kept.
 ///
 /// # Errors
 /// A [`TokenError`] for RFC 6749 §5.2 errors (whatever the status: some providers answer 200
@@ -419,25 +474,24 @@ pub fn parse_token_response(
     let get = |key: &str| fields.as_ref().and_then(|f| f.get(key)).and_then(text).filter(|s| !s.is_empty());
 
     if let Some(error) = get("error") {
-        let mut err = TokenError::new(TokenErrorKind::Provider, call, status);
-        err.error = Some(scrub(&error, secrets));
-        err.description = get("error_description").map(|d| scrub(&d, secrets));
-        err.body = excerpt(body, secrets);
+        let mut err = TokenError::new(TokenErrorKind::Provider, call, status).answered(content_type, body, secrets);
+        err.error = Some(scrub(&error, secrets).unwrap_or_else(|| crate::http::REDACTED.to_owned()));
+        err.description = get("error_description").map(|d| {
+            scrub(&d, secrets).unwrap_or_else(|| "not shown: it quoted a secret sent with the request".to_owned())
+        });
+        err.error_uri = get("error_uri").and_then(|uri| scrub(&uri, secrets)).map(String::into_boxed_str);
         return Err(err);
     }
     if !(200..300).contains(&status) {
         let kind = if fields.is_some() { TokenErrorKind::Provider } else { TokenErrorKind::NotATokenResponse };
-        let mut err = TokenError::new(kind, call, status);
-        err.body = excerpt(body, secrets);
-        return Err(err);
+        return Err(TokenError::new(kind, call, status).answered(content_type, body, secrets));
     }
     let Some(_) = fields else {
-        // A 2xx body is not quoted: it might hold a token in some unknown shape.
-        let mut err = TokenError::new(TokenErrorKind::NotATokenResponse, call, status);
-        if looks_like_html(body) {
-            err.body = "<html …>".into();
-        }
-        return Err(err);
+        return Err(TokenError::new(TokenErrorKind::NotATokenResponse, call, status).answered(
+            content_type,
+            body,
+            secrets,
+        ));
     };
     let Some(access_token) = get("access_token") else {
         return Err(TokenError::new(TokenErrorKind::MissingAccessToken, call, status));
@@ -476,33 +530,192 @@ fn parse_fields(content_type: &str, body: &[u8]) -> Option<serde_json::Map<Strin
     })
 }
 
-/// Removes `secrets` from `text`, also in their form-encoded spelling (an error page may quote
-/// the request body back) and as a JSON string writes them (`"`, `\` and control characters
-/// escaped; `/` also as `\/`, as PHP's `json_encode` does: Google refresh tokens start `1//`).
-fn scrub(text: &str, secrets: &[&str]) -> String {
-    secrets.iter().filter(|s| s.len() >= 4).fold(text.to_owned(), |text, secret| {
-        let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
-        let json = serde_json::to_string(secret).expect("a string serializes");
-        let json = &json[1..json.len() - 1];
-        let spellings = [secret.to_string(), encoded, json.to_owned(), json.replace('/', "\\/")];
-        spellings.iter().fold(text, |text, spelling| text.replace(spelling.as_str(), crate::http::REDACTED))
+/// A provider's text (`error`, `error_description`, `error_uri`) fit to show: each secret of
+/// the request replaced where it appears as is, form- or percent-encoded (`+` or `%20`),
+/// JSON-escaped (also `\/` and `\uXXXX`) or HTML-escaped; control characters and line breaks
+/// made spaces; cut to [`SHOWN_CHARS`]. `None` when what remains still reveals a secret in some
+/// other spelling, or split by line breaks or other characters ([`reveals`]): then nothing of
+/// the text may be shown.
+pub fn scrub(text: &str, secrets: &[&str]) -> Option<String> {
+    let mut text: String = text.chars().take(CHECKED_CHARS).collect();
+    for secret in secrets.iter().filter(|s| s.len() >= 4) {
+        for spelling in spellings(secret) {
+            text = text.replace(spelling.as_str(), crate::http::REDACTED);
+        }
+    }
+    if reveals(&text, secrets) {
+        return None;
+    }
+    let shown: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).take(SHOWN_CHARS).collect();
+    Some(if text.chars().count() > SHOWN_CHARS { format!("{shown}…") } else { shown })
+}
+
+/// The exact spellings of `secret` an answer is likely to quote.
+fn spellings(secret: &str) -> Vec<String> {
+    let form: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+    let percent = form.replace('+', "%20");
+    let json = serde_json::to_string(secret).expect("a string serializes");
+    let json = json[1..json.len() - 1].to_owned();
+    let json_ascii: String = secret
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_string() } else { format!("\\u{:04x}", c as u32) })
+        .collect();
+    let html = secret
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;");
+    let mut all = vec![secret.to_owned(), form, percent, json.replace('/', "\\/"), json, json_ascii, html];
+    all.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    all.dedup();
+    all
+}
+
+/// Whether `text` still reveals one of `secrets` once both are decoded the same way (percent-
+/// and `\u` escapes, HTML entities, repeatedly) and reduced to their letters and digits, so
+/// that neither another encoding nor line breaks, spaces or punctuation put in between hide
+/// it: the whole secret, or any [`WINDOW`] letters and digits of a longer one.
+fn reveals(text: &str, secrets: &[&str]) -> bool {
+    let text: Vec<char> = canonical(text);
+    let windows: std::collections::HashSet<&[char]> = text.windows(WINDOW).collect();
+    secrets.iter().any(|secret| {
+        let secret = canonical(secret);
+        match secret.len() {
+            0..4 => false,
+            4..WINDOW => text.windows(secret.len()).any(|w| w == secret.as_slice()),
+            _ => secret.windows(WINDOW).any(|w| windows.contains(w)),
+        }
     })
 }
 
-/// The start of `body` for display: line breaks become spaces, and secrets are removed from
-/// the whole body before it is cut, so neither a secret cut in two at the end nor one split by
-/// a line break (joined again by the space) shows.
-fn excerpt(body: &[u8], secrets: &[&str]) -> String {
-    let text = scrub(&String::from_utf8_lossy(body).replace(['\n', '\r'], " "), secrets);
-    let mut end = text.len().min(BODY_EXCERPT);
-    while !text.is_char_boundary(end) {
-        end -= 1;
+/// How many letters and digits of a secret in a row are too many to show.
+const WINDOW: usize = 10;
+
+/// `text` decoded until it no longer changes (a few rounds at most), lower-cased, letters and
+/// digits only.
+fn canonical(text: &str) -> Vec<char> {
+    let mut text = text.to_owned();
+    for _ in 0..4 {
+        let decoded = decode_html(&decode_backslash(&decode_percent(&text)));
+        if decoded == text {
+            break;
+        }
+        text = decoded;
     }
-    let mut excerpt = text[..end].to_owned();
-    if end < text.len() {
-        excerpt.push('…');
+    text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+fn decode_percent(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(hi), Some(lo)) => {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+            }
+            (b, ..) => {
+                out.push(b);
+                i += 1;
+            }
+        }
     }
-    excerpt
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// JSON's (and most languages') backslash escapes: `\uXXXX`, `\/`, `\"`, `\\`, `\n` and kin.
+fn decode_backslash(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek().copied() {
+            Some('u') => {
+                chars.next();
+                let hex: String = chars.clone().take(4).collect();
+                match u32::from_str_radix(&hex, 16).ok().filter(|_| hex.len() == 4) {
+                    Some(code) => {
+                        out.push(char::from_u32(code).unwrap_or(' '));
+                        chars.nth(3);
+                    }
+                    None => out.push('u'),
+                }
+            }
+            Some('n' | 'r' | 't' | 'b' | 'f') => {
+                chars.next();
+                out.push(' ');
+            }
+            Some(other) => {
+                chars.next();
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// HTML character references: numeric ones, the five XML names and `&nbsp;`; other named ones
+/// (which stand for punctuation or letters with accents) become a space.
+fn decode_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let end = rest[1..].find(|c: char| !c.is_ascii_alphanumeric() && c != '#').map(|i| i + 1);
+        let Some(end) = end.filter(|&end| end > 1 && rest[end..].starts_with(';')) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let name = &rest[1..end];
+        let decoded = if let Some(number) = name.strip_prefix('#') {
+            let code = match number.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                None => number.parse::<u32>().ok(),
+            };
+            code.and_then(char::from_u32).unwrap_or(' ')
+        } else {
+            match name {
+                "amp" => '&',
+                "lt" => '<',
+                "gt" => '>',
+                "quot" => '"',
+                "apos" => '\'',
+                _ => ' ',
+            }
+        };
+        out.push(decoded);
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The media type of a `Content-Type` value (`text/html; charset=utf-8` → `text/html`), when it
+/// looks like one; the header is the provider's text too, so nothing else of it is kept.
+fn media_type(content_type: &str) -> String {
+    let media = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let valid = media.len() <= 100
+        && media.split_once('/').is_some_and(|(kind, sub)| {
+            let token =
+                |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "!#$&-^_.+".contains(c));
+            token(kind) && token(sub)
+        });
+    if valid {
+        media
+    } else if media.is_empty() {
+        String::new()
+    } else {
+        "an unreadable content type".to_owned()
+    }
 }
 
 /// How token calls are retried and bounded.
@@ -561,6 +774,17 @@ impl TokenClient {
     }
 
     async fn send(&self, datasource: &Datasource, request: &TokenRequest) -> Result<(u16, String, Vec<u8>)> {
+        // Checked on save too; this holds for datasources stored before that check.
+        if request.url.scheme() != "https" && !crate::http::tls::is_loopback(&request.url) {
+            return Err(Error::field(
+                request.url_field,
+                format!(
+                    "refused to send client credentials or tokens over plain http to {}: use https:// (RFC 6749 \
+                     §3.2 requires TLS; http:// is accepted only for loopback hosts)",
+                    request.url.host_str().unwrap_or_default()
+                ),
+            ));
+        }
         let client = self.transport.token_client_for(datasource, request.url.scheme() == "https")?;
         let mut attempt = 0;
         loop {
@@ -779,6 +1003,85 @@ mod tests {
             parse(200, "application/x-www-form-urlencoded", "error=bad_verification_code&error_description=expired")
                 .unwrap_err();
         assert_eq!(err.error.as_deref(), Some("bad_verification_code"), "errors inside a 200 are errors");
+    }
+
+    #[test]
+    fn a_secret_is_never_shown_in_any_spelling() {
+        let secret = "MARKER pw/8c2e&x<y>\"1";
+        let numeric: String = secret.chars().map(|c| format!("&#{};", c as u32)).collect();
+        let hex: String = secret.chars().map(|c| format!("&#x{:X};", c as u32)).collect();
+        let unicode: String = secret.chars().map(|c| format!("\\u{:04X}", c as u32)).collect();
+        let percent: String = secret.bytes().map(|b| format!("%{b:02X}")).collect();
+        let form: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+        let twice: String = url::form_urlencoded::byte_serialize(form.as_bytes()).collect();
+        let spellings = [
+            secret.to_owned(),
+            form.clone(),
+            form.replace('+', "%20"),
+            twice,
+            percent,
+            serde_json::to_string(secret).unwrap().replace('/', "\\/"),
+            unicode,
+            numeric,
+            hex,
+            "MARKER pw/8c2e&amp;x&lt;y&gt;&quot;1".to_owned(),
+            "MARKER pw/8c\n2e&x<y>\"1".to_owned(),
+            "MARK\r\nER p\nw/8c2e&x<y>\"1".to_owned(),
+            "M A R K E R p w 8 c 2 e x y 1".to_owned(),
+        ];
+        for spelling in &spellings {
+            let text = format!("the password {spelling} is wrong");
+            let shown = scrub(&text, &[secret]).unwrap_or_default();
+            assert!(!reveals(&shown, &[secret]), "{spelling:?} came through as {shown:?}");
+            assert!(!shown.contains("8c2e") && !shown.contains("MARK"), "{spelling:?} came through as {shown:?}");
+        }
+        assert_eq!(
+            scrub(&format!("the password {} is wrong", form.replace('+', "%20")), &[secret]).as_deref(),
+            Some("the password <redacted> is wrong"),
+            "an exact spelling is cut out and the rest kept"
+        );
+        assert_eq!(
+            scrub("line one\nline\ttwo", &[secret]).as_deref(),
+            Some("line one line two"),
+            "no control characters"
+        );
+        let long = "x".repeat(SHOWN_CHARS + 50);
+        assert_eq!(scrub(&long, &[]).unwrap().chars().count(), SHOWN_CHARS + 1, "cut, with an ellipsis");
+        let straddling = format!("{}{}", "y".repeat(SHOWN_CHARS - 9), spellings[4]);
+        assert_eq!(scrub(&straddling, &[secret]), None, "a secret straddling the cut is found");
+    }
+
+    #[test]
+    fn error_uri_and_content_type_are_the_providers_words_too() {
+        let err = parse_token_response(
+            TokenCall::Password,
+            400,
+            "application/json; charset=utf-8",
+            br#"{"error":"invalid_grant","error_description":"wrong password hunter22","error_uri":"https://id.example.com/e?p=hunter22"}"#,
+            &["hunter22"],
+        )
+        .unwrap_err();
+        let message = err.to_string();
+        assert!(!message.contains("hunter22"), "{message}");
+        assert!(message.contains("(wrong password <redacted>)"), "{message}");
+        assert!(message.contains("see https://id.example.com/e?p=<redacted>"), "{message}");
+        assert!(message.contains("check the Username and Password"), "the advice stays: {message}");
+        assert_eq!(media_type("Text/HTML; charset=utf-8"), "text/html");
+        assert_eq!(media_type("text/html\r\nX: 1"), "an unreadable content type");
+        assert_eq!(media_type(""), "");
+    }
+
+    #[test]
+    fn other_bodies_are_described_by_type_and_length() {
+        let body = "Bad Request: password=hunter22 client_secret=s3cret\n";
+        let err = parse_token_response(TokenCall::Password, 400, "text/plain", body.as_bytes(), &["x"]).unwrap_err();
+        let message = err.to_string();
+        assert!(!message.contains("Bad Request") && !message.contains("hunter22"), "never the body: {message}");
+        assert!(message.contains(&format!("(text/plain, {} bytes, not shown", body.len())), "{message}");
+        assert!(message.contains("the wrong Access Token URL"), "{message}");
+        let revoke = parse_token_response(TokenCall::Revocation, 404, "", b"nope", &[]).unwrap_err();
+        assert!(revoke.to_string().contains("(no content type, 4 bytes"), "{revoke}");
+        assert!(revoke.to_string().contains("the wrong Revocation URL"), "{revoke}");
     }
 
     #[test]

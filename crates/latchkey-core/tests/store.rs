@@ -289,3 +289,46 @@ async fn a_save_drops_tokens_whose_destination_moved_and_a_racing_refresh_cannot
     let current = store.datasource_with_secrets("Corp").await.unwrap();
     store.save_tokens(&current, &tokens).await.expect("a refresh of the current configuration stores");
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_data_dir_is_made_private_on_every_open_and_must_be_ones_own() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("data");
+    let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let chmod = |path: &std::path::Path, mode: u32| std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+
+    let store = Store::open_with(&DataDir::at(&data), KeyringUse::Off).await.unwrap();
+    store.create_datasource(config(r#"{"name":"A","url":"https://a.example"}"#)).await.unwrap();
+    store.close().await;
+    // As an older version, a restored backup or a careless `cp -r` would leave it.
+    chmod(&data, 0o755);
+    let files: Vec<_> = std::fs::read_dir(&data).unwrap().map(|e| e.unwrap().path()).collect();
+    for file in &files {
+        chmod(file, 0o644);
+    }
+    chmod(&data.join("latchkey.key"), 0o600); // a readable key file is refused on its own
+
+    let store = Store::open_with(&DataDir::at(&data), KeyringUse::Off).await.unwrap();
+    store.datasource("A").await.unwrap();
+    assert_eq!(mode(&data), 0o700, "an existing 0755 data dir is made owner-only");
+    let database = ["latchkey.db", "latchkey.db-wal", "latchkey.db-shm"];
+    for name in database {
+        let path = data.join(name);
+        assert!(path.exists(), "{name} exists while the store is open");
+        assert_eq!(mode(&path), 0o600, "{name} is made owner-only");
+    }
+    store.close().await;
+
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("not root: the other-owner case needs chown and is checked when run as root (as in CI)");
+        return;
+    }
+    let nobody = 65534;
+    std::os::unix::fs::chown(&data, Some(nobody), None).unwrap();
+    let err = Store::open_with(&DataDir::at(&data), KeyringUse::Off).await.unwrap_err().to_string();
+    assert!(err.contains("belongs to another user") && err.contains("--data-dir"), "{err}");
+    assert_eq!(std::fs::metadata(&data).unwrap().uid(), nobody, "nothing was changed in another user's directory");
+}

@@ -65,10 +65,11 @@ impl Store {
         dir.ensure()?;
         let lock_path = dir.path().join("latchkey.lock");
         let lock = tokio::task::spawn_blocking(move || -> Result<std::fs::File> {
-            let file = std::fs::OpenOptions::new()
-                .create(true)
-                .truncate(false)
-                .write(true)
+            let mut options = std::fs::OpenOptions::new();
+            options.create(true).truncate(false).write(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let file = options
                 .open(&lock_path)
                 .map_err(|e| Error::io(&lock_path, e))?;
             file.lock().map_err(|e| Error::io(&lock_path, e))?;
@@ -76,6 +77,7 @@ impl Store {
         })
         .await
         .expect("the lock task does not panic")?;
+        dir.protect_files()?;
 
         let options = SqliteConnectOptions::new()
             .filename(dir.database())
@@ -86,6 +88,7 @@ impl Store {
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
+        dir.protect_files()?;
         let unlocked = unlock_vault(&pool, dir, keyring_use).await?;
         drop(lock);
         Ok(Store {

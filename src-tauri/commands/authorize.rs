@@ -37,8 +37,14 @@ struct Attempt {
     callbacks: Option<mpsc::Sender<Callback>>,
 }
 
+/// Deep-link callbacks queued for the attempt; the core checks each as it comes, so the queue
+/// only has to outlast a burst of links that are not for the attempt.
+const DEEP_LINK_QUEUE: usize = 32;
+
 impl Authorizations {
     /// Hands a deep-link callback to the attempt waiting for one; ignored when none waits.
+    /// The attempt ignores a callback that is not its own (wrong or missing `state`) and keeps
+    /// waiting, so a stray or forged link cannot end it.
     pub fn deliver(&self, callback: Callback) {
         let sender = self.0.lock().expect("attempt lock").as_ref().and_then(|a| a.callbacks.clone());
         if let Some(sender) = sender {
@@ -78,18 +84,21 @@ pub async fn authorize(
             },
         );
     };
+    // A callback that is not for this attempt leaves it waiting; the browser tab that sent it
+    // (loopback) was told so.
+    let ignored = |reason: &AuthorizationError| eprintln!("latchkey: {reason}");
     let timeout = oauth::redirect::DEFAULT_TIMEOUT;
     let result = if config.redirect == RedirectKind::DeepLink {
-        let (sender, mut receiver) = mpsc::channel(4);
+        let (sender, mut receiver) = mpsc::channel(DEEP_LINK_QUEUE);
         let cancelled = attempts.begin(Some(sender));
         tokio::select! {
-            result = oauth::authorize_deep_link(lifecycle, &datasource, &mut receiver, timeout, open) => result,
+            result = oauth::authorize_deep_link(lifecycle, &datasource, &mut receiver, timeout, open, ignored) => result,
             _ = cancelled => Err(Error::Authorization(AuthorizationError::Cancelled)),
         }
     } else {
         let cancelled = attempts.begin(None);
         tokio::select! {
-            result = oauth::authorize_loopback(lifecycle, &datasource, timeout, open) => result,
+            result = oauth::authorize_loopback(lifecycle, &datasource, timeout, open, ignored) => result,
             _ = cancelled => Err(Error::Authorization(AuthorizationError::Cancelled)),
         }
     };

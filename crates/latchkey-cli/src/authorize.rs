@@ -38,7 +38,7 @@ pub struct TokenArgs {
 pub async fn authorize(lifecycle: &TokenLifecycle, args: AuthorizeArgs) -> Outcome {
     let datasource = lifecycle.store().datasource_with_secrets(&args.name).await?;
     let timeout = Duration::from_secs(args.timeout.max(1));
-    let state = oauth::authorize_loopback(lifecycle, &datasource, timeout, |pending| {
+    let open = |pending: &oauth::PendingAuthorization| {
         eprintln!("Redirect URL (register it with the provider): {}", pending.redirect_uri);
         let opened = !args.no_browser && oauth::browser::open(pending.url.as_str()).is_ok();
         if opened {
@@ -48,8 +48,10 @@ pub async fn authorize(lifecycle: &TokenLifecycle, args: AuthorizeArgs) -> Outco
         }
         eprintln!("{}", pending.url);
         eprintln!("Waiting for the provider (up to {} s)…", timeout.as_secs());
-    })
-    .await?;
+    };
+    // One line per callback that is not for this attempt; the wait goes on.
+    let ignored = |reason: &oauth::AuthorizationError| eprintln!("latchkey: warning: {reason}");
+    let state = oauth::authorize_loopback(lifecycle, &datasource, timeout, open, ignored).await?;
     eprintln!("Authorized `{}`: {}", datasource.config.name, describe(&state));
     Ok(ExitCode::SUCCESS)
 }
@@ -78,7 +80,9 @@ pub async fn logout(lifecycle: &TokenLifecycle, name: &str) -> Outcome {
     for failure in &outcome.failures {
         eprintln!("latchkey: revocation failed, forgot the token locally anyway: {failure}");
     }
-    let revoked = if outcome.revoked.is_empty() {
+    let revoked = if outcome.no_revocation_url {
+        " locally; they were not revoked at the provider (the datasource has no Revocation URL)".to_owned()
+    } else if outcome.revoked.is_empty() {
         String::new()
     } else {
         format!(" (revoked at the provider: {})", outcome.revoked.join(", "))

@@ -229,3 +229,104 @@ fn discover_prints_the_providers_endpoints() {
     assert_eq!(found["accessTokenUrl"], provider.url("/token"));
     assert_eq!(found["revocationUrl"], provider.url("/token/revocation"));
 }
+
+/// Sends `GET target` to the loopback listener at `redirect_uri` and returns the answer.
+fn loopback_get(redirect_uri: &str, target: &str) -> String {
+    use std::io::{Read, Write};
+    let authority = redirect_uri.trim_start_matches("http://").trim_end_matches("/callback");
+    let mut stream = std::net::TcpStream::connect(authority).expect("the listener is up");
+    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    write!(stream, "GET {target} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer
+}
+
+#[test]
+fn a_forged_callback_is_ignored_with_one_warning_and_the_real_one_authorizes() {
+    let provider = OidcProvider::start(Duration::from_secs(3600));
+    let env = Env::new();
+    env.import(&common::authorization_code("Forged", &provider));
+    let mut child = env
+        .process(&["authorize", "Forged", "--no-browser", "--timeout", "90"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines().map(Result::unwrap);
+    let mut redirect = None;
+    let url = lines
+        .by_ref()
+        .take(10)
+        .inspect(|l| {
+            if let Some(uri) = l.strip_prefix("Redirect URL (register it with the provider): ") {
+                redirect = Some(uri.to_owned());
+            }
+        })
+        .find(|l| l.starts_with(&provider.url("/auth?")))
+        .expect("the authorization URL is printed");
+    let redirect = redirect.expect("the Redirect URL is printed");
+    // Someone who does not know the state sends a callback first: it must not end the attempt.
+    let answer = loopback_get(&redirect, "/callback?code=forged&state=guessed");
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(answer.contains("not for the current attempt"), "the browser is told why: {answer}");
+    let waiting = lines.by_ref().find(|l| !l.starts_with("Waiting for the provider")).unwrap();
+    assert!(
+        waiting.starts_with("latchkey: warning: ignored a callback whose `state` is not this attempt's"),
+        "one warning line for the forged callback: {waiting}"
+    );
+    let opened = Command::new(consent_browser()).arg(&url).status().unwrap();
+    assert!(opened.success());
+    let rest: Vec<String> = lines.collect();
+    assert!(child.wait().unwrap().success(), "the real callback still completes: {rest:?}");
+    assert!(rest.iter().any(|l| l.starts_with("Authorized `Forged`")), "{rest:?}");
+    assert!(!rest.iter().any(|l| l.contains("warning")), "no other callback was ignored: {rest:?}");
+    assert_eq!(provider.calls("token:authorization_code"), 1, "only the real code was exchanged");
+}
+
+#[test]
+fn a_callback_that_never_comes_ends_naming_the_redirect_url_to_register() {
+    let provider = OidcProvider::start(Duration::from_secs(3600));
+    let env = Env::new();
+    env.import(&common::authorization_code("Silent", &provider));
+    // Nobody opens the URL: as when the provider shows a redirect URI mismatch page.
+    let out = env.run(&["authorize", "Silent", "--no-browser", "--timeout", "1"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let printed = stderr(&out);
+    let redirect = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("Redirect URL (register it with the provider): "))
+        .expect("the Redirect URL is printed first");
+    let failure = printed.lines().last().unwrap_or_default();
+    assert!(failure.contains("redirect URI mismatch"), "the likely cause is named: {failure}");
+    assert!(failure.contains(redirect), "the Redirect URL to register is repeated: {failure}");
+    assert!(!failure.contains("sooner"), "{failure}");
+}
+
+#[test]
+fn logout_without_a_revocation_url_says_the_tokens_were_not_revoked() {
+    let provider = OidcProvider::start(Duration::from_secs(3600));
+    let env = Env::new();
+    // Endpoints given, no Issuer: nothing discovers a Revocation URL.
+    let local = serde_json::json!({
+        "name": "Local",
+        "url": provider.issuer(),
+        "auth": {
+            "type": "oauth2",
+            "grantType": "client_credentials",
+            "accessTokenUrl": provider.url("/token"),
+            "clientId": POST_CLIENT.0,
+            "clientSecret": POST_CLIENT.1,
+            "clientAuthentication": "body",
+        }
+    });
+    let out = env.import(&local.to_string());
+    assert!(out.status.success(), "{}", stderr(&out));
+    env.ok(&["authorize", "Local"]);
+    let out = env.run(&["logout", "Local"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let printed = stderr(&out);
+    assert!(printed.contains("Forgot the tokens of `Local` locally"), "{printed}");
+    assert!(printed.contains("not revoked at the provider (the datasource has no Revocation URL)"), "{printed}");
+    assert_eq!(provider.calls("revocation"), 0);
+    assert_eq!(json(&env.ok(&["token", "Local", "--json"]))["status"], "not_authorized");
+}

@@ -591,7 +591,7 @@ async fn with_revocation_url(fx: &Fixture) -> Datasource {
 // --- Discovery ------------------------------------------------------------------------------
 
 #[tokio::test]
-async fn discovery_falls_back_to_rfc8414_when_there_is_no_openid_configuration() {
+async fn discovery_uses_rfc8414_metadata_when_there_is_no_openid_configuration() {
     let provider = QuirkyProvider::start();
     let transport = Transport::new();
     let mut config = OAuth2Config { issuer: provider.issuer(), ..Default::default() };
@@ -602,7 +602,7 @@ async fn discovery_falls_back_to_rfc8414_when_there_is_no_openid_configuration()
     let paths: Vec<String> = provider.server().requests().into_iter().map(|r| r.path).collect();
     assert_eq!(
         paths,
-        ["/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"],
-        "OpenID Connect first (404 here), then RFC 8414"
+        ["/.well-known/oauth-authorization-server", "/.well-known/openid-configuration"],
+        "RFC 8414 first, then OpenID Connect (404 here) for what the first lacks"
     );
 }

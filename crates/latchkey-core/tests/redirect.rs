@@ -1,12 +1,20 @@
 //! The loopback redirect listener against real HTTP requests on 127.0.0.1: one callback with
-//! the right state ends it; hostile callbacks end the attempt without a code; nothing answers
-//! after it closed.
+//! the right state ends it; callbacks that are not for the attempt (wrong or missing `state`)
+//! are answered, reported and ignored; idle connections do not hold it up; nothing answers
+//! after it closed. The RFC 9207 `iss` checks run against the real `oidc-provider`, whose
+//! metadata promises `iss` and whose token endpoint counts code exchanges.
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use latchkey_core::model::{AuthConfig, Datasource, DatasourceConfig, OAuth2Config};
-use latchkey_core::oauth::{authorization, AuthorizationError, RedirectListener};
-use latchkey_core::{Error, Result, Secret};
+use latchkey_core::oauth::{authorization, authorize_loopback, AuthorizationError, RedirectListener};
+use latchkey_core::oauth::{TokenClient, TokenClientOptions, TokenLifecycle};
+use latchkey_core::vault::key::KeyringUse;
+use latchkey_core::{DataDir, Error, Result, Secret, Store};
+use latchkey_testkit::oidc::NATIVE_CLIENT;
+use latchkey_testkit::OidcProvider;
+use tokio::io::AsyncWriteExt;
 
 fn datasource() -> Datasource {
     Datasource {
@@ -24,6 +32,7 @@ fn datasource() -> Datasource {
             })),
             ..Default::default()
         },
+        generation: 0,
     }
 }
 
@@ -32,7 +41,7 @@ fn state_of(url: &url::Url) -> String {
     url.query_pairs().find(|(k, _)| k == "state").map(|(_, v)| v.into_owned()).expect("state in the URL")
 }
 
-fn reason(result: Result<Secret>) -> AuthorizationError {
+fn reason<T: std::fmt::Debug>(result: Result<T>) -> AuthorizationError {
     match result {
         Err(Error::Authorization(reason)) => reason,
         other => panic!("expected the attempt to end without a code, got {other:?}"),
@@ -43,6 +52,13 @@ async fn get(url: &str) -> reqwest::Result<(u16, String)> {
     let response = reqwest::Client::builder().no_proxy().build()?.get(url).send().await?;
     let status = response.status().as_u16();
     Ok((status, response.text().await?))
+}
+
+/// Collects what the listener reports as ignored.
+fn recorder() -> (Arc<Mutex<Vec<AuthorizationError>>>, impl FnMut(&AuthorizationError)) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    (seen, move |reason: &AuthorizationError| sink.lock().unwrap().push(reason.clone()))
 }
 
 #[tokio::test]
@@ -58,7 +74,7 @@ async fn the_matching_callback_gives_the_code_and_closes_the_listener() {
         let replay = get(&callback).await;
         (favicon, answer, replay)
     });
-    let code = listener.wait(&pending, Duration::from_secs(20)).await.unwrap();
+    let code = listener.wait(&pending, Duration::from_secs(20), |_| {}).await.unwrap();
     assert_eq!(code.expose(), "the-code");
     let (favicon, answer, replay) = browser.await.unwrap();
     assert_eq!(favicon.0, 404, "other paths are answered 404 without ending the attempt");
@@ -68,54 +84,161 @@ async fn the_matching_callback_gives_the_code_and_closes_the_listener() {
 }
 
 #[tokio::test]
-async fn a_wrong_state_ends_the_attempt_without_a_code() {
+async fn a_wrong_state_callback_is_ignored_and_the_right_one_completes() {
     let listener = RedirectListener::bind(0).await.unwrap();
     let redirect = listener.redirect_uri();
     let pending = authorization::start(&datasource(), &redirect).unwrap();
     let forged = format!("{redirect}?code=forged&state=not-the-state");
     let real = format!("{redirect}?code=real&state={}", state_of(&pending.url));
-    let browser = tokio::spawn(async move { (get(&forged).await.unwrap(), get(&real).await) });
-    assert_eq!(reason(listener.wait(&pending, Duration::from_secs(20)).await), AuthorizationError::StateMismatch);
-    let (forged, second) = browser.await.unwrap();
+    // The real callback goes only once the forged one was answered, so the order is sure.
+    let browser = tokio::spawn(async move {
+        let forged = get(&forged).await.unwrap();
+        (forged, get(&real).await.unwrap())
+    });
+    let (ignored, report) = recorder();
+    let code = listener.wait(&pending, Duration::from_secs(20), report).await;
+    let code: Secret = code.expect("the right callback after a forged one must still complete the attempt");
+    assert_eq!(code.expose(), "real", "the forged code is never handed out");
+    let (forged, real) = browser.await.unwrap();
     assert_eq!(forged.0, 400);
-    assert!(forged.1.contains("does not match"), "the browser is told why: {}", forged.1);
-    assert!(second.is_err(), "a second callback finds nothing listening, got {second:?}");
+    assert!(forged.1.contains("not for the current attempt"), "the browser is told why: {}", forged.1);
+    assert_eq!(real.0, 200, "{}", real.1);
+    assert_eq!(*ignored.lock().unwrap(), [AuthorizationError::StateMismatch], "one ignored callback reported");
 }
 
 #[tokio::test]
-async fn missing_state_and_provider_errors_end_the_attempt() {
+async fn a_missing_state_callback_is_ignored_and_a_provider_error_still_ends_the_attempt() {
     let listener = RedirectListener::bind(0).await.unwrap();
     let redirect = listener.redirect_uri();
     let pending = authorization::start(&datasource(), &redirect).unwrap();
-    let url = format!("{redirect}?code=abc");
-    tokio::spawn(async move { get(&url).await });
-    assert_eq!(reason(listener.wait(&pending, Duration::from_secs(20)).await), AuthorizationError::MissingState);
-
-    let listener = RedirectListener::bind(0).await.unwrap();
-    let redirect = listener.redirect_uri();
-    let pending = authorization::start(&datasource(), &redirect).unwrap();
-    let url =
+    let stateless = format!("{redirect}?code=abc");
+    let denied =
         format!("{redirect}?error=access_denied&error_description=User+declined&state={}", state_of(&pending.url));
-    let browser = tokio::spawn(async move { get(&url).await.unwrap() });
-    let denied = reason(listener.wait(&pending, Duration::from_secs(20)).await);
+    let browser = tokio::spawn(async move {
+        let stateless = get(&stateless).await.unwrap();
+        (stateless, get(&denied).await.unwrap())
+    });
+    let (ignored, report) = recorder();
+    let denied = reason(listener.wait(&pending, Duration::from_secs(20), report).await);
     assert_eq!(
         denied,
-        AuthorizationError::Denied { error: "access_denied".into(), description: Some("User declined".into()) }
+        AuthorizationError::Denied { error: "access_denied".into(), description: Some("User declined".into()) },
+        "the stateless callback must not end the attempt; the provider's error with the right state does"
     );
-    assert!(browser.await.unwrap().1.contains("access_denied"));
+    let (stateless, denied) = browser.await.unwrap();
+    assert_eq!(stateless.0, 400);
+    assert!(stateless.1.contains("not for the current attempt"), "{}", stateless.1);
+    assert!(denied.1.contains("access_denied"), "{}", denied.1);
+    assert_eq!(*ignored.lock().unwrap(), [AuthorizationError::MissingState]);
 }
 
 #[tokio::test]
-async fn no_callback_times_out_and_a_taken_port_is_named() {
+async fn thirty_idle_connections_do_not_block_the_callback() {
+    let listener = RedirectListener::bind(0).await.unwrap();
+    let redirect = listener.redirect_uri();
+    let port = listener.port();
+    let pending = authorization::start(&datasource(), &redirect).unwrap();
+    let real = format!("{redirect}?code=real&state={}", state_of(&pending.url));
+    let browser = tokio::spawn(async move {
+        // Thirty connections that never finish their request head (half of them started one),
+        // all open before the browser's callback.
+        let mut idle = Vec::new();
+        for i in 0..30 {
+            let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+            if i % 2 == 0 {
+                stream.write_all(b"GET /callback?state=").await.unwrap();
+            }
+            idle.push(stream);
+        }
+        let answer = get(&real).await;
+        (idle, answer)
+    });
+    // Served one after another, the idle connections would hold the callback up for 30 × the
+    // 10 s head timeout; this wait ends long before that.
+    let code = listener.wait(&pending, Duration::from_secs(60), |_| {}).await;
+    assert_eq!(code.expect("the callback is served beside idle connections").expose(), "real");
+    let (idle, answer) = browser.await.unwrap();
+    assert_eq!(answer.unwrap().0, 200);
+    assert_eq!(idle.len(), 30);
+}
+
+#[tokio::test]
+async fn no_callback_times_out_naming_the_redirect_url_and_a_taken_port_is_named() {
     let listener = RedirectListener::bind(0).await.unwrap();
     let port = listener.port();
-    let pending = authorization::start(&datasource(), &listener.redirect_uri()).unwrap();
+    let redirect = listener.redirect_uri();
+    let pending = authorization::start(&datasource(), &redirect).unwrap();
     let taken = RedirectListener::bind(port).await.unwrap_err();
     assert!(
         matches!(&taken, Error::Authorization(AuthorizationError::PortUnavailable { port: p, .. }) if *p == port),
         "{taken:?}"
     );
     assert!(taken.to_string().contains(&format!("127.0.0.1:{port}")), "{taken}");
-    let result = listener.wait(&pending, Duration::from_millis(300)).await;
-    assert_eq!(reason(result), AuthorizationError::TimedOut(1));
+    let timed_out = reason(listener.wait(&pending, Duration::from_millis(300), |_| {}).await);
+    assert_eq!(timed_out, AuthorizationError::TimedOut { seconds: 1, redirect_uri: redirect.clone() });
+    let message = timed_out.to_string();
+    assert!(message.contains(&redirect), "the message repeats the Redirect URL to register: {message}");
+    assert!(message.contains("redirect URI mismatch"), "the likely cause is named: {message}");
+    assert!(!message.contains("sooner"), "a callback that never comes is not the person's slowness: {message}");
+}
+
+// --- RFC 9207 against oidc-provider ---------------------------------------------------------
+
+/// A store in a temp dir with an authorization-code datasource on `provider`, its Issuer set.
+async fn on_provider(provider: &OidcProvider) -> (TokenLifecycle, Datasource, tempfile::TempDir) {
+    let json = serde_json::json!({
+        "name": "Native",
+        "url": provider.issuer(),
+        "auth": {
+            "type": "oauth2",
+            "grantType": "authorization_code",
+            "issuer": provider.issuer(),
+            "authorizationUrl": provider.url("/auth"),
+            "accessTokenUrl": provider.url("/token"),
+            "clientId": NATIVE_CLIENT,
+            "scopes": ["openid"],
+            "loopbackPort": 0,
+        }
+    });
+    let config = latchkey_core::transfer::parse_datasource(&json.to_string()).expect("a valid datasource");
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_with(&DataDir::at(dir.path()), KeyringUse::Off).await.expect("open the store");
+    let datasource = store.create_datasource(config).await.unwrap();
+    let client = TokenClient::new(latchkey_core::http::Transport::new(), TokenClientOptions::default());
+    (TokenLifecycle::new(store, client), datasource, dir)
+}
+
+/// Runs `authorize_loopback` where the "browser" sends the callback `query` (`{state}` replaced
+/// by the attempt's state) instead of visiting the provider, as an attacker who learned the
+/// state would.
+async fn authorize_with_callback(provider: &OidcProvider, query: &str) -> AuthorizationError {
+    let (lifecycle, datasource, _dir) = on_provider(provider).await;
+    let query = query.to_owned();
+    let open = move |pending: &authorization::PendingAuthorization| {
+        let url = format!("{}?{}", pending.redirect_uri, query.replace("{state}", &state_of(&pending.url)));
+        tokio::spawn(async move { get(&url).await });
+    };
+    reason(authorize_loopback(&lifecycle, &datasource, Duration::from_secs(30), open, |_| {}).await)
+}
+
+#[tokio::test]
+async fn an_iss_of_another_issuer_fails_naming_both_and_no_code_is_exchanged() {
+    let provider = OidcProvider::start(Duration::from_secs(3600));
+    let evil = "https://evil.example";
+    let failed = authorize_with_callback(&provider, &format!("code=stolen&state={{state}}&iss={evil}")).await;
+    assert_eq!(
+        failed,
+        AuthorizationError::IssuerMismatch { expected: provider.issuer().to_owned(), received: evil.into() }
+    );
+    let message = failed.to_string();
+    assert!(message.contains(evil) && message.contains(provider.issuer()), "both issuers named: {message}");
+    assert_eq!(provider.calls("token:authorization_code"), 0, "the code must not reach the token endpoint");
+}
+
+#[tokio::test]
+async fn without_iss_fails_when_the_metadata_promises_it() {
+    let provider = OidcProvider::start(Duration::from_secs(3600));
+    let failed = authorize_with_callback(&provider, "code=stolen&state={state}").await;
+    assert_eq!(failed, AuthorizationError::IssuerMissing { expected: provider.issuer().to_owned() });
+    assert_eq!(provider.calls("token:authorization_code"), 0, "the code must not reach the token endpoint");
 }

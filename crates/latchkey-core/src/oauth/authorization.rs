@@ -8,6 +8,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use url::Url;
 
+use super::callback::IssuerCheck;
 use crate::model::{Datasource, OAuth2Config};
 use crate::{Error, Result, Secret};
 
@@ -24,6 +25,17 @@ pub struct PendingAuthorization {
     pub(crate) state: Secret,
     /// RFC 7636 §4.1 `code_verifier`; `None` when PKCE is switched off.
     pub(crate) code_verifier: Option<Secret>,
+    /// What the callback's `iss` must be (RFC 9207 §2.4).
+    pub(crate) issuer: IssuerCheck,
+}
+
+impl PendingAuthorization {
+    /// Requires every callback to carry `iss`, as the issuer's metadata promises with
+    /// `authorization_response_iss_parameter_supported` (RFC 9207 §3). Has no effect on a
+    /// datasource without an Issuer.
+    pub fn require_iss(&mut self) {
+        self.issuer.required = true;
+    }
 }
 
 /// 32 bytes from the OS CSPRNG, base64url without padding (43 characters, RFC 7636 §4.1).
@@ -49,6 +61,7 @@ pub fn start(datasource: &Datasource, redirect_uri: &str) -> Result<PendingAutho
     let url = authorization_url(config, redirect_uri, state.expose(), code_verifier.as_ref())?;
     Ok(PendingAuthorization {
         datasource_id: datasource.id.clone(),
+        issuer: IssuerCheck::new(&config.issuer, &url),
         url,
         redirect_uri: redirect_uri.to_owned(),
         state,
@@ -108,6 +121,7 @@ mod tests {
             id: "ds_1".into(),
             created_at: 0,
             updated_at: 0,
+            generation: 0,
             config: DatasourceConfig {
                 name: "google".into(),
                 url: "https://api.example.com".into(),

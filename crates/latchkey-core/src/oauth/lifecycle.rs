@@ -47,6 +47,9 @@ pub struct Logout {
     pub revoked: Vec<&'static str>,
     /// Revocations that failed; the tokens were forgotten locally anyway.
     pub failures: Vec<String>,
+    /// The datasource has no Revocation URL: the tokens were forgotten locally only, and stay
+    /// valid at the provider until they expire.
+    pub no_revocation_url: bool,
 }
 
 impl TokenLifecycle {
@@ -154,7 +157,7 @@ impl TokenLifecycle {
         let flight = self.flight(&datasource.id);
         let _flight = flight.lock().await;
         let _lock = ProcessLock::acquire(self.lock_path(&datasource.id)).await?;
-        let mut outcome = Logout::default();
+        let mut outcome = Logout { no_revocation_url: config.revocation_url.is_empty(), ..Logout::default() };
         if let (Some(record), false) = (self.store.tokens(&datasource.id).await?, config.revocation_url.is_empty()) {
             let tokens = [("refresh_token", record.refresh_token), ("access_token", record.access_token)];
             for (hint, token) in tokens {

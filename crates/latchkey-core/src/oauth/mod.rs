@@ -44,17 +44,24 @@ pub fn oauth_config(datasource: &Datasource) -> Result<&OAuth2Config> {
 
 /// Authorizes `datasource` with the authorization code grant through the loopback redirect:
 /// binds the listener, calls `open` with the authorization URL and the Redirect URL (the
-/// front end opens the browser, or prints the URL), waits up to `timeout` for the one
-/// callback, exchanges the code and stores the tokens.
+/// front end opens the browser, or prints the URL), waits up to `timeout` for the callback of
+/// this attempt, exchanges the code and stores the tokens. Callbacks that are not for this
+/// attempt (wrong or missing `state`) are handed to `ignored` and the wait goes on.
+///
+/// With an Issuer, its metadata is read first: when it promises `iss` in every answer
+/// (RFC 9207 §3), a callback without one fails. Metadata that cannot be read leaves `iss`
+/// optional (it is still checked when present): the token endpoint is the Issuer's too, and
+/// would fail the same way.
 ///
 /// # Errors
-/// [`Error::Authorization`] (port taken, denied, forged state, timeout), [`Error::Token`];
-/// nothing is stored then.
+/// [`Error::Authorization`] (port taken, denied, `iss` of another issuer, timeout),
+/// [`Error::Token`]; nothing is stored then.
 pub async fn authorize_loopback(
     lifecycle: &TokenLifecycle,
     datasource: &Datasource,
     timeout: Duration,
     open: impl FnOnce(&PendingAuthorization),
+    ignored: impl FnMut(&AuthorizationError),
 ) -> Result<TokenState> {
     let config = oauth_config(datasource)?;
     if config.grant_type != GrantType::AuthorizationCode {
@@ -68,15 +75,19 @@ pub async fn authorize_loopback(
         ));
     }
     let listener = RedirectListener::bind(config.loopback_port).await?;
-    let pending = authorization::start(datasource, &listener.redirect_uri())?;
+    let mut pending = authorization::start(datasource, &listener.redirect_uri())?;
+    if issuer_promises_iss(config).await {
+        pending.require_iss();
+    }
     open(&pending);
-    let code = listener.wait(&pending, timeout).await?;
+    let code = listener.wait(&pending, timeout, ignored).await?;
     lifecycle.complete(datasource, &pending, &code).await
 }
 
 /// Authorizes `datasource` with the callback arriving by deep link
-/// (`latchkey://oauth/callback`): the desktop app forwards every callback URL it receives to
-/// `callbacks`; the first one ends the attempt, as on the loopback listener.
+/// (`latchkey://oauth/callback`): the desktop app forwards the callback URLs it receives to
+/// `callbacks`; the first one carrying this attempt's `state` ends the attempt, as on the
+/// loopback listener, and the others are handed to `ignored`.
 ///
 /// # Errors
 /// As [`authorize_loopback`]; [`AuthorizationError::Cancelled`] when `callbacks` closes.
@@ -86,16 +97,41 @@ pub async fn authorize_deep_link(
     callbacks: &mut tokio::sync::mpsc::Receiver<Callback>,
     timeout: Duration,
     open: impl FnOnce(&PendingAuthorization),
+    mut ignored: impl FnMut(&AuthorizationError),
 ) -> Result<TokenState> {
-    let pending = authorization::start(datasource, crate::model::DEEP_LINK_REDIRECT_URI)?;
+    let config = oauth_config(datasource)?;
+    let mut pending = authorization::start(datasource, crate::model::DEEP_LINK_REDIRECT_URI)?;
+    if issuer_promises_iss(config).await {
+        pending.require_iss();
+    }
     open(&pending);
-    let callback = match tokio::time::timeout(timeout, callbacks.recv()).await {
-        Ok(Some(callback)) => callback,
-        Ok(None) => return Err(Error::Authorization(AuthorizationError::Cancelled)),
-        Err(_) => {
-            return Err(Error::Authorization(AuthorizationError::TimedOut(timeout.as_millis().div_ceil(1000) as u64)));
+    let wait = async {
+        loop {
+            let Some(callback) = callbacks.recv().await else {
+                return Err(Error::Authorization(AuthorizationError::Cancelled));
+            };
+            match pending.accept(callback) {
+                Err(Error::Authorization(reason)) if !reason.ends_attempt() => ignored(&reason),
+                result => return result,
+            }
         }
     };
-    let code = pending.accept(callback)?;
+    let code = match tokio::time::timeout(timeout, wait).await {
+        Ok(result) => result?,
+        Err(_) => {
+            let redirect_uri = &pending.redirect_uri;
+            return Err(Error::Authorization(AuthorizationError::timed_out(timeout, redirect_uri)));
+        }
+    };
     lifecycle.complete(datasource, &pending, &code).await
+}
+
+/// Whether the datasource's Issuer publishes `authorization_response_iss_parameter_supported`
+/// (RFC 9207 §3); `false` without an Issuer or when its metadata cannot be read.
+async fn issuer_promises_iss(config: &OAuth2Config) -> bool {
+    if config.issuer.trim().is_empty() {
+        return false;
+    }
+    let transport = crate::http::Transport::new();
+    discovery::discover(&transport, &config.issuer).await.is_ok_and(|metadata| metadata.promises_iss())
 }

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential pkg-config libwebkit2gtk-4.1-dev librsvg2-dev   # building the desktop app
   xvfb xauth x11-utils webkit2gtk-driver xdg-utils libglib2.0-bin # the desktop app under test (WebDriver, latchkey:// links)
+  xclip                                                           # the GUI tests read what Copy as cURL put on the clipboard
   dbus dbus-x11 gnome-keyring                                     # a real Secret Service in tests
   openssl curl ca-certificates time                               # test certificates, benchmarks
   chromium                                                        # the "system browser" giving OAuth consent in tests

@@ -57,6 +57,8 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .manage(commands::authorize::Authorizations::default())
         .manage(commands::requests::Requests::default())
+        .manage(commands::files::PickedFiles::default())
+        .manage(commands::clipboard::SystemClipboard::default())
         .setup(|app| {
             // Installed packages register the scheme; a development build registers it itself.
             // On a thread of its own: on Linux it writes a .desktop file and runs xdg-mime on every
@@ -111,7 +113,9 @@ pub fn run() {
             commands::requests::cancel_request,
             commands::requests::history,
             commands::requests::save_response_body,
-            commands::requests::curl_command,
+            commands::requests::copy_curl_command,
+            commands::files::pick_body_file,
+            commands::clipboard::copy_text,
             commands::store::store_notices,
             commands::authorize::authorize,
             commands::authorize::cancel_authorization,

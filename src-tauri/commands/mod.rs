@@ -2,7 +2,9 @@
 //! `latchkey-core`; logic that grows here belongs in the core.
 
 pub mod authorize;
+pub mod clipboard;
 pub mod datasources;
+pub mod files;
 pub mod queries;
 pub mod requests;
 pub mod store;
@@ -16,7 +18,12 @@ mod tests {
         let dir = ui_bindings_dir(env!("CARGO_MANIFEST_DIR"));
         let stale = check_or_update(
             &dir,
-            &[binding::<super::authorize::AuthorizationStarted>(), binding::<super::authorize::TokenProblem>()],
+            &[
+                binding::<super::authorize::AuthorizationStarted>(),
+                binding::<super::authorize::TokenProblem>(),
+                binding::<super::requests::CurlCopy>(),
+                binding::<super::files::PickedFile>(),
+            ],
         );
         assert!(stale.is_empty(), "stale TypeScript bindings: {stale:?}; run scripts/bindings.sh and commit");
     }

@@ -1,18 +1,25 @@
 //! Commands of the request tester: send (cancellable), history, save a body, Copy as cURL.
 //! The last few response bodies stay here so "Save to file" can copy a body the UI only saw
 //! a preview of.
+//!
+//! No command here hands the page a secret or takes a path from it: body files arrive as
+//! handles of files the person picked (`files`), "Save to file" asks for the path in a save
+//! dialog, and Copy as cURL with secrets goes from here straight to the clipboard.
 
 use std::collections::{HashMap, VecDeque};
-use std::path::PathBuf;
 use std::sync::Mutex;
 
 use latchkey_core::error::ErrorPayload;
 use latchkey_core::http::{prepare_with, ResponseBody, ResponseView, SendOptions, Transport};
 use latchkey_core::model::{HistoryEntry, RequestSpec};
 use latchkey_core::{tester, Error};
-use tauri::State;
+use serde::Serialize;
+use tauri::{AppHandle, State};
 use tokio::sync::oneshot;
+use ts_rs::TS;
 
+use super::clipboard::SystemClipboard;
+use super::files::{ask_save_path, PickedFiles};
 use crate::OpenedStore;
 
 /// How many response bodies are kept for "Save to file".
@@ -31,12 +38,14 @@ pub struct Requests {
 pub async fn send_request(
     store: State<'_, OpenedStore>,
     requests: State<'_, Requests>,
+    picked: State<'_, PickedFiles>,
     datasource_id: String,
     request: RequestSpec,
     request_id: String,
     query_name: Option<String>,
 ) -> Result<ResponseView, ErrorPayload> {
     let lifecycle = store.lifecycle()?;
+    let request = picked.resolve(request)?;
     let (cancel, cancelled) = oneshot::channel();
     requests.in_flight.lock().expect("in-flight lock").insert(request_id.clone(), cancel);
     let options = SendOptions::default();
@@ -76,25 +85,64 @@ pub async fn history(
     Ok(store.get()?.history(&datasource_id, before, limit).await?)
 }
 
-/// Copies the whole body of a response still kept to `path`.
+/// Asks where to save, in a save dialog with `file_name` suggested, and copies the whole body
+/// of a response still kept there. The saved path, or `None` when the person cancelled.
 #[tauri::command]
-pub fn save_response_body(requests: State<'_, Requests>, body_id: String, path: PathBuf) -> Result<(), ErrorPayload> {
+pub async fn save_response_body(
+    app: AppHandle,
+    requests: State<'_, Requests>,
+    body_id: String,
+    file_name: String,
+) -> Result<Option<String>, ErrorPayload> {
+    if !requests.bodies.lock().expect("bodies lock").iter().any(|(id, _)| *id == body_id) {
+        return Err(gone().into());
+    }
+    let Some(path) = ask_save_path(&app, "Save the response body", &file_name).await else {
+        return Ok(None);
+    };
     let bodies = requests.bodies.lock().expect("bodies lock");
-    let (_, body) = bodies.iter().find(|(id, _)| *id == body_id).ok_or_else(|| {
-        ErrorPayload::from(Error::field("bodyId", "this response is no longer kept: send the request again to save it"))
-    })?;
-    Ok(body.save_to(&path)?)
+    let (_, body) = bodies.iter().find(|(id, _)| *id == body_id).ok_or_else(gone)?;
+    body.save_to(&path)?;
+    Ok(Some(path.display().to_string()))
 }
 
-/// A curl command line for `request`; secrets redacted unless `reveal_secrets`.
+fn gone() -> Error {
+    Error::field("bodyId", "this response is no longer kept: send the request again to save it")
+}
+
+/// What Copy as cURL did: the command as the page may show it (secrets redacted, whatever was
+/// copied) and whether the clipboard took it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CurlCopy {
+    /// The command with every credential as `<redacted>`.
+    pub redacted: String,
+    /// Whether the clipboard holds the command (with secrets when they were asked for).
+    pub copied: bool,
+    /// The clipboard's reason when it could not be written.
+    pub clipboard_problem: Option<String>,
+}
+
+/// Puts a curl command line for `request` on the clipboard, with the datasource's secrets when
+/// `include_secrets`, and answers with the redacted command only.
 #[tauri::command]
-pub async fn curl_command(
+pub async fn copy_curl_command(
     store: State<'_, OpenedStore>,
+    picked: State<'_, PickedFiles>,
+    clipboard: State<'_, SystemClipboard>,
     datasource_id: String,
     request: RequestSpec,
-    reveal_secrets: bool,
-) -> Result<String, ErrorPayload> {
+    include_secrets: bool,
+) -> Result<CurlCopy, ErrorPayload> {
     let lifecycle = store.lifecycle()?;
+    let request = picked.resolve(request)?;
     let datasource = lifecycle.store().datasource_with_secrets(&datasource_id).await?;
-    Ok(prepare_with(&datasource, &request, lifecycle).await?.curl_command(reveal_secrets))
+    let prepared = prepare_with(&datasource, &request, lifecycle).await?;
+    let redacted = prepared.curl_command();
+    let written = if include_secrets {
+        clipboard.write_secret(&prepared.curl_command_with_secrets())
+    } else {
+        clipboard.write(&redacted)
+    };
+    Ok(CurlCopy { redacted, copied: written.is_ok(), clipboard_problem: written.err() })
 }

@@ -68,11 +68,21 @@ export const api = {
   /** Newest first; `before` (a `createdAt`) pages back. */
   history: (datasourceId: string, before: number | null, limit: number) =>
     invoke<HistoryEntry[]>('history', { datasourceId, before, limit }),
-  /** Copies the whole body of a shown response to `path`. */
-  saveResponseBody: (bodyId: string, path: string) => invoke<void>('save_response_body', { bodyId, path }),
-  /** A curl command line for the request; secrets redacted unless `revealSecrets`. */
-  curlCommand: (datasourceId: string, request: RequestSpec, revealSecrets: boolean) =>
-    invoke<string>('curl_command', { datasourceId, request, revealSecrets }),
+  /**
+   * Asks where to save (a save dialog opened by the Rust side, `fileName` suggested) and writes
+   * the whole body of a shown response there: the saved path, or `null` when cancelled.
+   */
+  saveResponseBody: (bodyId: string, fileName: string) => invoke<string | null>('save_response_body', { bodyId, fileName }),
+  /**
+   * Puts a curl command line for the request on the clipboard (with the secrets when
+   * `includeSecrets`, copied by the Rust side) and answers with the redacted command only.
+   */
+  copyCurlCommand: (datasourceId: string, request: RequestSpec, includeSecrets: boolean) =>
+    invoke<CurlCopy>('copy_curl_command', { datasourceId, request, includeSecrets }),
+  /** A file dialog opened by the Rust side: the picked body file's handle, `null` when cancelled. */
+  pickBodyFile: (title: string) => invoke<PickedFile | null>('pick_body_file', { title }),
+  /** Puts `text` (something already shown) on the system clipboard. */
+  copyText: (text: string) => invoke<void>('copy_text', { text }),
 };
 
 export function isErrorPayload(value: unknown): value is ErrorPayload {

@@ -1,21 +1,27 @@
 // The request tester's body modes (BodyEditor inside RequestTester): none, JSON (an invalid
 // or empty body shows json-error and blocks Send), raw with its content type, URL-encoded form
-// rows, multipart parts with a file picked in the native dialog, and a binary file; for each,
-// the RequestSpec body that send_request receives.
+// rows, multipart parts with a file picked in the dialog the Rust side opens (the page gets a
+// handle, shows the path, and sends the handle), and a binary file; for each, the RequestSpec
+// body that send_request receives.
 import { render, screen, waitFor } from '@testing-library/react';
 import userEvent, { type UserEvent } from '@testing-library/user-event';
 import { describe, expect, test } from 'vitest';
 import type { RequestBody } from '../bindings/RequestBody';
 import type { RequestSpec } from '../bindings/RequestSpec';
-import { datasource, mockBackend, response, type Backend, type Handler } from '../test/backend';
+import { datasource, invalidInput, mockBackend, response, type Backend, type Handler } from '../test/backend';
 import { RequestTester } from './RequestTester';
 
-/** Renders the tester of a datasource; `dialogPath` is what the native file dialog answers. */
+/** What pick_body_file answers for a picked `path` (`null`: cancelled): a handle per path. */
+function picked(path: string | null) {
+  return path === null ? null : { handle: `file_${[...path].reduce((sum, c) => sum + c.charCodeAt(0), 0)}`, path };
+}
+
+/** Renders the tester of a datasource; `dialogPath` is what the file dialog answers. */
 function renderTester(dialogPath: string | null = '/home/me/upload.bin', handlers: Record<string, Handler> = {}) {
   const backend = mockBackend({
     get_datasource: () => datasource(),
     send_request: () => response(),
-    'plugin:dialog|open': () => dialogPath,
+    pick_body_file: () => picked(dialogPath),
     ...handlers,
   });
   const user = userEvent.setup();
@@ -23,9 +29,9 @@ function renderTester(dialogPath: string | null = '/home/me/upload.bin', handler
   return { user, backend };
 }
 
-/** A native file dialog answering each call with the next of `paths` (`null`: cancelled). */
+/** A file dialog answering each call with the next of `paths` (`null`: cancelled). */
 function dialogAnswers(...paths: (string | null)[]): Handler {
-  return () => paths.shift() ?? null;
+  return () => picked(paths.shift() ?? null);
 }
 
 function sendButton(): HTMLButtonElement {
@@ -153,7 +159,7 @@ describe('Multipart form', () => {
     await user.click(screen.getByRole('button', { name: 'Choose file…' }));
 
     await waitFor(() => expect(screen.getByLabelText('Part 2 file').textContent).toBe('/home/me/photo.png'));
-    expect(backend.argsOf('plugin:dialog|open')).toEqual([{ options: expect.objectContaining({ multiple: false, directory: false }) }]);
+    expect(backend.argsOf('pick_body_file')).toEqual([{ title: 'Choose the file for this part' }]);
     await user.type(screen.getByLabelText('Part 2 content type'), 'image/png');
 
     const request = await send(user, backend);
@@ -161,13 +167,13 @@ describe('Multipart form', () => {
       type: 'multipart',
       parts: [
         { key: 'title', value: 'Holiday', contentType: '' },
-        { key: 'photo', value: '', file: '/home/me/photo.png', contentType: 'image/png' },
+        { key: 'photo', value: '', file: picked('/home/me/photo.png')?.handle, contentType: 'image/png' },
       ],
     });
   });
 
   test('cancelling the dialog keeps the file chosen before', async () => {
-    const { user, backend } = renderTester(null, { 'plugin:dialog|open': dialogAnswers('/home/me/first.png', null) });
+    const { user, backend } = renderTester(null, { pick_body_file: dialogAnswers('/home/me/first.png', null) });
     await chooseMode(user, 'Multipart form');
     await user.click(screen.getByRole('button', { name: '+ Add part' }));
     await user.selectOptions(screen.getByLabelText('Part 1 kind'), 'File');
@@ -175,7 +181,7 @@ describe('Multipart form', () => {
     await waitFor(() => expect(screen.getByLabelText('Part 1 file').textContent).toBe('/home/me/first.png'));
 
     await user.click(screen.getByRole('button', { name: 'Change file…' }));
-    await waitFor(() => expect(backend.argsOf('plugin:dialog|open')).toHaveLength(2));
+    await waitFor(() => expect(backend.argsOf('pick_body_file')).toHaveLength(2));
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(screen.getByLabelText('Part 1 file').textContent).toBe('/home/me/first.png');
   });
@@ -202,17 +208,18 @@ describe('Binary file', () => {
 
     expect(sendButton().disabled).toBe(false);
     const request = await send(user, backend);
-    expect(request.body).toEqual({ type: 'binary', path: '/home/me/archive.zip', contentType: 'application/zip' });
+    expect(request.body).toEqual({ type: 'binary', path: picked('/home/me/archive.zip')?.handle, contentType: 'application/zip' });
+    expect(JSON.stringify(request), 'the page sends the handle, never the path').not.toContain('/home/me');
   });
 
   test('cancelling the dialog keeps the file chosen before', async () => {
-    const { user, backend } = renderTester(null, { 'plugin:dialog|open': dialogAnswers('/home/me/first.bin', null) });
+    const { user, backend } = renderTester(null, { pick_body_file: dialogAnswers('/home/me/first.bin', null) });
     await chooseMode(user, 'Binary file');
     await user.click(screen.getByRole('button', { name: 'Choose file…' }));
     await waitFor(() => expect(screen.getByTestId('binary-path').textContent).toBe('/home/me/first.bin'));
 
     await user.click(screen.getByRole('button', { name: 'Change file…' }));
-    await waitFor(() => expect(backend.argsOf('plugin:dialog|open')).toHaveLength(2));
+    await waitFor(() => expect(backend.argsOf('pick_body_file')).toHaveLength(2));
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(screen.getByTestId('binary-path').textContent).toBe('/home/me/first.bin');
     expect(sendButton().disabled).toBe(false);
@@ -220,7 +227,7 @@ describe('Binary file', () => {
 
   test('a failing dialog says why', async () => {
     const { user } = renderTester(null, {
-      'plugin:dialog|open': () => {
+      pick_body_file: () => {
         throw 'dialog plugin not allowed';
       },
     });
@@ -243,4 +250,38 @@ test('switching modes keeps what was typed in each', async () => {
   const request = await send(user, backend);
   const body: RequestBody = { type: 'raw', text: 'kept', contentType: 'text/plain' };
   expect(request.body).toEqual(body);
+});
+
+test('a saved request naming a file by path asks for the file again, and the refusal shows under it', async () => {
+  const query = {
+    id: 'q_1',
+    datasourceId: 'ds-1',
+    name: 'Upload',
+    method: 'POST',
+    path: '/upload',
+    headers: [],
+    queryParams: [],
+    body: { type: 'binary' as const, path: '/home/me/.ssh/id_ed25519', contentType: '' },
+    createdAt: 0,
+    updatedAt: 0,
+  };
+  const refusal = invalidInput('body.path: the desktop app sends only a file chosen with Choose file…: choose it again', [
+    { field: 'body.path', message: 'the desktop app sends only a file chosen with Choose file…: choose it again' },
+  ]);
+  const { user, backend } = renderTester('/home/me/upload.bin', {
+    list_queries: () => [query],
+    send_request: () => {
+      throw refusal;
+    },
+  });
+  await user.click(await screen.findByRole('button', { name: 'POSTUpload' }));
+  await waitFor(() => expect(screen.getByTestId('binary-path').textContent).toBe('/home/me/.ssh/id_ed25519: choose it again'));
+  expect(screen.getByRole('button', { name: 'Choose file…' })).toBeTruthy();
+
+  const request = await send(user, backend);
+  expect(request.body).toEqual(query.body);
+  expect(await screen.findAllByText(/sends only a file chosen with Choose file/)).not.toHaveLength(0);
+
+  await user.click(screen.getByRole('button', { name: 'Choose file…' }));
+  await waitFor(() => expect(screen.getByTestId('binary-path').textContent).toBe('/home/me/upload.bin'));
 });

@@ -2,7 +2,7 @@
 // URL-encoded form rows, multipart parts, or a binary file.
 import { useState } from 'react';
 import { errorMessage } from '../api';
-import { pickFile } from '../dialogs';
+import { fileLabel, pickFile } from '../dialogs';
 import { BODY_MODES, jsonBodyError, type RequestDraft } from '../state/requestDraft';
 import { FieldErrors } from './FieldErrors';
 import { useFieldErrors } from './FieldErrorsContext';
@@ -16,6 +16,7 @@ export function BodyEditor({ draft, onChange }: { draft: RequestDraft; onChange:
   const jsonError = draft.bodyMode === 'json' ? jsonBodyError(draft.jsonText) : null;
   const coreJsonErrors = useFieldErrors('body.text');
   const pathErrors = useFieldErrors('body.path');
+  const binaryFile = fileLabel(draft.binaryPath);
 
   async function chooseBinary() {
     setPickError(null);
@@ -81,11 +82,11 @@ export function BodyEditor({ draft, onChange }: { draft: RequestDraft; onChange:
               File
             </span>
             <div className="input-row" role="group" aria-labelledby="rq-binary-label">
-              <button type="button" onClick={() => void chooseBinary()}>
-                {draft.binaryPath ? 'Change file…' : 'Choose file…'}
+              <button type="button" data-testid="choose-binary" onClick={() => void chooseBinary()}>
+                {draft.binaryPath && !binaryFile.again ? 'Change file…' : 'Choose file…'}
               </button>
-              <span className="mono file-path" data-testid="binary-path">
-                {draft.binaryPath || 'No file chosen'}
+              <span className={`mono file-path${binaryFile.again ? ' error-text' : ''}`} data-testid="binary-path">
+                {binaryFile.text}
               </span>
             </div>
             {pickError && <p className="error-text">{pickError}</p>}

@@ -1,8 +1,8 @@
-// Multipart form parts: each a name with a text value or a file picked with the native dialog,
-// and an optional content type.
+// Multipart form parts: each a name with a text value or a file picked in the dialog the Rust
+// side opens (the part carries the file's handle), and an optional content type.
 import { useContext, useState } from 'react';
 import { errorMessage } from '../api';
-import { pickFile } from '../dialogs';
+import { fileLabel, pickFile } from '../dialogs';
 import type { PartDraft } from '../state/requestDraft';
 import { FieldErrors } from './FieldErrors';
 import { FormContext } from './FieldErrorsContext';
@@ -28,6 +28,8 @@ export function MultipartRows({ parts, onChange }: { parts: PartDraft[]; onChang
       {parts.map((part, index) => {
         const n = index + 1;
         const keyPath = `body.parts[${index}].key`;
+        const filePath = `body.parts[${index}].file`;
+        const file = fileLabel(part.file);
         return (
           <div className="row" key={index}>
             <div className="row-inputs part">
@@ -41,10 +43,10 @@ export function MultipartRows({ parts, onChange }: { parts: PartDraft[]; onChang
               ) : (
                 <span className="file-choice">
                   <button type="button" onClick={() => void choose(index)}>
-                    {part.file ? 'Change file…' : 'Choose file…'}
+                    {part.file && !file.again ? 'Change file…' : 'Choose file…'}
                   </button>
-                  <span className="mono file-path" aria-label={`Part ${n} file`}>
-                    {part.file || 'No file chosen'}
+                  <span className={`mono file-path${file.again ? ' error-text' : ''}`} aria-label={`Part ${n} file`}>
+                    {file.text}
                   </span>
                 </span>
               )}
@@ -54,6 +56,7 @@ export function MultipartRows({ parts, onChange }: { parts: PartDraft[]; onChang
               </button>
             </div>
             <FieldErrors path={keyPath} messages={errorsFor(keyPath)} />
+            <FieldErrors path={filePath} messages={errorsFor(filePath)} />
           </div>
         );
       })}

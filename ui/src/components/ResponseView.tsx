@@ -1,10 +1,10 @@
 // A response: status (coloured by class), time and size, then the body (pretty JSON with
 // folding, raw text, or an image), the headers, and the request as sent. "Save to file" writes
-// the whole body, also when only a preview is shown.
+// the whole body, also when only a preview is shown, where the person says in a save dialog the
+// Rust side opens (the page suggests a file name, never a path).
 import { useMemo, useState } from 'react';
 import { api, errorMessage } from '../api';
 import type { ResponseView as Response } from '../bindings/ResponseView';
-import { pickSavePath } from '../dialogs';
 import { formatBytes, formatMillis, statusTone } from '../state/format';
 import { HeadersTable } from './HeadersTable';
 import { JsonTree } from './JsonTree';
@@ -64,13 +64,8 @@ export function ResponseView({ response }: { response: Response }) {
   async function saveBody() {
     setSaveState({ busy: true, message: null, failed: false });
     try {
-      const path = await pickSavePath('Save the response body', suggestedFileName(response.contentType));
-      if (path === null) {
-        setSaveState({ busy: false, message: null, failed: false });
-        return;
-      }
-      await api.saveResponseBody(response.bodyId, path);
-      setSaveState({ busy: false, message: `Saved to ${path}`, failed: false });
+      const path = await api.saveResponseBody(response.bodyId, suggestedFileName(response.contentType));
+      setSaveState({ busy: false, message: path === null ? null : `Saved to ${path}`, failed: false });
     } catch (error) {
       setSaveState({ busy: false, message: errorMessage(error), failed: true });
     }
@@ -89,11 +84,15 @@ export function ResponseView({ response }: { response: Response }) {
           {formatBytes(response.size)}
         </span>
         <span className="spacer" />
-        <button type="button" onClick={() => void saveBody()} disabled={saveState.busy}>
+        <button type="button" data-testid="save-body" onClick={() => void saveBody()} disabled={saveState.busy}>
           {saveState.busy ? 'Saving…' : 'Save to file'}
         </button>
       </div>
-      {saveState.message && <p className={saveState.failed ? 'error-text' : 'hint'}>{saveState.message}</p>}
+      {saveState.message && (
+        <p className={saveState.failed ? 'error-text' : 'hint'} data-testid="save-result">
+          {saveState.message}
+        </p>
+      )}
 
       <div className="tabs small" role="tablist" aria-label="Response parts">
         {(

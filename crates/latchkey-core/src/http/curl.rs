@@ -1,12 +1,23 @@
 //! "Copy as cURL": a prepared request as a curl command line, secrets redacted unless the
-//! person asks for them.
+//! person asks for them. The command with secrets is a [`Secret`]: the desktop app puts it on
+//! the clipboard itself and never hands it to the page.
 
 use super::{PreparedBody, PreparedRequest};
+use crate::Secret;
 
 impl PreparedRequest {
-    /// A `curl` command that sends this request. With `reveal_secrets` false every credential
-    /// reads `<redacted>`, as in [`PreparedRequest::redacted`].
-    pub fn curl_command(&self, reveal_secrets: bool) -> String {
+    /// A `curl` command that sends this request, every credential reading `<redacted>` as in
+    /// [`PreparedRequest::redacted`]: safe to show.
+    pub fn curl_command(&self) -> String {
+        self.curl_words(false)
+    }
+
+    /// The `curl` command with the credentials themselves, ready to paste into a shell.
+    pub fn curl_command_with_secrets(&self) -> Secret {
+        Secret::new(self.curl_words(true))
+    }
+
+    fn curl_words(&self, reveal_secrets: bool) -> String {
         let shown = self.redacted();
         let url = if reveal_secrets { self.url.to_string() } else { shown.url.clone() };
         let mut words = vec!["curl".to_owned()];
@@ -64,7 +75,13 @@ mod tests {
     use crate::Secret;
 
     fn datasource(json: &str) -> Datasource {
-        Datasource { id: "ds_curl".into(), created_at: 0, updated_at: 0, config: parse_datasource(json).unwrap() }
+        Datasource {
+            id: "ds_curl".into(),
+            created_at: 0,
+            updated_at: 0,
+            generation: 0,
+            config: parse_datasource(json).unwrap(),
+        }
     }
 
     #[test]
@@ -81,21 +98,23 @@ mod tests {
             ..Default::default()
         };
         let prepared = crate::http::prepare(&ds, &spec, None).unwrap();
-        let hidden = prepared.curl_command(false);
+        let hidden = prepared.curl_command();
         assert!(!hidden.contains("k-SECRET"), "{hidden}");
         assert!(hidden.contains("key=<redacted>"), "{hidden}");
         assert!(hidden.starts_with("curl -X POST 'https://api.example.com/v1/items?key=<redacted>'"), "{hidden}");
         assert!(hidden.contains(r"-H 'x-team: it'\''s ours'"), "{hidden}");
         assert!(hidden.contains(r#"--data-raw '{"a":"b'\''c"}'"#), "{hidden}");
-        let shown = prepared.curl_command(true);
-        assert!(shown.contains("key=k-SECRET"), "{shown}");
+        let shown = prepared.curl_command_with_secrets();
+        assert!(shown.expose().contains("key=k-SECRET"), "the command with secrets has the key");
+        assert_eq!(format!("{shown:?}"), "<redacted>", "the command with secrets prints as redacted");
 
         let bearer = datasource(
             r#"{"name":"B","url":"https://api.example.com","auth":{"type":"oauth2","grantType":"client_credentials","accessTokenUrl":"https://id.example.com/t","clientId":"c"}}"#,
         );
         let prepared = crate::http::prepare(&bearer, &RequestSpec::default(), Some(&Secret::new("tok-123"))).unwrap();
-        assert!(prepared.curl_command(false).contains("'authorization: <redacted>'"));
-        assert!(prepared.curl_command(true).contains("'authorization: Bearer tok-123'"));
-        assert!(!prepared.curl_command(false).contains("-X"), "GET needs no -X");
+        assert!(prepared.curl_command().contains("'authorization: <redacted>'"));
+        assert!(prepared.curl_command_with_secrets().expose().contains("'authorization: Bearer tok-123'"));
+        assert!(!prepared.curl_command().contains("tok-123"), "the redacted command has no token");
+        assert!(!prepared.curl_command().contains("-X"), "GET needs no -X");
     }
 }

@@ -1,5 +1,7 @@
-// "Use self-signed certificate": a PEM pasted or loaded from a file, trusted for this
-// datasource's server only. The certificate is a secret slot like the others.
+// "Use self-signed certificate": a PEM pasted or loaded from a file, trusted for the host of
+// this datasource's URL only. The certificate is a secret slot like the others. For OAuth 2.0,
+// "Use self-signed certificate for authorization requests" extends it to the token and
+// revocation endpoints.
 import { useState } from 'react';
 import type { SecretField } from '../bindings/SecretField';
 import { CheckboxField } from './CheckboxField';
@@ -9,9 +11,11 @@ export interface CertificateFieldProps {
   enabled: boolean;
   value: SecretField;
   onChange: (patch: { useCertificate?: boolean; selfSignedCertificate?: SecretField }) => void;
+  /** For OAuth 2.0 datasources: whether the certificate is trusted for the OAuth endpoints too. */
+  forAuth?: { checked: boolean; onChange: (checked: boolean) => void };
 }
 
-export function CertificateField({ enabled, value, onChange }: CertificateFieldProps) {
+export function CertificateField({ enabled, value, onChange, forAuth }: CertificateFieldProps) {
   const [readError, setReadError] = useState<string | null>(null);
 
   function load(file: File | undefined) {
@@ -32,7 +36,7 @@ export function CertificateField({ enabled, value, onChange }: CertificateFieldP
         label="Use self-signed certificate"
         checked={enabled}
         onChange={(useCertificate) => onChange({ useCertificate })}
-        hint="Trust a certificate in PEM format for this datasource's server only."
+        hint="Trust a certificate in PEM format for the host of this datasource's URL only."
       />
       {enabled && (
         <SecretInput
@@ -62,6 +66,17 @@ export function CertificateField({ enabled, value, onChange }: CertificateFieldP
               {readError && <span className="error-text">{readError}</span>}
             </div>
           }
+        />
+      )}
+      {enabled && forAuth && (
+        <CheckboxField
+          id="ds-auth-useSelfSignedCertForAuth"
+          label="Use self-signed certificate for authorization requests"
+          path="auth.useSelfSignedCertForAuth"
+          testId="field-useSelfSignedCertForAuth"
+          checked={forAuth.checked}
+          onChange={forAuth.onChange}
+          hint="Also trust it for the Access Token and Revocation URLs when they are on another host. Leave off unless your provider uses this certificate."
         />
       )}
     </div>

@@ -19,6 +19,7 @@ import {
   formSnapshot,
   formToConfig,
   isFieldShown,
+  needsInsecureHttp,
   type DatasourceForm,
 } from '../state/datasourceForm';
 import { remapFieldErrors } from '../state/rows';
@@ -317,6 +318,25 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
           <h3 id="connection-title">Connection</h3>
           <TextField id="ds-name" label="Name" path="name" testId="field-name" placeholder="Dropbox" value={form.name} onChange={(name) => update({ name })} />
           <TextField id="ds-url" label="URL" path="url" testId="field-url" type="url" placeholder="https://api.example.com/v1" hint="The base URL request paths are appended to." value={form.url} onChange={(url) => update({ url })} />
+          {(needsInsecureHttp(form) || form.allowInsecureHttp) && (
+            <CheckboxField
+              id="ds-allowInsecureHttp"
+              label="Allow insecure HTTP"
+              path="allowInsecureHttp"
+              testId="field-allowInsecureHttp"
+              checked={form.allowInsecureHttp}
+              onChange={(allowInsecureHttp) => update({ allowInsecureHttp })}
+              hint={
+                needsInsecureHttp(form) ? (
+                  <span className="warning-text" data-testid="insecure-http-warning">
+                    This URL is plain http: the datasource&apos;s credentials would travel unencrypted and could be read or changed on the way. Use https:// if the server has it; tick this only for a server on a network you trust.
+                  </span>
+                ) : (
+                  'Not needed for this URL: you can untick it.'
+                )
+              }
+            />
+          )}
           <KeyValueRows id="ds-headers" legend="Headers" noun="header" path="headers" rows={form.headers} keyPlaceholder="Header name" onChange={(headers) => update({ headers })} empty="No headers: add the ones every request needs." />
           <KeyValueRows id="ds-queryParams" legend="Query parameters" noun="parameter" path="queryParams" rows={form.queryParams} keyPlaceholder="Parameter name" onChange={(queryParams) => update({ queryParams })} empty="No query parameters." />
           <div className="field-group">
@@ -325,7 +345,19 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
               <SecretInput id="ds-signatureSecret" label="Signature secret" path="signatureSecret" testId="field-signatureSecret" value={form.signatureSecret} onChange={(signatureSecret) => update({ signatureSecret })} />
             )}
           </div>
-          <CertificateField enabled={form.useCertificate} value={form.selfSignedCertificate} onChange={update} />
+          <CertificateField
+            enabled={form.useCertificate}
+            value={form.selfSignedCertificate}
+            onChange={update}
+            forAuth={
+              isOAuth
+                ? {
+                    checked: form.oauth2.useSelfSignedCertForAuth,
+                    onChange: (useSelfSignedCertForAuth) => update({ oauth2: { ...form.oauth2, useSelfSignedCertForAuth } }),
+                  }
+                : undefined
+            }
+          />
         </section>
 
         <AuthFields form={form} onChange={update} clientIdHint={preset && isOAuth ? preset.hint : undefined} />

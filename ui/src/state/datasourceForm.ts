@@ -25,6 +25,7 @@ export const DEFAULT_LOOPBACK_PORT = 8976;
 export interface DatasourceForm {
   name: string;
   url: string;
+  allowInsecureHttp: boolean;
   headers: { key: string; value: string }[];
   queryParams: { key: string; value: string }[];
   sendSignatureHeader: boolean;
@@ -67,6 +68,7 @@ export function defaultOAuth2(): OAuth2Config {
     loopbackPort: DEFAULT_LOOPBACK_PORT,
     issuer: '',
     revocationUrl: '',
+    useSelfSignedCertForAuth: false,
   };
 }
 
@@ -74,6 +76,7 @@ export function emptyForm(): DatasourceForm {
   return {
     name: '',
     url: '',
+    allowInsecureHttp: false,
     headers: [],
     queryParams: [],
     sendSignatureHeader: false,
@@ -123,6 +126,7 @@ export function formFromDatasource(datasource: Datasource): DatasourceForm {
     ...emptyForm(),
     name: datasource.name,
     url: datasource.url,
+    allowInsecureHttp: datasource.allowInsecureHttp,
     headers: datasource.headers.map((row) => ({ ...row })),
     queryParams: datasource.queryParams.map((row) => ({ ...row })),
     sendSignatureHeader: datasource.sendSignatureHeader,
@@ -236,9 +240,32 @@ const AUTH_FIELDS: Record<Exclude<AuthType, 'oauth2'>, string[]> = {
   bearer: ['token'],
 };
 
+/** Whether `url` is a loopback host (`localhost`, 127.0.0.0/8, `::1`), where plain http is fine (`tls::is_loopback` in Rust). */
+export function isLoopbackUrl(url: URL): boolean {
+  const host = url.hostname.toLowerCase();
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * Whether the form's URL is plain http to a host that is not a loopback host while the
+ * datasource has credentials: the core refuses that unless "Allow insecure HTTP" is ticked.
+ */
+export function needsInsecureHttp(form: DatasourceForm): boolean {
+  let url: URL;
+  try {
+    url = new URL(form.url.trim());
+  } catch {
+    return false;
+  }
+  const credentials = form.authType !== 'none' || form.sendSignatureHeader;
+  return url.protocol === 'http:' && credentials && !isLoopbackUrl(url);
+}
+
 /** Whether the editor currently shows the field at `path`, so its errors can go under it. */
 export function isFieldShown(form: DatasourceForm, path: string): boolean {
   if (path === 'name' || path === 'url') return true;
+  if (path === 'allowInsecureHttp') return form.allowInsecureHttp || needsInsecureHttp(form);
+  if (path === 'auth.useSelfSignedCertForAuth') return form.authType === 'oauth2' && form.useCertificate;
   if (path === 'signatureSecret') return form.sendSignatureHeader;
   if (path === 'selfSignedCertificate') return form.useCertificate;
   if (/^(headers|queryParams)\[\d+\]\.(key|value)$/.test(path)) return true;
@@ -306,6 +333,7 @@ export function formToConfig(form: DatasourceForm): { config: DatasourceConfig; 
         customAuthParams: customAuthParams.rows,
         expiresInOverride,
         loopbackPort,
+        useSelfSignedCertForAuth: form.useCertificate && form.oauth2.useSelfSignedCertForAuth,
       };
       break;
     }
@@ -314,6 +342,7 @@ export function formToConfig(form: DatasourceForm): { config: DatasourceConfig; 
   const config: DatasourceConfig = {
     name: form.name,
     url: form.url,
+    allowInsecureHttp: form.allowInsecureHttp,
     headers: headers.rows,
     queryParams: queryParams.rows,
     sendSignatureHeader: form.sendSignatureHeader,

@@ -103,6 +103,7 @@ export function datasource(overrides: Partial<Datasource> = {}): Datasource {
     updatedAt: 1_700_000_000_000,
     name: 'Example',
     url: 'https://api.example.com/v1',
+    allowInsecureHttp: false,
     headers: [],
     queryParams: [],
     sendSignatureHeader: false,

@@ -546,7 +546,12 @@ pub fn scrub(text: &str, secrets: &[&str]) -> Option<String> {
     if reveals(&text, secrets) {
         return None;
     }
-    let shown: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).take(SHOWN_CHARS).collect();
+    // Control characters (line breaks, terminal escapes) and bidirectional overrides, which
+    // could make the text read as something else, become spaces.
+    let unsafe_char = |c: char| {
+        c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    let shown: String = text.chars().map(|c| if unsafe_char(c) { ' ' } else { c }).take(SHOWN_CHARS).collect();
     Some(if text.chars().count() > SHOWN_CHARS { format!("{shown}…") } else { shown })
 }
 
@@ -1045,6 +1050,7 @@ mod tests {
             Some("line one line two"),
             "no control characters"
         );
+        assert_eq!(scrub("\u{1b}[2Jok\u{202e}txt", &[]).as_deref(), Some(" [2Jok txt"), "no escapes or bidi overrides");
         let long = "x".repeat(SHOWN_CHARS + 50);
         assert_eq!(scrub(&long, &[]).unwrap().chars().count(), SHOWN_CHARS + 1, "cut, with an ellipsis");
         let straddling = format!("{}{}", "y".repeat(SHOWN_CHARS - 9), spellings[4]);

@@ -6,7 +6,7 @@
 use std::sync::Mutex;
 
 use latchkey_core::error::ErrorPayload;
-use latchkey_core::model::{RedirectKind, TokenState};
+use latchkey_core::model::{DatasourceId, RedirectKind, TokenState};
 use latchkey_core::oauth::{self, AuthorizationError, Callback, PendingAuthorization, TokenLifecycle};
 use latchkey_core::Error;
 use serde::Serialize;
@@ -21,7 +21,7 @@ use crate::OpenedStore;
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AuthorizationStarted {
-    pub datasource_id: String,
+    pub datasource_id: DatasourceId,
     pub authorization_url: String,
     pub redirect_uri: String,
     /// Whether the system browser was opened; when not, the person opens the URL.
@@ -60,17 +60,17 @@ impl Authorizations {
     }
 }
 
-/// Authorizes the datasource `name` with the browser (authorization code) or fetches a token
+/// Authorizes the datasource `id` with the browser (authorization code) or fetches a token
 /// (client credentials, password).
 #[tauri::command]
 pub async fn authorize(
     app: AppHandle,
     store: State<'_, OpenedStore>,
     attempts: State<'_, Authorizations>,
-    name: String,
+    id: DatasourceId,
 ) -> Result<TokenState, ErrorPayload> {
     let lifecycle = store.lifecycle()?;
-    let datasource = lifecycle.store().datasource_with_secrets(&name).await?;
+    let datasource = lifecycle.store().datasource_with_secrets(&id).await?;
     let config = oauth::oauth_config(&datasource)?;
     let open = |pending: &PendingAuthorization| {
         let browser_opened = oauth::browser::open(pending.url.as_str()).is_ok();
@@ -113,19 +113,19 @@ pub fn cancel_authorization(attempts: State<'_, Authorizations>) {
     }
 }
 
-/// The token state of the datasource `name`, for its badge.
+/// The token state of the datasource `id`, for its badge.
 #[tauri::command]
-pub async fn token_state(store: State<'_, OpenedStore>, name: String) -> Result<TokenState, ErrorPayload> {
+pub async fn token_state(store: State<'_, OpenedStore>, id: DatasourceId) -> Result<TokenState, ErrorPayload> {
     let lifecycle = store.lifecycle()?;
-    let datasource = lifecycle.store().datasource(&name).await?;
+    let datasource = lifecycle.store().datasource(&id).await?;
     Ok(lifecycle.state(&datasource).await?)
 }
 
-/// Forgets (and where possible revokes) the tokens of the datasource `name`.
+/// Forgets (and where possible revokes) the tokens of the datasource `id`.
 #[tauri::command]
-pub async fn disconnect(store: State<'_, OpenedStore>, name: String) -> Result<TokenState, ErrorPayload> {
+pub async fn disconnect(store: State<'_, OpenedStore>, id: DatasourceId) -> Result<TokenState, ErrorPayload> {
     let lifecycle = store.lifecycle()?;
-    let datasource = lifecycle.store().datasource_with_secrets(&name).await?;
+    let datasource = lifecycle.store().datasource_with_secrets(&id).await?;
     lifecycle.logout(&datasource).await?;
     Ok(lifecycle.state(&datasource).await?)
 }
@@ -137,7 +137,7 @@ const KEEP_ALIVE_EVERY: std::time::Duration = std::time::Duration::from_secs(20)
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenProblem {
-    pub datasource_id: String,
+    pub datasource_id: DatasourceId,
     pub name: String,
     pub message: String,
 }

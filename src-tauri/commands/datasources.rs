@@ -3,7 +3,7 @@
 use latchkey_core::error::ErrorPayload;
 use latchkey_core::http::Transport;
 use latchkey_core::model::{
-    Datasource, DatasourceConfig, DatasourceSummary, DestinationCheck, OAuth2Config, SavedDatasource,
+    Datasource, DatasourceConfig, DatasourceId, DatasourceSummary, DestinationCheck, OAuth2Config, SavedDatasource,
 };
 use latchkey_core::oauth::discovery;
 use latchkey_core::preset::{self, Preset};
@@ -20,7 +20,7 @@ pub async fn list_datasources(store: State<'_, OpenedStore>) -> Result<Vec<Datas
 
 /// One datasource for the editor; secret slots only say whether they are set.
 #[tauri::command]
-pub async fn get_datasource(store: State<'_, OpenedStore>, id: String) -> Result<Datasource, ErrorPayload> {
+pub async fn get_datasource(store: State<'_, OpenedStore>, id: DatasourceId) -> Result<Datasource, ErrorPayload> {
     Ok(store.get()?.datasource(&id).await?)
 }
 
@@ -29,7 +29,7 @@ pub async fn get_datasource(store: State<'_, OpenedStore>, id: String) -> Result
 #[tauri::command]
 pub async fn save_datasource(
     store: State<'_, OpenedStore>,
-    id: Option<String>,
+    id: Option<DatasourceId>,
     config: DatasourceConfig,
 ) -> Result<SavedDatasource, ErrorPayload> {
     let store = store.get()?;
@@ -44,14 +44,14 @@ pub async fn save_datasource(
 #[tauri::command]
 pub async fn check_destinations(
     store: State<'_, OpenedStore>,
-    id: String,
+    id: DatasourceId,
     config: DatasourceConfig,
 ) -> Result<DestinationCheck, ErrorPayload> {
     Ok(store.get()?.check_destinations(&id, &config).await?)
 }
 
 #[tauri::command]
-pub async fn delete_datasource(store: State<'_, OpenedStore>, id: String) -> Result<(), ErrorPayload> {
+pub async fn delete_datasource(store: State<'_, OpenedStore>, id: DatasourceId) -> Result<(), ErrorPayload> {
     Ok(store.get()?.delete_datasource(&id).await?)
 }
 

@@ -11,7 +11,7 @@ use std::sync::Mutex;
 
 use latchkey_core::error::ErrorPayload;
 use latchkey_core::http::{prepare_with, ResponseBody, ResponseView, SendOptions, Transport};
-use latchkey_core::model::{HistoryEntry, RequestSpec};
+use latchkey_core::model::{DatasourceId, HistoryEntry, RequestSpec};
 use latchkey_core::{tester, Error};
 use serde::Serialize;
 use tauri::{AppHandle, State};
@@ -39,7 +39,7 @@ pub async fn send_request(
     store: State<'_, OpenedStore>,
     requests: State<'_, Requests>,
     picked: State<'_, PickedFiles>,
-    datasource_id: String,
+    datasource_id: DatasourceId,
     request: RequestSpec,
     request_id: String,
     query_name: Option<String>,
@@ -78,7 +78,7 @@ pub fn cancel_request(requests: State<'_, Requests>, request_id: String) {
 #[tauri::command]
 pub async fn history(
     store: State<'_, OpenedStore>,
-    datasource_id: String,
+    datasource_id: DatasourceId,
     before: Option<i64>,
     limit: u32,
 ) -> Result<Vec<HistoryEntry>, ErrorPayload> {
@@ -130,7 +130,7 @@ pub async fn copy_curl_command(
     store: State<'_, OpenedStore>,
     picked: State<'_, PickedFiles>,
     clipboard: State<'_, SystemClipboard>,
-    datasource_id: String,
+    datasource_id: DatasourceId,
     request: RequestSpec,
     include_secrets: bool,
 ) -> Result<CurlCopy, ErrorPayload> {

@@ -6,6 +6,7 @@ import type { AuthorizationStarted } from './bindings/AuthorizationStarted';
 import type { CurlCopy } from './bindings/CurlCopy';
 import type { Datasource } from './bindings/Datasource';
 import type { DatasourceConfig } from './bindings/DatasourceConfig';
+import type { DatasourceId } from './bindings/DatasourceId';
 import type { DatasourceSummary } from './bindings/DatasourceSummary';
 import type { DestinationCheck } from './bindings/DestinationCheck';
 import type { ErrorPayload } from './bindings/ErrorPayload';
@@ -25,48 +26,48 @@ export const api = {
 
   listDatasources: () => invoke<DatasourceSummary[]>('list_datasources'),
   /** Secrets come back as `{ set: boolean }`, never as values. */
-  getDatasource: (id: string) => invoke<Datasource>('get_datasource', { id }),
+  getDatasource: (id: DatasourceId) => invoke<Datasource>('get_datasource', { id }),
   /**
    * Creates (`id` null) or updates a datasource. A secret slot sent as a string replaces the
    * secret; `{ set: true }` keeps the stored one; `null` clears it. Rejects with field errors.
    */
-  saveDatasource: (id: string | null, config: DatasourceConfig) =>
+  saveDatasource: (id: DatasourceId | null, config: DatasourceConfig) =>
     invoke<SavedDatasource>('save_datasource', { id, config }),
   /**
    * What saving `config` over datasource `id` would ask for again: saved secrets whose
    * destination moved (a field error each) and the reason its tokens would be dropped.
    */
-  checkDestinations: (id: string, config: DatasourceConfig) =>
+  checkDestinations: (id: DatasourceId, config: DatasourceConfig) =>
     invoke<DestinationCheck>('check_destinations', { id, config }),
-  deleteDatasource: (id: string) => invoke<void>('delete_datasource', { id }),
+  deleteDatasource: (id: DatasourceId) => invoke<void>('delete_datasource', { id }),
 
   presets: () => invoke<Preset[]>('presets'),
   /** Fills the empty endpoints of `auth` from `auth.issuer` (OpenID Connect / RFC 8414 discovery). */
   discover: (auth: OAuth2Config) => invoke<OAuth2Config>('discover', { auth }),
 
   /** Save and Authorize / Save and Test. Emits `authorization-started` once the browser opens. */
-  authorize: (id: string) => invoke<TokenState>('authorize', { name: id }),
+  authorize: (id: DatasourceId) => invoke<TokenState>('authorize', { id }),
   cancelAuthorization: () => invoke<void>('cancel_authorization'),
-  tokenState: (id: string) => invoke<TokenState>('token_state', { name: id }),
-  disconnect: (id: string) => invoke<TokenState>('disconnect', { name: id }),
+  tokenState: (id: DatasourceId) => invoke<TokenState>('token_state', { id }),
+  disconnect: (id: DatasourceId) => invoke<TokenState>('disconnect', { id }),
   onAuthorizationStarted: (handler: (event: AuthorizationStarted) => void): Promise<UnlistenFn> =>
     listen<AuthorizationStarted>('authorization-started', (event) => handler(event.payload)),
   /** A background refresh failed: the datasource needs authorization again. */
   onTokenProblem: (handler: (event: TokenProblem) => void): Promise<UnlistenFn> =>
     listen<TokenProblem>('token-problem', (event) => handler(event.payload)),
 
-  listQueries: (datasourceId: string) => invoke<SavedQuery[]>('list_queries', { datasourceId }),
+  listQueries: (datasourceId: DatasourceId) => invoke<SavedQuery[]>('list_queries', { datasourceId }),
   /** Saves `request` as `name`; with `previousName` set, renames that query. */
-  saveQuery: (datasourceId: string, name: string, request: RequestSpec, previousName: string | null = null) =>
+  saveQuery: (datasourceId: DatasourceId, name: string, request: RequestSpec, previousName: string | null = null) =>
     invoke<SavedQuery>('save_query', { datasourceId, name, request, previousName }),
-  deleteQuery: (datasourceId: string, name: string) => invoke<void>('delete_query', { datasourceId, name }),
+  deleteQuery: (datasourceId: DatasourceId, name: string) => invoke<void>('delete_query', { datasourceId, name }),
 
   /** Sends through the datasource; `requestId` lets `cancelRequest` stop it. */
-  sendRequest: (datasourceId: string, request: RequestSpec, requestId: string, queryName: string | null) =>
+  sendRequest: (datasourceId: DatasourceId, request: RequestSpec, requestId: string, queryName: string | null) =>
     invoke<ResponseView>('send_request', { datasourceId, request, requestId, queryName }),
   cancelRequest: (requestId: string) => invoke<void>('cancel_request', { requestId }),
   /** Newest first; `before` (a `createdAt`) pages back. */
-  history: (datasourceId: string, before: number | null, limit: number) =>
+  history: (datasourceId: DatasourceId, before: number | null, limit: number) =>
     invoke<HistoryEntry[]>('history', { datasourceId, before, limit }),
   /**
    * Asks where to save (a save dialog opened by the Rust side, `fileName` suggested) and writes
@@ -77,7 +78,7 @@ export const api = {
    * Puts a curl command line for the request on the clipboard (with the secrets when
    * `includeSecrets`, copied by the Rust side) and answers with the redacted command only.
    */
-  copyCurlCommand: (datasourceId: string, request: RequestSpec, includeSecrets: boolean) =>
+  copyCurlCommand: (datasourceId: DatasourceId, request: RequestSpec, includeSecrets: boolean) =>
     invoke<CurlCopy>('copy_curl_command', { datasourceId, request, includeSecrets }),
   /** A file dialog opened by the Rust side: the picked body file's handle, `null` when cancelled. */
   pickBodyFile: (title: string) => invoke<PickedFile | null>('pick_body_file', { title }),

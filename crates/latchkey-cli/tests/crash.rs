@@ -321,7 +321,7 @@ fn http(url: &str, form: Option<&str>, cookies: &[(String, String)]) -> (u16, Ve
 struct Db {
     runtime: tokio::runtime::Runtime,
     store: Store,
-    id: String,
+    id: latchkey_core::model::DatasourceId,
 }
 
 impl Db {

@@ -26,10 +26,8 @@ fn assert_received_none(server: &TestServer, secrets: &[&str], attack: &str) {
             }
         }
         seen.push_str(&String::from_utf8_lossy(&request.body));
-        let decoded = url::form_urlencoded::parse(seen.as_bytes())
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("&");
+        let decoded =
+            url::form_urlencoded::parse(seen.as_bytes()).map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&");
         for (i, secret) in secrets.iter().enumerate() {
             assert!(
                 !seen.contains(secret) && !decoded.contains(secret),
@@ -61,7 +59,8 @@ fn assert_refused(env: &Env, name: &str, file: &serde_json::Value, field: &str, 
 fn a_bearer_token_does_not_follow_the_url_to_another_origin() {
     let (api, attacker, env) = (TestServer::http(), TestServer::http(), Env::new());
     let token = "victim-bearer-marker-5521";
-    let victim = serde_json::json!({"name": "GitHub", "url": api.url("/v3"), "auth": {"type": "bearer", "token": token}});
+    let victim =
+        serde_json::json!({"name": "GitHub", "url": api.url("/v3"), "auth": {"type": "bearer", "token": token}});
     assert!(env.import(&victim.to_string()).status.success());
 
     let evil = serde_json::json!({"name": "github", "url": attacker.base_url(), "auth": {"type": "bearer", "token": {"set": true}}});

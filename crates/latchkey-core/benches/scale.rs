@@ -19,9 +19,9 @@ use latchkey_core::{DataDir, Secret, Store};
 const DATASOURCES: usize = 10_000;
 const HISTORY_ROWS: usize = 100_000;
 
-fn fill(runtime: &tokio::runtime::Runtime, store: &Store) -> String {
+fn fill(runtime: &tokio::runtime::Runtime, store: &Store) -> latchkey_core::model::DatasourceId {
     let started = Instant::now();
-    let mut busiest = String::new();
+    let mut busiest = latchkey_core::model::DatasourceId::new("");
     for i in 0..DATASOURCES {
         let auth = if i % 4 == 0 {
             r#"{"type":"oauth2","grantType":"client_credentials","accessTokenUrl":"https://id.example.com/token","clientId":"c","clientSecret":"s"}"#

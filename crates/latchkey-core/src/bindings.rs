@@ -28,6 +28,7 @@ pub fn core_bindings() -> Vec<Binding> {
         binding::<DatasourceConfig>(),
         binding::<Datasource>(),
         binding::<SavedDatasource>(),
+        binding::<DatasourceId>(),
         binding::<DestinationCheck>(),
         binding::<DatasourceSummary>(),
         binding::<AuthConfig>(),

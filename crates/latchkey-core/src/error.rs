@@ -39,6 +39,9 @@ pub enum Error {
     Format(String),
     #[error("no datasource named `{0}`")]
     DatasourceNotFound(String),
+    /// An id from the UI that names no stored datasource (deleted meanwhile).
+    #[error("the datasource `{0}` no longer exists: it may have been deleted")]
+    DatasourceIdNotFound(crate::model::DatasourceId),
     #[error("datasource `{datasource}` has no saved query named `{query}`")]
     QueryNotFound { datasource: String, query: String },
     /// An absolute URL that points away from the datasource's origin.
@@ -99,7 +102,9 @@ impl Error {
     pub fn code(&self) -> ErrorCode {
         match self {
             Error::Invalid(_) | Error::Format(_) => ErrorCode::InvalidInput,
-            Error::DatasourceNotFound(_) | Error::QueryNotFound { .. } => ErrorCode::NotFound,
+            Error::DatasourceNotFound(_) | Error::DatasourceIdNotFound(_) | Error::QueryNotFound { .. } => {
+                ErrorCode::NotFound
+            }
             Error::CrossOrigin { .. } => ErrorCode::CrossOrigin,
             Error::NotAuthorized(_) => ErrorCode::NotAuthorized,
             Error::NeedsReauthorization { .. } => ErrorCode::NeedsReauthorization,

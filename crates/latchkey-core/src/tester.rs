@@ -2,7 +2,7 @@
 //! alive by the lifecycle) and record the outcome in the datasource's history, failures too.
 
 use crate::http::{execute, Response, SendOptions, Transport};
-use crate::model::{HistoryEntry, RequestSpec};
+use crate::model::{DatasourceId, HistoryEntry, RequestSpec};
 use crate::oauth::TokenLifecycle;
 use crate::store::NewHistoryEntry;
 use crate::{Error, Result};
@@ -15,19 +15,19 @@ pub struct Run {
     pub entry: Option<HistoryEntry>,
 }
 
-/// Sends `spec` through the datasource `name_or_id` and records the run.
+/// Sends `spec` through the datasource `id` and records the run.
 ///
 /// # Errors
 /// Only storage errors and an unknown datasource; request failures are in [`Run::outcome`].
 pub async fn run(
     lifecycle: &TokenLifecycle,
     transport: &Transport,
-    name_or_id: &str,
+    id: &DatasourceId,
     spec: &RequestSpec,
     query_name: Option<&str>,
     options: &SendOptions,
 ) -> Result<Run> {
-    let datasource = lifecycle.store().datasource_with_secrets(name_or_id).await?;
+    let datasource = lifecycle.store().datasource_with_secrets(id).await?;
     let outcome = execute(transport, &datasource, spec, lifecycle, options).await;
     let message = outcome.as_ref().err().map(ToString::to_string);
     let record = match &outcome {

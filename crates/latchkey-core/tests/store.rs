@@ -297,7 +297,9 @@ async fn the_data_dir_is_made_private_on_every_open_and_must_be_ones_own() {
     let root = tempfile::tempdir().unwrap();
     let data = root.path().join("data");
     let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
-    let chmod = |path: &std::path::Path, mode: u32| std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    let chmod = |path: &std::path::Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
 
     let store = Store::open_with(&DataDir::at(&data), KeyringUse::Off).await.unwrap();
     store.create_datasource(config(r#"{"name":"A","url":"https://a.example"}"#)).await.unwrap();

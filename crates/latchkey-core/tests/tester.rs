@@ -35,7 +35,8 @@ fn get(path: &str) -> RequestSpec {
 }
 
 async fn run(f: &Fixture, name: &str, spec: &RequestSpec) -> tester::Run {
-    tester::run(&f.lifecycle, &Transport::new(), name, spec, Some("probe"), &SendOptions::default()).await.unwrap()
+    let id = f.store.datasource(name).await.unwrap().id;
+    tester::run(&f.lifecycle, &Transport::new(), &id, spec, Some("probe"), &SendOptions::default()).await.unwrap()
 }
 
 #[tokio::test]
@@ -168,13 +169,24 @@ async fn saved_queries_rename_and_refuse_a_taken_name() {
         .unwrap();
     f.store.save_query("Q", "list", get("/items")).await.unwrap();
     f.store.save_query("Q", "one", get("/items/1")).await.unwrap();
-    let renamed = f.store.rename_query("Q", "list", "all items").await.unwrap();
+    let renamed = f.store.save_query_as("Q", Some("list"), "all items", get("/items")).await.unwrap();
     assert_eq!((renamed.name.as_str(), renamed.request.path.as_str()), ("all items", "/items"));
     let names: Vec<String> = f.store.queries("Q").await.unwrap().into_iter().map(|q| q.name).collect();
     assert_eq!(names, vec!["all items", "one"]);
-    let Err(Error::Invalid(errors)) = f.store.rename_query("Q", "one", "All Items").await else { panic!("taken") };
+    let Err(Error::Invalid(errors)) = f.store.save_query_as("Q", Some("one"), "All Items", get("/x")).await else {
+        panic!("taken")
+    };
     assert_eq!(errors[0].field, "name");
     assert_eq!(f.store.query("Q", "one").await.unwrap().request.path, "/items/1", "nothing changed");
+    // A rename with a request that cannot be saved changes nothing either: not even the name.
+    let mut bad = get("/items/1");
+    bad.headers = vec![latchkey_core::model::KeyValue::new("Bad Header:", "1")];
+    let Err(Error::Invalid(errors)) = f.store.save_query_as("Q", Some("one"), "renamed", bad).await else {
+        panic!("a bad header is refused")
+    };
+    assert!(errors[0].field.starts_with("headers"), "{errors:?}");
+    let names: Vec<String> = f.store.queries("Q").await.unwrap().into_iter().map(|q| q.name).collect();
+    assert_eq!(names, vec!["all items", "one"], "a rejected save renamed nothing");
 }
 
 #[tokio::test]

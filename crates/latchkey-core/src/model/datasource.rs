@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{check_header_rows, check_param_rows, AuthConfig, AuthType, KeyValue, TokenStatus};
+use super::{check_header_rows, check_param_rows, AuthConfig, AuthType, DatasourceId, KeyValue, TokenStatus};
 use crate::{FieldError, SecretField};
 
 /// A datasource as a person edits it and as it is exported (DESIGN.md "Data model").
@@ -31,7 +31,7 @@ pub struct DatasourceConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Datasource {
-    pub id: String,
+    pub id: DatasourceId,
     #[ts(type = "number")]
     pub created_at: i64,
     #[ts(type = "number")]
@@ -46,8 +46,8 @@ pub struct Datasource {
 
 impl Datasource {
     /// A datasource not read from a store (tests, previews): generation 0.
-    pub fn unsaved(id: impl Into<String>, config: DatasourceConfig) -> Datasource {
-        Datasource { id: id.into(), created_at: 0, updated_at: 0, config, generation: 0 }
+    pub fn unsaved(id: &str, config: DatasourceConfig) -> Datasource {
+        Datasource { id: DatasourceId::new(id), created_at: 0, updated_at: 0, config, generation: 0 }
     }
 }
 
@@ -65,7 +65,7 @@ pub struct SavedDatasource {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DatasourceSummary {
-    pub id: String,
+    pub id: DatasourceId,
     pub name: String,
     pub url: String,
     pub auth_type: AuthType,

@@ -10,7 +10,7 @@ use crate::http::SentRequest;
 #[serde(rename_all = "camelCase")]
 pub struct HistoryEntry {
     pub id: String,
-    pub datasource_id: String,
+    pub datasource_id: super::DatasourceId,
     /// The saved query that was run, if any.
     pub query_name: Option<String>,
     #[ts(type = "number")]

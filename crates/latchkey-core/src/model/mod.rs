@@ -6,6 +6,7 @@ mod auth;
 mod datasource;
 pub mod destination;
 mod history;
+mod id;
 mod query;
 mod token;
 
@@ -13,6 +14,7 @@ pub use auth::*;
 pub use datasource::*;
 pub use destination::DestinationCheck;
 pub use history::*;
+pub use id::{DatasourceId, DatasourceRef};
 pub use query::*;
 pub use token::*;
 

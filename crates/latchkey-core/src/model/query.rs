@@ -68,7 +68,7 @@ pub struct MultipartPart {
 #[serde(rename_all = "camelCase")]
 pub struct SavedQuery {
     pub id: String,
-    pub datasource_id: String,
+    pub datasource_id: super::DatasourceId,
     pub name: String,
     #[serde(flatten)]
     pub request: RequestSpec,

@@ -17,7 +17,7 @@ use crate::{Error, Result, Secret};
 #[derive(Debug)]
 pub struct PendingAuthorization {
     /// The datasource being authorized.
-    pub datasource_id: String,
+    pub datasource_id: crate::model::DatasourceId,
     /// The URL to open in the browser.
     pub url: Url,
     /// The `redirect_uri` sent, which the code exchange must repeat (RFC 6749 §4.1.3).

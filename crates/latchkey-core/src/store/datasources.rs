@@ -10,8 +10,8 @@ use sqlx::{Row, SqliteConnection};
 
 use super::{new_id, now_millis, sealed_secrets, Store};
 use crate::model::{
-    destination, secret_slot, AuthType, Datasource, DatasourceConfig, DatasourceSummary, DestinationCheck,
-    SavedDatasource, TokenStatus,
+    destination, secret_slot, AuthType, Datasource, DatasourceConfig, DatasourceId, DatasourceRef, DatasourceSummary,
+    DestinationCheck, SavedDatasource, TokenStatus,
 };
 use crate::{Error, FieldError, Result, SecretField};
 
@@ -25,12 +25,11 @@ pub enum ImportOutcome {
 /// Which row a write goes to.
 enum Target<'a> {
     New,
-    Existing(&'a str),
+    Existing(DatasourceRef<'a>),
     SameName,
 }
 
-const FIND: &str = "SELECT id, name, url, auth_type, config, created_at, updated_at, generation FROM datasources \
-                    WHERE id = ?1 OR name = ?1 COLLATE NOCASE ORDER BY id = ?1 DESC LIMIT 1";
+const COLUMNS: &str = "id, name, url, auth_type, config, created_at, updated_at, generation";
 
 impl Store {
     /// All datasources, by name (case-insensitively, as the `name` column compares).
@@ -45,7 +44,7 @@ impl Store {
     pub async fn list_datasources(&self) -> Result<Vec<DatasourceSummary>> {
         /// One row: id, name, url, auth type, created, updated, token status, token expiry.
         #[derive(serde::Deserialize)]
-        struct Listed(String, String, String, AuthType, i64, i64, Option<String>, Option<i64>);
+        struct Listed(DatasourceId, String, String, AuthType, i64, i64, Option<String>, Option<i64>);
         let json: String = sqlx::query_scalar(
             "SELECT json_group_array(json_array(d.id, d.name, d.url, d.auth_type, d.created_at, d.updated_at, \
              t.status, t.expires_at)) \
@@ -82,13 +81,13 @@ impl Store {
         Ok(list)
     }
 
-    /// A datasource by name (case-insensitive) or id, with secret slots only marked as set.
+    /// A datasource by id, or by name (case-insensitive), with secret slots only marked as set.
     ///
     /// # Errors
-    /// [`Error::DatasourceNotFound`].
-    pub async fn datasource(&self, name_or_id: &str) -> Result<Datasource> {
+    /// [`Error::DatasourceNotFound`], [`Error::DatasourceIdNotFound`].
+    pub async fn datasource<'a>(&self, by: impl Into<DatasourceRef<'a>>) -> Result<Datasource> {
         let mut conn = self.pool.acquire().await?;
-        let row = find(&mut conn, name_or_id).await?;
+        let row = find(&mut conn, by.into()).await?;
         from_row(&row)
     }
 
@@ -97,9 +96,9 @@ impl Store {
     ///
     /// # Errors
     /// [`Error::DatasourceNotFound`], [`Error::Vault`] when a sealed value does not open.
-    pub async fn datasource_with_secrets(&self, name_or_id: &str) -> Result<Datasource> {
+    pub async fn datasource_with_secrets<'a>(&self, by: impl Into<DatasourceRef<'a>>) -> Result<Datasource> {
         let mut conn = self.pool.acquire().await?;
-        let row = find(&mut conn, name_or_id).await?;
+        let row = find(&mut conn, by.into()).await?;
         let mut datasource = from_row(&row)?;
         let sealed = sealed_secrets::slots_of(&mut conn, &datasource.id).await?;
         for (slot, field) in datasource.config.secret_slots_mut() {
@@ -119,7 +118,7 @@ impl Store {
         Ok(self.write(Target::New, config).await?.0.datasource)
     }
 
-    /// Replaces the configuration of the datasource `name_or_id`. Secret slots given as
+    /// Replaces the configuration of the datasource `by`. Secret slots given as
     /// `{"set": true}` keep their stored value while every place it can be sent is unchanged
     /// ([`destination`]); stored OAuth tokens whose destinations changed are dropped, and the
     /// result says why.
@@ -127,8 +126,12 @@ impl Store {
     /// # Errors
     /// [`Error::DatasourceNotFound`], [`Error::Invalid`] (a kept secret whose destination moved is
     /// an error on its field); nothing changes then.
-    pub async fn update_datasource(&self, name_or_id: &str, config: DatasourceConfig) -> Result<SavedDatasource> {
-        Ok(self.write(Target::Existing(name_or_id), config).await?.0)
+    pub async fn update_datasource<'a>(
+        &self,
+        by: impl Into<DatasourceRef<'a>>,
+        config: DatasourceConfig,
+    ) -> Result<SavedDatasource> {
+        Ok(self.write(Target::Existing(by.into()), config).await?.0)
     }
 
     /// Creates the datasource, or replaces the one with the same name (the import of a file),
@@ -144,22 +147,26 @@ impl Store {
     ///
     /// # Errors
     /// [`Error::DatasourceNotFound`].
-    pub async fn delete_datasource(&self, name_or_id: &str) -> Result<()> {
+    pub async fn delete_datasource<'a>(&self, by: impl Into<DatasourceRef<'a>>) -> Result<()> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let id: String = find(&mut tx, name_or_id).await?.get("id");
+        let id: String = find(&mut tx, by.into()).await?.get("id");
         sqlx::query("DELETE FROM datasources WHERE id = ?").bind(&id).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// What saving `config` over the stored datasource `name_or_id` would do to its secrets and
+    /// What saving `config` over the stored datasource `by` would do to its secrets and
     /// tokens, without saving: the editor shows it before the person saves.
     ///
     /// # Errors
     /// [`Error::DatasourceNotFound`], vault and storage errors.
-    pub async fn check_destinations(&self, name_or_id: &str, config: &DatasourceConfig) -> Result<DestinationCheck> {
+    pub async fn check_destinations<'a>(
+        &self,
+        by: impl Into<DatasourceRef<'a>>,
+        config: &DatasourceConfig,
+    ) -> Result<DestinationCheck> {
         let mut conn = self.pool.acquire().await?;
-        let old = from_row(&find(&mut conn, name_or_id).await?)?;
+        let old = from_row(&find(&mut conn, by.into()).await?)?;
         let stored = sealed_secrets::slots_of(&mut conn, &old.id).await?;
         let mut check = self.destination_check(&old, &stored, config)?;
         if check.tokens_dropped.is_some() && self.tokens(&old.id).await?.is_none() {
@@ -203,13 +210,13 @@ impl Store {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let existing = match target {
             Target::New => None,
-            Target::Existing(name_or_id) => Some(find(&mut tx, name_or_id).await?),
-            Target::SameName => find(&mut tx, &config.name).await.ok(),
+            Target::Existing(by) => Some(find(&mut tx, by).await?),
+            Target::SameName => find(&mut tx, DatasourceRef::Name(&config.name)).await.ok(),
         };
         let existing = existing.as_ref().map(from_row).transpose()?;
         let (id, created_at, outcome) = match &existing {
             Some(old) => (old.id.clone(), old.created_at, ImportOutcome::Replaced),
-            None => (new_id("ds"), now_millis(), ImportOutcome::Created),
+            None => (DatasourceId::new(new_id("ds")), now_millis(), ImportOutcome::Created),
         };
 
         let mut errors = Vec::new();
@@ -295,12 +302,22 @@ impl Store {
     }
 }
 
-async fn find(conn: &mut SqliteConnection, name_or_id: &str) -> Result<SqliteRow> {
-    sqlx::query(FIND)
-        .bind(name_or_id)
-        .fetch_optional(conn)
-        .await?
-        .ok_or_else(|| Error::DatasourceNotFound(name_or_id.to_owned()))
+/// The row of the datasource `by` names: by id, or by name (case-insensitively), never either.
+async fn find(conn: &mut SqliteConnection, by: DatasourceRef<'_>) -> Result<SqliteRow> {
+    match by {
+        DatasourceRef::Id(id) => sqlx::query(&format!("SELECT {COLUMNS} FROM datasources WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(conn)
+            .await?
+            .ok_or_else(|| Error::DatasourceIdNotFound(id.clone())),
+        DatasourceRef::Name(name) => {
+            sqlx::query(&format!("SELECT {COLUMNS} FROM datasources WHERE name = ? COLLATE NOCASE"))
+                .bind(name)
+                .fetch_optional(conn)
+                .await?
+                .ok_or_else(|| Error::DatasourceNotFound(name.to_owned()))
+        }
+    }
 }
 
 fn from_row(row: &SqliteRow) -> Result<Datasource> {

@@ -4,7 +4,7 @@ use sqlx::Row;
 
 use super::{new_id, now_millis, Store};
 use crate::http::SentRequest;
-use crate::model::HistoryEntry;
+use crate::model::{DatasourceId, DatasourceRef, HistoryEntry};
 use crate::{Error, Result};
 
 /// The outcome of one run, to record.
@@ -28,10 +28,14 @@ impl Store {
     ///
     /// # Errors
     /// Storage errors.
-    pub async fn record_history(&self, datasource_id: &str, entry: NewHistoryEntry<'_>) -> Result<HistoryEntry> {
+    pub async fn record_history(
+        &self,
+        datasource_id: &DatasourceId,
+        entry: NewHistoryEntry<'_>,
+    ) -> Result<HistoryEntry> {
         let mut entry = HistoryEntry {
             id: new_id("h"),
-            datasource_id: datasource_id.to_owned(),
+            datasource_id: datasource_id.clone(),
             query_name: entry.query_name.map(str::to_owned),
             created_at: now_millis(),
             method: entry.sent.method.clone(),
@@ -65,13 +69,18 @@ impl Store {
         Ok(entry)
     }
 
-    /// Up to `limit` runs of the datasource `name_or_id`, newest first, older than `before`
+    /// Up to `limit` runs of the datasource `by`, newest first, older than `before`
     /// (a `createdAt`) when given.
     ///
     /// # Errors
     /// [`Error::DatasourceNotFound`], storage errors.
-    pub async fn history(&self, name_or_id: &str, before: Option<i64>, limit: u32) -> Result<Vec<HistoryEntry>> {
-        let datasource_id = self.datasource(name_or_id).await?.id;
+    pub async fn history<'a>(
+        &self,
+        by: impl Into<DatasourceRef<'a>>,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<HistoryEntry>> {
+        let datasource_id = self.datasource(by).await?.id;
         let rows = sqlx::query(
             "SELECT id, datasource_id, query_name, created_at, method, url, status, error, total_ms, size, sent \
              FROM history WHERE datasource_id = ? AND created_at < ? ORDER BY created_at DESC LIMIT ?",

@@ -69,9 +69,7 @@ impl Store {
             options.create(true).truncate(false).write(true);
             #[cfg(unix)]
             std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            let file = options
-                .open(&lock_path)
-                .map_err(|e| Error::io(&lock_path, e))?;
+            let file = options.open(&lock_path).map_err(|e| Error::io(&lock_path, e))?;
             file.lock().map_err(|e| Error::io(&lock_path, e))?;
             Ok(file)
         })

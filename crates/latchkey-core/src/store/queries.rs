@@ -1,10 +1,10 @@
 //! The `queries` table: saved requests of a datasource, named uniquely within it.
 
 use sqlx::sqlite::SqliteRow;
-use sqlx::Row;
+use sqlx::{Row, SqliteConnection};
 
 use super::{new_id, now_millis, Store};
-use crate::model::{RequestSpec, SavedQuery};
+use crate::model::{DatasourceId, DatasourceRef, RequestSpec, SavedQuery};
 use crate::{Error, FieldError, Result};
 
 const COLUMNS: &str = "q.id, q.datasource_id, q.name, q.request, q.created_at, q.updated_at";
@@ -14,45 +14,96 @@ impl Store {
     ///
     /// # Errors
     /// [`Error::DatasourceNotFound`]; [`Error::Invalid`] for an empty name or a bad request.
-    pub async fn save_query(&self, datasource: &str, name: &str, request: RequestSpec) -> Result<SavedQuery> {
+    pub async fn save_query<'a>(
+        &self,
+        datasource: impl Into<DatasourceRef<'a>>,
+        name: &str,
+        request: RequestSpec,
+    ) -> Result<SavedQuery> {
+        self.save_query_as(datasource, None, name, request).await
+    }
+
+    /// Saves `request` as `name`; with `previous` (another name), the query of that name is
+    /// renamed and changed in the same transaction, so a rejected save (a bad request, a taken
+    /// name) changes nothing, not even the name.
+    ///
+    /// # Errors
+    /// [`Error::DatasourceNotFound`], [`Error::QueryNotFound`] for `previous`; [`Error::Invalid`]
+    /// for an empty or taken name or a bad request.
+    pub async fn save_query_as<'a>(
+        &self,
+        datasource: impl Into<DatasourceRef<'a>>,
+        previous: Option<&str>,
+        name: &str,
+        request: RequestSpec,
+    ) -> Result<SavedQuery> {
+        let datasource = datasource.into();
+        let name = name.trim();
         let mut errors = request.validate().err().unwrap_or_default();
-        if name.trim().is_empty() {
+        if name.is_empty() {
             errors.insert(0, FieldError::new("name", "give the query a name"));
         }
         if !errors.is_empty() {
             return Err(Error::Invalid(errors));
         }
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let datasource_id: String =
-            sqlx::query_scalar("SELECT id FROM datasources WHERE id = ?1 OR name = ?1 COLLATE NOCASE")
-                .bind(datasource)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| Error::DatasourceNotFound(datasource.to_owned()))?;
+        let datasource_id = datasource_id(&mut tx, datasource).await?;
         let now = now_millis();
         let json = serde_json::to_string(&request).expect("a request always serializes");
-        sqlx::query(
-            "INSERT INTO queries (id, datasource_id, name, request, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) \
-             ON CONFLICT (datasource_id, name) DO UPDATE SET request = excluded.request, updated_at = excluded.updated_at",
-        )
-        .bind(new_id("q"))
-        .bind(&datasource_id)
-        .bind(name.trim())
-        .bind(&json)
-        .bind(now)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        let renamed = previous.map(str::trim).filter(|p| !p.eq_ignore_ascii_case(name));
+        let id = match renamed {
+            Some(previous) => {
+                let query = find(&mut tx, &datasource_id, datasource, previous).await?;
+                if find(&mut tx, &datasource_id, datasource, name).await.is_ok() {
+                    return Err(Error::Invalid(vec![FieldError::new(
+                        "name",
+                        format!("a query named `{name}` already exists here: choose another name"),
+                    )]));
+                }
+                sqlx::query("UPDATE queries SET name = ?, request = ?, updated_at = ? WHERE id = ?")
+                    .bind(name)
+                    .bind(&json)
+                    .bind(now)
+                    .bind(&query.id)
+                    .execute(&mut *tx)
+                    .await?;
+                query.id
+            }
+            None => {
+                sqlx::query_scalar(
+                    "INSERT INTO queries (id, datasource_id, name, request, created_at, updated_at) \
+                     VALUES (?, ?, ?, ?, ?, ?) \
+                     ON CONFLICT (datasource_id, name) DO UPDATE SET request = excluded.request, \
+                     updated_at = excluded.updated_at RETURNING id",
+                )
+                .bind(new_id("q"))
+                .bind(&datasource_id)
+                .bind(name)
+                .bind(&json)
+                .bind(now)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?
+            }
+        };
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM queries q WHERE q.id = ?"))
+            .bind(&id)
+            .fetch_one(&mut *tx)
+            .await?;
         tx.commit().await?;
-        self.query(datasource, name.trim()).await
+        from_row(&row)
     }
 
     /// The saved queries of a datasource, by name.
-    pub async fn queries(&self, datasource: &str) -> Result<Vec<SavedQuery>> {
-        let datasource_id = self.datasource(datasource).await?.id;
+    ///
+    /// # Errors
+    /// [`Error::DatasourceNotFound`], storage errors.
+    pub async fn queries<'a>(&self, datasource: impl Into<DatasourceRef<'a>>) -> Result<Vec<SavedQuery>> {
+        let mut conn = self.pool.acquire().await?;
+        let datasource_id = datasource_id(&mut conn, datasource.into()).await?;
         let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM queries q WHERE q.datasource_id = ? ORDER BY q.name"))
             .bind(&datasource_id)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *conn)
             .await?;
         rows.iter().map(from_row).collect()
     }
@@ -61,54 +112,65 @@ impl Store {
     ///
     /// # Errors
     /// [`Error::DatasourceNotFound`], [`Error::QueryNotFound`].
-    pub async fn query(&self, datasource: &str, name: &str) -> Result<SavedQuery> {
-        let datasource_id = self.datasource(datasource).await?.id;
-        let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM queries q WHERE q.datasource_id = ? AND q.name = ? COLLATE NOCASE"
-        ))
-        .bind(&datasource_id)
-        .bind(name)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or_else(|| Error::QueryNotFound { datasource: datasource.to_owned(), query: name.to_owned() })?;
-        from_row(&row)
+    pub async fn query<'a>(&self, datasource: impl Into<DatasourceRef<'a>>, name: &str) -> Result<SavedQuery> {
+        let datasource = datasource.into();
+        let mut conn = self.pool.acquire().await?;
+        let datasource_id = datasource_id(&mut conn, datasource).await?;
+        find(&mut conn, &datasource_id, datasource, name).await
     }
 
     /// Deletes a saved query.
     ///
     /// # Errors
     /// [`Error::DatasourceNotFound`], [`Error::QueryNotFound`].
-    pub async fn delete_query(&self, datasource: &str, name: &str) -> Result<()> {
+    pub async fn delete_query<'a>(&self, datasource: impl Into<DatasourceRef<'a>>, name: &str) -> Result<()> {
         let query = self.query(datasource, name).await?;
         sqlx::query("DELETE FROM queries WHERE id = ?").bind(&query.id).execute(&self.pool).await?;
         Ok(())
     }
+}
 
-    /// Renames the saved query `from` to `to`.
-    ///
-    /// # Errors
-    /// [`Error::QueryNotFound`]; [`Error::Invalid`] on `name` when `to` is empty or taken.
-    pub async fn rename_query(&self, datasource: &str, from: &str, to: &str) -> Result<SavedQuery> {
-        let query = self.query(datasource, from).await?;
-        let to = to.trim();
-        if to.is_empty() {
-            return Err(Error::Invalid(vec![FieldError::new("name", "give the query a name")]));
+/// The id of the datasource `by` names.
+async fn datasource_id(conn: &mut SqliteConnection, by: DatasourceRef<'_>) -> Result<DatasourceId> {
+    let found: Option<DatasourceId> = match by {
+        DatasourceRef::Id(id) => {
+            sqlx::query_scalar("SELECT id FROM datasources WHERE id = ?").bind(id).fetch_optional(&mut *conn).await?
         }
-        let taken = self.query(datasource, to).await.ok().filter(|other| other.id != query.id);
-        if taken.is_some() {
-            return Err(Error::Invalid(vec![FieldError::new(
-                "name",
-                format!("a query named `{to}` already exists here: choose another name"),
-            )]));
+        DatasourceRef::Name(name) => {
+            sqlx::query_scalar("SELECT id FROM datasources WHERE name = ? COLLATE NOCASE")
+                .bind(name)
+                .fetch_optional(&mut *conn)
+                .await?
         }
-        sqlx::query("UPDATE queries SET name = ?, updated_at = ? WHERE id = ?")
-            .bind(to)
-            .bind(now_millis())
-            .bind(&query.id)
-            .execute(&self.pool)
-            .await?;
-        self.query(datasource, to).await
-    }
+    };
+    found.ok_or_else(|| match by {
+        DatasourceRef::Id(id) => Error::DatasourceIdNotFound(id.clone()),
+        DatasourceRef::Name(name) => Error::DatasourceNotFound(name.to_owned()),
+    })
+}
+
+/// The query `name` of the datasource `datasource_id` (named `by` in the error).
+async fn find(
+    conn: &mut SqliteConnection,
+    datasource_id: &DatasourceId,
+    by: DatasourceRef<'_>,
+    name: &str,
+) -> Result<SavedQuery> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM queries q WHERE q.datasource_id = ? AND q.name = ? COLLATE NOCASE"
+    ))
+    .bind(datasource_id)
+    .bind(name.trim())
+    .fetch_optional(conn)
+    .await?;
+    let Some(row) = row else {
+        let datasource = match by {
+            DatasourceRef::Id(id) => id.to_string(),
+            DatasourceRef::Name(name) => name.to_owned(),
+        };
+        return Err(Error::QueryNotFound { datasource, query: name.to_owned() });
+    };
+    from_row(&row)
 }
 
 fn from_row(row: &SqliteRow) -> Result<SavedQuery> {

@@ -5,7 +5,7 @@
 use sqlx::Row;
 
 use super::{now_millis, Store};
-use crate::model::{Datasource, TokenState, TokenStatus};
+use crate::model::{Datasource, DatasourceId, TokenState, TokenStatus};
 use crate::{Error, Result, Secret};
 
 const ACCESS_SLOT: &str = "token.accessToken";
@@ -59,7 +59,7 @@ impl Store {
     ///
     /// # Errors
     /// Storage errors.
-    pub async fn expiring_tokens(&self) -> Result<Vec<(String, i64, i64)>> {
+    pub async fn expiring_tokens(&self) -> Result<Vec<(DatasourceId, i64, i64)>> {
         let rows = sqlx::query(
             "SELECT datasource_id, obtained_at, expires_at FROM oauth_tokens \
              WHERE status = 'authorized' AND expires_at IS NOT NULL AND obtained_at IS NOT NULL",
@@ -68,7 +68,7 @@ impl Store {
         .await?;
         Ok(rows
             .iter()
-            .map(|r| (r.get::<String, _>("datasource_id"), r.get("obtained_at"), r.get("expires_at")))
+            .map(|r| (r.get::<DatasourceId, _>("datasource_id"), r.get("obtained_at"), r.get("expires_at")))
             .collect())
     }
 

@@ -334,3 +334,26 @@ async fn the_data_dir_is_made_private_on_every_open_and_must_be_ones_own() {
     assert!(err.contains("belongs to another user") && err.contains("--data-dir"), "{err}");
     assert_eq!(std::fs::metadata(&data).unwrap().uid(), nobody, "nothing was changed in another user's directory");
 }
+
+#[tokio::test]
+async fn lookups_are_by_id_or_by_name_never_either() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let first = store.create_datasource(config(r#"{"name":"First","url":"https://a.example"}"#)).await.unwrap();
+    // A datasource whose name is the other one's id: a name lookup must find it, not the other.
+    let json = serde_json::json!({"name": first.id.as_str(), "url": "https://b.example"}).to_string();
+    let named_like_an_id = store.create_datasource(config(&json)).await.unwrap();
+
+    let by_name = store.datasource(first.id.as_str()).await.unwrap();
+    assert_eq!(by_name.id, named_like_an_id.id, "text is a name");
+    assert_eq!(store.datasource(&first.id).await.unwrap().config.name, "First", "an id is an id");
+    let err = store.datasource("First ").await.unwrap_err();
+    assert!(matches!(err, Error::DatasourceNotFound(_)), "{err}");
+    let gone = latchkey_core::model::DatasourceId::new("ds_00000000000000000000");
+    let err = store.datasource(&gone).await.unwrap_err();
+    assert!(matches!(err, Error::DatasourceIdNotFound(_)) && err.to_string().contains("no longer exists"), "{err}");
+
+    store.delete_datasource(first.id.as_str()).await.unwrap();
+    assert!(store.datasource(&first.id).await.is_ok(), "deleting by that name left the datasource with that id");
+    assert!(store.datasource(&named_like_an_id.id).await.is_err());
+}

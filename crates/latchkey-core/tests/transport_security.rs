@@ -314,3 +314,12 @@ async fn the_engine_refuses_to_send_credentials_over_plain_http_off_loopback() {
     let response = Transport::new().send(&loopback, prepared, &SendOptions::default()).await.unwrap();
     assert_eq!((response.status, local.request_count()), (200, 1), "loopback http stays allowed");
 }
+
+#[tokio::test]
+async fn discovery_from_a_plain_http_issuer_off_loopback_is_refused_before_any_request() {
+    let err =
+        latchkey_core::oauth::discovery::discover(&Transport::new(), "http://id.example.invalid").await.unwrap_err();
+    let errors = fields(&err);
+    assert_eq!(errors[0].0, "auth.issuer", "{err}");
+    assert!(errors[0].1.contains("use https://"), "{}", errors[0].1);
+}

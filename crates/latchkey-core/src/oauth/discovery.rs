@@ -88,6 +88,15 @@ pub async fn discover_within(transport: &Transport, issuer: &str, timeout: Durat
         .ok()
         .filter(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
         .ok_or_else(|| Error::field("auth.issuer", format!("`{issuer}` is not an absolute URL: {fix}")))?;
+    // Metadata fetched over plain http could be swapped on the way for endpoints that collect
+    // the client secret: TLS unless the issuer is on this machine, as for the endpoints.
+    if issuer_url.scheme() == "http" && !crate::http::tls::is_loopback(&issuer_url) {
+        return Err(Error::field(
+            "auth.issuer",
+            "the Issuer uses plain http, so its metadata could be changed on the way: use https:// (http:// is \
+             accepted only for loopback hosts: 127.0.0.1, ::1, localhost)",
+        ));
+    }
     let client = transport.system_client()?;
     let deadline = tokio::time::Instant::now() + timeout;
     let mut found: Option<ProviderMetadata> = None;

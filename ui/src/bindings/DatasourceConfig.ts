@@ -21,6 +21,7 @@ allowInsecureHttp: boolean, headers: Array<KeyValue>, queryParams: Array<KeyValu
  */
 sendSignatureHeader: boolean, signatureSecret: SecretField, 
 /**
- * A PEM certificate trusted for this datasource's server only.
+ * A PEM certificate pinned for the host of `url` only (and for the OAuth endpoints with
+ * `auth.useSelfSignedCertForAuth`).
  */
 selfSignedCertificate: SecretField, auth: AuthConfig, };

@@ -22,7 +22,8 @@ pub struct DatasourceConfig {
     /// Adds `X-Latchkey-Signature`, an HS256 JWT signed with `signatureSecret`.
     pub send_signature_header: bool,
     pub signature_secret: SecretField,
-    /// A PEM certificate trusted for this datasource's server only.
+    /// A PEM certificate pinned for the host of `url` only (and for the OAuth endpoints with
+    /// `auth.useSelfSignedCertForAuth`).
     pub self_signed_certificate: SecretField,
     pub auth: AuthConfig,
 }

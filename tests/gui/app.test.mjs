@@ -7,9 +7,11 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
 import { createInterface } from 'node:readline';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, serveUi, waitFor, withApp as withAppUnchecked } from './webdriver.mjs';
@@ -169,10 +171,59 @@ async function sendRequestExpecting(app, path, status) {
   return app.waitForText('[data-testid=response-status]', String(status), 20_000);
 }
 
-/** Copy as cURL, secrets redacted (the default): the command shown. */
+/** What the system clipboard holds (Xvfb's, where the app's Rust side wrote it). */
+function readClipboard() {
+  return execFileSync('xclip', ['-selection', 'clipboard', '-o'], { encoding: 'utf8', timeout: 10_000 });
+}
+
+/** Ticks or unticks "Include secrets" of Copy as cURL. */
+async function includeSecrets(app, wanted) {
+  const box = await app.find('[data-testid=curl-secrets]');
+  if ((await box.checked()) !== wanted) await box.click();
+}
+
+/**
+ * Copy as cURL, secrets redacted: the command shown, which the first click put on the clipboard
+ * (issue 13: it never got there).
+ */
 async function copyCurl(app) {
+  await includeSecrets(app, false);
   await (await app.find('[data-testid=copy-curl]')).click();
-  return (await app.find('[data-testid=curl-command]')).text();
+  await app.waitForText('[data-testid=curl-status]', 'Copied to the clipboard (secrets redacted)');
+  const shown = await (await app.find('[data-testid=curl-command]')).text();
+  assert.equal(readClipboard(), shown, 'the first click put the redacted command on the clipboard');
+  return shown;
+}
+
+/**
+ * Copy as cURL with "Include secrets": `{ shown, clipboard }`, the command the page shows
+ * (redacted) and the one the Rust side put on the clipboard. The IPC check of the session then
+ * proves that no payload carried the second one.
+ */
+async function copyCurlWithSecrets(app, { screenshot } = {}) {
+  await includeSecrets(app, true);
+  await (await app.find('[data-testid=copy-curl]')).click();
+  const status = await app.waitForText('[data-testid=curl-status]', 'Copied to the clipboard with the secrets');
+  const shown = await (await app.find('[data-testid=curl-command]')).text();
+  const clipboard = readClipboard();
+  if (screenshot) {
+    await status.scrollIntoView();
+    await app.screenshot(screenshot);
+  }
+  // The page cannot read it back either: WebKit gives a script no clipboard contents.
+  const readBack = await app.call('POST', '/execute/async', {
+    script: 'const done = arguments[0]; navigator.clipboard.readText().then((t) => done(t), (e) => done({ refused: String(e) }));',
+    args: [],
+  });
+  assert.ok(typeof readBack !== 'string' || readBack !== clipboard, 'the page could read the command with secrets from the clipboard');
+  await includeSecrets(app, false);
+  assert.equal(await app.exists('[data-testid=curl-command]'), false, 'unticking the box drops the shown command');
+  return { shown, clipboard };
+}
+
+/** Whether `text` holds `secret` in any of the forms the IPC check looks for. */
+function holds(text, secret) {
+  return forms(secret).some(([, needle, cs]) => (cs ? text.includes(needle) : text.toLowerCase().includes(needle.toLowerCase())));
 }
 
 /** Fills the common fields of a new OAuth 2.0 datasource. */
@@ -196,7 +247,7 @@ async function sendRequest(app, path) {
 
 describe('the desktop app', () => {
   test('client credentials: Save and Test, a secret that stays unreadable, a request', () =>
-    withApp({ ipc: ['save_datasource', 'authorize', 'list_datasources', 'get_datasource', 'send_request', 'history', 'curl_command'] }, async (app) => {
+    withApp({ ipc: ['save_datasource', 'authorize', 'list_datasources', 'get_datasource', 'send_request', 'history', 'copy_curl_command'] }, async (app) => {
       await newOAuthDatasource(app, { name: 'Orders API', grant: 'client_credentials', clientId: POST_CLIENT.id, secret: POST_CLIENT.secret });
       await (await app.find('[data-testid=field-scopes]')).fill('api:read, api:write');
       await app.screenshot('editor');
@@ -227,6 +278,15 @@ describe('the desktop app', () => {
       await app.waitForText('[data-testid=secret-saved][data-field=signatureSecret]', 'Saved');
       await sendRequest(app, '/api/whoami');
       assert.match(await copyCurl(app), /api\/whoami/);
+
+      // With secrets: the clipboard gets the access token and the signature, the page neither.
+      const { shown, clipboard } = await copyCurlWithSecrets(app);
+      const issued = (await provider.issued()).client_credentials;
+      const token = issued.find((value) => clipboard.includes(`'authorization: Bearer ${value}'`));
+      assert.ok(token, 'the clipboard holds a bearer token the provider issued');
+      assert.ok(shown.includes("'authorization: <redacted>'"), 'the shown command has the token redacted');
+      assert.equal(clipboard.replace(`Bearer ${token}`, '<redacted>').replace(/'x-latchkey-signature: [^']*'/, ''), shown.replace(/'x-latchkey-signature: [^']*'/, ''), 'the two commands differ only by the secrets');
+      execFileSync('sh', ['-c', clipboard.replace(/^curl /, 'curl -sf -o /dev/null ')], { timeout: 20_000 }); // and it works
     }));
 
   test('a validation error appears under its field and nothing is saved', () =>
@@ -369,8 +429,92 @@ describe('the desktop app', () => {
       await app.find('[data-testid=secret-saved][data-field="auth.clientSecret"]');
     }));
 
+  test('a body file is one picked in the dialog, never a path from the page, and Save to file asks where', async () => {
+    // A plain loopback API that records what reaches it and echoes a digest (the provider has no
+    // upload endpoint). The dialogs answer through the debug build's test-only variables.
+    const dir = mkdtempSync(join(tmpdir(), 'latchkey-files-'));
+    const upload = join(dir, 'upload.bin');
+    const secretFile = join(dir, 'not-picked.txt');
+    const saved = join(dir, 'saved.json');
+    const bytes = randomBytes(48 * 1024);
+    writeFileSync(upload, bytes);
+    writeFileSync(secretFile, 'lkmark-not-picked-file-Qe4v');
+    const received = [];
+    const server = createServer((req, res) => {
+      const chunks = [];
+      req.on('data', (chunk) => chunks.push(chunk));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        received.push({ url: req.url, body });
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ path: req.url, bytes: body.length, sameAsPicked: body.equals(bytes) }));
+      });
+    });
+    await new Promise((done) => server.listen(0, '127.0.0.1', done));
+    const api = `http://127.0.0.1:${server.address().port}`;
+    const env = { LATCHKEY_TEST_PICK_FILE: upload, LATCHKEY_TEST_SAVE_PATH: saved };
+    const ipc = ['pick_body_file', 'send_request', 'rejected:send_request', 'save_response_body'];
+    try {
+      await withApp({ env, ipc }, async (app) => {
+        await (await app.find('[data-testid=new-datasource]')).click();
+        await (await app.find('[data-testid=field-name]')).fill('Uploads');
+        await (await app.find('[data-testid=field-url]')).fill(api);
+        await (await app.find('[data-testid=save]')).click();
+        await app.waitForText('[data-testid=datasource-item]', 'Uploads');
+
+        await (await app.find('[data-testid=tab-requests]')).click();
+        await (await app.find('[data-testid=request-method]')).select('POST');
+        await (await app.find('[data-testid=request-path]')).fill('/upload');
+        await (await app.find('[data-testid=body-mode]')).select('binary');
+        await (await app.find('[data-testid=choose-binary]')).click();
+        // The whole path, which the field may show cut with an ellipsis.
+        await waitFor('the picked path', async () => (await (await app.find('[data-testid=binary-path]')).attribute('title')) === upload);
+        await (await app.find('[data-testid=send]')).click();
+        await app.waitForText('[data-testid=response-status]', '200', 20_000);
+        assert.equal(received.length, 1, 'one request reached the API');
+        assert.ok(received[0].body.equals(bytes), 'the API received the picked file');
+        await app.screenshot('upload');
+
+        // Save to file: the path comes from the save dialog, and the whole body is written there.
+        await (await app.find('[data-testid=save-body]')).click();
+        await app.waitForText('[data-testid=save-result]', `Saved to ${saved}`);
+        assert.deepEqual(JSON.parse(readFileSync(saved, 'utf8')), { path: '/upload', bytes: bytes.length, sameAsPicked: true });
+
+        // The page (say, made to run a script) names a file itself: refused before anything is sent.
+        const outcome = await app.call('POST', '/execute/async', {
+          script: `const [secretFile, done] = arguments;
+            const invoke = window.__TAURI_INTERNALS__.invoke;
+            const tryIt = (cmd, args) => Promise.race([
+              invoke(cmd, args).then(() => ({ cmd, ok: true }), (e) => ({ cmd, field: e && e.field, message: String(e && e.message || e) })),
+              new Promise((settle) => setTimeout(() => settle({ cmd, ok: true, hung: true }), 5000)),
+            ]);
+            invoke('list_datasources').then(async (list) => {
+              const datasourceId = list.find((d) => d.name === 'Uploads').id;
+              const spec = (body) => ({ method: 'POST', path: '/steal', headers: [], queryParams: [], body });
+              done([
+                await tryIt('send_request', { datasourceId, request: spec({ type: 'binary', path: secretFile, contentType: '' }), requestId: 'attack-1', queryName: null }),
+                await tryIt('send_request', { datasourceId, request: spec({ type: 'multipart', parts: [{ key: 'f', value: '', file: secretFile, contentType: '' }] }), requestId: 'attack-2', queryName: null }),
+                await tryIt('copy_curl_command', { datasourceId, request: spec({ type: 'binary', path: secretFile, contentType: '' }), includeSecrets: true }),
+                await tryIt('plugin:dialog|open', { options: {} }),
+                await tryIt('plugin:dialog|save', { options: {} }),
+              ]);
+            }, (e) => done([{ failed: String(e) }]));`,
+          args: [secretFile],
+        });
+        const [binary, multipart, curl, open, save] = outcome;
+        assert.equal(binary.field, 'body.path', `a path for the binary body is refused under its field: ${JSON.stringify(binary)}`);
+        assert.equal(multipart.field, 'body.parts[0].file', `a path for a file part is refused under its field: ${JSON.stringify(multipart)}`);
+        assert.equal(curl.field, 'body.path', `Copy as cURL refuses it too: ${JSON.stringify(curl)}`);
+        assert.ok(!open.ok && !save.ok, `the page may not open the dialogs itself: ${JSON.stringify([open, save])}`);
+        assert.equal(received.length, 1, 'nothing more reached the API');
+      });
+    } finally {
+      server.close();
+    }
+  });
+
   test('Basic, API key and bearer secrets typed into the editor never come back to the window', () =>
-    withApp({ ipc: ['save_datasource', 'get_datasource', 'send_request', 'history', 'curl_command'] }, async (app) => {
+    withApp({ ipc: ['save_datasource', 'get_datasource', 'send_request', 'history', 'copy_curl_command'] }, async (app) => {
       const datasources = [
         {
           name: 'Basic API',
@@ -380,6 +524,7 @@ describe('the desktop app', () => {
             await (await app.find('[data-testid=field-password]')).fill(MARKERS['the Basic password']);
           },
           saved: 'auth.password',
+          secret: MARKERS['the Basic password'],
         },
         {
           name: 'Key API',
@@ -390,6 +535,7 @@ describe('the desktop app', () => {
             await (await app.find('#ds-auth-addTo')).select('query');
           },
           saved: 'auth.value',
+          secret: MARKERS['the API key'],
         },
         {
           name: 'Bearer API',
@@ -398,9 +544,10 @@ describe('the desktop app', () => {
             await (await app.find('[data-testid=field-token]')).fill(MARKERS['the bearer token']);
           },
           saved: 'auth.token',
+          secret: MARKERS['the bearer token'],
         },
       ];
-      for (const { name, fill, saved } of datasources) {
+      for (const { name, fill, saved, secret } of datasources) {
         await (await app.find('[data-testid=new-datasource]')).click();
         await (await app.find('[data-testid=field-name]')).fill(name);
         await (await app.find('[data-testid=field-url]')).fill(provider.issuer);
@@ -411,6 +558,9 @@ describe('the desktop app', () => {
         // The provider's API refuses these made-up credentials: the 401 is shown, the secret not.
         await sendRequestExpecting(app, '/api/whoami', 401);
         assert.match(await copyCurl(app), /api\/whoami/);
+        const { shown, clipboard } = await copyCurlWithSecrets(app, { screenshot: name === 'Bearer API' ? 'curl' : undefined });
+        assert.ok(holds(clipboard, secret), `Copy as cURL with secrets of ${name} put its secret on the clipboard`);
+        assert.ok(!holds(shown, secret) && shown.includes('<redacted>'), `the command shown for ${name} is redacted`);
       }
     }));
 });

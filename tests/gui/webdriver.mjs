@@ -450,6 +450,11 @@ class Element {
     return this.call('GET', `/attribute/${name}`);
   }
 
+  /** Whether a checkbox is ticked. */
+  checked() {
+    return this.call('GET', '/property/checked');
+  }
+
   /** Chooses the option with `value` in a <select>. */
   async select(value) {
     await this.app.script(

@@ -85,7 +85,7 @@ export function BodyEditor({ draft, onChange }: { draft: RequestDraft; onChange:
               <button type="button" data-testid="choose-binary" onClick={() => void chooseBinary()}>
                 {draft.binaryPath && !binaryFile.again ? 'Change file…' : 'Choose file…'}
               </button>
-              <span className={`mono file-path${binaryFile.again ? ' error-text' : ''}`} data-testid="binary-path">
+              <span className={`mono file-path${binaryFile.again ? ' error-text' : ''}`} data-testid="binary-path" title={binaryFile.text}>
                 {binaryFile.text}
               </span>
             </div>

@@ -45,7 +45,7 @@ export function MultipartRows({ parts, onChange }: { parts: PartDraft[]; onChang
                   <button type="button" onClick={() => void choose(index)}>
                     {part.file && !file.again ? 'Change file…' : 'Choose file…'}
                   </button>
-                  <span className={`mono file-path${file.again ? ' error-text' : ''}`} aria-label={`Part ${n} file`}>
+                  <span className={`mono file-path${file.again ? ' error-text' : ''}`} aria-label={`Part ${n} file`} title={file.text}>
                     {file.text}
                   </span>
                 </span>

@@ -121,13 +121,35 @@ pub async fn token_state(store: State<'_, OpenedStore>, id: DatasourceId) -> Res
     Ok(lifecycle.state(&datasource).await?)
 }
 
+/// What Disconnect did: the token state after it (the fields of [`TokenState`]) and what the
+/// provider was asked (RFC 7009).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Disconnected {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub token: TokenState,
+    /// The tokens revoked at the provider (`refresh_token`, `access_token`).
+    pub revoked: Vec<String>,
+    /// The datasource has no Revocation URL: the tokens were forgotten here only and stay valid
+    /// at the provider until they expire.
+    pub no_revocation_url: bool,
+    /// Revocations that failed; the tokens were forgotten here anyway.
+    pub revocation_failures: Vec<String>,
+}
+
 /// Forgets (and where possible revokes) the tokens of the datasource `id`.
 #[tauri::command]
-pub async fn disconnect(store: State<'_, OpenedStore>, id: DatasourceId) -> Result<TokenState, ErrorPayload> {
+pub async fn disconnect(store: State<'_, OpenedStore>, id: DatasourceId) -> Result<Disconnected, ErrorPayload> {
     let lifecycle = store.lifecycle()?;
     let datasource = lifecycle.store().datasource_with_secrets(&id).await?;
-    lifecycle.logout(&datasource).await?;
-    Ok(lifecycle.state(&datasource).await?)
+    let outcome = lifecycle.logout(&datasource).await?;
+    Ok(Disconnected {
+        token: lifecycle.state(&datasource).await?,
+        revoked: outcome.revoked.iter().map(|hint| (*hint).to_owned()).collect(),
+        no_revocation_url: outcome.no_revocation_url,
+        revocation_failures: outcome.failures,
+    })
 }
 
 /// How often tokens due for refresh are refreshed in the background.

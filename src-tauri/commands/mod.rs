@@ -21,6 +21,7 @@ mod tests {
             &[
                 binding::<super::authorize::AuthorizationStarted>(),
                 binding::<super::authorize::TokenProblem>(),
+                binding::<super::authorize::Disconnected>(),
                 binding::<super::requests::CurlCopy>(),
                 binding::<super::files::PickedFile>(),
             ],

@@ -9,6 +9,7 @@ import type { DatasourceConfig } from './bindings/DatasourceConfig';
 import type { DatasourceId } from './bindings/DatasourceId';
 import type { DatasourceSummary } from './bindings/DatasourceSummary';
 import type { DestinationCheck } from './bindings/DestinationCheck';
+import type { Disconnected } from './bindings/Disconnected';
 import type { ErrorPayload } from './bindings/ErrorPayload';
 import type { HistoryEntry } from './bindings/HistoryEntry';
 import type { OAuth2Config } from './bindings/OAuth2Config';
@@ -49,7 +50,8 @@ export const api = {
   authorize: (id: DatasourceId) => invoke<TokenState>('authorize', { id }),
   cancelAuthorization: () => invoke<void>('cancel_authorization'),
   tokenState: (id: DatasourceId) => invoke<TokenState>('token_state', { id }),
-  disconnect: (id: DatasourceId) => invoke<TokenState>('disconnect', { id }),
+  /** Forgets the tokens, revoking them where the datasource has a Revocation URL; says which. */
+  disconnect: (id: DatasourceId) => invoke<Disconnected>('disconnect', { id }),
   onAuthorizationStarted: (handler: (event: AuthorizationStarted) => void): Promise<UnlistenFn> =>
     listen<AuthorizationStarted>('authorization-started', (event) => handler(event.payload)),
   /** A background refresh failed: the datasource needs authorization again. */

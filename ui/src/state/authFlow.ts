@@ -2,6 +2,7 @@
 // text that reports its outcome. No React here.
 import { errorMessage, isErrorPayload } from '../api';
 import type { AuthorizationStarted } from '../bindings/AuthorizationStarted';
+import type { Disconnected } from '../bindings/Disconnected';
 import type { TokenState } from '../bindings/TokenState';
 import { formatDuration, tokenBadge } from './format';
 
@@ -17,7 +18,7 @@ export type AuthFlow =
 export function flowOutcome(flow: AuthFlow, now: number): { ok: boolean; text: string; detail: string | null } | null {
   if (flow.kind === 'succeeded') {
     const { token } = flow;
-    if (flow.action === 'disconnect') return { ok: true, text: 'Disconnected: the stored tokens were removed.', detail: null };
+    if (flow.action === 'disconnect') return disconnected(token);
     if (flow.action === 'test') {
       const expiry = token.expiresAt === null ? '' : ` · expires in ${formatDuration(Math.max(0, token.expiresAt - now))}`;
       return { ok: true, text: `Token received${expiry}`, detail: grantedScopes(token) };
@@ -35,6 +36,19 @@ export function flowOutcome(flow: AuthFlow, now: number): { ok: boolean; text: s
     return { ok: false, text: errorMessage(flow.error), detail };
   }
   return null;
+}
+
+/** What Disconnect did: revoked at the provider, or only forgotten here (no Revocation URL). */
+function disconnected(token: TokenState | Disconnected): { ok: boolean; text: string; detail: string | null } {
+  const outcome = 'noRevocationUrl' in token ? token : null;
+  const failures = outcome?.revocationFailures ?? [];
+  const detail = failures.length > 0 ? `Revocation failed: ${failures.join('; ')}` : null;
+  if (outcome?.noRevocationUrl) {
+    const text =
+      'Disconnected: the tokens were forgotten here but not revoked at the provider (this datasource has no Revocation URL); they stay valid there until they expire.';
+    return { ok: true, text, detail };
+  }
+  return { ok: true, text: 'Disconnected: the stored tokens were removed.', detail };
 }
 
 function grantedScopes(token: TokenState): string | null {

@@ -106,7 +106,11 @@ impl RedirectListener {
             };
             tokio::select! {
                 (slot, accepted) = next_connection => {
-                    let Ok((stream, _)) = accepted else { continue };
+                    let Ok((stream, _)) = accepted else {
+                        // Out of file descriptors, say: let connections finish rather than spin.
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                        continue;
+                    };
                     let arrived_tx = arrived_tx.clone();
                     tasks.spawn(async move {
                         let mut stream = stream;

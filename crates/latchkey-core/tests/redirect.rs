@@ -1,8 +1,9 @@
 //! The loopback redirect listener against real HTTP requests on 127.0.0.1: one callback with
 //! the right state ends it; callbacks that are not for the attempt (wrong or missing `state`)
 //! are answered, reported and ignored; idle connections do not hold it up; nothing answers
-//! after it closed. The RFC 9207 `iss` checks run against the real `oidc-provider`, whose
-//! metadata promises `iss` and whose token endpoint counts code exchanges.
+//! after it closed; deep links not for the attempt leave it waiting the same way. The RFC 9207
+//! `iss` checks run against the real `oidc-provider`, whose metadata promises `iss` and whose
+//! token endpoint counts code exchanges.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -241,4 +242,55 @@ async fn without_iss_fails_when_the_metadata_promises_it() {
     let failed = authorize_with_callback(&provider, "code=stolen&state={state}").await;
     assert_eq!(failed, AuthorizationError::IssuerMissing { expected: provider.issuer().to_owned() });
     assert_eq!(provider.calls("token:authorization_code"), 0, "the code must not reach the token endpoint");
+}
+
+// --- Deep link ------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn deep_links_not_for_the_attempt_are_ignored_and_it_keeps_waiting() {
+    let json = serde_json::json!({
+        "name": "Deep",
+        "url": "https://api.example.com",
+        "auth": {
+            "type": "oauth2",
+            "grantType": "authorization_code",
+            "authorizationUrl": "https://id.example.com/authorize",
+            "accessTokenUrl": "https://id.example.com/token",
+            "clientId": "app",
+            "redirect": "deep_link",
+        }
+    });
+    let config = latchkey_core::transfer::parse_datasource(&json.to_string()).expect("a valid datasource");
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_with(&DataDir::at(dir.path()), KeyringUse::Off).await.expect("open the store");
+    let datasource = store.create_datasource(config).await.unwrap();
+    let lifecycle = TokenLifecycle::new(store, TokenClient::default());
+    let (links, mut callbacks) = tokio::sync::mpsc::channel(8);
+    // What the desktop app's `deliver` hands over: two stray links, then the provider's answer.
+    let open = move |pending: &authorization::PendingAuthorization| {
+        let state = state_of(&pending.url);
+        for link in [
+            "latchkey://oauth/callback?code=forged&state=guessed".to_owned(),
+            "latchkey://oauth/callback?code=forged".to_owned(),
+            format!("latchkey://oauth/callback?error=access_denied&state={state}"),
+        ] {
+            let url = url::Url::parse(&link).unwrap();
+            links.try_send(latchkey_core::oauth::Callback::from_url(&url)).unwrap();
+        }
+    };
+    let (ignored, report) = recorder();
+    let result = latchkey_core::oauth::authorize_deep_link(
+        &lifecycle,
+        &datasource,
+        &mut callbacks,
+        Duration::from_secs(20),
+        open,
+        report,
+    )
+    .await;
+    assert!(
+        matches!(reason(result), AuthorizationError::Denied { ref error, .. } if error == "access_denied"),
+        "the stray links must not end the attempt; the provider's answer does"
+    );
+    assert_eq!(*ignored.lock().unwrap(), [AuthorizationError::StateMismatch, AuthorizationError::MissingState]);
 }

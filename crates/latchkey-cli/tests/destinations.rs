@@ -66,6 +66,15 @@ fn a_bearer_token_does_not_follow_the_url_to_another_origin() {
     let evil = serde_json::json!({"name": "github", "url": attacker.base_url(), "auth": {"type": "bearer", "token": {"set": true}}});
     assert_refused(&env, "GitHub", &evil, "auth.token", "the URL moved to another origin");
 
+    // Same origin, but a Host header would pick another virtual host (another tenant of a
+    // shared front end) for the token: refused, in the file and on the command line.
+    let evil = serde_json::json!({"name": "GitHub", "url": api.url("/v3"), "headers": [{"key": "Host", "value": "evil.example"}],
+        "auth": {"type": "bearer", "token": {"set": true}}});
+    let out = env.import(&evil.to_string());
+    assert!(!out.status.success() && stderr(&out).contains("headers[0].key: the Host header comes from the URL"), "{}", stderr(&out));
+    let out = env.run(&["request", "GitHub", "/user", "-H", "Host: evil.example"]);
+    assert!(!out.status.success() && stderr(&out).contains("Host header"), "{}", stderr(&out));
+
     env.ok(&["request", "GitHub", "/user"]);
     assert_eq!(api.request_count(), 1, "the datasource still sends to its own API");
     assert_eq!(api.requests()[0].header("authorization"), Some(format!("Bearer {token}").as_str()));

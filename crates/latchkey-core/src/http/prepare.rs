@@ -80,8 +80,13 @@ pub fn prepare(datasource: &Datasource, spec: &RequestSpec, token: Option<&Secre
 
     // Headers: the datasource's, then the request's replacing those of the same name.
     let mut headers = HeaderMap::new();
-    for kv in &config.headers {
-        headers.append(header_name(&kv.key)?, header_value(&kv.value, None)?);
+    for (i, kv) in config.headers.iter().enumerate() {
+        let name = header_name(&kv.key)?;
+        if name == reqwest::header::HOST {
+            // Saved before Host rows were refused: never send credentials to another virtual host.
+            return Err(Error::field(format!("headers[{i}].key"), "the Host header comes from the URL: remove this row"));
+        }
+        headers.append(name, header_value(&kv.value, None)?);
     }
     let mut seen_in_request: Vec<HeaderName> = Vec::new();
     for kv in &spec.headers {

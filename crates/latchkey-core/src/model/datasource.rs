@@ -236,6 +236,20 @@ mod tests {
     }
 
     #[test]
+    fn a_host_header_cannot_redirect_credentials_to_another_virtual_host() {
+        let mut config = valid();
+        config.headers = vec![KeyValue::new("X-Good", "1"), KeyValue::new(" HOST ", "evil.example")];
+        let errors = config.validate().unwrap_err();
+        assert_eq!(errors[0].field, "headers[1].key");
+        assert!(errors[0].message.contains("comes from the URL"), "{}", errors[0].message);
+        let request = crate::model::RequestSpec {
+            headers: vec![KeyValue::new("host", "evil.example")],
+            ..Default::default()
+        };
+        assert_eq!(request.validate().unwrap_err()[0].field, "headers[0].key", "nor a request's own header");
+    }
+
+    #[test]
     fn signature_needs_a_secret() {
         let mut config = valid();
         config.send_signature_header = true;

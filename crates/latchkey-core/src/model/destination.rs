@@ -5,7 +5,8 @@
 //! - API credentials (Basic password, API key, bearer token, signature secret): the origin of the
 //!   datasource URL, the certificate pinned for it, and for an API key where it goes (`addTo`);
 //! - OAuth 2.0 client credentials (client secret, the password grant's password): the Access
-//!   Token URL and the Revocation URL;
+//!   Token URL and the Revocation URL, and the certificate pinned for them when
+//!   `useSelfSignedCertForAuth` extends the pin there;
 //! - the pinned certificate itself: the host of the datasource URL;
 //! - every `auth.*` secret: the authentication type it was entered for, since two types share a
 //!   slot name (`auth.password`) but send it to different places.
@@ -71,10 +72,8 @@ pub fn check(old: Stored<'_>, new: Stored<'_>) -> DestinationCheck {
             match slot {
                 secret_slot::SELF_SIGNED_CERTIFICATE => host_moved(old.config, new.config)
                     .map(|(from, to)| format!("the URL moved to another host ({from} → {to})")),
-                secret_slot::CLIENT_SECRET => oauth_endpoints_moved(old.config, new.config),
-                secret_slot::PASSWORD if new.config.auth.kind() == AuthType::OAuth2 => {
-                    oauth_endpoints_moved(old.config, new.config)
-                }
+                secret_slot::CLIENT_SECRET => oauth_endpoints_moved(old, new),
+                secret_slot::PASSWORD if new.config.auth.kind() == AuthType::OAuth2 => oauth_endpoints_moved(old, new),
                 secret_slot::API_KEY_VALUE => api_moved.clone().or_else(|| key_placement_moved(old.config, new.config)),
                 _ => api_moved.clone(),
             }
@@ -110,15 +109,24 @@ fn key_placement_moved(old: &DatasourceConfig, new: &DatasourceConfig) -> Option
     }
 }
 
-fn oauth_endpoints_moved(old: &DatasourceConfig, new: &DatasourceConfig) -> Option<String> {
-    let (AuthConfig::OAuth2(o), AuthConfig::OAuth2(n)) = (&old.auth, &new.auth) else { return None };
+fn oauth_endpoints_moved(old: Stored<'_>, new: Stored<'_>) -> Option<String> {
+    let (AuthConfig::OAuth2(o), AuthConfig::OAuth2(n)) = (&old.config.auth, &new.config.auth) else { return None };
     if !same_url(&o.access_token_url, &n.access_token_url) {
         return Some("the Access Token URL changed".to_owned());
     }
     if !n.revocation_url.trim().is_empty() && !same_url(&o.revocation_url, &n.revocation_url) {
         return Some("the Revocation URL changed".to_owned());
     }
-    None
+    auth_pin_moved(old, new)
+}
+
+/// Why the OAuth endpoints now trust another certificate: `useSelfSignedCertForAuth` extends the
+/// pin to them, so turning it on or pinning another certificate with it on is a new destination.
+fn auth_pin_moved(old: Stored<'_>, new: Stored<'_>) -> Option<String> {
+    let (AuthConfig::OAuth2(o), AuthConfig::OAuth2(n)) = (&old.config.auth, &new.config.auth) else { return None };
+    let old_pin = if o.use_self_signed_cert_for_auth { old.pin } else { &None };
+    let trusted = n.use_self_signed_cert_for_auth && new.pin.is_some() && new.pin != old_pin;
+    trusted.then(|| "another self-signed certificate is now trusted for the Access Token and Revocation URLs".to_owned())
 }
 
 fn tokens_dropped(old: Stored<'_>, new: Stored<'_>, api_moved: Option<String>) -> Option<String> {
@@ -133,6 +141,8 @@ fn tokens_dropped(old: Stored<'_>, new: Stored<'_>, api_moved: Option<String>) -
         format!("the token now goes in the {}", placement_label(n.add_token_to))
     } else if !same_url(&o.revocation_url, &n.revocation_url) {
         "the Revocation URL changed".to_owned()
+    } else if let Some(moved) = auth_pin_moved(old, new) {
+        moved
     } else {
         return None;
     };
@@ -321,6 +331,27 @@ mod tests {
             assert!(dropped.contains(reason), "expected {reason:?}, got {dropped:?}");
         }
         assert!(run(oauth, BEARER).tokens_dropped.is_some());
+    }
+
+    #[test]
+    fn a_pin_extended_to_the_oauth_endpoints_moves_the_client_secret() {
+        let json = |extend: bool| {
+            config(&format!(
+                r#"{{"name":"o","url":"https://api.example","selfSignedCertificate":{{"set":true}},"auth":{{"type":"oauth2",
+                "grantType":"client_credentials","accessTokenUrl":"https://id.example/token","clientId":"c",
+                "clientSecret":{{"set":true}},"useSelfSignedCertForAuth":{extend}}}}}"#
+            ))
+        };
+        let (off, on) = (json(false), json(true));
+        let (pin, other) = (Some(vec![b"a".to_vec()]), Some(vec![b"b".to_vec()]));
+        let stored = |config, pin| Stored { config, pin };
+        let turned_on = check(stored(&off, &pin), stored(&on, &pin));
+        assert!(fields(&turned_on).contains(&"auth.clientSecret"), "extending the pin to the token URL: {turned_on:?}");
+        assert!(turned_on.tokens_dropped.is_some_and(|r| r.contains("Access Token and Revocation URLs")));
+        assert!(check(stored(&on, &pin), stored(&on, &pin)).moved_secrets.is_empty(), "unchanged");
+        let swapped = check(stored(&on, &pin), stored(&on, &other));
+        assert!(fields(&swapped).contains(&"auth.clientSecret"), "another certificate for the token URL");
+        assert!(check(stored(&on, &pin), stored(&off, &pin)).moved_secrets.is_empty(), "turning it off narrows trust");
     }
 
     #[test]

@@ -36,10 +36,17 @@ impl KeyValue {
     }
 }
 
-/// Validation of key/value rows used as HTTP header names.
+/// Validation of key/value rows used as HTTP header names. `Host` is refused: it would send the
+/// request, credentials included, to another virtual host on the URL's server (on a shared front
+/// end, another tenant) while the origin check sees the URL's host.
 pub(crate) fn check_header_rows(rows: &[KeyValue], list: &str, errors: &mut Vec<crate::FieldError>) {
     for (i, row) in rows.iter().enumerate() {
-        if reqwest::header::HeaderName::from_bytes(row.key.trim().as_bytes()).is_err() {
+        if row.key.trim().eq_ignore_ascii_case("host") {
+            errors.push(crate::FieldError::new(
+                format!("{list}[{i}].key"),
+                "the Host header comes from the URL: remove this row and put the host in the URL",
+            ));
+        } else if reqwest::header::HeaderName::from_bytes(row.key.trim().as_bytes()).is_err() {
             errors.push(crate::FieldError::new(
                 format!("{list}[{i}].key"),
                 format!("`{}` is not a valid header name: use letters, digits and - (no spaces or colons)", row.key),

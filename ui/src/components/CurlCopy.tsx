@@ -44,8 +44,11 @@ export function CurlCopy({ datasourceId, request, disabled }: { datasourceId: st
         <button type="button" data-testid="copy-curl" disabled={disabled || busy} onClick={() => void copy()}>
           {busy ? 'Preparing…' : 'Copy as cURL'}
         </button>
-        <input id="rq-curl-secrets" type="checkbox" data-testid="curl-secrets" checked={includeSecrets} onChange={(event) => setIncludeSecrets(event.target.checked)} />
-        <label htmlFor="rq-curl-secrets">Include secrets</label>
+        {/* One item, so a narrow window wraps the box and its label together. */}
+        <span>
+          <input id="rq-curl-secrets" type="checkbox" data-testid="curl-secrets" checked={includeSecrets} onChange={(event) => setIncludeSecrets(event.target.checked)} />{' '}
+          <label htmlFor="rq-curl-secrets">Include secrets</label>
+        </span>
       </div>
       {error?.key === key && (
         <p className="error-text" role="alert">

@@ -136,7 +136,7 @@ pub async fn ask_save_path(app: &AppHandle, title: &str, file_name: &str) -> Opt
     if let Some(path) = test_answer("LATCHKEY_TEST_SAVE_PATH") {
         return Some(path);
     }
-    let name = Path::new(file_name).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = suggested_name(file_name);
     let (tx, rx) = oneshot::channel();
     let mut dialog = app.dialog().file().set_title(title);
     if !name.is_empty() {
@@ -146,6 +146,11 @@ pub async fn ask_save_path(app: &AppHandle, title: &str, file_name: &str) -> Opt
         let _ = tx.send(file.and_then(|f| f.into_path().ok()));
     });
     rx.await.ok().flatten()
+}
+
+/// The last component of `file_name`, the only part of the page's suggestion the dialog gets.
+fn suggested_name(file_name: &str) -> String {
+    Path::new(file_name).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -223,5 +228,14 @@ mod tests {
         let RequestBody::Multipart { parts } = resolved.body else { unreachable!() };
         assert_eq!(parts[0].file, None, "a text part stays text");
         assert_eq!(parts[1].file.as_deref(), Some("/tmp/a.png"), "the handle became the picked path");
+    }
+
+    #[test]
+    fn the_page_suggests_a_file_name_never_a_directory() {
+        assert_eq!(suggested_name("response.json"), "response.json");
+        assert_eq!(suggested_name("../../.bashrc"), ".bashrc", "only the last component");
+        assert_eq!(suggested_name("/home/me/.ssh/authorized_keys"), "authorized_keys");
+        assert_eq!(suggested_name(".."), "", "no name at all rather than a directory");
+        assert_eq!(suggested_name(""), "");
     }
 }

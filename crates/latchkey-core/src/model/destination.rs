@@ -141,10 +141,8 @@ fn tokens_dropped(old: Stored<'_>, new: Stored<'_>, api_moved: Option<String>) -
         format!("the token now goes in the {}", placement_label(n.add_token_to))
     } else if !same_url(&o.revocation_url, &n.revocation_url) {
         "the Revocation URL changed".to_owned()
-    } else if let Some(moved) = auth_pin_moved(old, new) {
-        moved
     } else {
-        return None;
+        auth_pin_moved(old, new)?
     };
     Some(reason)
 }

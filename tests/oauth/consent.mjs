@@ -77,6 +77,8 @@ try {
   ]);
   const query = new URL(landed ?? page.url()).searchParams;
   log(`callback: code=${query.has('code')} error=${query.get('error') ?? ''} ${query.get('error_description') ?? ''}`);
+  // RFC 9207: the authorization server's identifier, which the app must compare with the issuer.
+  log(`callback iss: ${query.get('iss') ?? '(none)'}`);
   if (landed) {
     // As the desktop would: the URL to the scheme's registered handler, through GIO as GNOME's
     // xdg-open does (Debian 12's xdg-utils on its own cannot read the quoted Exec line of the

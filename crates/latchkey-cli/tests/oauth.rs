@@ -274,10 +274,14 @@ fn a_forged_callback_is_ignored_with_one_warning_and_the_real_one_authorizes() {
         waiting.starts_with("latchkey: warning: ignored a callback whose `state` is not this attempt's"),
         "one warning line for the forged callback: {waiting}"
     );
-    let opened = Command::new(consent_browser()).arg(&url).status().unwrap();
+    let log = env.data().join("browser-forged.log");
+    let opened = Command::new(consent_browser()).arg(&url).env("LATCHKEY_TEST_BROWSER_LOG", &log).status().unwrap();
     assert!(opened.success());
     let rest: Vec<String> = lines.collect();
     assert!(child.wait().unwrap().success(), "the real callback still completes: {rest:?}");
+    // RFC 9207 with the real provider: its callback names the issuer, which matched.
+    let seen = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(seen.contains(&format!("callback iss: {}", provider.issuer())), "{seen}");
     assert!(rest.iter().any(|l| l.starts_with("Authorized `Forged`")), "{rest:?}");
     assert!(!rest.iter().any(|l| l.contains("warning")), "no other callback was ignored: {rest:?}");
     assert_eq!(provider.calls("token:authorization_code"), 1, "only the real code was exchanged");

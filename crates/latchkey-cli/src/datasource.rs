@@ -15,29 +15,52 @@ use crate::{output, Failure, Outcome};
 
 #[derive(Subcommand)]
 pub enum DatasourceCommand {
-    /// List datasources.
+    /// List datasources: name, authentication, URL.
+    #[command(after_help = "Examples:\n  latchkey datasource list\n  latchkey datasource list --json")]
     List {
+        /// Print a JSON array (with ids, timestamps and token status) instead of columns.
         #[arg(long)]
         json: bool,
     },
-    /// Show one datasource; secrets appear as "<set>".
+    /// Show one datasource; secrets appear as "<set>", never their values.
+    #[command(after_help = "Examples:\n  latchkey datasource show Dropbox\n  latchkey datasource show Dropbox --json")]
     Show {
+        /// The datasource's name (case-insensitive).
         name: String,
+        /// Print the stored JSON, secrets as {"set": true}.
         #[arg(long)]
         json: bool,
     },
-    /// Create or replace (by name) a datasource from a JSON file, or - for standard input.
-    Import { file: PathBuf },
-    /// Print a datasource as JSON; secrets are left out (`{"set": true}`) unless --with-secrets.
+    /// Create a datasource from a JSON file, or replace the one of the same name. A stored
+    /// secret is kept ({"set": true}) only while the places it is sent to stay the same.
+    #[command(after_help = "Examples:\n  latchkey datasource import dropbox.json\n  \
+                            latchkey datasource export Dropbox | latchkey datasource import -")]
+    Import {
+        /// The JSON file (the format is in the README), or - for standard input.
+        file: PathBuf,
+    },
+    /// Print a datasource as JSON; secrets are left out ({"set": true}) unless --with-secrets.
+    #[command(after_help = "Examples:\n  latchkey datasource export Dropbox > dropbox.json\n  \
+                            latchkey datasource export Dropbox --with-secrets > backup.json")]
     Export {
+        /// The datasource's name.
         name: String,
+        /// Include the secret values (a backup for yourself; never share it).
         #[arg(long)]
         with_secrets: bool,
     },
-    /// Delete a datasource with its secrets and saved queries.
-    Delete { name: String },
+    /// Delete a datasource with its secrets, tokens, saved queries and history.
+    #[command(after_help = "Example:\n  latchkey datasource delete Dropbox")]
+    Delete {
+        /// The datasource's name.
+        name: String,
+    },
     /// Print the OAuth endpoints an issuer publishes (OpenID Connect discovery, RFC 8414).
-    Discover { issuer: String },
+    #[command(after_help = "Example:\n  latchkey datasource discover https://accounts.google.com")]
+    Discover {
+        /// The issuer URL, e.g. https://login.microsoftonline.com/TENANT/v2.0.
+        issuer: String,
+    },
 }
 
 pub async fn run(store: &Store, command: DatasourceCommand) -> Outcome {

@@ -15,10 +15,18 @@ use clap::{Parser, Subcommand};
 use latchkey_core::oauth::{TokenClient, TokenLifecycle};
 use latchkey_core::{DataDir, Error, Store};
 
-/// Authenticated API datasources from the command line. Shares its data directory (and
-/// vault) with the Latchkey desktop app.
+/// Latchkey keeps the APIs you use — their base URL, shared headers, and Basic, API key, bearer
+/// or OAuth 2.0 credentials — in an encrypted vault on this machine, and sends requests through
+/// them with the credentials applied and OAuth tokens kept fresh. The same vault as the Latchkey
+/// desktop app.
 #[derive(Parser)]
-#[command(name = "latchkey", version, about)]
+#[command(
+    name = "latchkey",
+    version,
+    about = "Keep the APIs you use, with their credentials sealed in a local vault, and send requests through them.",
+    after_help = "Examples:\n  latchkey datasource import github.json\n  latchkey request GitHub /user\n  \
+                  latchkey authorize Google && latchkey request Google /oauth2/v3/userinfo"
+)]
 struct Cli {
     /// Data directory (default: $LATCHKEY_DATA_DIR, else the platform data directory).
     #[arg(long, global = true, value_name = "DIR")]
@@ -29,21 +37,32 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// List, show, import, export and delete datasources.
+    /// List, show, import, export and delete datasources, or discover an issuer's endpoints.
     #[command(subcommand)]
     Datasource(datasource::DatasourceCommand),
-    /// Send a request through a datasource: latchkey request NAME [METHOD] PATH.
+    /// Send a request through a datasource, its credentials applied: NAME [METHOD] PATH.
+    #[command(after_help = "Examples:\n  latchkey request GitHub /user\n  \
+                            latchkey request GitHub GET /repos/o/r/issues -q state=open -i\n  \
+                            latchkey request Api POST /items -d '{\"name\":\"x\"}' --json")]
     Request(request::RequestArgs),
-    /// Saved queries of a datasource.
+    /// Save, list, run and delete named requests of a datasource.
     #[command(subcommand)]
     Query(query::QueryCommand),
     /// Authorize an OAuth 2.0 datasource: the browser flow, or a token fetch for client
     /// credentials and password.
+    #[command(after_help = "Examples:\n  latchkey authorize Google\n  \
+                            latchkey authorize Google --no-browser --timeout 600")]
     Authorize(authorize::AuthorizeArgs),
     /// Show a datasource's token state, or print a valid access token with --reveal.
+    #[command(after_help = "Examples:\n  latchkey token Google\n  \
+                            curl -H \"Authorization: Bearer $(latchkey token Google --reveal)\" https://…")]
     Token(authorize::TokenArgs),
     /// Forget a datasource's tokens, revoking them where a Revocation URL is set.
-    Logout { name: String },
+    #[command(after_help = "Example:\n  latchkey logout Google")]
+    Logout {
+        /// The datasource's name.
+        name: String,
+    },
 }
 
 /// A failure with the exit code it maps to.

@@ -53,9 +53,20 @@ pub fn response(response: &Response, format: &ResponseFormat) -> Outcome {
     let mut stdout = std::io::stdout().lock();
     if format.json {
         let bytes = response.body.to_vec().map_err(Failure::from)?;
-        let (body, encoding) = match String::from_utf8(bytes) {
-            Ok(text) => (text, "utf8"),
-            Err(e) => (base64::engine::general_purpose::STANDARD.encode(e.as_bytes()), "base64"),
+        let is_json = response.headers.iter().any(|h| {
+            h.key.eq_ignore_ascii_case("content-type") && {
+                let media = h.value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+                media == "application/json" || media.ends_with("+json")
+            }
+        });
+        // A JSON answer comes as JSON, so `jq .body.items` works; other text as a string.
+        let parsed = is_json.then(|| serde_json::from_slice::<serde_json::Value>(&bytes).ok()).flatten();
+        let (body, encoding) = match (parsed, String::from_utf8(bytes)) {
+            (Some(value), _) => (value, "json"),
+            (None, Ok(text)) => (serde_json::Value::String(text), "utf8"),
+            (None, Err(e)) => {
+                (serde_json::Value::String(base64::engine::general_purpose::STANDARD.encode(e.as_bytes())), "base64")
+            }
         };
         let value = serde_json::json!({
             "status": response.status,

@@ -11,27 +11,43 @@ use crate::{output, Outcome};
 #[derive(Subcommand)]
 pub enum QueryCommand {
     /// List the saved queries of a datasource.
+    #[command(after_help = "Examples:\n  latchkey query list Api\n  latchkey query list Api --json")]
     List {
+        /// The datasource's name.
         datasource: String,
+        /// Print a JSON array of the queries with their requests.
         #[arg(long)]
         json: bool,
     },
-    /// Run a saved query.
+    /// Run a saved query and print the response as `request` does.
+    #[command(after_help = "Examples:\n  latchkey query run Api \"Open issues\"\n  latchkey query run Api \"Open issues\" --json")]
     Run {
+        /// The datasource's name.
         datasource: String,
+        /// The query's name (case-insensitive).
         query: String,
         #[command(flatten)]
         format: FormatFlags,
     },
     /// Save a request under a name (replacing a query of that name).
+    #[command(after_help = "Examples:\n  latchkey query save Api \"Open issues\" GET /issues -q state=open\n  \
+                            latchkey query save Api \"New item\" POST /items -d '{\"name\":\"x\"}'")]
     Save {
+        /// The datasource's name.
         datasource: String,
+        /// The name to save the query under.
         query: String,
         #[command(flatten)]
         flags: RequestFlags,
     },
     /// Delete a saved query.
-    Delete { datasource: String, query: String },
+    #[command(after_help = "Example:\n  latchkey query delete Api \"Open issues\"")]
+    Delete {
+        /// The datasource's name.
+        datasource: String,
+        /// The query's name.
+        query: String,
+    },
 }
 
 pub async fn run(lifecycle: &TokenLifecycle, command: QueryCommand) -> Outcome {

@@ -9,12 +9,21 @@ use latchkey_core::oauth::TokenLifecycle;
 use crate::output::{self, ResponseFormat};
 use crate::{Failure, Outcome};
 
+/// The methods a METHOD word may name; others go with `-X`.
+const METHODS: [&str; 8] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"];
+
 /// The flags that describe a request (shared with `query save`).
 #[derive(Args, Clone)]
 pub struct RequestFlags {
-    /// [METHOD] PATH: the path is joined to the datasource URL (or an absolute URL on its origin).
+    /// [METHOD] PATH: METHOD is GET (the default; POST with a body), HEAD, POST, PUT, PATCH,
+    /// DELETE, OPTIONS or TRACE; PATH is joined to the datasource URL (`/items` on
+    /// `https://api.example.com/v1` is `https://api.example.com/v1/items`), or is an absolute URL on
+    /// the datasource's own origin.
     #[arg(required = true, num_args = 1..=2, value_name = "[METHOD] PATH")]
     pub target: Vec<String>,
+    /// A method of your own (e.g. PROPFIND), instead of a METHOD word.
+    #[arg(short = 'X', long = "request", value_name = "METHOD")]
+    pub method: Option<String>,
     /// A header, 'Name: value'; repeatable.
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
     pub headers: Vec<String>,
@@ -48,7 +57,8 @@ pub struct FormatFlags {
     /// Print the status line and headers before the body.
     #[arg(short = 'i', long = "include")]
     pub include: bool,
-    /// Print one JSON object: status, headers, body, timings and the request as sent (redacted).
+    /// Print one JSON object: status, headers, body (parsed when the answer is JSON, else a
+    /// string), timings and the request as sent (credentials redacted).
     #[arg(long, conflicts_with = "include")]
     pub json: bool,
     /// Exit with 22 when the status is 400 or above.
@@ -59,9 +69,25 @@ pub struct FormatFlags {
 impl RequestFlags {
     /// The request these flags describe.
     pub fn to_spec(&self) -> Result<RequestSpec, Failure> {
-        let (method, path) = match self.target.as_slice() {
-            [path] => (String::new(), path.clone()),
-            [method, path] => (method.clone(), path.clone()),
+        let known = |word: &str| METHODS.iter().find(|m| m.eq_ignore_ascii_case(word)).map(|m| (*m).to_owned());
+        let (method, path) = match (self.method.as_deref(), self.target.as_slice()) {
+            (Some(custom), [path]) => (custom.to_owned(), path.clone()),
+            (Some(_), _) => {
+                return Err(Failure::usage("give the method either with -X or as a word before the path, not both"))
+            }
+            (None, [word]) if known(word).is_some() => {
+                return Err(Failure::usage(format!("`{word}` is a method: give the path after it, e.g. `{word} /items`")))
+            }
+            (None, [path]) => (String::new(), path.clone()),
+            (None, [method, path]) => match known(method) {
+                Some(method) => (method, path.clone()),
+                None => {
+                    return Err(Failure::usage(format!(
+                        "`{method}` is not a method: use one of {}, or -X {method} for a method of your own",
+                        METHODS.join(", ")
+                    )))
+                }
+            },
             _ => return Err(Failure::usage("give [METHOD] PATH")),
         };
         let headers = self

@@ -43,6 +43,28 @@ fn datasources_import_list_show_export_delete() {
 }
 
 #[test]
+fn methods_are_checked_and_custom_ones_go_with_dash_x() {
+    let env = Env::new();
+    let server = TestServer::http();
+    env.import(&format!(r#"{{"name":"Echo","url":"{}"}}"#, server.base_url()));
+
+    let out = env.run(&["request", "Echo", "DELTE", "/x"]);
+    assert_eq!(out.status.code(), Some(2), "an unknown method word is a usage error");
+    assert!(stderr(&out).contains("`DELTE` is not a method") && stderr(&out).contains("GET, HEAD, POST"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("-X DELTE"), "it says how to send a method of one's own: {}", stderr(&out));
+    let out = env.run(&["request", "Echo", "GET"]);
+    assert_eq!(out.status.code(), Some(2), "a method and no path is not a request to /GET");
+    assert!(stderr(&out).contains("give the path after it"), "{}", stderr(&out));
+    assert_eq!(server.request_count(), 0, "nothing was sent");
+
+    let echoed: serde_json::Value = serde_json::from_str(&env.ok(&["request", "Echo", "delete", "/x"])).unwrap();
+    assert_eq!(echoed["method"], "DELETE", "method words are case-insensitive");
+    let echoed: serde_json::Value = serde_json::from_str(&env.ok(&["request", "Echo", "-X", "PROPFIND", "/dav"])).unwrap();
+    assert_eq!(echoed["method"], "PROPFIND", "-X sends a method of one's own");
+    assert_eq!(env.run(&["request", "Echo", "-X", "PROPFIND", "GET", "/dav"]).status.code(), Some(2));
+}
+
+#[test]
 fn requests_print_like_curl() {
     let env = Env::new();
     let server = TestServer::http();
@@ -74,6 +96,8 @@ fn requests_print_like_curl() {
         "credentials redacted in --json"
     );
     assert!(json["timings"]["totalMs"].as_f64().unwrap() >= json["timings"]["firstByteMs"].as_f64().unwrap());
+    assert_eq!(json["bodyEncoding"], "json", "a JSON answer is given as JSON");
+    assert_eq!(json["body"]["method"], "POST", "so its fields can be read directly: {}", json["body"]);
     let recorded = server.requests().pop().unwrap();
     assert_eq!(recorded.body, br#"{"name":"from file"}"#);
     assert_eq!(recorded.header("content-type"), Some("application/json"));
@@ -194,6 +218,8 @@ fn without_a_reachable_keyring_the_key_goes_to_a_private_file_and_this_is_said_o
     let first = run();
     assert!(first.status.success(), "{}", stderr(&first));
     assert!(stderr(&first).contains("no OS keyring is reachable"), "{}", stderr(&first));
+    assert!(stderr(&first).contains("To use a keyring, start and unlock one"), "it says what to do: {}", stderr(&first));
+    assert!(!stderr(&first).contains("/nonexistent/bus"), "without the library's own message: {}", stderr(&first));
     let key = env.data().join("data/latchkey.key");
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
@@ -274,4 +300,41 @@ fn marker_secrets_never_leak() {
         .collect();
     assert!(names.iter().any(|n| n == "latchkey.db-wal"), "the WAL was scanned too: {names:?}");
     runtime.block_on(held.close());
+}
+
+#[test]
+fn every_subcommand_explains_itself_with_examples() {
+    let env = Env::new();
+    let top = env.ok(&["--help"]);
+    assert!(top.contains("credentials sealed in a local vault"), "the top says what Latchkey is: {top}");
+    let leaves: &[&[&str]] = &[
+        &["datasource", "list"],
+        &["datasource", "show"],
+        &["datasource", "import"],
+        &["datasource", "export"],
+        &["datasource", "delete"],
+        &["datasource", "discover"],
+        &["request"],
+        &["query", "list"],
+        &["query", "run"],
+        &["query", "save"],
+        &["query", "delete"],
+        &["authorize"],
+        &["token"],
+        &["logout"],
+    ];
+    for leaf in leaves {
+        let mut args = leaf.to_vec();
+        args.push("--help");
+        let help = env.ok(&args);
+        assert!(help.contains("\nExample"), "`latchkey {}` --help ends with examples:\n{help}", leaf.join(" "));
+        // Every argument and flag has its description: clap prints a bare name otherwise.
+        let options = help.split("Options:").nth(1).unwrap_or("").split("\nExample").next().unwrap_or("");
+        let arguments = help.split("Arguments:").nth(1).unwrap_or("").split("Options:").next().unwrap_or("");
+        for line in options.lines().chain(arguments.lines()).filter(|l| l.starts_with("  ")) {
+            let trimmed = line.trim();
+            let described = trimmed.contains("  ") || !trimmed.starts_with(['-', '<', '[']);
+            assert!(described, "`latchkey {}`: `{trimmed}` has no description", leaf.join(" "));
+        }
+    }
 }

@@ -100,7 +100,8 @@ pub(crate) fn create(dir: &DataDir, vault_id: &str, keyring_use: KeyringUse) -> 
     let reason = if keyring_use == KeyringUse::Auto {
         match keyring_entry(vault_id).and_then(|entry| entry.set_secret(key.bytes())) {
             Ok(()) => return Ok(CreatedKey { key, location: KeyLocation::Keyring, notice: None }),
-            Err(e) => format!("no OS keyring is reachable ({e})"),
+            // The library's own words (D-Bus errors, platform codes) help nobody here.
+            Err(_) => "no OS keyring is reachable (no Secret Service is running or unlocked)".to_owned(),
         }
     } else {
         format!("{KEYRING_ENV}=off")
@@ -115,7 +116,9 @@ pub(crate) fn create(dir: &DataDir, vault_id: &str, keyring_use: KeyringUse) -> 
     file.write_all(text.as_bytes()).and_then(|()| file.sync_all()).map_err(|e| Error::io(&path, e))?;
     let notice = format!(
         "{reason}: the vault key is kept in {} (readable only by you). Anyone who can read both that \
-         file and the database can open the stored secrets; with a keyring the key never touches the disk.",
+         file and the database can open the stored secrets; with a keyring the key never touches the disk. \
+         To use a keyring, start and unlock one (e.g. gnome-keyring or KeePassXC's Secret Service) before \
+         Latchkey makes a new data directory; set {KEYRING_ENV}=off to choose the file on purpose.",
         path.display()
     );
     Ok(CreatedKey { key, location: KeyLocation::File, notice: Some(notice) })

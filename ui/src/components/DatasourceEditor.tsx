@@ -1,39 +1,27 @@
 // The datasource editor: the connection and authentication fields in Appsmith's order, Save
 // (Ctrl+S), Save and Authorize / Save and Test, Disconnect, Delete. Field errors from the core
-// go under their fields; what is not saved yet is marked.
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { api, errorMessage, isErrorPayload } from '../api';
+// go under their fields; what is not saved yet is marked. The form's state and Save are
+// `useDatasourceForm`, the authorization flow `useAuthFlow`, the footer `EditorActions`.
+import { useMemo } from 'react';
+import { api } from '../api';
 import type { Datasource } from '../bindings/Datasource';
 import type { DatasourceSummary } from '../bindings/DatasourceSummary';
-import type { DestinationCheck } from '../bindings/DestinationCheck';
-import type { FieldError } from '../bindings/FieldError';
-import type { Preset } from '../bindings/Preset';
-import type { TokenState } from '../bindings/TokenState';
-import { listenWhileMounted, useShortcuts } from '../events';
-import type { AuthFlow, FlowAction } from '../state/authFlow';
-import {
-  applyDiscovery,
-  applyPreset,
-  emptyForm,
-  formFromDatasource,
-  formSnapshot,
-  formToConfig,
-  isFieldShown,
-  needsInsecureHttp,
-  type DatasourceForm,
-} from '../state/datasourceForm';
-import { remapFieldErrors } from '../state/rows';
+import { useShortcuts } from '../events';
+import { needsInsecureHttp } from '../state/datasourceForm';
 import { AuthFields } from './AuthFields';
 import { AuthFlowStatus } from './AuthFlowStatus';
 import { CertificateField } from './CertificateField';
 import { CheckboxField } from './CheckboxField';
 import { DestinationNotice } from './DestinationNotice';
+import { EditorActions } from './EditorActions';
 import { errorLookup, FormContext } from './FieldErrorsContext';
 import { KeyValueRows } from './KeyValueRows';
 import { PresetPicker } from './PresetPicker';
 import { SecretInput } from './SecretInput';
 import { StatusBadge } from './StatusBadge';
 import { TextField } from './TextField';
+import { useAuthFlow } from './useAuthFlow';
+import { useDatasourceForm } from './useDatasourceForm';
 
 export interface DatasourceEditorProps {
   /** `null` for a new datasource. */
@@ -49,196 +37,18 @@ export interface DatasourceEditorProps {
   onDeleted: () => void;
 }
 
-type Load = { status: 'loading' } | { status: 'ready' } | { status: 'failed'; message: string };
-
-interface FormProblem {
-  message: string;
-  /** Errors of fields that are not on screen, shown with the message. */
-  others: FieldError[];
-}
-
 export function DatasourceEditor(props: DatasourceEditorProps) {
-  const { summary, now, active, onSaved, onChanged, onDirtyChange, onDeleted } = props;
-  const [id, setId] = useState(props.datasourceId);
-  const [load, setLoad] = useState<Load>(props.datasourceId ? { status: 'loading' } : { status: 'ready' });
-  const [form, setForm] = useState<DatasourceForm>(emptyForm);
-  const [baseline, setBaseline] = useState(() => formSnapshot(emptyForm()));
-  const [version, setVersion] = useState(0);
-  const [saving, setSaving] = useState(false);
-  const [problem, setProblem] = useState<FormProblem | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<FieldError[]>([]);
-  const [preset, setPreset] = useState<Preset | null>(null);
-  const [discovering, setDiscovering] = useState(false);
-  const [discoverError, setDiscoverError] = useState<string | null>(null);
-  const [flow, setFlow] = useState<AuthFlow>({ kind: 'idle' });
-  const [confirmDelete, setConfirmDelete] = useState(false);
-  const [destinations, setDestinations] = useState<DestinationCheck | null>(null);
-  const [tokensDropped, setTokensDropped] = useState<string | null>(null);
-  const [deleting, setDeleting] = useState(false);
-  const formRef = useRef(form);
-  formRef.current = form;
-
-  const snapshot = useMemo(() => formSnapshot(form), [form]);
-  const dirty = load.status === 'ready' && snapshot !== baseline;
-  const busy = saving || flow.kind === 'running' || deleting;
-
-  function reset(datasource: Datasource) {
-    const next = formFromDatasource(datasource);
-    setForm(next);
-    setBaseline(formSnapshot(next));
-    setVersion((v) => v + 1);
-  }
-
-  function loadDatasource(datasourceId: string) {
-    setLoad({ status: 'loading' });
-    api
-      .getDatasource(datasourceId)
-      .then((datasource) => {
-        reset(datasource);
-        setLoad({ status: 'ready' });
-      })
-      .catch((error: unknown) => setLoad({ status: 'failed', message: errorMessage(error) }));
-  }
-
-  useEffect(() => {
-    if (props.datasourceId) loadDatasource(props.datasourceId);
-    // The App keys the editor by the datasource it opened: load once.
-  }, []);
-
-  useEffect(() => onDirtyChange(dirty), [dirty, onDirtyChange]);
-
-  // Before saving: which saved secrets the changes would ask for again (the core decides).
-  useEffect(() => {
-    if (id === null || !dirty) {
-      setDestinations(null);
-      return;
-    }
-    const { config, errors } = formToConfig(formRef.current);
-    if (errors.length > 0) return;
-    let current = true;
-    const timer = window.setTimeout(() => {
-      api
-        .checkDestinations(id, config)
-        .then((check) => {
-          if (current) setDestinations(check);
-        })
-        .catch(() => {
-          // An incomplete form: the save will report it under its fields.
-          if (current) setDestinations(null);
-        });
-    }, 250);
-    return () => {
-      current = false;
-      window.clearTimeout(timer);
-    };
-  }, [id, dirty, snapshot]);
-
-  useEffect(
-    () =>
-      listenWhileMounted(() =>
-        api.onAuthorizationStarted((started) =>
-          setFlow((current) => (current.kind === 'running' && current.action === 'authorize' ? { ...current, started } : current)),
-        ),
-      ),
-    [],
-  );
-
-  const update = (patch: Partial<DatasourceForm>) => setForm((current) => ({ ...current, ...patch }));
-
-  /** Saves the form; the saved datasource, or `null` with the problems shown. */
-  async function save(): Promise<Datasource | null> {
-    const sent = form;
-    const { config, errors, rowMaps } = formToConfig(sent);
-    if (errors.length > 0) {
-      setFieldErrors(errors);
-      setProblem({ message: 'Some fields need attention: see the messages under them.', others: [] });
-      return null;
-    }
-    setSaving(true);
-    setProblem(null);
-    setFieldErrors([]);
-    try {
-      const { datasource, tokensDropped: dropped } = await api.saveDatasource(id, config);
-      setTokensDropped(dropped);
-      setDestinations(null);
-      setId(datasource.id);
-      if (formSnapshot(formRef.current) === formSnapshot(sent)) {
-        reset(datasource);
-      } else {
-        // Typed on while saving: keep the new input, still marked unsaved.
-        setBaseline(formSnapshot(formFromDatasource(datasource)));
-      }
-      onSaved(datasource);
-      return datasource;
-    } catch (error) {
-      let fields: FieldError[] = [];
-      if (isErrorPayload(error)) {
-        fields = error.fields.length > 0 ? error.fields : error.field ? [{ field: error.field, message: error.message }] : [];
-      }
-      const mapped = remapFieldErrors(fields, rowMaps);
-      setFieldErrors(mapped.filter((e) => isFieldShown(sent, e.field)));
-      setProblem({ message: errorMessage(error), others: mapped.filter((e) => !isFieldShown(sent, e.field)) });
-      return null;
-    } finally {
-      setSaving(false);
-    }
-  }
-
-  async function runFlow(action: FlowAction, call: (datasourceId: string) => Promise<TokenState>) {
-    if (busy) return;
-    let datasourceId = id;
-    if (action !== 'disconnect' && (dirty || datasourceId === null)) {
-      const saved = await save();
-      if (!saved) return;
-      datasourceId = saved.id;
-    }
-    if (datasourceId === null) return;
-    setFlow({ kind: 'running', action, started: null });
-    try {
-      const token = await call(datasourceId);
-      setFlow({ kind: 'succeeded', action, token });
-    } catch (error) {
-      setFlow({ kind: 'failed', action, error });
-    } finally {
-      onChanged();
-    }
-  }
+  const { summary, now, active, onChanged } = props;
+  const editor = useDatasourceForm(props);
+  const { id, load, form, update, dirty, saving, save, problem, fieldErrors, version, deleting } = editor;
+  const auth = useAuthFlow({ id, dirty, blocked: saving || deleting, save, onChanged });
+  const busy = saving || auth.running !== null || deleting;
 
   useShortcuts(active, {
     s: () => {
       if (!busy) void save();
     },
   });
-
-  async function discover() {
-    const { config } = formToConfig(form);
-    if (config.auth.type !== 'oauth2') return;
-    const { type: _type, ...auth } = config.auth;
-    setDiscovering(true);
-    setDiscoverError(null);
-    try {
-      const discovered = await api.discover(auth);
-      setForm((current) => applyDiscovery(current, discovered));
-    } catch (error) {
-      setDiscoverError(errorMessage(error));
-    } finally {
-      setDiscovering(false);
-    }
-  }
-
-  async function remove() {
-    if (id === null) return;
-    setDeleting(true);
-    try {
-      await api.deleteDatasource(id);
-      onDirtyChange(false);
-      onDeleted();
-    } catch (error) {
-      setProblem({ message: errorMessage(error), others: [] });
-      setDeleting(false);
-      setConfirmDelete(false);
-    }
-  }
 
   const context = useMemo(() => ({ errorsFor: errorLookup(fieldErrors), version }), [fieldErrors, version]);
 
@@ -248,7 +58,7 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
       <div className="error" role="alert" data-testid="form-error">
         <p>{load.message}</p>
         {props.datasourceId && (
-          <button type="button" onClick={() => loadDatasource(props.datasourceId as string)}>
+          <button type="button" onClick={() => editor.loadDatasource(props.datasourceId as string)}>
             Try again
           </button>
         )}
@@ -260,7 +70,6 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
   const grant = form.oauth2.grantType;
   const tokenStatus = summary?.authType === 'oauth2' ? summary.tokenStatus : null;
   const connected = tokenStatus !== null && tokenStatus !== 'not_authorized';
-  const running = flow.kind === 'running' ? flow.action : null;
 
   return (
     <FormContext.Provider value={context}>
@@ -300,17 +109,13 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
 
         {id === null && (
           <PresetPicker
-            selected={preset}
-            onPick={(picked) => {
-              setPreset(picked);
-              setDiscoverError(null);
-              setForm((current) => applyPreset(current, picked));
-            }}
+            selected={editor.preset}
+            onPick={editor.pickPreset}
             issuer={form.oauth2.issuer}
             onIssuerChange={(issuer) => update({ oauth2: { ...form.oauth2, issuer } })}
-            onDiscover={() => void discover()}
-            discovering={discovering}
-            discoverError={discoverError}
+            onDiscover={() => void editor.discover()}
+            discovering={editor.discovering}
+            discoverError={editor.discoverError}
           />
         )}
 
@@ -360,48 +165,24 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
           />
         </section>
 
-        <AuthFields form={form} onChange={update} clientIdHint={preset && isOAuth ? preset.hint : undefined} />
+        <AuthFields form={form} onChange={update} clientIdHint={editor.preset && isOAuth ? editor.preset.hint : undefined} />
 
         <div className="editor-bottom">
-          <DestinationNotice check={destinations} dropped={tokensDropped} />
-          <AuthFlowStatus flow={flow} now={now} onCancel={() => void api.cancelAuthorization().catch(() => undefined)} />
-          <footer className="actions">
-            <button type="submit" className="primary" data-testid="save" disabled={busy}>
-              {saving && running === null ? 'Saving…' : 'Save'}
-            </button>
-            {isOAuth && grant === 'authorization_code' && (
-              <button type="button" data-testid="save-and-authorize" disabled={busy} onClick={() => void runFlow('authorize', api.authorize)}>
-                {running === 'authorize' ? 'Authorizing…' : 'Save and Authorize'}
-              </button>
-            )}
-            {isOAuth && grant !== 'authorization_code' && (
-              <button type="button" data-testid="save-and-test" disabled={busy} onClick={() => void runFlow('test', api.authorize)}>
-                {running === 'test' ? 'Testing…' : 'Save and Test'}
-              </button>
-            )}
-            {isOAuth && connected && (
-              <button type="button" data-testid="disconnect" disabled={busy} onClick={() => void runFlow('disconnect', api.disconnect)}>
-                {running === 'disconnect' ? 'Disconnecting…' : 'Disconnect'}
-              </button>
-            )}
-            <span className="spacer" />
-            {id !== null && !confirmDelete && (
-              <button type="button" className="danger-link" disabled={busy} onClick={() => setConfirmDelete(true)}>
-                Delete…
-              </button>
-            )}
-            {id !== null && confirmDelete && (
-              <span className="confirm-inline" role="group" aria-label="Confirm deletion">
-                Delete this datasource with its saved requests and history?
-                <button type="button" className="danger" disabled={deleting} onClick={() => void remove()}>
-                  {deleting ? 'Deleting…' : 'Delete'}
-                </button>
-                <button type="button" onClick={() => setConfirmDelete(false)}>
-                  Cancel
-                </button>
-              </span>
-            )}
-          </footer>
+          <DestinationNotice check={editor.destinations} dropped={editor.tokensDropped} />
+          <AuthFlowStatus flow={auth.flow} now={now} onCancel={auth.cancel} />
+          <EditorActions
+            id={id}
+            grant={isOAuth ? grant : null}
+            connected={connected}
+            busy={busy}
+            saving={saving}
+            deleting={deleting}
+            running={auth.running}
+            onAuthorize={() => void auth.run('authorize', api.authorize)}
+            onTest={() => void auth.run('test', api.authorize)}
+            onDisconnect={() => void auth.run('disconnect', api.disconnect)}
+            onDelete={editor.remove}
+          />
         </div>
       </form>
     </FormContext.Provider>

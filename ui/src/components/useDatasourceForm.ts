@@ -1,0 +1,201 @@
+// The datasource editor's form as a hook: loading, the fields, what is unsaved, Save with its
+// field errors, the destination preview, presets and discovery, and Delete. The form's data and
+// its mapping to the core's `DatasourceConfig` live in `state/datasourceForm.ts`.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { api, errorMessage } from '../api';
+import type { Datasource } from '../bindings/Datasource';
+import type { DestinationCheck } from '../bindings/DestinationCheck';
+import type { FieldError } from '../bindings/FieldError';
+import type { Preset } from '../bindings/Preset';
+import { applyDiscovery, applyPreset, emptyForm, formFromDatasource, formSnapshot, formToConfig, isFieldShown, type DatasourceForm } from '../state/datasourceForm';
+import { fieldErrorsOf } from '../state/fieldErrors';
+import { remapFieldErrors } from '../state/rows';
+
+export type Load = { status: 'loading' } | { status: 'ready' } | { status: 'failed'; message: string };
+
+export interface FormProblem {
+  message: string;
+  /** Errors of fields that are not on screen, shown with the message. */
+  others: FieldError[];
+}
+
+export interface DatasourceFormOptions {
+  /** `null` for a new datasource. */
+  datasourceId: string | null;
+  onSaved: (datasource: Datasource) => void;
+  onDirtyChange: (dirty: boolean) => void;
+  onDeleted: () => void;
+}
+
+export function useDatasourceForm({ datasourceId, onSaved, onDirtyChange, onDeleted }: DatasourceFormOptions) {
+  const [id, setId] = useState(datasourceId);
+  const [load, setLoad] = useState<Load>(datasourceId ? { status: 'loading' } : { status: 'ready' });
+  const [form, setForm] = useState<DatasourceForm>(emptyForm);
+  const [baseline, setBaseline] = useState(() => formSnapshot(emptyForm()));
+  const [version, setVersion] = useState(0);
+  const [saving, setSaving] = useState(false);
+  const [problem, setProblem] = useState<FormProblem | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<FieldError[]>([]);
+  const [preset, setPreset] = useState<Preset | null>(null);
+  const [discovering, setDiscovering] = useState(false);
+  const [discoverError, setDiscoverError] = useState<string | null>(null);
+  const [destinations, setDestinations] = useState<DestinationCheck | null>(null);
+  const [tokensDropped, setTokensDropped] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState(false);
+  const formRef = useRef(form);
+  formRef.current = form;
+
+  const snapshot = useMemo(() => formSnapshot(form), [form]);
+  const dirty = load.status === 'ready' && snapshot !== baseline;
+
+  function reset(datasource: Datasource) {
+    const next = formFromDatasource(datasource);
+    setForm(next);
+    setBaseline(formSnapshot(next));
+    setVersion((v) => v + 1);
+  }
+
+  function loadDatasource(toLoad: string) {
+    setLoad({ status: 'loading' });
+    api
+      .getDatasource(toLoad)
+      .then((datasource) => {
+        reset(datasource);
+        setLoad({ status: 'ready' });
+      })
+      .catch((error: unknown) => setLoad({ status: 'failed', message: errorMessage(error) }));
+  }
+
+  useEffect(() => {
+    if (datasourceId) loadDatasource(datasourceId);
+    // The App keys the editor by the datasource it opened: load once.
+  }, []);
+
+  useEffect(() => onDirtyChange(dirty), [dirty, onDirtyChange]);
+
+  // Before saving: which saved secrets the changes would ask for again (the core decides).
+  useEffect(() => {
+    if (id === null || !dirty) {
+      setDestinations(null);
+      return;
+    }
+    const { config, errors } = formToConfig(formRef.current);
+    if (errors.length > 0) return;
+    let current = true;
+    const timer = window.setTimeout(() => {
+      api
+        .checkDestinations(id, config)
+        .then((check) => {
+          if (current) setDestinations(check);
+        })
+        .catch(() => {
+          // An incomplete form: the save will report it under its fields.
+          if (current) setDestinations(null);
+        });
+    }, 250);
+    return () => {
+      current = false;
+      window.clearTimeout(timer);
+    };
+  }, [id, dirty, snapshot]);
+
+  const update = (patch: Partial<DatasourceForm>) => setForm((current) => ({ ...current, ...patch }));
+
+  /** Saves the form; the saved datasource, or `null` with the problems shown. */
+  async function save(): Promise<Datasource | null> {
+    const sent = form;
+    const { config, errors, rowMaps } = formToConfig(sent);
+    if (errors.length > 0) {
+      setFieldErrors(errors);
+      setProblem({ message: 'Some fields need attention: see the messages under them.', others: [] });
+      return null;
+    }
+    setSaving(true);
+    setProblem(null);
+    setFieldErrors([]);
+    try {
+      const { datasource, tokensDropped: dropped } = await api.saveDatasource(id, config);
+      setTokensDropped(dropped);
+      setDestinations(null);
+      setId(datasource.id);
+      if (formSnapshot(formRef.current) === formSnapshot(sent)) {
+        reset(datasource);
+      } else {
+        // Typed on while saving: keep the new input, still marked unsaved.
+        setBaseline(formSnapshot(formFromDatasource(datasource)));
+      }
+      onSaved(datasource);
+      return datasource;
+    } catch (error) {
+      const mapped = remapFieldErrors(fieldErrorsOf(error), rowMaps);
+      setFieldErrors(mapped.filter((e) => isFieldShown(sent, e.field)));
+      setProblem({ message: errorMessage(error), others: mapped.filter((e) => !isFieldShown(sent, e.field)) });
+      return null;
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  function pickPreset(picked: Preset) {
+    setPreset(picked);
+    setDiscoverError(null);
+    setForm((current) => applyPreset(current, picked));
+  }
+
+  async function discover() {
+    const { config } = formToConfig(form);
+    if (config.auth.type !== 'oauth2') return;
+    const { type: _type, ...auth } = config.auth;
+    setDiscovering(true);
+    setDiscoverError(null);
+    try {
+      const discovered = await api.discover(auth);
+      setForm((current) => applyDiscovery(current, discovered));
+    } catch (error) {
+      setDiscoverError(errorMessage(error));
+    } finally {
+      setDiscovering(false);
+    }
+  }
+
+  /** Deletes the datasource; `false` when the core refused (the problem is shown). */
+  async function remove(): Promise<boolean> {
+    if (id === null) return false;
+    setDeleting(true);
+    try {
+      await api.deleteDatasource(id);
+      onDirtyChange(false);
+      onDeleted();
+      return true;
+    } catch (error) {
+      setProblem({ message: errorMessage(error), others: [] });
+      setDeleting(false);
+      return false;
+    }
+  }
+
+  return {
+    id,
+    load,
+    loadDatasource,
+    form,
+    update,
+    dirty,
+    version,
+    saving,
+    save,
+    problem,
+    fieldErrors,
+    destinations,
+    tokensDropped,
+    preset,
+    pickPreset,
+    discover,
+    discovering,
+    discoverError,
+    deleting,
+    remove,
+  };
+}
+
+export type DatasourceFormState = ReturnType<typeof useDatasourceForm>;

@@ -6,6 +6,7 @@ import type { AuthorizationStarted } from './bindings/AuthorizationStarted';
 import type { CurlCopy } from './bindings/CurlCopy';
 import type { Datasource } from './bindings/Datasource';
 import type { DatasourceConfig } from './bindings/DatasourceConfig';
+import { DEFAULTS } from './bindings/defaultValues';
 import type { DatasourceId } from './bindings/DatasourceId';
 import type { DatasourceSummary } from './bindings/DatasourceSummary';
 import type { DestinationCheck } from './bindings/DestinationCheck';
@@ -105,10 +106,10 @@ export function errorMessage(error: unknown): string {
   return String(error);
 }
 
-/** The Redirect URL to register with the provider for an authorization-code datasource. */
+/** The Redirect URL to register with the provider for an authorization-code datasource (the core's URLs, generated). */
 export function redirectUrl(auth: Pick<OAuth2Config, 'redirect' | 'loopbackPort'>): string {
-  if (auth.redirect === 'deep_link') return 'latchkey://oauth/callback';
+  if (auth.redirect === 'deep_link') return DEFAULTS.deepLinkRedirectUri;
   return auth.loopbackPort === 0
-    ? 'http://127.0.0.1/callback (any free port)'
-    : `http://127.0.0.1:${auth.loopbackPort}/callback`;
+    ? `${DEFAULTS.loopbackRedirectUri.replace(':{port}', '')} (any free port)`
+    : DEFAULTS.loopbackRedirectUri.replace('{port}', String(auth.loopbackPort));
 }

@@ -34,6 +34,7 @@ const CLIENT_AUTHENTICATIONS: { value: ClientAuthentication; label: string }[] =
 ];
 
 const REFRESH_AUTHENTICATIONS: { value: RefreshClientAuthentication; label: string }[] = [
+  { value: 'same', label: 'Same as Client authentication' },
   { value: 'body', label: 'Body' },
   { value: 'header', label: 'Header' },
 ];

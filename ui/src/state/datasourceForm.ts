@@ -7,6 +7,7 @@ import type { BasicAuth } from '../bindings/BasicAuth';
 import type { BearerAuth } from '../bindings/BearerAuth';
 import type { Datasource } from '../bindings/Datasource';
 import type { DatasourceConfig } from '../bindings/DatasourceConfig';
+import { DEFAULTS } from '../bindings/defaultValues';
 import type { FieldError } from '../bindings/FieldError';
 import type { GrantType } from '../bindings/GrantType';
 import type { OAuth2Config } from '../bindings/OAuth2Config';
@@ -14,8 +15,8 @@ import type { Preset } from '../bindings/Preset';
 import type { SecretField } from '../bindings/SecretField';
 import { compactRows, isBlankRow, type RowMaps } from './rows';
 
-/** The port the core uses when a datasource names none (`DEFAULT_LOOPBACK_PORT` in Rust). */
-export const DEFAULT_LOOPBACK_PORT = 8976;
+/** The port the core uses when a datasource names none (generated from Rust). */
+export const DEFAULT_LOOPBACK_PORT = DEFAULTS.loopbackPort;
 
 /**
  * Everything the editor holds. Each authentication type keeps its own fields so switching the
@@ -44,32 +45,9 @@ export interface DatasourceForm {
   loopbackPortText: string;
 }
 
+/** A new OAuth 2.0 datasource as the core starts it (`OAuth2Config::default()`, generated). */
 export function defaultOAuth2(): OAuth2Config {
-  return {
-    grantType: 'authorization_code',
-    addTokenTo: 'header',
-    headerPrefix: 'Bearer',
-    accessTokenUrl: '',
-    clientId: '',
-    clientSecret: null,
-    scopes: [],
-    authorizationUrl: '',
-    customAuthParams: [],
-    clientAuthentication: 'body',
-    expiresInOverride: null,
-    audience: '',
-    resource: '',
-    sendScopeWithRefreshToken: false,
-    refreshClientAuthentication: 'body',
-    username: '',
-    password: null,
-    pkce: true,
-    redirect: 'loopback',
-    loopbackPort: DEFAULT_LOOPBACK_PORT,
-    issuer: '',
-    revocationUrl: '',
-    useSelfSignedCertForAuth: false,
-  };
+  return structuredClone(DEFAULTS.oauth2);
 }
 
 export function emptyForm(): DatasourceForm {

@@ -120,6 +120,8 @@ pub fn run() {
             commands::authorize::authorize,
             commands::authorize::cancel_authorization,
             commands::authorize::token_state,
+            commands::authorize::token_details,
+            commands::authorize::refresh_token_now,
             commands::authorize::disconnect
         ])
         .run(tauri::generate_context!())

@@ -1,12 +1,13 @@
 //! Commands of the OAuth 2.0 lifecycle: Save and Authorize (the browser flow), Save and Test
-//! (a token fetch), Disconnect, the token state, and cancelling an attempt. One attempt runs at
-//! a time; deep-link callbacks (`latchkey://oauth/callback`) are routed to it. Tokens are kept
-//! alive in the background, and the window hears when one needs a person again.
+//! (a token fetch), Disconnect, the token state, the token panel (details and Refresh now), and
+//! cancelling an attempt. One attempt runs at a time; deep-link callbacks
+//! (`latchkey://oauth/callback`) are routed to it. Tokens are kept alive in the background, and
+//! the window hears when a refresh fails or one needs a person again.
 
 use std::sync::Mutex;
 
 use latchkey_core::error::ErrorPayload;
-use latchkey_core::model::{DatasourceId, RedirectKind, TokenState};
+use latchkey_core::model::{DatasourceId, RedirectKind, TokenDetails, TokenState};
 use latchkey_core::oauth::{self, AuthorizationError, Callback, PendingAuthorization, TokenLifecycle};
 use latchkey_core::Error;
 use serde::Serialize;
@@ -121,6 +122,23 @@ pub async fn token_state(store: State<'_, OpenedStore>, id: DatasourceId) -> Res
     Ok(lifecycle.state(&datasource).await?)
 }
 
+/// What the token panel of the datasource `id` shows (no token: only decoded JWT header and
+/// claims, and the call log).
+#[tauri::command]
+pub async fn token_details(store: State<'_, OpenedStore>, id: DatasourceId) -> Result<TokenDetails, ErrorPayload> {
+    let lifecycle = store.lifecycle()?;
+    let datasource = lifecycle.store().datasource(&id).await?;
+    Ok(lifecycle.details(&datasource).await?)
+}
+
+/// Refresh now: refreshes (or fetches again) the token of the datasource `id`, due or not.
+#[tauri::command]
+pub async fn refresh_token_now(store: State<'_, OpenedStore>, id: DatasourceId) -> Result<TokenState, ErrorPayload> {
+    let lifecycle = store.lifecycle()?;
+    let datasource = lifecycle.store().datasource_with_secrets(&id).await?;
+    Ok(lifecycle.refresh_now(&datasource).await?)
+}
+
 /// What Disconnect did: the token state after it (the fields of [`TokenState`]) and what the
 /// provider was asked (RFC 7009).
 #[derive(Debug, Clone, Serialize, TS)]
@@ -155,30 +173,34 @@ pub async fn disconnect(store: State<'_, OpenedStore>, id: DatasourceId) -> Resu
 /// How often tokens due for refresh are refreshed in the background.
 const KEEP_ALIVE_EVERY: std::time::Duration = std::time::Duration::from_secs(20);
 
-/// Sent as the `token-problem` event when a background refresh ends in "authorize again".
+/// Sent as the `token-problem` event when a background refresh fails: it needs "authorize
+/// again", or it failed otherwise (the badge says "Refresh failing"; the core backs off).
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenProblem {
     pub datasource_id: DatasourceId,
     pub name: String,
+    /// Why, with what to check (scrubbed of secrets).
     pub message: String,
+    /// A person must authorize again; otherwise the refresh failed and is retried later.
+    pub needs_authorization: bool,
 }
 
 /// Refreshes tokens shortly before they expire, so a datasource stays usable without anyone's
-/// help; tells the window when one needs a person to authorize it again.
+/// help; tells the window when a refresh fails and when one needs a person to authorize again.
 pub async fn keep_tokens_alive(app: AppHandle, lifecycle: TokenLifecycle) {
     loop {
         tokio::time::sleep(KEEP_ALIVE_EVERY).await;
         let Ok(failures) = lifecycle.keep_alive().await else { continue };
         for (datasource, err) in failures {
-            if matches!(err, latchkey_core::Error::NeedsReauthorization { .. }) {
-                let problem = TokenProblem {
-                    datasource_id: datasource.id.clone(),
-                    name: datasource.config.name.clone(),
-                    message: format!("{} needs authorization again", datasource.config.name),
-                };
-                let _ = app.emit("token-problem", problem);
-            }
+            let needs_authorization = matches!(err, latchkey_core::Error::NeedsReauthorization { .. });
+            let problem = TokenProblem {
+                datasource_id: datasource.id.clone(),
+                name: datasource.config.name.clone(),
+                message: err.to_string(),
+                needs_authorization,
+            };
+            let _ = app.emit("token-problem", problem);
         }
     }
 }

@@ -29,6 +29,7 @@ export const CLIENTS = {
   basic: { id: 'cc-basic', secret: 'basic secret/+:%&' },
   post: { id: 'cc-post', secret: 'post secret/+:%&' },
   native: { id: 'native-app' },
+  webBasic: { id: 'web-basic', secret: 'web basic secret/+:%&' },
 };
 
 const server = http.createServer();
@@ -70,6 +71,19 @@ const provider = new Provider(issuer, {
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       redirect_uris: ['http://127.0.0.1/callback', 'latchkey://oauth/callback'],
+    },
+    {
+      // A confidential client of the authorization code grant registered as client_secret_basic,
+      // as providers such as Zoho or Entra register web apps: the provider refuses its secret
+      // in the body (invalid_client), on the code exchange and on every refresh. Native
+      // application type, so any loopback port is accepted.
+      client_id: CLIENTS.webBasic.id,
+      client_secret: CLIENTS.webBasic.secret,
+      application_type: 'native',
+      token_endpoint_auth_method: 'client_secret_basic',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      redirect_uris: ['http://127.0.0.1/callback'],
     },
   ],
   scopes: ['openid', 'offline_access', 'api:read', 'api:write'],
@@ -113,6 +127,31 @@ provider.use(async (ctx, next) => {
   if (ctx.status >= 400 && ctx.body && typeof ctx.body === 'object') {
     stats.errors.push({ route, grantType, status: ctx.status, error: ctx.body.error });
   }
+});
+
+// oidc-provider 9 takes client_secret_basic and client_secret_post for each other; providers
+// that enforce the registered method (Zoho, Entra, Salesforce among them) answer invalid_client.
+// The `web-basic` client enforces it as they do (a shim on the real provider: tokens, rotation
+// and everything else stay oidc-provider's). Requests without an Authorization header have
+// their form body read here and handed on parsed, which oidc-provider accepts.
+provider.use(async (ctx, next) => {
+  if (ctx.path === '/token' && ctx.method === 'POST' && !ctx.get('authorization') && ctx.is('application/x-www-form-urlencoded')) {
+    const chunks = [];
+    for await (const chunk of ctx.req) chunks.push(chunk);
+    const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+    ctx.request.body = Object.fromEntries(form);
+    if (form.get('client_id') === CLIENTS.webBasic.id && form.has('client_secret')) {
+      count(`token:${form.get('grant_type')}`);
+      stats.errors.push({ route: 'token', grantType: form.get('grant_type'), status: 401, error: 'invalid_client' });
+      ctx.status = 401;
+      ctx.body = {
+        error: 'invalid_client',
+        error_description: 'client authentication failed: this client is registered for client_secret_basic',
+      };
+      return;
+    }
+  }
+  await next();
 });
 
 provider.use(async (ctx, next) => {

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Args;
-use latchkey_core::model::{TokenState, TokenStatus};
+use latchkey_core::model::{rfc3339, DecodedJwt, TokenCallEntry, TokenDetails, TokenState, TokenStatus};
 use latchkey_core::oauth::{self, redirect, TokenLifecycle};
 use latchkey_core::store::now_millis;
 
@@ -26,9 +26,16 @@ pub struct AuthorizeArgs {
 
 #[derive(Args)]
 pub struct TokenArgs {
+    /// The datasource's name.
     pub name: String,
+    /// Print the token state as JSON: status, expiry (RFC 3339), scopes requested and granted,
+    /// the last failed refresh, the decoded JWT header and claims, and the token call log.
     #[arg(long, conflicts_with = "reveal")]
     pub json: bool,
+    /// Print the last 50 token calls (time, grant, status, duration, endpoint, the provider's
+    /// error), newest first; with --json as a JSON array. No secret is in it.
+    #[arg(long, conflicts_with = "reveal")]
+    pub log: bool,
     /// Print only a valid access token (refreshed if needed), for scripts.
     #[arg(long)]
     pub reveal: bool,
@@ -65,12 +72,131 @@ pub async fn token(lifecycle: &TokenLifecycle, args: TokenArgs) -> Outcome {
         println!("{}", token.expose());
         return Ok(ExitCode::SUCCESS);
     }
-    let state = lifecycle.state(&datasource).await?;
-    if args.json {
-        return output::json(&state);
+    let details = lifecycle.details(&datasource).await?;
+    if args.log {
+        let calls: Vec<CallReport> = details.calls.iter().map(CallReport::from).collect();
+        if args.json {
+            return output::json(&calls);
+        }
+        if calls.is_empty() {
+            eprintln!("No token calls yet for `{}`.", datasource.config.name);
+        }
+        for call in &details.calls {
+            println!("{}", log_line(call));
+        }
+        return Ok(ExitCode::SUCCESS);
     }
-    println!("{}", describe(&state));
+    if args.json {
+        return output::json(&TokenReport::from(&details));
+    }
+    println!("{}", describe(&details.state));
+    if let Some(last) = &details.state.last_error {
+        println!("refresh failing since {} ({} in a row): {}", rfc3339(last.at), last.failures, last.message);
+    }
+    if !details.missing_scopes.is_empty() {
+        println!("requested but not granted: {}", details.missing_scopes.join(" "));
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `latchkey token --json`: the token panel's contents with times as RFC 3339.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TokenReport<'a> {
+    status: TokenStatus,
+    reason: Option<&'a str>,
+    token_type: &'a str,
+    /// Granted.
+    scopes: &'a [String],
+    requested_scopes: &'a [String],
+    missing_scopes: &'a [String],
+    obtained_at: Option<String>,
+    expires_at: Option<String>,
+    has_refresh_token: bool,
+    last_error: Option<LastErrorReport<'a>>,
+    access_token_jwt: Option<&'a DecodedJwt>,
+    id_token: Option<&'a DecodedJwt>,
+    calls: Vec<CallReport<'a>>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LastErrorReport<'a> {
+    at: String,
+    grant: &'a str,
+    message: &'a str,
+    error: Option<&'a str>,
+    description: Option<&'a str>,
+    field: Option<&'a str>,
+    failures: u32,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CallReport<'a> {
+    at: String,
+    grant: &'a str,
+    endpoint: &'a str,
+    status: Option<u16>,
+    duration_ms: i64,
+    error: Option<&'a str>,
+    description: Option<&'a str>,
+}
+
+impl<'a> From<&'a TokenCallEntry> for CallReport<'a> {
+    fn from(call: &'a TokenCallEntry) -> Self {
+        CallReport {
+            at: rfc3339(call.at),
+            grant: &call.grant,
+            endpoint: &call.endpoint,
+            status: call.status,
+            duration_ms: call.duration_ms,
+            error: call.error.as_deref(),
+            description: call.description.as_deref(),
+        }
+    }
+}
+
+impl<'a> From<&'a TokenDetails> for TokenReport<'a> {
+    fn from(details: &'a TokenDetails) -> Self {
+        let state = &details.state;
+        TokenReport {
+            status: state.status,
+            reason: state.reason.as_deref(),
+            token_type: &state.token_type,
+            scopes: &state.scopes,
+            requested_scopes: &details.requested_scopes,
+            missing_scopes: &details.missing_scopes,
+            obtained_at: state.obtained_at.map(rfc3339),
+            expires_at: state.expires_at.map(rfc3339),
+            has_refresh_token: state.has_refresh_token,
+            last_error: state.last_error.as_ref().map(|last| LastErrorReport {
+                at: rfc3339(last.at),
+                grant: &last.grant,
+                message: &last.message,
+                error: last.error.as_deref(),
+                description: last.description.as_deref(),
+                field: last.field.as_deref(),
+                failures: last.failures,
+            }),
+            access_token_jwt: details.access_token_jwt.as_ref(),
+            id_token: details.id_token.as_ref(),
+            calls: details.calls.iter().map(CallReport::from).collect(),
+        }
+    }
+}
+
+/// One line of `--log`: time, grant, status, duration, endpoint, and the provider's error.
+fn log_line(call: &TokenCallEntry) -> String {
+    let status = call.status.map_or_else(|| "-".to_owned(), |s| s.to_string());
+    let mut line =
+        format!("{}  {:<18}  {status:>3}  {:>6} ms  {}", rfc3339(call.at), call.grant, call.duration_ms, call.endpoint);
+    match (&call.error, &call.description) {
+        (Some(error), Some(description)) => line.push_str(&format!("  {error}: {description}")),
+        (Some(error), None) => line.push_str(&format!("  {error}")),
+        _ => {}
+    }
+    line
 }
 
 /// Forgets the tokens, revoking them where a Revocation URL is set.

@@ -61,6 +61,10 @@ pub fn core_bindings() -> Vec<Binding> {
         binding::<ProviderError>(),
         binding::<TokenStatus>(),
         binding::<TokenState>(),
+        binding::<LastTokenError>(),
+        binding::<TokenCallEntry>(),
+        binding::<DecodedJwt>(),
+        binding::<TokenDetails>(),
         binding::<crate::model::HistoryEntry>(),
         binding::<crate::preset::Preset>(),
         binding::<crate::http::ResponseView>(),
@@ -169,6 +173,9 @@ mod tests {
         }
         let deep_link = OAuth2Config { redirect: RedirectKind::DeepLink, ..OAuth2Config::default() };
         assert_eq!(defaults.deep_link_redirect_uri, deep_link.redirect_uri(0));
-        assert_eq!(defaults.oauth2.loopback_port, defaults.loopback_port, "a new datasource starts on the default port");
+        assert_eq!(
+            defaults.oauth2.loopback_port, defaults.loopback_port,
+            "a new datasource starts on the default port"
+        );
     }
 }

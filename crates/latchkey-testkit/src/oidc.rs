@@ -17,6 +17,9 @@ pub const BASIC_CLIENT: (&str, &str) = ("cc-basic", "basic secret/+:%&");
 pub const POST_CLIENT: (&str, &str) = ("cc-post", "post secret/+:%&");
 /// Public native client: authorization code with PKCE, any loopback port, rotating refresh tokens.
 pub const NATIVE_CLIENT: &str = "native-app";
+/// Confidential authorization-code client registered as `client_secret_basic`: the provider
+/// refuses its secret sent in the body (`invalid_client`), refreshes included.
+pub const WEB_BASIC_CLIENT: (&str, &str) = ("web-basic", "web basic secret/+:%&");
 
 /// The repository root (tests and scripts live there).
 pub fn repo_root() -> PathBuf {

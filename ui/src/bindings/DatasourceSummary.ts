@@ -14,4 +14,9 @@ tokenStatus: TokenStatus | null,
 /**
  * OAuth 2.0 only: when the access token expires, milliseconds since the epoch.
  */
-tokenExpiresAt: number | null, };
+tokenExpiresAt: number | null, 
+/**
+ * OAuth 2.0 only: whether the last refresh (or re-fetch) failed, for the "Refresh failing"
+ * badge.
+ */
+tokenRefreshFailing?: boolean | null, };

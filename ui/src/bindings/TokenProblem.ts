@@ -2,6 +2,15 @@
 import type { DatasourceId } from "./DatasourceId";
 
 /**
- * Sent as the `token-problem` event when a background refresh ends in "authorize again".
+ * Sent as the `token-problem` event when a background refresh fails: it needs "authorize
+ * again", or it failed otherwise (the badge says "Refresh failing"; the core backs off).
  */
-export type TokenProblem = { datasourceId: DatasourceId, name: string, message: string, };
+export type TokenProblem = { datasourceId: DatasourceId, name: string, 
+/**
+ * Why, with what to check (scrubbed of secrets).
+ */
+message: string, 
+/**
+ * A person must authorize again; otherwise the refresh failed and is retried later.
+ */
+needsAuthorization: boolean, };

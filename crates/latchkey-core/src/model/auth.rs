@@ -108,11 +108,23 @@ pub enum ClientAuthentication {
     BasicHeader,
 }
 
-/// How client credentials are sent with a refresh-token request.
+/// How client credentials are sent with a refresh-token request (RFC 6749 §6 refers to §2.3).
+///
+/// `Same` (the default) follows Client Authentication: a provider that enforces the method the
+/// client registered (`client_secret_basic` or `client_secret_post`) refuses any other, so a
+/// refresh sent differently from the code exchange fails with `invalid_client`. `Body` and
+/// `Header` are for the providers that want refreshes authenticated otherwise.
+///
+/// Vaults from before `Same` existed stored `body` for every datasource (the old default, always
+/// written out): migration `0006` turns a stored `body` into `same`, since it cannot tell a
+/// choice from the default; with Client Authentication in the body that changes nothing, and
+/// with the Basic header it is the fix. A stored `header` was always a choice and stays.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum RefreshClientAuthentication {
+    /// As Client Authentication says.
     #[default]
+    Same,
     Body,
     Header,
 }
@@ -205,6 +217,17 @@ impl Default for OAuth2Config {
             issuer: String::new(),
             revocation_url: String::new(),
             use_self_signed_cert_for_auth: false,
+        }
+    }
+}
+
+impl OAuth2Config {
+    /// Whether a refresh-token request authenticates the client with the Basic header.
+    pub fn refresh_uses_basic_header(&self) -> bool {
+        match self.refresh_client_authentication {
+            RefreshClientAuthentication::Same => self.client_authentication == ClientAuthentication::BasicHeader,
+            RefreshClientAuthentication::Body => false,
+            RefreshClientAuthentication::Header => true,
         }
     }
 }

@@ -79,6 +79,10 @@ pub struct DatasourceSummary {
     /// OAuth 2.0 only: when the access token expires, milliseconds since the epoch.
     #[ts(type = "number | null")]
     pub token_expires_at: Option<i64>,
+    /// OAuth 2.0 only: whether the last refresh (or re-fetch) failed, for the "Refresh failing"
+    /// badge.
+    #[ts(optional = nullable)]
+    pub token_refresh_failing: Option<bool>,
 }
 
 /// Names of secret slots. They are also the associated data the vault binds each sealed value
@@ -242,10 +246,8 @@ mod tests {
         let errors = config.validate().unwrap_err();
         assert_eq!(errors[0].field, "headers[1].key");
         assert!(errors[0].message.contains("comes from the URL"), "{}", errors[0].message);
-        let request = crate::model::RequestSpec {
-            headers: vec![KeyValue::new("host", "evil.example")],
-            ..Default::default()
-        };
+        let request =
+            crate::model::RequestSpec { headers: vec![KeyValue::new("host", "evil.example")], ..Default::default() };
         assert_eq!(request.validate().unwrap_err()[0].field, "headers[0].key", "nor a request's own header");
     }
 

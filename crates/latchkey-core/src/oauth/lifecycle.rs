@@ -7,16 +7,24 @@
 //! the OS even when a process is killed). Whoever gets the lock re-reads the token row first, so
 //! the others reuse the result of the one refresh through the database. New tokens (a rotated
 //! refresh token included) are committed before the access token is handed out.
+//!
+//! Every call to the token and revocation endpoints is logged (`token_calls`, the last 50 per
+//! datasource, no secret); a refresh or re-fetch that fails is kept as the token state's
+//! `lastError` until tokens are obtained again, and the background keep-alive backs off from a
+//! datasource whose refreshes keep failing ([`retry_after`]).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use super::authorization::PendingAuthorization;
-use super::token_client::{self, TokenClient, TokenResponse};
+use super::token_client::{self, TokenClient, TokenErrorKind, TokenRequest, TokenResponse};
 use crate::http::TokenSource;
-use crate::model::{Datasource, GrantType, OAuth2Config, TokenState, TokenStatus};
-use crate::store::{now_millis, NewTokens, TokenRecord};
+use crate::model::{
+    Datasource, DecodedJwt, GrantType, LastTokenError, OAuth2Config, TokenCallEntry, TokenDetails, TokenState,
+    TokenStatus,
+};
+use crate::store::{now_millis, IdToken, NewTokens, TokenRecord};
 use crate::{Error, Result, Secret, Store};
 
 /// The most time before expiry at which a token is refreshed; shorter-lived tokens are
@@ -29,6 +37,14 @@ pub fn refresh_due(now: i64, obtained_at: i64, expires_at: Option<i64>) -> bool 
     let Some(expires_at) = expires_at else { return false };
     let margin = REFRESH_MARGIN_MS.min((expires_at - obtained_at).max(0) / 2);
     now >= expires_at - margin
+}
+
+/// How long the keep-alive waits before refreshing again after `failures` failed refreshes in a
+/// row (ms): 30 s, doubled for each further failure, at most 15 min. A request that needs the
+/// token still tries at once.
+pub fn retry_after(failures: u32) -> i64 {
+    let doublings = failures.saturating_sub(1).min(10);
+    (30_000_i64 << doublings).min(15 * 60_000)
 }
 
 /// Gives access tokens and keeps them alive. Cheap to clone; clones share the single-flight
@@ -102,11 +118,15 @@ impl TokenLifecycle {
     /// Storage errors while listing the tokens.
     pub async fn keep_alive(&self) -> Result<Vec<(Datasource, Error)>> {
         let mut failures = Vec::new();
-        for (id, obtained_at, expires_at) in self.store.expiring_tokens().await? {
-            if !refresh_due(now_millis(), obtained_at, Some(expires_at)) {
+        for token in self.store.expiring_tokens().await? {
+            let now = now_millis();
+            if !refresh_due(now, token.obtained_at, Some(token.expires_at)) {
                 continue;
             }
-            let Ok(datasource) = self.store.datasource_with_secrets(&id).await else { continue };
+            if token.last_error.as_ref().is_some_and(|last| now < last.at + retry_after(last.failures)) {
+                continue;
+            }
+            let Ok(datasource) = self.store.datasource_with_secrets(&token.id).await else { continue };
             if let Err(err) = self.access_token(&datasource).await {
                 failures.push((datasource, err));
             }
@@ -127,6 +147,73 @@ impl TokenLifecycle {
         self.state(datasource).await
     }
 
+    /// Refreshes now, due or not (the token panel's Refresh now): with the refresh token, or
+    /// for client credentials and password by fetching again. A failure is kept as `lastError`.
+    ///
+    /// # Errors
+    /// [`Error::NotAuthorized`], [`Error::NeedsReauthorization`], [`Error::Invalid`] on
+    /// `auth.scopes` when the provider issued no refresh token, [`Error::Token`].
+    pub async fn refresh_now(&self, datasource: &Datasource) -> Result<TokenState> {
+        let config = super::oauth_config(datasource)?;
+        let record = self.store.tokens(&datasource.id).await?;
+        let name = || datasource.config.name.clone();
+        if config.grant_type == GrantType::AuthorizationCode {
+            match &record {
+                None => return Err(Error::NotAuthorized(name())),
+                Some(TokenRecord { status: TokenStatus::NeedsReauthorization, reason, .. }) => {
+                    return Err(Error::NeedsReauthorization {
+                        name: name(),
+                        reason: reason
+                            .clone()
+                            .unwrap_or_else(|| "the provider no longer accepts the stored tokens".into()),
+                    });
+                }
+                Some(TokenRecord { refresh_token: None, .. }) => {
+                    return Err(Error::field(
+                        "auth.scopes",
+                        "the provider issued no refresh token, so this token cannot be refreshed: authorize again \
+                         (some providers issue one only for a scope such as offline_access, or with \
+                         access_type=offline)",
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        // The stored access token counts as refused, so a new one is obtained; a refresh another
+        // caller finished meanwhile is taken instead.
+        let current = record.and_then(|r| r.access_token);
+        match current {
+            Some(current) => self.obtain(datasource, Some(&current)).await?,
+            None => self.obtain(datasource, None).await?,
+        };
+        self.state(datasource).await
+    }
+
+    /// What the token panel shows: the state, requested and granted scopes, the decoded JWT
+    /// access token and ID token (header and claims only), and the token call log.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] for a datasource that is not OAuth 2.0, storage and vault errors.
+    pub async fn details(&self, datasource: &Datasource) -> Result<TokenDetails> {
+        let config = super::oauth_config(datasource)?;
+        let record = self.store.tokens(&datasource.id).await?;
+        let state = record.as_ref().map_or_else(TokenState::not_authorized, TokenRecord::state);
+        let missing_scopes = if state.status == TokenStatus::Authorized {
+            config.scopes.iter().filter(|s| !state.scopes.contains(s)).cloned().collect()
+        } else {
+            Vec::new()
+        };
+        let decode = |token: Option<&Secret>| token.and_then(|t| DecodedJwt::decode(t.expose()));
+        Ok(TokenDetails {
+            requested_scopes: config.scopes.clone(),
+            missing_scopes,
+            access_token_jwt: decode(record.as_ref().and_then(|r| r.access_token.as_ref())),
+            id_token: decode(record.as_ref().and_then(|r| r.id_token.as_ref())),
+            calls: self.store.token_calls(&datasource.id).await?,
+            state,
+        })
+    }
+
     /// Exchanges the code of a finished authorization and stores the tokens.
     ///
     /// # Errors
@@ -142,8 +229,8 @@ impl TokenLifecycle {
         let flight = self.flight(&datasource.id);
         let _flight = flight.lock().await;
         let _lock = ProcessLock::acquire(self.lock_path(&datasource.id)).await?;
-        let response = self.client.exchange(datasource, &request).await?;
-        self.save(datasource, config, response).await?;
+        let response = self.exchange(datasource, &request).await?;
+        self.save(datasource, config, response, true).await?;
         self.state(datasource).await
     }
 
@@ -163,7 +250,10 @@ impl TokenLifecycle {
             for (hint, token) in tokens {
                 let Some(token) = token else { continue };
                 let request = token_client::revocation_request(config, &token, hint)?;
-                match self.client.revoke(datasource, &request).await {
+                let started = (now_millis(), std::time::Instant::now());
+                let result = self.client.revoke(datasource, &request).await;
+                self.log_call(datasource, &request, started, result.as_ref().map(|()| 200)).await;
+                match result {
                     Ok(()) => outcome.revoked.push(hint),
                     Err(err) => outcome.failures.push(format!("{hint}: {err}")),
                 }
@@ -188,12 +278,44 @@ impl TokenLifecycle {
         if let Some(token) = usable(record.as_ref(), rejected) {
             return Ok(token);
         }
+        let previous = record.as_ref().and_then(|r| r.last_error.clone());
+        // A datasource already waiting for a person has nothing new to report.
+        let keeping = record.as_ref().is_some_and(|r| r.status == TokenStatus::Authorized)
+            || config.grant_type != GrantType::AuthorizationCode;
+        // While the refresh fails, an access token that has not expired (and was not refused)
+        // is still handed out: the request works, the badge says "Refresh failing".
+        let still_valid = record
+            .as_ref()
+            .filter(|r| r.status == TokenStatus::Authorized && r.expires_at.is_some_and(|at| at > now_millis()))
+            .and_then(|r| r.access_token.clone())
+            .filter(|token| rejected.is_none_or(|r| r.expose() != token.expose()));
+        let result = self.renew(datasource, config, record, rejected).await;
+        match result {
+            Err(err) if keeping => {
+                self.note_failure(datasource, config, &err, previous.as_ref()).await;
+                match (still_valid, &err) {
+                    (Some(token), Error::Token(_) | Error::Network(_) | Error::Tls(_)) => Ok(token),
+                    _ => Err(err),
+                }
+            }
+            result => result,
+        }
+    }
+
+    /// Gets a new access token the way `record` allows: refresh, fetch again, or none.
+    async fn renew(
+        &self,
+        datasource: &Datasource,
+        config: &OAuth2Config,
+        record: Option<TokenRecord>,
+        rejected: Option<&Secret>,
+    ) -> Result<Secret> {
         let direct = config.grant_type != GrantType::AuthorizationCode;
         match record {
             Some(TokenRecord { status: TokenStatus::Authorized, refresh_token: Some(refresh), .. }) => {
                 let request = token_client::refresh_request(config, &refresh)?;
-                match self.client.exchange(datasource, &request).await {
-                    Ok(response) => self.save(datasource, config, response).await,
+                match self.exchange(datasource, &request).await {
+                    Ok(response) => self.save(datasource, config, response, false).await,
                     Err(Error::Token(err)) if err.is_invalid_grant() && direct => self.direct_grant(datasource).await,
                     Err(Error::Token(err)) if err.is_invalid_grant() => {
                         let reason = match &err.description {
@@ -227,8 +349,97 @@ impl TokenLifecycle {
     async fn direct_grant(&self, datasource: &Datasource) -> Result<Secret> {
         let config = super::oauth_config(datasource)?;
         let request = token_client::direct_grant_request(config)?;
-        let response = self.client.exchange(datasource, &request).await?;
-        self.save(datasource, config, response).await
+        let response = self.exchange(datasource, &request).await?;
+        self.save(datasource, config, response, true).await
+    }
+
+    /// Sends `request` and logs the call.
+    async fn exchange(&self, datasource: &Datasource, request: &TokenRequest) -> Result<TokenResponse> {
+        let started = (now_millis(), std::time::Instant::now());
+        let result = self.client.exchange(datasource, request).await;
+        self.log_call(datasource, request, started, result.as_ref().map(|r| r.status)).await;
+        result
+    }
+
+    /// Adds a call to the datasource's token call log: the endpoint without its query, the
+    /// status, and the provider's scrubbed error.
+    async fn log_call(
+        &self,
+        datasource: &Datasource,
+        request: &TokenRequest,
+        (at, started): (i64, std::time::Instant),
+        result: std::result::Result<u16, &Error>,
+    ) {
+        let (status, error, description) = match result {
+            Ok(status) => (Some(status), None, None),
+            Err(Error::Token(err)) => {
+                let kind = match err.kind {
+                    TokenErrorKind::Provider => "http_error",
+                    TokenErrorKind::NotATokenResponse => "not_a_token_response",
+                    TokenErrorKind::MissingAccessToken => "missing_access_token",
+                    TokenErrorKind::TooLarge => "too_large",
+                    TokenErrorKind::Redirected => "redirected",
+                    TokenErrorKind::Unavailable => "unavailable",
+                };
+                let description = err.description.clone().or_else(|| Some(err.to_string()));
+                (
+                    (err.status > 0).then_some(err.status),
+                    Some(err.error.clone().unwrap_or_else(|| kind.to_owned())),
+                    description,
+                )
+            }
+            Err(other) => {
+                let code = serde_json::to_value(other.code()).ok().and_then(|v| v.as_str().map(str::to_owned));
+                (None, code, Some(other.to_string()))
+            }
+        };
+        let entry = TokenCallEntry {
+            at,
+            grant: request.call.grant().to_owned(),
+            endpoint: request.endpoint(),
+            status,
+            duration_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
+            error,
+            description,
+        };
+        // The log is for people; a token call's outcome must not depend on it.
+        if let Err(err) = self.store.log_token_call(&datasource.id, &entry).await {
+            eprintln!("latchkey: could not log the token call: {err}");
+        }
+    }
+
+    /// Keeps a failed refresh or re-fetch as the token state's `lastError`.
+    async fn note_failure(
+        &self,
+        datasource: &Datasource,
+        config: &OAuth2Config,
+        err: &Error,
+        previous: Option<&LastTokenError>,
+    ) {
+        if matches!(err, Error::NotAuthorized(_) | Error::ConfigurationChanged(_) | Error::DatasourceNotFound(_)) {
+            return;
+        }
+        let (grant, error, description, field) = match err {
+            Error::Token(token) => {
+                (token.call.grant(), token.error.clone(), token.description.clone(), token.field().map(str::to_owned))
+            }
+            Error::Invalid(fields) => ("refresh_token", None, None, fields.first().map(|f| f.field.clone())),
+            _ if config.grant_type == GrantType::ClientCredentials => ("client_credentials", None, None, None),
+            _ if config.grant_type == GrantType::Password => ("password", None, None, None),
+            _ => ("refresh_token", None, None, None),
+        };
+        let failure = LastTokenError {
+            at: now_millis(),
+            grant: grant.to_owned(),
+            message: err.to_string(),
+            error,
+            description,
+            field,
+            failures: previous.map_or(1, |p| p.failures.saturating_add(1)),
+        };
+        if let Err(err) = self.store.record_token_failure(&datasource.id, &failure).await {
+            eprintln!("latchkey: could not keep the token failure: {err}");
+        }
     }
 
     async fn needs_reauthorization(&self, datasource: &Datasource, reason: String) -> Result<Secret> {
@@ -236,7 +447,15 @@ impl TokenLifecycle {
         Err(Error::NeedsReauthorization { name: datasource.config.name.clone(), reason })
     }
 
-    async fn save(&self, datasource: &Datasource, config: &OAuth2Config, response: TokenResponse) -> Result<Secret> {
+    /// Stores obtained tokens; `fresh` for a new authorization or fetch (its ID token replaces
+    /// the stored one), not for a refresh (a refresh without one keeps it).
+    async fn save(
+        &self,
+        datasource: &Datasource,
+        config: &OAuth2Config,
+        response: TokenResponse,
+        fresh: bool,
+    ) -> Result<Secret> {
         let now = now_millis();
         let tokens = NewTokens {
             expires_at: response.expires_at(now, config.expires_in_override),
@@ -246,7 +465,9 @@ impl TokenLifecycle {
             scope: response.scope.unwrap_or_else(|| config.scope_param()),
             obtained_at: now,
         };
-        self.store.save_tokens(datasource, &tokens).await?;
+        let id_token = response.id_token.as_ref();
+        let id_token = if fresh { IdToken::Replace(id_token) } else { IdToken::Keep(id_token) };
+        self.store.save_obtained_tokens(datasource, &tokens, id_token).await?;
         Ok(tokens.access_token)
     }
 

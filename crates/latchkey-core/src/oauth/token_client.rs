@@ -38,6 +38,17 @@ pub enum TokenCall {
 }
 
 impl TokenCall {
+    /// The grant as RFC 6749 names it (`revocation` for RFC 7009), for the token call log.
+    pub fn grant(self) -> &'static str {
+        match self {
+            TokenCall::AuthorizationCode => "authorization_code",
+            TokenCall::Refresh => "refresh_token",
+            TokenCall::ClientCredentials => "client_credentials",
+            TokenCall::Password => "password",
+            TokenCall::Revocation => "revocation",
+        }
+    }
+
     fn describe(self) -> &'static str {
         match self {
             TokenCall::AuthorizationCode => "exchanging the authorization code",
@@ -61,6 +72,8 @@ pub struct TokenRequest {
     pub form: Vec<(&'static str, Zeroizing<String>)>,
     /// The secret values this request carries, removed from any error text.
     secrets: Vec<Zeroizing<String>>,
+    /// A refresh whose client authentication was set apart from Client Authentication.
+    refresh_differs: bool,
 }
 
 impl std::fmt::Debug for TokenRequest {
@@ -78,7 +91,15 @@ impl TokenRequest {
     fn new(call: TokenCall, url: &str, field: &'static str) -> Result<TokenRequest> {
         let url = Url::parse(url.trim())
             .map_err(|_| Error::field(field, "not an absolute URL: enter the provider's endpoint URL"))?;
-        Ok(TokenRequest { call, url, url_field: field, authorization: None, form: Vec::new(), secrets: Vec::new() })
+        Ok(TokenRequest {
+            call,
+            url,
+            url_field: field,
+            authorization: None,
+            form: Vec::new(),
+            secrets: Vec::new(),
+            refresh_differs: false,
+        })
     }
 
     fn param(&mut self, key: &'static str, value: &str) {
@@ -102,6 +123,17 @@ impl TokenRequest {
                 .extend_pairs(self.form.iter().map(|(k, v)| (*k, v.as_str())))
                 .finish(),
         )
+    }
+
+    /// The endpoint as the token call log shows it: scheme, host, port and path; never a query,
+    /// user info or fragment, which could carry a key.
+    pub fn endpoint(&self) -> String {
+        let mut url = self.url.clone();
+        url.set_query(None);
+        url.set_fragment(None);
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+        url.to_string()
     }
 
     /// The value of form parameter `key`, for tests and scrubbing.
@@ -200,7 +232,7 @@ pub fn code_request(
 
 /// RFC 6749 §6: a new access token from the refresh token. The scope goes along only when
 /// "Send scope with refresh token" is on; client credentials go as "Send client credentials
-/// with" says.
+/// with" says, by default as Client Authentication does.
 ///
 /// # Errors
 /// [`Error::Invalid`] for an unusable Access Token URL.
@@ -211,7 +243,9 @@ pub fn refresh_request(config: &OAuth2Config, refresh_token: &Secret) -> Result<
     if config.send_scope_with_refresh_token {
         request.scope(config);
     }
-    request.authenticate_client(config, config.refresh_client_authentication == RefreshClientAuthentication::Header);
+    request.authenticate_client(config, config.refresh_uses_basic_header());
+    request.refresh_differs = config.refresh_client_authentication != RefreshClientAuthentication::Same
+        && config.refresh_uses_basic_header() != basic_header(config);
     Ok(request)
 }
 
@@ -230,11 +264,15 @@ pub fn revocation_request(config: &OAuth2Config, token: &Secret, hint: &str) -> 
 /// A successful token response (RFC 6749 §5.1), leniently read.
 #[derive(Debug)]
 pub struct TokenResponse {
+    /// The HTTP status it came with.
+    pub status: u16,
     pub access_token: Secret,
     /// As the provider wrote it (`Bearer`, `bearer`); empty when it named none.
     pub token_type: String,
     pub expires_in: Option<u64>,
     pub refresh_token: Option<Secret>,
+    /// The OpenID Connect ID token (OIDC Core §3.1.3.3), when one came.
+    pub id_token: Option<Secret>,
     pub scope: Option<String>,
 }
 
@@ -298,6 +336,8 @@ pub struct TokenError {
     pub html: bool,
     /// For `Unavailable`: what failed last.
     pub detail: String,
+    /// A refresh whose client authentication was set apart from Client Authentication.
+    pub refresh_differs: bool,
 }
 
 impl TokenError {
@@ -313,6 +353,7 @@ impl TokenError {
             length: 0,
             html: false,
             detail: String::new(),
+            refresh_differs: false,
         }
     }
 
@@ -342,6 +383,21 @@ impl TokenError {
         })
     }
 
+    /// The setting most likely wrong, as a field path: for a refresh the provider refused as
+    /// `invalid_client` (it accepted the client when it issued the tokens), "Send client
+    /// credentials with (on refresh token)".
+    pub fn field(&self) -> Option<&'static str> {
+        match (self.call, self.error.as_deref()) {
+            (TokenCall::Refresh, Some("invalid_client" | "unauthorized_client" | "invalid_request")) => {
+                Some("auth.refreshClientAuthentication")
+            }
+            (TokenCall::Revocation, _) => None,
+            (_, Some("invalid_client")) => Some("auth.clientAuthentication"),
+            (_, Some("invalid_scope")) => Some("auth.scopes"),
+            _ => None,
+        }
+    }
+
     /// Whether the provider said the grant (code, refresh token, password) is no good.
     pub fn is_invalid_grant(&self) -> bool {
         self.error.as_deref() == Some("invalid_grant")
@@ -357,6 +413,17 @@ impl TokenError {
             TokenCall::Revocation => "revocation",
         };
         match self.error.as_deref() {
+            Some("invalid_client") if self.call == TokenCall::Refresh && self.refresh_differs => {
+                "the provider accepted this client when it issued the tokens, but the refresh sends the client \
+                 credentials another way: set Send client credentials with (on refresh token) to Same as Client \
+                 Authentication"
+                    .into()
+            }
+            Some("invalid_client") if self.call == TokenCall::Refresh => {
+                "the provider accepted this client when it issued the tokens and refuses it now: check Send client \
+                 credentials with (on refresh token), and whether the Client Secret was changed at the provider"
+                    .into()
+            }
             Some("invalid_client") => "check the Client ID and Client Secret, and Client Authentication (body or \
                                       Basic header)"
                 .into(),
@@ -498,10 +565,12 @@ pub fn parse_token_response(
     };
     let expires_in = get("expires_in").and_then(|s| s.parse::<f64>().ok()).filter(|s| s.is_finite() && *s >= 0.0);
     Ok(TokenResponse {
+        status,
         access_token: Secret::new(access_token),
         token_type: get("token_type").unwrap_or_default(),
         expires_in: expires_in.map(|s| s as u64),
         refresh_token: get("refresh_token").map(Secret::new),
+        id_token: get("id_token").map(Secret::new),
         scope: get("scope").map(|s| s.split([' ', ',']).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ")),
     })
 }
@@ -759,7 +828,10 @@ impl TokenClient {
     pub async fn exchange(&self, datasource: &Datasource, request: &TokenRequest) -> Result<TokenResponse> {
         let (status, content_type, body) = self.send(datasource, request).await?;
         let secrets = request.secret_values();
-        Ok(parse_token_response(request.call, status, &content_type, &body, &secrets)?)
+        parse_token_response(request.call, status, &content_type, &body, &secrets).map_err(|mut err| {
+            err.refresh_differs = request.refresh_differs;
+            err.into()
+        })
     }
 
     /// Sends an RFC 7009 revocation request; success is any 2xx (§2.2).

@@ -42,12 +42,13 @@ impl Store {
     /// # Errors
     /// Storage errors; [`Error::Format`] for a row this version cannot read.
     pub async fn list_datasources(&self) -> Result<Vec<DatasourceSummary>> {
-        /// One row: id, name, url, auth type, created, updated, token status, token expiry.
+        /// One row: id, name, url, auth type, created, updated, token status, token expiry,
+        /// whether the last refresh failed (0 or 1).
         #[derive(serde::Deserialize)]
-        struct Listed(DatasourceId, String, String, AuthType, i64, i64, Option<String>, Option<i64>);
+        struct Listed(DatasourceId, String, String, AuthType, i64, i64, Option<String>, Option<i64>, i64);
         let json: String = sqlx::query_scalar(
             "SELECT json_group_array(json_array(d.id, d.name, d.url, d.auth_type, d.created_at, d.updated_at, \
-             t.status, t.expires_at)) \
+             t.status, t.expires_at, t.last_error IS NOT NULL)) \
              FROM datasources d LEFT JOIN oauth_tokens t ON t.datasource_id = d.id",
         )
         .fetch_one(&self.pool)
@@ -56,7 +57,7 @@ impl Store {
             serde_json::from_str(&json).map_err(|e| Error::Format(format!("stored datasource list: {e}")))?;
         let mut list = listed
             .into_iter()
-            .map(|Listed(id, name, url, auth_type, created_at, updated_at, status, expires_at)| {
+            .map(|Listed(id, name, url, auth_type, created_at, updated_at, status, expires_at, failing)| {
                 let oauth = auth_type == AuthType::OAuth2;
                 let token_status = match (oauth, status.as_deref()) {
                     (false, _) => None,
@@ -72,6 +73,7 @@ impl Store {
                     updated_at,
                     token_status,
                     token_expires_at: expires_at.filter(|_| oauth),
+                    token_refresh_failing: oauth.then_some(failing != 0),
                 })
             })
             .collect::<Result<Vec<_>>>()?;

@@ -16,7 +16,7 @@ use sqlx::{Row, SqlitePool};
 
 pub use datasources::ImportOutcome;
 pub use history::{NewHistoryEntry, MAX_HISTORY_PAGE};
-pub use tokens::{NewTokens, TokenRecord};
+pub use tokens::{ExpiringToken, IdToken, NewTokens, TokenRecord};
 
 use crate::vault::key::{self, KeyLocation, KeyringUse};
 use crate::vault::Vault;

@@ -1,15 +1,19 @@
-//! The `oauth_tokens` table: the sealed access and refresh tokens of a datasource with their
-//! expiry, scope and status. Deciding when to refresh is the OAuth lifecycle's job; this module
-//! only reads and writes rows, sealing and opening the two token slots.
+//! The `oauth_tokens` table: the sealed access, refresh and ID tokens of a datasource with their
+//! expiry, scope, status and last failure; and the `token_calls` log of its last
+//! [`MAX_TOKEN_CALLS`] token calls. Deciding when to refresh is the OAuth lifecycle's job; this
+//! module only reads and writes rows, sealing and opening the token slots.
 
 use sqlx::Row;
 
 use super::{now_millis, Store};
-use crate::model::{Datasource, DatasourceId, TokenState, TokenStatus};
+use crate::model::{
+    Datasource, DatasourceId, LastTokenError, TokenCallEntry, TokenState, TokenStatus, MAX_TOKEN_CALLS,
+};
 use crate::{Error, Result, Secret};
 
 const ACCESS_SLOT: &str = "token.accessToken";
 const REFRESH_SLOT: &str = "token.refreshToken";
+const ID_SLOT: &str = "token.idToken";
 
 /// A datasource's stored tokens, opened.
 #[derive(Debug, Clone)]
@@ -21,9 +25,12 @@ pub struct TokenRecord {
     pub scope: String,
     pub access_token: Option<Secret>,
     pub refresh_token: Option<Secret>,
+    /// The OpenID Connect ID token of the last authorization or refresh that carried one.
+    pub id_token: Option<Secret>,
     pub obtained_at: i64,
     pub expires_at: Option<i64>,
     pub generation: i64,
+    pub last_error: Option<LastTokenError>,
 }
 
 /// Tokens just obtained from a token endpoint.
@@ -49,6 +56,7 @@ impl TokenRecord {
             obtained_at: Some(self.obtained_at),
             expires_at: self.expires_at,
             has_refresh_token: self.refresh_token.is_some(),
+            last_error: self.last_error.clone(),
         }
     }
 }
@@ -59,17 +67,23 @@ impl Store {
     ///
     /// # Errors
     /// Storage errors.
-    pub async fn expiring_tokens(&self) -> Result<Vec<(DatasourceId, i64, i64)>> {
+    pub async fn expiring_tokens(&self) -> Result<Vec<ExpiringToken>> {
         let rows = sqlx::query(
-            "SELECT datasource_id, obtained_at, expires_at FROM oauth_tokens \
+            "SELECT datasource_id, obtained_at, expires_at, last_error FROM oauth_tokens \
              WHERE status = 'authorized' AND expires_at IS NOT NULL AND obtained_at IS NOT NULL",
         )
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .iter()
-            .map(|r| (r.get::<DatasourceId, _>("datasource_id"), r.get("obtained_at"), r.get("expires_at")))
-            .collect())
+        rows.iter()
+            .map(|r| {
+                Ok(ExpiringToken {
+                    id: r.get("datasource_id"),
+                    obtained_at: r.get("obtained_at"),
+                    expires_at: r.get("expires_at"),
+                    last_error: last_error(r.get("last_error"))?,
+                })
+            })
+            .collect()
     }
 
     /// The stored tokens of datasource `id`, or `None` when it was never authorized.
@@ -78,8 +92,8 @@ impl Store {
     /// Storage errors, [`Error::Vault`] when a sealed token does not open.
     pub async fn tokens(&self, id: &str) -> Result<Option<TokenRecord>> {
         let row = sqlx::query(
-            "SELECT status, reason, token_type, scope, access_token, refresh_token, obtained_at, expires_at, \
-             generation FROM oauth_tokens WHERE datasource_id = ?",
+            "SELECT status, reason, token_type, scope, access_token, refresh_token, id_token, obtained_at, \
+             expires_at, generation, last_error FROM oauth_tokens WHERE datasource_id = ?",
         )
         .bind(id)
         .fetch_optional(&self.pool)
@@ -96,9 +110,11 @@ impl Store {
             scope: row.get("scope"),
             access_token: open(ACCESS_SLOT, "access_token")?,
             refresh_token: open(REFRESH_SLOT, "refresh_token")?,
+            id_token: open(ID_SLOT, "id_token")?,
             obtained_at: row.get("obtained_at"),
             expires_at: row.get("expires_at"),
             generation: row.get("generation"),
+            last_error: last_error(row.get("last_error"))?,
         }))
     }
 
@@ -113,18 +129,38 @@ impl Store {
     /// [`Error::ConfigurationChanged`], [`Error::DatasourceNotFound`] (deleted meanwhile),
     /// storage errors.
     pub async fn save_tokens(&self, datasource: &Datasource, tokens: &NewTokens) -> Result<i64> {
+        self.save_obtained_tokens(datasource, tokens, IdToken::Keep(None)).await
+    }
+
+    /// [`Store::save_tokens`] with the ID token that came along, and the last failure cleared.
+    ///
+    /// # Errors
+    /// As [`Store::save_tokens`].
+    pub async fn save_obtained_tokens(
+        &self,
+        datasource: &Datasource,
+        tokens: &NewTokens,
+        id_token: IdToken<'_>,
+    ) -> Result<i64> {
         let id = datasource.id.as_str();
         let access = self.vault.seal(id, ACCESS_SLOT, tokens.access_token.expose().as_bytes());
         let refresh = tokens.refresh_token.as_ref().map(|t| self.vault.seal(id, REFRESH_SLOT, t.expose().as_bytes()));
+        let (id_token, replace) = match id_token {
+            IdToken::Replace(token) => (token, true),
+            IdToken::Keep(token) => (token, false),
+        };
+        let id_token = id_token.map(|t| self.vault.seal(id, ID_SLOT, t.expose().as_bytes()));
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         same_generation(&mut tx, datasource).await?;
         let generation: i64 = sqlx::query_scalar(
             "INSERT INTO oauth_tokens (datasource_id, status, reason, token_type, scope, access_token, refresh_token, \
-             obtained_at, expires_at, generation) VALUES (?1, 'authorized', NULL, ?2, ?3, ?4, ?5, ?6, ?7, 1) \
+             obtained_at, expires_at, generation, id_token, last_error) \
+             VALUES (?1, 'authorized', NULL, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, NULL) \
              ON CONFLICT (datasource_id) DO UPDATE SET status = 'authorized', reason = NULL, \
              token_type = excluded.token_type, scope = excluded.scope, access_token = excluded.access_token, \
              refresh_token = COALESCE(excluded.refresh_token, oauth_tokens.refresh_token), \
-             obtained_at = excluded.obtained_at, expires_at = excluded.expires_at, \
+             id_token = CASE WHEN ?9 THEN excluded.id_token ELSE COALESCE(excluded.id_token, oauth_tokens.id_token) END, \
+             obtained_at = excluded.obtained_at, expires_at = excluded.expires_at, last_error = NULL, \
              generation = oauth_tokens.generation + 1 \
              RETURNING generation",
         )
@@ -135,10 +171,87 @@ impl Store {
         .bind(refresh)
         .bind(tokens.obtained_at)
         .bind(tokens.expires_at)
+        .bind(id_token)
+        .bind(replace)
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(generation)
+    }
+
+    /// Keeps `failure` as the last failed refresh or re-fetch of datasource `id` (when it has a
+    /// token row); the tokens stay as they are.
+    ///
+    /// # Errors
+    /// Storage errors.
+    pub async fn record_token_failure(&self, id: &str, failure: &LastTokenError) -> Result<()> {
+        let json = serde_json::to_string(failure).expect("a token failure serializes");
+        sqlx::query("UPDATE oauth_tokens SET last_error = ? WHERE datasource_id = ?")
+            .bind(json)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Adds `call` to the token call log of datasource `id`, keeping the newest
+    /// [`MAX_TOKEN_CALLS`].
+    ///
+    /// # Errors
+    /// Storage errors.
+    pub async fn log_token_call(&self, id: &str, call: &TokenCallEntry) -> Result<()> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        sqlx::query(
+            "INSERT INTO token_calls (datasource_id, at, grant_type, endpoint, status, duration_ms, error, description) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(call.at)
+        .bind(&call.grant)
+        .bind(&call.endpoint)
+        .bind(call.status)
+        .bind(call.duration_ms)
+        .bind(&call.error)
+        .bind(&call.description)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "DELETE FROM token_calls WHERE datasource_id = ?1 AND id <= \
+             (SELECT id FROM token_calls WHERE datasource_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)",
+        )
+        .bind(id)
+        .bind(MAX_TOKEN_CALLS as i64)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The token call log of datasource `id`, newest first.
+    ///
+    /// # Errors
+    /// Storage errors.
+    pub async fn token_calls(&self, id: &str) -> Result<Vec<TokenCallEntry>> {
+        let rows = sqlx::query(
+            "SELECT at, grant_type, endpoint, status, duration_ms, error, description FROM token_calls \
+             WHERE datasource_id = ? ORDER BY id DESC LIMIT ?",
+        )
+        .bind(id)
+        .bind(MAX_TOKEN_CALLS as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| TokenCallEntry {
+                at: r.get("at"),
+                grant: r.get("grant_type"),
+                endpoint: r.get("endpoint"),
+                status: r.get("status"),
+                duration_ms: r.get("duration_ms"),
+                error: r.get("error"),
+                description: r.get("description"),
+            })
+            .collect())
     }
 
     /// Marks `datasource` as needing authorization again, dropping its tokens (they are spent or
@@ -154,7 +267,7 @@ impl Store {
             "INSERT INTO oauth_tokens (datasource_id, status, reason, token_type, scope, obtained_at, generation) \
              VALUES (?1, 'needs_reauthorization', ?2, '', '', ?3, 1) \
              ON CONFLICT (datasource_id) DO UPDATE SET status = 'needs_reauthorization', reason = excluded.reason, \
-             access_token = NULL, refresh_token = NULL, generation = oauth_tokens.generation + 1",
+             access_token = NULL, refresh_token = NULL, id_token = NULL, generation = oauth_tokens.generation + 1",
         )
         .bind(id)
         .bind(reason)
@@ -173,6 +286,31 @@ impl Store {
         sqlx::query("DELETE FROM oauth_tokens WHERE datasource_id = ?").bind(id).execute(&self.pool).await?;
         Ok(())
     }
+}
+
+/// A token the keep-alive may refresh: whose it is, when it was obtained and expires (ms), and
+/// the last failure to refresh it.
+#[derive(Debug, Clone)]
+pub struct ExpiringToken {
+    pub id: DatasourceId,
+    pub obtained_at: i64,
+    pub expires_at: i64,
+    pub last_error: Option<LastTokenError>,
+}
+
+/// What to do with the stored ID token when saving new tokens.
+#[derive(Debug, Clone, Copy)]
+pub enum IdToken<'a> {
+    /// A new authorization: its ID token, or none.
+    Replace(Option<&'a Secret>),
+    /// A refresh: a new ID token when one came, else the stored one stays.
+    Keep(Option<&'a Secret>),
+}
+
+/// The stored `last_error` JSON, read.
+fn last_error(json: Option<String>) -> Result<Option<LastTokenError>> {
+    json.map(|json| serde_json::from_str(&json).map_err(|e| Error::Format(format!("stored token failure: {e}"))))
+        .transpose()
 }
 
 /// Fails when `datasource` is gone or was saved with other token destinations since it was read.

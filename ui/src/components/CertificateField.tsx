@@ -2,7 +2,7 @@
 // this datasource's URL only. The certificate is a secret slot like the others. For OAuth 2.0,
 // "Use self-signed certificate for authorization requests" extends it to the token and
 // revocation endpoints.
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { SecretField } from '../bindings/SecretField';
 import { CheckboxField } from './CheckboxField';
 import { SecretInput } from './SecretInput';
@@ -17,6 +17,7 @@ export interface CertificateFieldProps {
 
 export function CertificateField({ enabled, value, onChange, forAuth }: CertificateFieldProps) {
   const [readError, setReadError] = useState<string | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
 
   function load(file: File | undefined) {
     if (!file) return;
@@ -50,12 +51,16 @@ export function CertificateField({ enabled, value, onChange, forAuth }: Certific
           onChange={(selfSignedCertificate) => onChange({ selfSignedCertificate })}
           extra={
             <div className="file-load">
-              <label htmlFor="ds-certificate-file" className="link-button">
+              <button type="button" className="link-button" data-testid="load-certificate" onClick={() => fileInput.current?.click()}>
                 Load from a file…
-              </label>
+              </button>
+              {/* Not laid out at all (`hidden`): an input kept in the layout off-screen made the
+                  whole window scrollable on both axes once the field appeared. */}
               <input
+                ref={fileInput}
                 id="ds-certificate-file"
-                className="visually-hidden"
+                hidden
+                tabIndex={-1}
                 type="file"
                 accept=".pem,.crt,.cer,application/x-pem-file"
                 onChange={(event) => {

@@ -18,11 +18,18 @@ export function CheckboxField({ id, label, checked, onChange, path, hint, testId
   return (
     <div className="field checkbox-field">
       <div className="checkbox-row">
-        <input id={id} type="checkbox" checked={checked} data-testid={testId} onChange={(event) => onChange(event.target.checked)} />
+        <input
+          id={id}
+          type="checkbox"
+          checked={checked}
+          data-testid={testId}
+          aria-invalid={errors.length > 0 ? true : undefined}
+          aria-describedby={errors.length > 0 ? `${id}-error` : undefined}
+          onChange={(event) => onChange(event.target.checked)} />
         <label htmlFor={id}>{label}</label>
       </div>
       {hint && <p className="hint">{hint}</p>}
-      {path !== undefined && <FieldErrors path={path} messages={errors} />}
+      {path !== undefined && <FieldErrors id={`${id}-error`} path={path} messages={errors} />}
     </div>
   );
 }

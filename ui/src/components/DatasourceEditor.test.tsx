@@ -53,7 +53,7 @@ describe('errors from the core', () => {
     expect(screen.getByLabelText('Name').getAttribute('aria-invalid')).toBeNull();
   });
 
-  test('several errors each go under their own field, and the form says something is wrong', async () => {
+  test('several errors each go under their own field, and the form names them by their labels', async () => {
     rejectingSave(
       invalidInput('3 problems', [
         { field: 'name', message: 'give the datasource a name' },
@@ -66,7 +66,8 @@ describe('errors from the core', () => {
     await save(user);
 
     const formError = await screen.findByTestId('form-error');
-    expect(formError.textContent).toContain('3 problems');
+    expect(formError.textContent, 'the banner speaks labels, not paths').toContain('Name, Access token URL and Client ID need attention.');
+    expect(formError.textContent).not.toMatch(/auth\./);
     expect(within(fieldOf('Name')).getByTestId('field-error').textContent).toBe('give the datasource a name');
     expect(within(fieldOf('Access token URL')).getByTestId('field-error').textContent).toMatch(/Access Token URL/);
     expect(within(fieldOf('Client ID')).getByTestId('field-error').textContent).toBe('enter the Client ID your provider gave you');
@@ -81,7 +82,7 @@ describe('errors from the core', () => {
     await save(user);
 
     const formError = await screen.findByTestId('form-error');
-    expect(within(formError).getByRole('listitem').textContent).toBe('auth.authorizationUrl: enter the Authorization URL');
+    expect(within(formError).getByRole('listitem').textContent).toBe('Authorization URL: enter the Authorization URL');
     expect(screen.queryAllByTestId('field-error')).toEqual([]);
   });
 
@@ -164,6 +165,74 @@ describe('errors from the core', () => {
   });
 });
 
+describe('after a rejected save', () => {
+  test('the first field with an error in the form is focused and scrolled into view, even at the bottom', async () => {
+    rejectingSave(
+      invalidInput('2 problems', [
+        { field: 'auth.revocationUrl', message: 'not a URL: enter an absolute https URL' },
+        { field: 'auth.clientId', message: 'enter the Client ID your provider gave you' },
+      ]),
+    );
+    const scrolled: Element[] = [];
+    const original = Element.prototype.scrollIntoView;
+    Element.prototype.scrollIntoView = function (this: Element) {
+      scrolled.push(this);
+    };
+    try {
+      const { user } = await renderEditor();
+      await user.selectOptions(screen.getByLabelText('Authentication type'), 'OAuth 2.0');
+      await save(user);
+      const clientId = screen.getByLabelText('Client ID');
+      await waitFor(() => expect(document.activeElement, 'the first error in the form, not the first reported').toBe(clientId));
+      expect(scrolled).toContain(clientId);
+    } finally {
+      Element.prototype.scrollIntoView = original;
+    }
+  });
+
+  test('an error without a field focuses the banner', async () => {
+    rejectingSave('command save_datasource failed: the vault is locked');
+    const { user } = await renderEditor();
+    await save(user);
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('form-error')));
+  });
+
+  test("a field's error goes as soon as the field is changed, and the banner with the last one", async () => {
+    rejectingSave(
+      invalidInput('2 problems', [
+        { field: 'name', message: 'give the datasource a name' },
+        { field: 'url', message: 'not an absolute URL: enter the base URL' },
+      ]),
+    );
+    const { user } = await renderEditor();
+    await save(user);
+    await waitFor(() => expect(errorsFor('url')).toHaveLength(1));
+    expect(screen.getByTestId('form-error').textContent).toBe('Name and URL need attention.');
+
+    await user.type(screen.getByLabelText('Name'), 'Example');
+    expect(errorsFor('name'), 'the fixed field has no error').toEqual([]);
+    expect(screen.getByLabelText('Name').getAttribute('aria-invalid')).toBeNull();
+    expect(errorsFor('url'), 'the other one stays').toHaveLength(1);
+    expect(screen.getByTestId('form-error').textContent).toBe('URL needs attention.');
+
+    await user.type(screen.getByLabelText('URL'), 'https://api.example.com');
+    expect(screen.queryAllByTestId('field-error')).toEqual([]);
+    expect(screen.queryByTestId('form-error'), 'nothing left to attend to').toBeNull();
+  });
+
+  test('a row error goes when its row is edited', async () => {
+    rejectingSave(invalidInput('1 problem', [{ field: 'headers[0].key', message: 'a header needs a name' }]));
+    const { user } = await renderEditor();
+    await user.click(screen.getByRole('button', { name: '+ Add header' }));
+    await user.type(screen.getByLabelText('Headers 1 value'), 'x');
+    await save(user);
+    await waitFor(() => expect(errorsFor('headers[0].key')).toHaveLength(1));
+    expect(screen.getByTestId('form-error').textContent).toBe('Headers row 1 name needs attention.');
+    await user.type(screen.getByLabelText('Headers 1 key'), 'Accept');
+    expect(errorsFor('headers[0].key')).toEqual([]);
+  });
+});
+
 describe('problems found before saving', () => {
   test('a loopback port that is not a port is shown under the field and nothing is sent', async () => {
     const backend = mockBackend();
@@ -177,7 +246,7 @@ describe('problems found before saving', () => {
 
     expect(errorsFor('auth.loopbackPort').map((e) => e.textContent)).toEqual(['enter a port from 1 to 65535, or 0 for any free port']);
     expect(fieldOf('Loopback port').contains(errorsFor('auth.loopbackPort')[0])).toBe(true);
-    expect(screen.getByTestId('form-error').textContent).toMatch(/Some fields need attention/);
+    expect(screen.getByTestId('form-error').textContent).toBe('Loopback port needs attention.');
     expect(backend.argsOf('save_datasource')).toEqual([]);
   });
 });

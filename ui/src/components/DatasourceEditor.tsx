@@ -2,12 +2,13 @@
 // (Ctrl+S), Save and Authorize / Save and Test, Disconnect, Delete. Field errors from the core
 // go under their fields; what is not saved yet is marked. The form's state and Save are
 // `useDatasourceForm`, the authorization flow `useAuthFlow`, the footer `EditorActions`.
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { api } from '../api';
 import type { Datasource } from '../bindings/Datasource';
 import type { DatasourceSummary } from '../bindings/DatasourceSummary';
 import { useShortcuts } from '../events';
 import { needsInsecureHttp } from '../state/datasourceForm';
+import { fieldLabel } from '../state/fieldErrors';
 import { AuthFields } from './AuthFields';
 import { AuthFlowStatus } from './AuthFlowStatus';
 import { CertificateField } from './CertificateField';
@@ -37,6 +38,27 @@ export interface DatasourceEditorProps {
   onDeleted: () => void;
 }
 
+/** The panel the editor scrolls in (the App's `.panel`), or the page. */
+function scrollerOf(element: HTMLElement): HTMLElement {
+  return (element.closest('.panel') as HTMLElement | null) ?? (document.scrollingElement as HTMLElement | null) ?? document.body;
+}
+
+/**
+ * Scrolls `target` out from under the sticky parts of the panel: the footer with the buttons at
+ * the bottom and the Settings / Requests tabs at the top.
+ */
+export function keepClearOfStickyParts(target: HTMLElement, footer: HTMLElement | null) {
+  if (!footer || footer.contains(target)) return;
+  const scroller = scrollerOf(target);
+  const tabs = scroller.querySelector(':scope > .tabs');
+  const rect = target.getBoundingClientRect();
+  const bottom = footer.getBoundingClientRect().top;
+  const top = tabs ? tabs.getBoundingClientRect().bottom : scroller.getBoundingClientRect().top;
+  const margin = 12;
+  if (rect.bottom > bottom - margin) scroller.scrollTop += rect.bottom - bottom + margin;
+  else if (rect.top < top + margin) scroller.scrollTop -= top + margin - rect.top;
+}
+
 export function DatasourceEditor(props: DatasourceEditorProps) {
   const { summary, now, active, onChanged } = props;
   const editor = useDatasourceForm(props);
@@ -49,6 +71,20 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
       if (!busy) void save();
     },
   });
+
+  const formElement = useRef<HTMLFormElement>(null);
+  const footer = useRef<HTMLDivElement>(null);
+
+  // A rejected Save: focus the first field with an error (or the banner) and bring it into view.
+  useEffect(() => {
+    const root = formElement.current;
+    if (editor.errorFocus === 0 || !root) return;
+    const target = root.querySelector<HTMLElement>('[aria-invalid="true"]') ?? root.querySelector<HTMLElement>('[data-testid="form-error"]');
+    if (!target) return;
+    target.focus({ preventScroll: true });
+    target.scrollIntoView?.({ block: 'center' });
+    keepClearOfStickyParts(target, footer.current);
+  }, [editor.errorFocus]);
 
   const context = useMemo(() => ({ errorsFor: errorLookup(fieldErrors), version }), [fieldErrors, version]);
 
@@ -74,7 +110,9 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
   return (
     <FormContext.Provider value={context}>
       <form
+        ref={formElement}
         className="editor"
+        onFocus={(event) => keepClearOfStickyParts(event.target, footer.current)}
         aria-labelledby="editor-title"
         noValidate
         onSubmit={(event) => {
@@ -93,13 +131,13 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
         </header>
 
         {problem && (
-          <div className="error" role="alert" data-testid="form-error">
+          <div className="error" role="alert" data-testid="form-error" tabIndex={-1}>
             <p>{problem.message}</p>
             {problem.others.length > 0 && (
               <ul>
                 {problem.others.map((other) => (
                   <li key={`${other.field}-${other.message}`}>
-                    <code>{other.field}</code>: {other.message}
+                    {fieldLabel(other.field)}: {other.message}
                   </li>
                 ))}
               </ul>
@@ -167,7 +205,7 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
 
         <AuthFields form={form} onChange={update} clientIdHint={editor.preset && isOAuth ? editor.preset.hint : undefined} />
 
-        <div className="editor-bottom">
+        <div className="editor-bottom" ref={footer}>
           <DestinationNotice check={editor.destinations} dropped={editor.tokensDropped} />
           <AuthFlowStatus flow={auth.flow} now={now} onCancel={auth.cancel} />
           <EditorActions

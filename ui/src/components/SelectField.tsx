@@ -1,6 +1,7 @@
 // A labelled select whose option values are the binding's values (`oauth2`, `client_credentials`).
 import type { ReactNode } from 'react';
-import { FormField } from './FormField';
+import { describedBy, FormField } from './FormField';
+import { useFieldErrors } from './FieldErrorsContext';
 
 export interface SelectFieldProps<T extends string> {
   id: string;
@@ -14,9 +15,16 @@ export interface SelectFieldProps<T extends string> {
 }
 
 export function SelectField<T extends string>({ id, label, value, options, onChange, path, hint, testId }: SelectFieldProps<T>) {
+  const errors = useFieldErrors(path);
   return (
     <FormField id={id} label={label} path={path} hint={hint}>
-      <select id={id} value={value} data-testid={testId} onChange={(event) => onChange(event.target.value as T)}>
+      <select
+        id={id}
+        value={value}
+        data-testid={testId}
+        aria-invalid={errors.length > 0 ? true : undefined}
+        aria-describedby={describedBy(id, Boolean(hint), errors.length > 0)}
+        onChange={(event) => onChange(event.target.value as T)}>
         {options.map((option) => (
           <option key={option.value} value={option.value}>
             {option.label}

@@ -7,8 +7,8 @@ import type { Datasource } from '../bindings/Datasource';
 import type { DestinationCheck } from '../bindings/DestinationCheck';
 import type { FieldError } from '../bindings/FieldError';
 import type { Preset } from '../bindings/Preset';
-import { applyDiscovery, applyPreset, emptyForm, formFromDatasource, formSnapshot, formToConfig, isFieldShown, type DatasourceForm } from '../state/datasourceForm';
-import { fieldErrorsOf } from '../state/fieldErrors';
+import { applyDiscovery, applyPreset, emptyForm, fieldValue, formFromDatasource, formSnapshot, formToConfig, isFieldShown, type DatasourceForm } from '../state/datasourceForm';
+import { fieldErrorsOf, needAttention } from '../state/fieldErrors';
 import { remapFieldErrors } from '../state/rows';
 
 export type Load = { status: 'loading' } | { status: 'ready' } | { status: 'failed'; message: string };
@@ -18,6 +18,14 @@ export interface FormProblem {
   /** Errors of fields that are not on screen, shown with the message. */
   others: FieldError[];
 }
+
+/** A field error and what the field held when it was reported: it goes once the field changes. */
+interface MarkedError extends FieldError {
+  value: string;
+}
+
+/** What went wrong with the last Save: the core's message, or field errors summed up by label. */
+type Problem = { kind: 'message'; message: string } | { kind: 'fields'; shown: MarkedError[]; others: MarkedError[] };
 
 export interface DatasourceFormOptions {
   /** `null` for a new datasource. */
@@ -34,8 +42,9 @@ export function useDatasourceForm({ datasourceId, onSaved, onDirtyChange, onDele
   const [baseline, setBaseline] = useState(() => formSnapshot(emptyForm()));
   const [version, setVersion] = useState(0);
   const [saving, setSaving] = useState(false);
-  const [problem, setProblem] = useState<FormProblem | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<FieldError[]>([]);
+  const [saveProblem, setSaveProblem] = useState<Problem | null>(null);
+  /** Increases on each rejected Save, so the editor moves focus to the first error. */
+  const [errorFocus, setErrorFocus] = useState(0);
   const [preset, setPreset] = useState<Preset | null>(null);
   const [discovering, setDiscovering] = useState(false);
   const [discoverError, setDiscoverError] = useState<string | null>(null);
@@ -47,6 +56,27 @@ export function useDatasourceForm({ datasourceId, onSaved, onDirtyChange, onDele
 
   const snapshot = useMemo(() => formSnapshot(form), [form]);
   const dirty = load.status === 'ready' && snapshot !== baseline;
+
+  // The errors of fields the person has not changed since, and the banner that goes with them.
+  const { problem, fieldErrors } = useMemo(() => {
+    if (saveProblem === null) return { problem: null, fieldErrors: [] };
+    if (saveProblem.kind === 'message') return { problem: { message: saveProblem.message, others: [] }, fieldErrors: [] };
+    const unchanged = (error: MarkedError) => fieldValue(form, error.field) === error.value;
+    const shown: FieldError[] = saveProblem.shown.filter(unchanged).map(({ field, message }) => ({ field, message }));
+    const others: FieldError[] = saveProblem.others.filter(unchanged).map(({ field, message }) => ({ field, message }));
+    const all = [...shown, ...others];
+    return { problem: all.length === 0 ? null : { message: needAttention(all), others }, fieldErrors: shown };
+  }, [saveProblem, form]);
+
+  function reportFields(sent: DatasourceForm, errors: FieldError[]) {
+    const mark = (error: FieldError): MarkedError => ({ ...error, value: fieldValue(sent, error.field) });
+    setSaveProblem({
+      kind: 'fields',
+      shown: errors.filter((e) => isFieldShown(sent, e.field)).map(mark),
+      others: errors.filter((e) => !isFieldShown(sent, e.field)).map(mark),
+    });
+    setErrorFocus((n) => n + 1);
+  }
 
   function reset(datasource: Datasource) {
     const next = formFromDatasource(datasource);
@@ -106,13 +136,11 @@ export function useDatasourceForm({ datasourceId, onSaved, onDirtyChange, onDele
     const sent = form;
     const { config, errors, rowMaps } = formToConfig(sent);
     if (errors.length > 0) {
-      setFieldErrors(errors);
-      setProblem({ message: 'Some fields need attention: see the messages under them.', others: [] });
+      reportFields(sent, errors);
       return null;
     }
     setSaving(true);
-    setProblem(null);
-    setFieldErrors([]);
+    setSaveProblem(null);
     try {
       const { datasource, tokensDropped: dropped } = await api.saveDatasource(id, config);
       setTokensDropped(dropped);
@@ -128,8 +156,12 @@ export function useDatasourceForm({ datasourceId, onSaved, onDirtyChange, onDele
       return datasource;
     } catch (error) {
       const mapped = remapFieldErrors(fieldErrorsOf(error), rowMaps);
-      setFieldErrors(mapped.filter((e) => isFieldShown(sent, e.field)));
-      setProblem({ message: errorMessage(error), others: mapped.filter((e) => !isFieldShown(sent, e.field)) });
+      if (mapped.length > 0) {
+        reportFields(sent, mapped);
+      } else {
+        setSaveProblem({ kind: 'message', message: errorMessage(error) });
+        setErrorFocus((n) => n + 1);
+      }
       return null;
     } finally {
       setSaving(false);
@@ -168,7 +200,7 @@ export function useDatasourceForm({ datasourceId, onSaved, onDirtyChange, onDele
       onDeleted();
       return true;
     } catch (error) {
-      setProblem({ message: errorMessage(error), others: [] });
+      setSaveProblem({ kind: 'message', message: errorMessage(error) });
       setDeleting(false);
       return false;
     }
@@ -186,6 +218,7 @@ export function useDatasourceForm({ datasourceId, onSaved, onDirtyChange, onDele
     save,
     problem,
     fieldErrors,
+    errorFocus,
     destinations,
     tokensDropped,
     preset,

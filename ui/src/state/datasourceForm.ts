@@ -335,3 +335,25 @@ export function formToConfig(form: DatasourceForm): { config: DatasourceConfig; 
 export function formSnapshot(form: DatasourceForm): string {
   return JSON.stringify([formToConfig(form).config, form.expiresInText.trim(), form.loopbackPortText.trim()]);
 }
+
+/**
+ * What the field at `path` holds in the form, as text, so an error can be dropped once the
+ * person changed that field: rows by their index on screen, number and list fields as typed.
+ */
+export function fieldValue(form: DatasourceForm, path: string): string {
+  const auth =
+    form.authType === 'oauth2'
+      ? { ...form.oauth2, scopes: form.scopesText, expiresInOverride: form.expiresInText, loopbackPort: form.loopbackPortText }
+      : form.authType === 'basic'
+        ? form.basic
+        : form.authType === 'apiKey'
+          ? form.apiKey
+          : form.authType === 'bearer'
+            ? form.bearer
+            : {};
+  let value: unknown = { ...form, auth: { type: form.authType, ...auth } };
+  for (const part of path.split(/[.[\]]+/).filter((p) => p !== '')) {
+    value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[part] : undefined;
+  }
+  return JSON.stringify(value ?? null);
+}

@@ -5,11 +5,15 @@
 //! Checked besides "no panic":
 //! - an import error never repeats a value from the input (transfer.rs promises this; string
 //!   values containing `SECRET` are the canary; field and variant names may be repeated);
-//! - an export imports back the same: the loaded secrets with Reveal, none with Omit, and only
+//! - an export imports back the same: the loaded secrets with Reveal, markers with Marker, and only
 //!   the `<set>` mask (never a value) with Mask;
 //! - a datasource that validates has a usable base URL, and an authorization-code one a usable
-//!   authorization URL.
+//!   authorization URL;
+//! - with several documents separated by `---` lines, imports over an existing datasource keep
+//!   every secret with its destination (see `replace.rs`).
 #![no_main]
+
+mod replace;
 
 use latchkey_core::model::{AuthConfig, Datasource, DatasourceConfig, GrantType, RequestSpec};
 use latchkey_core::oauth::{authorization, token_client};
@@ -42,6 +46,7 @@ fn reimport(datasource: &Datasource, view: SecretView) -> DatasourceConfig {
 }
 
 fuzz_target!(|data: &[u8]| {
+    replace::check(data);
     let text = String::from_utf8_lossy(data);
     let config = match parse_datasource(&text) {
         Ok(config) => config,

@@ -20,7 +20,9 @@ pub enum QueryCommand {
         json: bool,
     },
     /// Run a saved query and print the response as `request` does.
-    #[command(after_help = "Examples:\n  latchkey query run Api \"Open issues\"\n  latchkey query run Api \"Open issues\" --json")]
+    #[command(
+        after_help = "Examples:\n  latchkey query run Api \"Open issues\"\n  latchkey query run Api \"Open issues\" --json"
+    )]
     Run {
         /// The datasource's name.
         datasource: String,

@@ -76,7 +76,9 @@ impl RequestFlags {
                 return Err(Failure::usage("give the method either with -X or as a word before the path, not both"))
             }
             (None, [word]) if known(word).is_some() => {
-                return Err(Failure::usage(format!("`{word}` is a method: give the path after it, e.g. `{word} /items`")))
+                return Err(Failure::usage(format!(
+                    "`{word}` is a method: give the path after it, e.g. `{word} /items`"
+                )))
             }
             (None, [path]) => (String::new(), path.clone()),
             (None, [method, path]) => match known(method) {

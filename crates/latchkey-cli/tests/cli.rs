@@ -50,7 +50,11 @@ fn methods_are_checked_and_custom_ones_go_with_dash_x() {
 
     let out = env.run(&["request", "Echo", "DELTE", "/x"]);
     assert_eq!(out.status.code(), Some(2), "an unknown method word is a usage error");
-    assert!(stderr(&out).contains("`DELTE` is not a method") && stderr(&out).contains("GET, HEAD, POST"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("`DELTE` is not a method") && stderr(&out).contains("GET, HEAD, POST"),
+        "{}",
+        stderr(&out)
+    );
     assert!(stderr(&out).contains("-X DELTE"), "it says how to send a method of one's own: {}", stderr(&out));
     let out = env.run(&["request", "Echo", "GET"]);
     assert_eq!(out.status.code(), Some(2), "a method and no path is not a request to /GET");
@@ -59,7 +63,8 @@ fn methods_are_checked_and_custom_ones_go_with_dash_x() {
 
     let echoed: serde_json::Value = serde_json::from_str(&env.ok(&["request", "Echo", "delete", "/x"])).unwrap();
     assert_eq!(echoed["method"], "DELETE", "method words are case-insensitive");
-    let echoed: serde_json::Value = serde_json::from_str(&env.ok(&["request", "Echo", "-X", "PROPFIND", "/dav"])).unwrap();
+    let echoed: serde_json::Value =
+        serde_json::from_str(&env.ok(&["request", "Echo", "-X", "PROPFIND", "/dav"])).unwrap();
     assert_eq!(echoed["method"], "PROPFIND", "-X sends a method of one's own");
     assert_eq!(env.run(&["request", "Echo", "-X", "PROPFIND", "GET", "/dav"]).status.code(), Some(2));
 }
@@ -218,7 +223,11 @@ fn without_a_reachable_keyring_the_key_goes_to_a_private_file_and_this_is_said_o
     let first = run();
     assert!(first.status.success(), "{}", stderr(&first));
     assert!(stderr(&first).contains("no OS keyring is reachable"), "{}", stderr(&first));
-    assert!(stderr(&first).contains("To use a keyring, start and unlock one"), "it says what to do: {}", stderr(&first));
+    assert!(
+        stderr(&first).contains("To use a keyring, start and unlock one"),
+        "it says what to do: {}",
+        stderr(&first)
+    );
     assert!(!stderr(&first).contains("/nonexistent/bus"), "without the library's own message: {}", stderr(&first));
     let key = env.data().join("data/latchkey.key");
     use std::os::unix::fs::PermissionsExt;

@@ -71,7 +71,11 @@ fn a_bearer_token_does_not_follow_the_url_to_another_origin() {
     let evil = serde_json::json!({"name": "GitHub", "url": api.url("/v3"), "headers": [{"key": "Host", "value": "evil.example"}],
         "auth": {"type": "bearer", "token": {"set": true}}});
     let out = env.import(&evil.to_string());
-    assert!(!out.status.success() && stderr(&out).contains("headers[0].key: the Host header comes from the URL"), "{}", stderr(&out));
+    assert!(
+        !out.status.success() && stderr(&out).contains("headers[0].key: the Host header comes from the URL"),
+        "{}",
+        stderr(&out)
+    );
     let out = env.run(&["request", "GitHub", "/user", "-H", "Host: evil.example"]);
     assert!(!out.status.success() && stderr(&out).contains("Host header"), "{}", stderr(&out));
 

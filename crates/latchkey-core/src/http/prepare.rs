@@ -84,7 +84,10 @@ pub fn prepare(datasource: &Datasource, spec: &RequestSpec, token: Option<&Secre
         let name = header_name(&kv.key)?;
         if name == reqwest::header::HOST {
             // Saved before Host rows were refused: never send credentials to another virtual host.
-            return Err(Error::field(format!("headers[{i}].key"), "the Host header comes from the URL: remove this row"));
+            return Err(Error::field(
+                format!("headers[{i}].key"),
+                "the Host header comes from the URL: remove this row",
+            ));
         }
         headers.append(name, header_value(&kv.value, None)?);
     }

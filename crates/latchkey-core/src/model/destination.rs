@@ -126,7 +126,8 @@ fn auth_pin_moved(old: Stored<'_>, new: Stored<'_>) -> Option<String> {
     let (AuthConfig::OAuth2(o), AuthConfig::OAuth2(n)) = (&old.config.auth, &new.config.auth) else { return None };
     let old_pin = if o.use_self_signed_cert_for_auth { old.pin } else { &None };
     let trusted = n.use_self_signed_cert_for_auth && new.pin.is_some() && new.pin != old_pin;
-    trusted.then(|| "another self-signed certificate is now trusted for the Access Token and Revocation URLs".to_owned())
+    trusted
+        .then(|| "another self-signed certificate is now trusted for the Access Token and Revocation URLs".to_owned())
 }
 
 fn tokens_dropped(old: Stored<'_>, new: Stored<'_>, api_moved: Option<String>) -> Option<String> {

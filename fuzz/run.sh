@@ -7,7 +7,8 @@
 # Targets (fuzz/fuzz_targets/):
 #   token_response  oauth::token_client::parse_token_response: a token endpoint's answer
 #   callback        oauth::Callback::from_query/from_url + PendingAuthorization::accept/owns
-#   datasource      transfer::parse_datasource, DatasourceConfig::validate, export round trip
+#   datasource      transfer::parse_datasource, DatasourceConfig::validate, export round trip, and
+#                   imports over an existing datasource (documents separated by --- lines)
 #
 # Short run (what CI calls):      FUZZ_SECONDS=30 fuzz/run.sh
 # Long runs (10 minutes each):    FUZZ_SECONDS=600 fuzz/run.sh

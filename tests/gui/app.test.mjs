@@ -252,6 +252,64 @@ async function sendRequest(app, path) {
   return app.waitForText('[data-testid=response-status]', '200', 20_000);
 }
 
+
+/**
+ * Resizes the window to `width`×`height` (WebDriver's window rect) and waits until the page's
+ * viewport has that size (under Xvfb there is no frame around it).
+ */
+async function resizeWindow(app, width, height) {
+  await app.call('POST', '/window/rect', { width, height });
+  await waitFor(`a ${width}×${height} viewport`, async () => {
+    const [w, h] = await app.script('return [window.innerWidth, window.innerHeight]');
+    return w === width && h === height;
+  });
+}
+
+/** Clicks the button labelled `label` of the confirmation dialog. */
+async function confirmChoice(app, label) {
+  for (const button of await app.findAll('[data-testid=confirm-dialog] button')) {
+    if ((await button.text()) === label) return button.click();
+  }
+  throw new Error(`the confirmation dialog has no ${label} button`);
+}
+
+/** Whether the saved requests list `name` (read from the DOM, shown or folded away). */
+function savedRequestNamed(app, name) {
+  return app.script("return [...document.querySelectorAll('[data-testid=query-item] .query-name')].some((el) => el.textContent === arguments[0])", name);
+}
+
+/**
+ * What a narrow window does to the tester, measured in the page: the widths of the path, the
+ * request name and the method, whether Send is inside the pane, whether anything scrolls
+ * sideways, and whether the sidebar's badges stay inside their rows.
+ */
+function testerLayout(app) {
+  return app.script(`
+    const box = (css) => { const el = document.querySelector(css); return el ? el.getBoundingClientRect() : null; };
+    const panel = document.querySelector('.panel');
+    const pane = panel.getBoundingClientRect();
+    const send = box('[data-testid=send]');
+    const page = document.documentElement;
+    const sideways = [document.documentElement, document.body, panel, ...document.querySelectorAll('.tester, .tester-main, .sidebar, .datasource-nav')]
+      .filter((el) => el.scrollWidth > el.clientWidth + 1)
+      .map((el) => el.className || el.tagName);
+    const badges = [...document.querySelectorAll('.sidebar [data-testid=badge]')].map((badge) => {
+      const row = badge.closest('[data-testid=datasource-item]').getBoundingClientRect();
+      const b = badge.getBoundingClientRect();
+      return b.left >= row.left - 0.5 && b.right <= row.right + 0.5;
+    });
+    return {
+      path: box('[data-testid=request-path]').width,
+      name: box('[data-testid=request-name]').width,
+      method: box('[data-testid=request-method]').width,
+      sendInside: send.left >= pane.left && send.right <= pane.right && send.width > 40,
+      sideways,
+      windowScrolls: page.scrollHeight > page.clientHeight + 1 || page.scrollTop > 0,
+      badgesInside: badges,
+    };
+  `);
+}
+
 describe('the desktop app', () => {
   test('client credentials: Save and Test, a secret that stays unreadable, a request', () =>
     withApp({ ipc: ['save_datasource', 'authorize', 'list_datasources', 'get_datasource', 'send_request', 'history', 'copy_curl_command'] }, async (app) => {
@@ -569,5 +627,103 @@ describe('the desktop app', () => {
         assert.ok(holds(clipboard, secret), `Copy as cURL with secrets of ${name} put its secret on the clipboard`);
         assert.ok(!holds(shown, secret) && shown.includes('<redacted>'), `the command shown for ${name} is redacted`);
       }
+    }));
+
+  test('the request tester fits 1100×720, 800×600 and 640×480; edits to a saved request are kept or discarded on purpose; a run of the history runs again', () =>
+    withApp({ ipc: ['save_datasource', 'authorize', 'save_query', 'list_queries', 'send_request', 'history'] }, async (app) => {
+      await newOAuthDatasource(app, { name: 'Orders API of the whole company', grant: 'client_credentials', clientId: POST_CLIENT.id, secret: POST_CLIENT.secret });
+      await (await app.find('[data-testid=save-and-test]')).click();
+      await app.waitForText('[data-testid=auth-result]', 'Token received', 20_000);
+      await app.waitForText('[data-testid=badge]', 'Authorized');
+
+      // A query typed into the path goes to the query table when the field is left.
+      await (await app.find('[data-testid=tab-requests]')).click();
+      await (await app.find('[data-testid=request-path]')).fill('/api/whoami?v=2');
+      await (await app.find('[data-testid=request-name]')).click();
+      await waitFor('the query to move', async () => (await (await app.find('[data-testid=request-path]')).value()) === '/api/whoami');
+      assert.equal(await (await app.find('[aria-label="Query parameters 1 key"]')).value(), 'v', 'the key went to the table');
+      assert.equal(await (await app.find('[aria-label="Query parameters 1 value"]')).value(), '2', 'the value went to the table');
+
+      // Saved, sent, then edited: marked as unsaved, and New datasource asks before dropping it.
+      await (await app.find('[data-testid=request-name]')).fill('Who am I');
+      await (await app.find('[data-testid=save-request]')).click();
+      await waitFor('the request in the saved list', () => savedRequestNamed(app, 'Who am I'));
+      await (await app.find('[data-testid=send]')).click();
+      await app.waitForText('[data-testid=response-status]', '200', 20_000);
+      assert.equal(await app.exists('[data-testid=request-unsaved]'), false, 'a request just saved is not marked');
+      await (await app.find('[data-testid=request-path]')).type('/again');
+      await app.find('[data-testid=request-unsaved]');
+      await (await app.find('[data-testid=new-datasource]')).click();
+      await app.waitForText('[data-testid=confirm-dialog]', 'saved request has changes that are not saved');
+      await confirmChoice(app, 'Keep editing');
+      await waitFor('the dialog to close', async () => !(await app.exists('[data-testid=confirm-dialog]')));
+      assert.equal(await (await app.find('[data-testid=request-path]')).value(), '/api/whoami/again', 'Keep editing kept the edit');
+      await (await app.find('[data-testid=request-path]')).fill('/api/whoami');
+      await waitFor('the mark to go', async () => !(await app.exists('[data-testid=request-unsaved]')));
+
+      // The sizes: method, path and Send usable, nothing scrolls sideways, badges in their rows.
+      for (const [width, height, name] of [
+        [1100, 720, 'tester-1100'],
+        [800, 600, 'tester-800'],
+        [640, 480, 'tester-640'],
+      ]) {
+        await resizeWindow(app, width, height);
+        await (await app.find('.panel')).scrollIntoView();
+        const layout = await testerLayout(app);
+        assert.deepEqual(layout.sideways, [], `nothing scrolls sideways at ${width}×${height}`);
+        assert.equal(layout.windowScrolls, false, `only the pane scrolls, not the window, at ${width}×${height}`);
+        assert.ok(layout.sendInside, `Send is inside the pane at ${width}×${height}: ${JSON.stringify(layout)}`);
+        assert.ok(layout.path >= 150, `the path field is usable at ${width}×${height}: ${JSON.stringify(layout)}`);
+        assert.ok(layout.name >= 120, `the request name field is usable at ${width}×${height}: ${JSON.stringify(layout)}`);
+        assert.ok(layout.method >= 60, `the method is readable at ${width}×${height}: ${JSON.stringify(layout)}`);
+        assert.ok(layout.badgesInside.length > 0 && layout.badgesInside.every(Boolean), `the badge stays in its row at ${width}×${height}`);
+        await app.screenshot(name);
+      }
+      // Narrow: the saved requests fold above the request, and open on a click.
+      assert.equal(await app.script("return document.querySelector('[data-testid=query-item]').getBoundingClientRect().height"), 0, 'folded at 640 px');
+      const fold = await app.find('[data-testid=queries-fold]');
+      assert.match(await fold.text(), /Saved requests \(1\)/);
+      await fold.click();
+      await waitFor('the unfolded list', () => app.script("const el = document.querySelector('[data-testid=query-item]'); return el !== null && el.getBoundingClientRect().height > 0"));
+
+      // + New starts a clean request: no response of the one before.
+      await (await app.find('[data-testid=new-request]')).click();
+      await waitFor('the response to go', async () => !(await app.exists('[data-testid=response-status]')));
+
+      // The history at the narrowest: a long URL keeps its end in view; a run runs again.
+      const note = 'a-note-long-enough-to-make-the-address-wider-than-the-pane';
+      await (await app.find('[data-testid=request-path]')).fill(`/api/whoami?note=${note}&v=2`);
+      await (await app.find('[data-testid=send]')).click();
+      await app.waitForText('[data-testid=response-status]', '200', 20_000);
+      await waitFor('the run in the history', () => app.script("return document.querySelector('[data-testid=history-entry] .middle-cut')?.title.includes('note=')"));
+      await (await app.find('[data-testid=history-entry] summary')).click();
+      const cut = await app.script(`
+        const url = document.querySelector('[data-testid=history-entry] .middle-cut');
+        const head = url.querySelector('.middle-cut-head');
+        const tail = url.querySelector('.middle-cut-tail').getBoundingClientRect();
+        const row = url.closest('summary').getBoundingClientRect();
+        return { headCut: head.scrollWidth > head.clientWidth, tailShown: tail.left >= row.left && tail.right <= row.right + 0.5, tail: url.querySelector('.middle-cut-tail').textContent };
+      `);
+      assert.ok(cut.headCut, `the start of the long URL gives way: ${JSON.stringify(cut)}`);
+      assert.ok(cut.tailShown && cut.tail.endsWith('&v=2'), `its end stays in view: ${JSON.stringify(cut)}`);
+      const opened = await testerLayout(app);
+      assert.equal(opened.windowScrolls, false, 'the window stays put when the history is scrolled to');
+      assert.deepEqual(opened.sideways, [], 'the run as sent (its long URL) does not scroll sideways');
+      await app.screenshot('history-640');
+      await (await app.find('[data-testid=new-request]')).click();
+      const runsBefore = (await app.findAll('[data-testid=history-entry]')).length;
+      await (await app.find('[data-testid=history-entry] [data-testid=history-run]')).click();
+      await waitFor('the run to be recorded', async () => (await app.findAll('[data-testid=history-entry]')).length > runsBefore, 20_000);
+      await app.waitForText('[data-testid=response-status]', '200', 20_000);
+      assert.equal(await (await app.find('[data-testid=request-path]')).value(), '/api/whoami', 'the run opened with its path');
+      assert.equal(await (await app.find('[aria-label="Query parameters 1 value"]')).value(), note, 'and its parameters');
+      await resizeWindow(app, 1100, 720);
+
+      // A release build's page: no Back / Reload / Inspect menu outside text, fields keep theirs.
+      const menus = await app.script(`
+        const menu = (el) => !el.dispatchEvent(new MouseEvent('contextmenu', { bubbles: true, cancelable: true }));
+        return [menu(document.querySelector('.sidebar-title')), menu(document.querySelector('[data-testid=request-path]'))];
+      `);
+      assert.deepEqual(menus, [true, false], 'the menu is stopped outside text and kept in the path field');
     }));
 });

@@ -1,13 +1,16 @@
 // The main window at start-up: the list and the store's notices asked for before React started
 // are shown by the first render without asking again; without them, App asks once on mount.
-import { render, screen } from '@testing-library/react';
+// Leaving a saved request with edits asks first; release builds keep the webview's menu to text.
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { describe, expect, test } from 'vitest';
 import { App } from './App';
 import type { DatasourceSummary } from './bindings/DatasourceSummary';
 import { requestStartup } from './startup';
-import { mockBackend } from './test/backend';
+import { datasource, mockBackend } from './test/backend';
 
-const summary: DatasourceSummary = {
+// `as`: the summary gains fields (tokenRefreshFailing) while the token panel lands.
+const summary = {
   id: 'ds_1',
   name: 'Orders API',
   url: 'https://orders.example.com',
@@ -16,7 +19,8 @@ const summary: DatasourceSummary = {
   updatedAt: 0,
   tokenStatus: null,
   tokenExpiresAt: null,
-};
+  tokenRefreshFailing: false,
+} as DatasourceSummary;
 
 const names = () => screen.queryAllByTestId('datasource-item').map((el) => el.querySelector('.datasource-name')?.textContent);
 
@@ -52,5 +56,50 @@ describe('App start-up', () => {
     expect((await screen.findByRole('alert')).textContent).toBe('the store could not be opened');
     expect(backend.argsOf('list_datasources')).toHaveLength(1);
     expect(screen.queryByTestId('notice'), 'no notices beside a store error').toBeNull();
+  });
+});
+
+describe('leaving a saved request with edits', () => {
+  test('another datasource asks first, and Keep editing keeps the edits', async () => {
+    const other: DatasourceSummary = { ...summary, id: 'ds_2', name: 'Billing API', url: 'https://billing.example.com' };
+    const query = { id: 'q_1', datasourceId: 'ds_1', name: 'List orders', createdAt: 0, updatedAt: 0, method: 'GET', path: '/orders', headers: [], queryParams: [], body: { type: 'none' } };
+    mockBackend({
+      list_datasources: () => [summary, other],
+      get_datasource: (args) => datasource({ id: args.id as string, url: 'https://orders.example.com', auth: { type: 'none' } }),
+      list_queries: () => [query],
+    });
+    const user = userEvent.setup();
+    render(<App />);
+    await user.click(await screen.findByText('Orders API'));
+    await user.click(screen.getByTestId('tab-requests'));
+    await user.click(await screen.findByRole('button', { name: /^GET\s*List orders$/ }));
+    await user.type(screen.getByLabelText('Path'), '/mine');
+    expect(screen.getByTestId('request-unsaved')).toBeTruthy();
+
+    await user.click(screen.getByText('Billing API'));
+    const dialog = screen.getByRole('alertdialog');
+    expect(dialog.textContent).toContain('The open saved request has changes that are not saved');
+    await user.click(within(dialog).getByRole('button', { name: 'Keep editing' }));
+    expect(screen.getByLabelText<HTMLInputElement>('Path').value).toBe('/orders/mine');
+
+    await user.click(screen.getByText('Billing API'));
+    await user.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Discard changes' }));
+    await waitFor(() => expect(screen.getByText('Billing API').closest('button')?.getAttribute('aria-current')).toBe('true'));
+  });
+});
+
+describe('the webview context menu', () => {
+  test('release builds stop it outside text, and keep it in fields; dev builds keep it', async () => {
+    mockBackend({ list_datasources: () => [] });
+    const { unmount } = render(<App browserMenu={false} />);
+    await screen.findByText('No datasources yet');
+    const menu = (target: Element) => !fireEvent.contextMenu(target);
+    expect(menu(screen.getByText('No datasources yet')), 'Back / Reload / Inspect outside text').toBe(true);
+    expect(menu(screen.getByPlaceholderText('Search datasources')), 'Cut / Copy / Paste in a field').toBe(false);
+    unmount();
+
+    render(<App browserMenu />);
+    await screen.findByText('No datasources yet');
+    expect(menu(screen.getByText('No datasources yet'))).toBe(false);
   });
 });

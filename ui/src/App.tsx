@@ -10,6 +10,7 @@ import { DatasourceEditor } from './components/DatasourceEditor';
 import { NoticeBanner, type Notice } from './components/NoticeBanner';
 import { RequestTester } from './components/RequestTester';
 import { Sidebar, type ListState } from './components/Sidebar';
+import { blockBrowserMenu } from './contextMenu';
 import { listenWhileMounted } from './events';
 import { requestStartup, type Settled, type StartupCalls } from './startup';
 import { useNow } from './useNow';
@@ -38,12 +39,21 @@ function withNotices(current: Notice[], added: Notice[]): Notice[] {
   return [...added, ...current.filter((notice) => !ids.has(notice.id))];
 }
 
+/** What the leave dialog says is unsaved: the datasource's settings, a saved request, or both. */
+function unsavedMessage(settings: boolean, request: boolean): string {
+  if (settings && request) return 'The datasource and the open saved request have changes that are not saved. Leave them and lose the changes?';
+  if (request) return 'The open saved request has changes that are not saved. Leave it and lose them?';
+  return 'The datasource has changes that are not saved. Leave it and lose them?';
+}
+
 export interface AppProps {
   /** The list and notices asked for before React started (main.tsx); without it, asked on mount. */
   startup?: StartupCalls;
+  /** Whether the webview's context menu is kept outside text; by default only in dev builds. */
+  browserMenu?: boolean;
 }
 
-export function App({ startup }: AppProps) {
+export function App({ startup, browserMenu = !import.meta.env.PROD }: AppProps) {
   const now = useNow(30_000);
   // The start-up answers when they were in before the first render (usually), else null.
   const [answeredFirst] = useState(() => startup?.current() ?? null);
@@ -51,6 +61,8 @@ export function App({ startup }: AppProps) {
   const [selection, setSelection] = useState<Selection | null>(null);
   const [tab, setTab] = useState<Tab>('settings');
   const [dirty, setDirty] = useState(false);
+  // Edits to a saved request in the tester, which a change of datasource would drop as well.
+  const [testerDirty, setTesterDirty] = useState(false);
   const [pending, setPending] = useState<(() => void) | null>(null);
   const [notices, setNotices] = useState<Notice[]>(() => (answeredFirst ? storeNotices(answeredFirst.notices) : []));
   const nextKey = useRef(1);
@@ -70,13 +82,15 @@ export function App({ startup }: AppProps) {
     });
   }, [answeredFirst, startup]);
 
+  useEffect(() => (browserMenu ? undefined : blockBrowserMenu()), [browserMenu]);
+
   useEffect(
     () =>
       listenWhileMounted(() =>
         api.onTokenProblem((problem) => {
           const notice: Notice = {
             id: `token-${problem.datasourceId}`,
-            text: `${problem.name} needs authorization again`,
+            text: problem.needsAuthorization ? `${problem.name} needs authorization again` : `${problem.name}: refreshing the token failed`,
             detail: problem.message,
             tone: 'warn',
           };
@@ -89,7 +103,7 @@ export function App({ startup }: AppProps) {
 
   /** Runs `action` now, or after the person agrees to drop unsaved changes. */
   function leave(action: () => void) {
-    if (dirty) setPending(() => action);
+    if (dirty || testerDirty) setPending(() => action);
     else action();
   }
 
@@ -97,6 +111,7 @@ export function App({ startup }: AppProps) {
     setSelection({ id, key: nextKey.current++ });
     setTab('settings');
     setDirty(false);
+    setTesterDirty(false);
   }
 
   const onSaved = useCallback(
@@ -110,6 +125,7 @@ export function App({ startup }: AppProps) {
   const onDeleted = useCallback(() => {
     setSelection(null);
     setDirty(false);
+    setTesterDirty(false);
     refresh();
   }, [refresh]);
 
@@ -180,7 +196,13 @@ export function App({ startup }: AppProps) {
             </div>
             {selection.id !== null && (
               <div role="tabpanel" id="panel-requests" aria-labelledby="tab-requests" hidden={tab !== 'requests'}>
-                <RequestTester key={selection.key} datasourceId={selection.id} revision={summary?.updatedAt ?? 0} active={tab === 'requests' && pending === null} />
+                <RequestTester
+                  key={selection.key}
+                  datasourceId={selection.id}
+                  revision={summary?.updatedAt ?? 0}
+                  active={tab === 'requests' && pending === null}
+                  onDirtyChange={setTesterDirty}
+                />
               </div>
             )}
           </>
@@ -189,7 +211,7 @@ export function App({ startup }: AppProps) {
       {pending && (
         <ConfirmDialog
           title="Discard unsaved changes?"
-          message="The datasource has changes that are not saved. Leave it and lose them?"
+          message={unsavedMessage(dirty, testerDirty)}
           confirmLabel="Discard changes"
           cancelLabel="Keep editing"
           onCancel={() => setPending(null)}
@@ -197,6 +219,7 @@ export function App({ startup }: AppProps) {
             const action = pending;
             setPending(null);
             setDirty(false);
+            setTesterDirty(false);
             action();
           }}
         />

@@ -1,5 +1,5 @@
 // The request tester's body modes (BodyEditor inside RequestTester): none, JSON (an invalid
-// or empty body shows json-error and blocks Send), raw with its content type, URL-encoded form
+// body shows json-error with its line and column and blocks Send; an empty one only once typed), raw with its content type, URL-encoded form
 // rows, multipart parts with a file picked in the dialog the Rust side opens (the page gets a
 // handle, shows the path, and sends the handle), and a binary file; for each, the RequestSpec
 // body that send_request receives.
@@ -88,11 +88,25 @@ describe('JSON', () => {
     expect((backend.argsOf('send_request')[0].request as RequestSpec).body).toEqual({ type: 'json', text: '[1, 2]' });
   });
 
-  test('an empty body is an error too', async () => {
+  test('an empty body is a hint, not an error, until something was typed', async () => {
     const { user } = renderTester();
     await chooseMode(user, 'JSON');
-    expect(screen.getByTestId('json-error').textContent).toMatch(/empty/);
+    expect(screen.queryByTestId('json-error'), 'no error for a body nobody typed yet').toBeNull();
+    expect(screen.getByLabelText('JSON body').getAttribute('aria-invalid')).toBeNull();
+    expect(screen.getByTestId('json-hint').textContent).toMatch(/Enter a JSON value/);
     expect(sendButton().disabled).toBe(true);
+
+    await user.click(screen.getByLabelText('JSON body'));
+    await user.keyboard('1{Backspace}');
+    expect(screen.getByTestId('json-error').textContent).toMatch(/empty/);
+  });
+
+  test('an invalid body names the line and column of the mistake', async () => {
+    const { user } = renderTester();
+    await chooseMode(user, 'JSON');
+    await user.click(screen.getByLabelText('JSON body'));
+    await user.paste('{\n  "name": "Ada",\n  "age": 36,\n}');
+    expect(screen.getByTestId('json-error').textContent).toBe('Not valid JSON at line 3, column 13: a trailing comma before “}”.');
   });
 
   test('a valid body clears the error and is sent as typed', async () => {

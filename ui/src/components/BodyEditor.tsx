@@ -1,4 +1,5 @@
-// The request body: none, JSON (checked as you type), raw text with its content type,
+// The request body: none, JSON (checked as you type, the error with its line and column; an
+// empty body is only a hint until something was typed), raw text with its content type,
 // URL-encoded form rows, multipart parts, or a binary file.
 import { useState } from 'react';
 import { errorMessage } from '../api';
@@ -13,7 +14,10 @@ import { TextField } from './TextField';
 
 export function BodyEditor({ draft, onChange }: { draft: RequestDraft; onChange: (patch: Partial<RequestDraft>) => void }) {
   const [pickError, setPickError] = useState<string | null>(null);
-  const jsonError = draft.bodyMode === 'json' ? jsonBodyError(draft.jsonText) : null;
+  // Whether the JSON body was typed in: an empty one is an error only from then on.
+  const [jsonTyped, setJsonTyped] = useState(false);
+  const jsonProblem = draft.bodyMode === 'json' ? jsonBodyError(draft.jsonText) : null;
+  const jsonError = jsonProblem !== null && (jsonTyped || draft.jsonText !== '') ? jsonProblem : null;
   const coreJsonErrors = useFieldErrors('body.text');
   const pathErrors = useFieldErrors('body.path');
   const binaryFile = fileLabel(draft.binaryPath);
@@ -47,14 +51,22 @@ export function BodyEditor({ draft, onChange }: { draft: RequestDraft; onChange:
             placeholder={'{\n  "name": "value"\n}'}
             aria-invalid={jsonError ? true : undefined}
             aria-describedby={jsonError ? 'rq-json-error' : undefined}
-            onChange={(event) => onChange({ jsonText: event.target.value })}
+            onChange={(event) => {
+              setJsonTyped(true);
+              onChange({ jsonText: event.target.value });
+            }}
           />
           {jsonError && (
             <p id="rq-json-error" className="field-error" data-testid="json-error" role="alert">
               {jsonError}
             </p>
           )}
-          {!jsonError && (
+          {jsonProblem !== null && jsonError === null && (
+            <p className="hint" data-testid="json-hint">
+              Enter a JSON value to send, or choose None.
+            </p>
+          )}
+          {jsonProblem === null && (
             <button type="button" className="link-button" onClick={() => onChange({ jsonText: JSON.stringify(JSON.parse(draft.jsonText), null, 2) })}>
               Format JSON
             </button>

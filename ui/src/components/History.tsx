@@ -1,4 +1,5 @@
-// The runs of the request tester for one datasource, newest first, a page at a time.
+// The runs of the request tester for one datasource, newest first, a page at a time. Each opens
+// back into the request editor, or runs again; a long URL is cut in the middle, keeping its end.
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorMessage } from '../api';
 import type { HistoryEntry } from '../bindings/HistoryEntry';
@@ -7,7 +8,34 @@ import { SentRequestView } from './SentRequestView';
 
 export const HISTORY_PAGE = 20;
 
-export function History({ datasourceId, refreshKey }: { datasourceId: string; refreshKey: number }) {
+/** How many characters of a URL's end always stay in view (the path's last part, the query). */
+export const URL_TAIL = 28;
+
+/** `text` cut in the middle when it does not fit: the start gives way (ellipsis), the end stays. */
+export function MiddleCut({ text, className = '' }: { text: string; className?: string }) {
+  const cut = Math.max(0, text.length - URL_TAIL);
+  return (
+    <span className={`middle-cut ${className}`} title={text} aria-label={text}>
+      <span className="middle-cut-head" aria-hidden="true">
+        {text.slice(0, cut)}
+      </span>
+      <span className="middle-cut-tail" aria-hidden="true">
+        {text.slice(cut)}
+      </span>
+    </span>
+  );
+}
+
+export interface HistoryProps {
+  datasourceId: string;
+  refreshKey: number;
+  /** Opens the run's request in the editor. */
+  onOpen: (entry: HistoryEntry) => void;
+  /** Opens the run's request in the editor and sends it again. */
+  onRun: (entry: HistoryEntry) => void;
+}
+
+export function History({ datasourceId, refreshKey, onOpen, onRun }: HistoryProps) {
   const [entries, setEntries] = useState<HistoryEntry[]>([]);
   const [hasMore, setHasMore] = useState(false);
   const [loading, setLoading] = useState(true);
@@ -54,12 +82,20 @@ export function History({ datasourceId, refreshKey }: { datasourceId: string; re
                   <span className={`status status-${statusTone(entry.status)}`}>{entry.status}</span>
                 )}
                 <span className="mono history-method">{entry.method}</span>
-                <span className="mono history-url">{entry.url}</span>
+                <MiddleCut className="mono history-url" text={entry.url} />
                 <span className="muted history-meta">
                   {formatMillis(entry.totalMs)} · {formatBytes(entry.size)} · {formatTimestamp(entry.createdAt)}
                   {entry.queryName ? ` · ${entry.queryName}` : ''}
                 </span>
               </summary>
+              <div className="history-actions">
+                <button type="button" data-testid="history-open" onClick={() => onOpen(entry)}>
+                  Open in editor
+                </button>
+                <button type="button" data-testid="history-run" onClick={() => onRun(entry)}>
+                  Run again
+                </button>
+              </div>
               {entry.error && <p className="error-text">{entry.error}</p>}
               <SentRequestView sent={entry.sent} />
             </details>

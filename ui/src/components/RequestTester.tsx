@@ -1,27 +1,38 @@
 // The request tester of one datasource: saved requests, the request (method, path, params,
-// headers, body), Send (Ctrl+Enter) with Cancel, the response, Copy as cURL, and the history.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+// headers, body), Send (Ctrl+Enter) with Cancel, the response, Copy as cURL, and the history
+// (whose runs open again here). Edits to a saved request are marked, and discarding them asks.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, errorMessage, isErrorPayload } from '../api';
 import type { Datasource } from '../bindings/Datasource';
+import type { ErrorCode } from '../bindings/ErrorCode';
 import type { FieldError } from '../bindings/FieldError';
+import type { HistoryEntry } from '../bindings/HistoryEntry';
+import type { RequestSpec } from '../bindings/RequestSpec';
 import type { ResponseView as Response } from '../bindings/ResponseView';
 import type { SavedQuery } from '../bindings/SavedQuery';
 import { useShortcuts } from '../events';
+import { fieldErrorsOf } from '../state/fieldErrors';
 import { AUTH_TYPE_LABELS } from '../state/format';
 import {
+  draftFromSent,
   draftFromSpec,
   draftToSpec,
   emptyDraft,
   fullUrl,
   METHODS,
+  movePathQuery,
+  sameRequest,
   sendBlocker,
   specFromQuery,
   uniqueName,
   type RequestDraft,
 } from '../state/requestDraft';
-import { remapFieldErrors } from '../state/rows';
+import { remapFieldErrors, type RowMaps } from '../state/rows';
+import { useCommand } from '../useCommand';
 import { BodyEditor } from './BodyEditor';
+import { ConfirmDialog } from './ConfirmDialog';
 import { CurlCopy } from './CurlCopy';
+import { AuthorizeOffer } from './AuthorizeOffer';
 import { errorLookup, FormContext } from './FieldErrorsContext';
 import { History } from './History';
 import { KeyValueRows } from './KeyValueRows';
@@ -33,25 +44,65 @@ export interface RequestTesterProps {
   /** Changes when the datasource was saved, so its URL, headers and parameters are re-read. */
   revision: number;
   active: boolean;
+  /** Told whether a saved request has edits that are not saved (the app asks before leaving). */
+  onDirtyChange?: (dirty: boolean) => void;
+}
+
+/** Why the last send failed, as the tester shows it; `code` lets the error offer what helps. */
+export interface SendProblem {
+  code: ErrorCode | null;
+  message: string;
+  /** Field errors with no field on screen to sit under, each shown once. */
+  others: FieldError[];
+}
+
+/** Field paths the tester shows under their own input (rows, the body). */
+function shownInline(field: string): boolean {
+  return /^(headers|queryParams)\[|^body\.(text|path|parts\[|fields\[)/.test(field);
+}
+
+/**
+ * The failed send's problem and the field errors to show inline. The core's message of an
+ * invalid request is its field errors joined, so with fields the message is not repeated: each
+ * field error appears once, under its input or in the list.
+ */
+export function sendProblem(error: unknown, rowMaps: RowMaps): { problem: SendProblem; inline: FieldError[] } {
+  const fields = remapFieldErrors(fieldErrorsOf(error), rowMaps);
+  const inline = fields.filter((e) => shownInline(e.field));
+  const others = fields.filter((e) => !shownInline(e.field));
+  const code = isErrorPayload(error) ? error.code : null;
+  let message = errorMessage(error);
+  if (fields.length > 0) message = inline.length > 0 ? 'The request was not sent: fix the fields marked below.' : 'The request was not sent:';
+  return { problem: { code, message, others }, inline };
 }
 
 function newRequestId(): string {
   return typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(16).slice(2)}`;
 }
 
-export function RequestTester({ datasourceId, revision, active }: RequestTesterProps) {
+/** The saved request the draft started from, to tell edits apart. */
+interface Opened {
+  name: string;
+  draft: RequestDraft;
+}
+
+export function RequestTester({ datasourceId, revision, active, onDirtyChange }: RequestTesterProps) {
   const [datasource, setDatasource] = useState<Datasource | null>(null);
   const [queries, setQueries] = useState<SavedQuery[]>([]);
-  const [queriesError, setQueriesError] = useState<string | null>(null);
-  const [currentName, setCurrentName] = useState<string | null>(null);
+  const [opened, setOpened] = useState<Opened | null>(null);
   const [name, setName] = useState('');
   const [draft, setDraft] = useState<RequestDraft>(emptyDraft);
-  const [sending, setSending] = useState<string | null>(null);
+  const [sendingId, setSendingId] = useState<string | null>(null);
+  const inFlight = useRef(false);
   const [response, setResponse] = useState<Response | null>(null);
-  const [sendError, setSendError] = useState<{ message: string; others: FieldError[] } | null>(null);
+  const [problem, setProblem] = useState<SendProblem | null>(null);
   const [fieldErrors, setFieldErrors] = useState<FieldError[]>([]);
-  const [queryBusy, setQueryBusy] = useState(false);
   const [historyKey, setHistoryKey] = useState(0);
+  const [pending, setPending] = useState<(() => void) | null>(null);
+
+  const sendCommand = useCommand((spec: RequestSpec, requestId: string, queryName: string | null) => api.sendRequest(datasourceId, spec, requestId, queryName));
+  const queryCommand = useCommand(async (step: () => Promise<void>) => step());
+  const currentName = opened?.name ?? null;
 
   useEffect(() => {
     let current = true;
@@ -64,118 +115,124 @@ export function RequestTester({ datasourceId, revision, active }: RequestTesterP
     };
   }, [datasourceId, revision]);
 
-  const reloadQueries = useCallback(async () => {
-    try {
-      setQueries(await api.listQueries(datasourceId));
-      setQueriesError(null);
-    } catch (error) {
-      setQueriesError(errorMessage(error));
-    }
-  }, [datasourceId]);
+  const reloadQueries = useCallback(async () => setQueries(await api.listQueries(datasourceId)), [datasourceId]);
+  const { run: runQueryCommand } = queryCommand;
 
   useEffect(() => {
-    void reloadQueries();
-  }, [reloadQueries]);
+    void runQueryCommand(reloadQueries);
+  }, [reloadQueries, runQueryCommand]);
+
+  const dirty = opened !== null && (!sameRequest(draft, opened.draft) || name.trim() !== opened.name);
+  useEffect(() => {
+    onDirtyChange?.(dirty);
+  }, [dirty, onDirtyChange]);
 
   const update = (patch: Partial<RequestDraft>) => setDraft((current) => ({ ...current, ...patch }));
   const blocker = sendBlocker(draft);
   const url = datasource ? fullUrl(datasource.url, draft.path, datasource.queryParams, draft.queryParams) : null;
 
-  async function send() {
-    if (sending !== null || blocker !== null) return;
-    const { spec, rowMaps } = draftToSpec(draft);
-    const requestId = newRequestId();
-    setSending(requestId);
-    setSendError(null);
-    setFieldErrors([]);
-    try {
-      setResponse(await api.sendRequest(datasourceId, spec, requestId, currentName));
-    } catch (error) {
-      setResponse(null);
-      const fields = remapFieldErrors(isErrorPayload(error) ? error.fields : [], rowMaps);
-      const shown = (field: string) => /^(headers|queryParams)\[|^body\.(text|path|parts\[|fields\[)/.test(field);
-      setFieldErrors(fields.filter((e) => shown(e.field)));
-      setSendError({ message: errorMessage(error), others: fields.filter((e) => !shown(e.field)) });
-    } finally {
-      setSending(null);
-      setHistoryKey((key) => key + 1);
-    }
+  /** Runs `action` now, or once the person agrees to drop the edits of the saved request. */
+  function guard(action: () => void) {
+    if (dirty) setPending(() => action);
+    else action();
   }
 
-  async function saveQuery() {
+  /** Shows `next` in the editor as `from` (a saved request) or as a new request. */
+  function load(next: RequestDraft, from: Opened | null) {
+    setDraft(next);
+    setOpened(from);
+    setName(from?.name ?? '');
+    setFieldErrors([]);
+    setProblem(null);
+    setResponse(null);
+  }
+
+  /**
+   * Sends `from` (the draft on screen unless given; a query in its path moved to the table),
+   * recorded in the history under `queryName`.
+   */
+  async function send(from: RequestDraft = draft, queryName: string | null = currentName) {
+    if (inFlight.current) return;
+    const request = movePathQuery(from);
+    if (request !== draft) setDraft(request);
+    if (sendBlocker(request) !== null) return;
+    const { spec, rowMaps } = draftToSpec(request);
+    const requestId = newRequestId();
+    inFlight.current = true;
+    setSendingId(requestId);
+    setProblem(null);
+    setFieldErrors([]);
+    const result = await sendCommand.run(spec, requestId, queryName);
+    inFlight.current = false;
+    setSendingId(null);
+    if (result.ok) {
+      setResponse(result.value);
+    } else {
+      setResponse(null);
+      const { problem: shown, inline } = sendProblem(result.error, rowMaps);
+      setFieldErrors(inline);
+      setProblem(shown);
+    }
+    setHistoryKey((key) => key + 1);
+  }
+
+  function saveQuery() {
     const wanted = name.trim();
     if (wanted === '') {
-      setQueriesError('Give the request a name to save it.');
+      queryCommand.setError(new Error('Give the request a name to save it.'));
       return;
     }
-    setQueryBusy(true);
-    try {
+    const spec = draftToSpec(draft).spec;
+    const saving = draft;
+    void queryCommand.run(async () => {
       const previous = currentName !== null && currentName !== wanted ? currentName : null;
-      const saved = await api.saveQuery(datasourceId, wanted, draftToSpec(draft).spec, previous);
-      setCurrentName(saved.name);
+      const saved = await api.saveQuery(datasourceId, wanted, spec, previous);
+      setOpened({ name: saved.name, draft: saving });
       setName(saved.name);
       await reloadQueries();
-    } catch (error) {
-      setQueriesError(errorMessage(error));
-    } finally {
-      setQueryBusy(false);
-    }
+    });
   }
 
   function open(query: SavedQuery) {
-    setDraft(draftFromSpec(specFromQuery(query)));
-    setCurrentName(query.name);
-    setName(query.name);
-    setFieldErrors([]);
-    setSendError(null);
+    const next = draftFromSpec(specFromQuery(query));
+    load(next, { name: query.name, draft: next });
+  }
+
+  /** The request of a history entry, as a new request (the saved one may have changed since). */
+  function fromHistory(entry: HistoryEntry): RequestDraft {
+    return draftFromSent(entry.sent, datasource?.url ?? '', datasource?.headers ?? [], datasource?.queryParams ?? []);
   }
 
   async function rename(query: SavedQuery, newName: string): Promise<boolean> {
-    setQueryBusy(true);
-    try {
+    const result = await queryCommand.run(async () => {
       const saved = await api.saveQuery(datasourceId, newName, specFromQuery(query), query.name);
       if (currentName === query.name) {
-        setCurrentName(saved.name);
+        setOpened((current) => (current ? { ...current, name: saved.name } : current));
         setName(saved.name);
       }
       await reloadQueries();
-      return true;
-    } catch (error) {
-      setQueriesError(errorMessage(error));
-      return false;
-    } finally {
-      setQueryBusy(false);
-    }
+    });
+    return result.ok;
   }
 
-  async function duplicate(query: SavedQuery) {
-    setQueryBusy(true);
-    try {
+  function duplicate(query: SavedQuery) {
+    void queryCommand.run(async () => {
       const copyName = uniqueName(`${query.name} copy`, queries.map((q) => q.name));
       const saved = await api.saveQuery(datasourceId, copyName, specFromQuery(query), null);
       await reloadQueries();
-      open(saved);
-    } catch (error) {
-      setQueriesError(errorMessage(error));
-    } finally {
-      setQueryBusy(false);
-    }
+      guard(() => open(saved));
+    });
   }
 
-  async function remove(query: SavedQuery) {
-    setQueryBusy(true);
-    try {
+  function remove(query: SavedQuery) {
+    void queryCommand.run(async () => {
       await api.deleteQuery(datasourceId, query.name);
-      if (currentName === query.name) setCurrentName(null);
+      if (currentName === query.name) setOpened(null);
       await reloadQueries();
-    } catch (error) {
-      setQueriesError(errorMessage(error));
-    } finally {
-      setQueryBusy(false);
-    }
+    });
   }
 
-  useShortcuts(active, { Enter: () => void send(), s: () => void saveQuery() });
+  useShortcuts(active && pending === null, { Enter: () => void send(), s: () => saveQuery() });
 
   const context = useMemo(() => ({ errorsFor: errorLookup(fieldErrors), version: 0 }), [fieldErrors]);
   const authNote = datasource && datasource.auth.type !== 'none' ? `${AUTH_TYPE_LABELS[datasource.auth.type]} authentication is added when the request is sent.` : null;
@@ -187,25 +244,28 @@ export function RequestTester({ datasourceId, revision, active }: RequestTesterP
         <SavedQueries
           queries={queries}
           currentName={currentName}
-          busy={queryBusy}
-          error={queriesError}
-          onOpen={open}
-          onNew={() => {
-            setDraft(emptyDraft());
-            setCurrentName(null);
-            setName('');
+          busy={queryCommand.busy}
+          error={queryCommand.error === null ? null : errorMessage(queryCommand.error)}
+          onOpen={(query) => {
+            if (query.name !== currentName) guard(() => open(query));
           }}
+          onNew={() => guard(() => load(emptyDraft(), null))}
           onRename={rename}
-          onDuplicate={(query) => void duplicate(query)}
-          onDelete={(query) => void remove(query)}
+          onDuplicate={duplicate}
+          onDelete={remove}
         />
         <div className="tester-main">
           <div className="request-name">
             <label htmlFor="rq-name">Request name</label>
-            <input id="rq-name" value={name} placeholder="Untitled request" onChange={(event) => setName(event.target.value)} />
-            <button type="button" data-testid="save-request" disabled={queryBusy} onClick={() => void saveQuery()}>
-              {queryBusy ? 'Saving…' : renaming ? 'Rename and save' : 'Save request'}
+            <input id="rq-name" data-testid="request-name" value={name} placeholder="Untitled request" onChange={(event) => setName(event.target.value)} />
+            <button type="button" data-testid="save-request" disabled={queryCommand.busy} onClick={saveQuery}>
+              {queryCommand.busy ? 'Saving…' : renaming ? 'Rename and save' : 'Save request'}
             </button>
+            {dirty && (
+              <span className="unsaved" data-testid="request-unsaved">
+                Unsaved changes
+              </span>
+            )}
           </div>
 
           <form
@@ -228,8 +288,23 @@ export function RequestTester({ datasourceId, revision, active }: RequestTesterP
             <label htmlFor="rq-path" className="visually-hidden">
               Path
             </label>
-            <input id="rq-path" data-testid="request-path" className="mono" placeholder="/path?query=value" spellCheck={false} autoComplete="off" value={draft.path} onChange={(event) => update({ path: event.target.value })} />
-            {sending === null ? (
+            <input
+              id="rq-path"
+              data-testid="request-path"
+              className="mono"
+              placeholder="/path?query=value"
+              spellCheck={false}
+              autoComplete="off"
+              value={draft.path}
+              onChange={(event) => {
+                const path = event.target.value;
+                // Pasted with a query: the query goes to the table at once; typed, on leaving the field.
+                const pasted = path.length - draft.path.length > 1;
+                setDraft((current) => (pasted ? movePathQuery({ ...current, path }) : { ...current, path }));
+              }}
+              onBlur={() => setDraft(movePathQuery)}
+            />
+            {sendingId === null ? (
               <button type="submit" className="primary" data-testid="send" disabled={blocker !== null} title={blocker ?? 'Send (Ctrl+Enter)'}>
                 Send
               </button>
@@ -239,7 +314,7 @@ export function RequestTester({ datasourceId, revision, active }: RequestTesterP
                   <span className="spinner" aria-hidden="true" />
                   Sending…
                 </button>
-                <button type="button" data-testid="cancel-request" onClick={() => void api.cancelRequest(sending).catch(() => undefined)}>
+                <button type="button" data-testid="cancel-request" onClick={() => void api.cancelRequest(sendingId).catch(() => undefined)}>
                   Cancel
                 </button>
               </>
@@ -256,20 +331,46 @@ export function RequestTester({ datasourceId, revision, active }: RequestTesterP
           <BodyEditor draft={draft} onChange={update} />
           <CurlCopy datasourceId={datasourceId} request={() => draftToSpec(draft).spec} disabled={blocker !== null} />
 
-          {sendError && (
-            <div className="error" role="alert" data-testid="send-error">
-              <p>{sendError.message}</p>
-              {sendError.others.map((other) => (
+          {problem && (
+            <div className="error" role="alert" data-testid="send-error" data-code={problem.code ?? undefined}>
+              <p>{problem.message}</p>
+              <AuthorizeOffer code={problem.code} datasourceId={datasourceId} />
+              {problem.others.map((other) => (
                 <p key={`${other.field}-${other.message}`} className="detail">
                   <code>{other.field}</code>: {other.message}
                 </p>
               ))}
             </div>
           )}
-          {response ? <ResponseView key={response.historyId} response={response} /> : !sendError && <p className="muted">Send the request to see the response here (Ctrl+Enter).</p>}
-          <History datasourceId={datasourceId} refreshKey={historyKey} />
+          {response ? <ResponseView key={response.historyId} response={response} /> : !problem && <p className="muted">Send the request to see the response here (Ctrl+Enter).</p>}
+          <History
+            datasourceId={datasourceId}
+            refreshKey={historyKey}
+            onOpen={(entry) => guard(() => load(fromHistory(entry), null))}
+            onRun={(entry) =>
+              guard(() => {
+                const again = fromHistory(entry);
+                load(again, null);
+                void send(again, null);
+              })
+            }
+          />
         </div>
       </div>
+      {pending && (
+        <ConfirmDialog
+          title="Discard unsaved changes?"
+          message={`The request “${currentName ?? ''}” has changes that are not saved. Leave it and lose them?`}
+          confirmLabel="Discard changes"
+          cancelLabel="Keep editing"
+          onCancel={() => setPending(null)}
+          onConfirm={() => {
+            const action = pending;
+            setPending(null);
+            action();
+          }}
+        />
+      )}
     </FormContext.Provider>
   );
 }

@@ -16,7 +16,8 @@ function summaries(count: number): DatasourceSummary[] {
     updatedAt: 0,
     tokenStatus: i % 4 === 0 ? 'not_authorized' : null,
     tokenExpiresAt: null,
-  }));
+    tokenRefreshFailing: false,
+  }) as DatasourceSummary);
 }
 
 function renderList(items: DatasourceSummary[]) {

@@ -5,6 +5,7 @@ import type { MultipartPart } from '../bindings/MultipartPart';
 import type { RequestBody } from '../bindings/RequestBody';
 import type { RequestSpec } from '../bindings/RequestSpec';
 import type { SavedQuery } from '../bindings/SavedQuery';
+import type { SentRequest } from '../bindings/SentRequest';
 import { compactRows, isBlankRow, type RowMaps } from './rows';
 
 export type BodyMode = RequestBody['type'];
@@ -43,6 +44,9 @@ export interface RequestDraft {
   binaryPath: string;
   binaryContentType: string;
 }
+
+/** What the core shows in place of a credential in a request as sent. */
+export const REDACTED = '<redacted>';
 
 export function emptyDraft(): RequestDraft {
   return {
@@ -111,6 +115,124 @@ export function specFromQuery(query: SavedQuery): RequestSpec {
   };
 }
 
+/** Where a JSON text stops being JSON: the offset (in UTF-16 units) and what was expected there. */
+export interface JsonSyntaxError {
+  offset: number;
+  line: number;
+  column: number;
+  reason: string;
+}
+
+/** Thrown inside `locateJsonError` where the scan stops. */
+class JsonStop {
+  constructor(
+    readonly at: number,
+    readonly reason: string,
+  ) {}
+}
+
+/**
+ * Finds the first syntax error of `text` as JSON (RFC 8259), with its line and column (both from
+ * 1), or `null` when `text` is JSON. WebKit's `JSON.parse` says what is wrong but not where, so
+ * the text is scanned here; `JSON.parse` still has the last word on validity.
+ */
+export function locateJsonError(text: string): JsonSyntaxError | null {
+  let i = 0;
+  const found = () => (i >= text.length ? 'the end of the text' : `“${text[i]}”`);
+  const fail = (reason: string, at = i): never => {
+    throw new JsonStop(at, reason);
+  };
+  const space = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i])) i += 1;
+  };
+  const string = () => {
+    const start = i;
+    i += 1;
+    while (i < text.length) {
+      const c = text[i];
+      if (c === '"') {
+        i += 1;
+        return;
+      }
+      if (c === '\\') {
+        const next = text[i + 1];
+        if (next !== undefined && '"\\/bfnrt'.includes(next)) i += 2;
+        else if (next === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 6;
+        else fail('an unknown escape in a string (write a backslash as \\\\)');
+        continue;
+      }
+      if (c < ' ') fail('a line break or control character inside a string (write it as \\n or \\t)');
+      i += 1;
+    }
+    fail('a string that is never closed (a missing ")', start);
+  };
+  const value = (): void => {
+    space();
+    const c = text[i];
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      i += 1;
+      space();
+      if (text[i] === close) {
+        i += 1;
+        return;
+      }
+      for (;;) {
+        space();
+        if (c === '{') {
+          if (text[i] !== '"') fail(`expected a property name in double quotes, found ${found()}`);
+          string();
+          space();
+          if (text[i] !== ':') fail(`expected “:” after the property name, found ${found()}`);
+          i += 1;
+        }
+        value();
+        space();
+        if (text[i] === ',') {
+          i += 1;
+          space();
+          if (text[i] === close) fail(`a trailing comma before “${close}”`, i - 1);
+          continue;
+        }
+        if (text[i] === close) {
+          i += 1;
+          return;
+        }
+        fail(`expected “,” or “${close}” after ${c === '{' ? 'a property value' : 'an element'}, found ${found()}`);
+      }
+    }
+    if (c === '"') return string();
+    const number = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+    number.lastIndex = i;
+    if (c !== undefined && /[-0-9]/.test(c) && number.test(text) && number.lastIndex > i) {
+      i = number.lastIndex;
+      return;
+    }
+    for (const word of ['true', 'false', 'null']) {
+      if (text.startsWith(word, i)) {
+        i += word.length;
+        return;
+      }
+    }
+    if (c === "'") fail('a string in single quotes: JSON strings take double quotes');
+    fail(`expected a JSON value, found ${found()}`);
+  };
+  try {
+    value();
+    space();
+    if (i < text.length) fail(`${found()} after the end of the JSON value`);
+    return null;
+  } catch (error) {
+    // Nesting deeper than the stack (RangeError) is left to JSON.parse's own message.
+    if (!(error instanceof JsonStop)) return null;
+    const { at, reason } = error;
+    const before = text.slice(0, at);
+    const line = before.split('\n').length;
+    const column = at - (before.lastIndexOf('\n') + 1) + 1;
+    return { offset: at, line, column, reason };
+  }
+}
+
 /** Why the JSON body cannot be sent, or `null` when it is valid JSON. */
 export function jsonBodyError(text: string): string | null {
   if (text.trim() === '') return 'The JSON body is empty: enter a JSON value, or choose None.';
@@ -118,6 +240,8 @@ export function jsonBodyError(text: string): string | null {
     JSON.parse(text);
     return null;
   } catch (error) {
+    const where = locateJsonError(text);
+    if (where) return `Not valid JSON at line ${where.line}, column ${where.column}: ${where.reason}.`;
     return `Not valid JSON: ${error instanceof Error ? error.message : String(error)}`;
   }
 }
@@ -229,4 +353,103 @@ export function uniqueName(wanted: string, taken: string[]): string {
     const candidate = `${wanted} ${n}`;
     if (!taken.includes(candidate)) return candidate;
   }
+}
+
+/**
+ * The draft with a query typed into the path (`/items?v=2`) moved into its query parameters
+ * (after the ones already there); a path without `?` is returned as it is.
+ */
+export function movePathQuery(draft: RequestDraft): RequestDraft {
+  const at = draft.path.indexOf('?');
+  if (at < 0) return draft;
+  const query = draft.path.slice(at + 1).split('#')[0];
+  const moved = [...new URLSearchParams(query).entries()].map(([key, value]): KeyValue => ({ key, value }));
+  const kept = draft.queryParams.filter((row) => !isBlankRow(row));
+  return { ...draft, path: draft.path.slice(0, at), queryParams: [...kept, ...moved] };
+}
+
+/** Whether two drafts send the same request (blank rows and unused body modes aside). */
+export function sameRequest(a: RequestDraft, b: RequestDraft): boolean {
+  return JSON.stringify(draftToSpec(a).spec) === JSON.stringify(draftToSpec(b).spec);
+}
+
+function sameRow(a: KeyValue, b: KeyValue, caseless = false): boolean {
+  const key = (row: KeyValue) => (caseless ? row.key.trim().toLowerCase() : row.key.trim());
+  return key(a) === key(b) && a.value === b.value;
+}
+
+/** The content types the core sets on its own for a body mode (`prepare`, in the core). */
+const DEFAULT_CONTENT_TYPES = ['application/json', 'application/x-www-form-urlencoded', 'text/plain; charset=utf-8', 'application/octet-stream'];
+
+/**
+ * A draft rebuilt from a history entry's request as sent, to open it again in the editor: the
+ * path relative to the datasource URL `base`, the request's own parameters and headers (those
+ * inherited from the datasource, the redacted credentials added at send time, and the content
+ * type the core sets dropped), and the body in the mode its content type says. A file the
+ * request sent is not named again (the page never names a file): the person chooses it again.
+ */
+export function draftFromSent(sent: SentRequest, base: string, inheritedHeaders: KeyValue[], inheritedParams: KeyValue[]): RequestDraft {
+  const draft: RequestDraft = { ...emptyDraft(), method: sent.method.toUpperCase() };
+  let url: URL;
+  try {
+    url = new URL(sent.url);
+  } catch {
+    draft.path = sent.url;
+    return draft;
+  }
+  let baseUrl: URL | null = null;
+  try {
+    baseUrl = new URL(base.trim());
+  } catch {
+    baseUrl = null;
+  }
+  const basePath = baseUrl ? baseUrl.pathname.replace(/\/+$/, '') : '';
+  if (baseUrl && url.origin === baseUrl.origin && (url.pathname === basePath || url.pathname.startsWith(`${basePath}/`))) {
+    draft.path = url.pathname.slice(basePath.length);
+  } else {
+    draft.path = `${url.origin}${url.pathname}`;
+  }
+  const fromBase: KeyValue[] = baseUrl ? [...baseUrl.searchParams.entries()].map(([key, value]) => ({ key, value })) : [];
+  draft.queryParams = [...url.searchParams.entries()]
+    .map(([key, value]): KeyValue => ({ key, value }))
+    .filter((row) => row.value !== REDACTED && ![...fromBase, ...inheritedParams].some((other) => sameRow(row, other)));
+
+  const contentTypeRow = sent.headers.find((row) => row.key.toLowerCase() === 'content-type');
+  const contentType = contentTypeRow?.value ?? '';
+  draft.headers = sent.headers.filter(
+    (row) =>
+      row.value !== REDACTED &&
+      !inheritedHeaders.some((other) => sameRow(row, other, true)) &&
+      // With a body, its content type belongs to the body mode (kept below where it must be).
+      !(row === contentTypeRow && (sent.body !== '' || DEFAULT_CONTENT_TYPES.includes(contentType))),
+  );
+  const type = contentType.split(';')[0].trim().toLowerCase();
+  const file = /^<file .*>$/s.test(sent.body);
+  if (sent.body === '') {
+    draft.bodyMode = 'none';
+  } else if (contentTypeRow === undefined) {
+    // Only multipart goes without one: reqwest writes it with the boundary.
+    draft.bodyMode = 'multipart';
+    draft.parts = sent.body.split('\n').map((line): PartDraft => {
+      const [key, ...rest] = line.split('=');
+      const value = rest.join('=');
+      const isFile = /^<file .*>$/.test(value);
+      return { key, kind: isFile ? 'file' : 'text', value: isFile ? '' : value, file: '', contentType: '' };
+    });
+  } else if (file) {
+    draft.bodyMode = 'binary';
+    draft.binaryContentType = contentType;
+  } else if (type === 'application/json' || type.endsWith('+json')) {
+    draft.bodyMode = 'json';
+    draft.jsonText = sent.body;
+    if (type !== 'application/json') draft.headers.push({ key: contentTypeRow.key, value: contentType });
+  } else if (type === 'application/x-www-form-urlencoded') {
+    draft.bodyMode = 'formUrlencoded';
+    draft.formFields = [...new URLSearchParams(sent.body).entries()].map(([key, value]) => ({ key, value }));
+  } else {
+    draft.bodyMode = 'raw';
+    draft.rawText = sent.body;
+    draft.rawContentType = contentType === 'text/plain; charset=utf-8' ? 'text/plain' : contentType;
+  }
+  return draft;
 }

@@ -21,6 +21,7 @@ import type { ResponseView } from './bindings/ResponseView';
 import type { SavedDatasource } from './bindings/SavedDatasource';
 import type { SavedQuery } from './bindings/SavedQuery';
 import type { TokenProblem } from './bindings/TokenProblem';
+import type { TokenDetails } from './bindings/TokenDetails';
 import type { TokenState } from './bindings/TokenState';
 
 export const api = {
@@ -51,11 +52,15 @@ export const api = {
   authorize: (id: DatasourceId) => invoke<TokenState>('authorize', { id }),
   cancelAuthorization: () => invoke<void>('cancel_authorization'),
   tokenState: (id: DatasourceId) => invoke<TokenState>('token_state', { id }),
+  /** The token panel: state, scopes, decoded JWT header and claims (never a token), call log. */
+  tokenDetails: (id: DatasourceId) => invoke<TokenDetails>('token_details', { id }),
+  /** Refresh now: refreshes (or fetches again) the token, due or not. */
+  refreshTokenNow: (id: DatasourceId) => invoke<TokenState>('refresh_token_now', { id }),
   /** Forgets the tokens, revoking them where the datasource has a Revocation URL; says which. */
   disconnect: (id: DatasourceId) => invoke<Disconnected>('disconnect', { id }),
   onAuthorizationStarted: (handler: (event: AuthorizationStarted) => void): Promise<UnlistenFn> =>
     listen<AuthorizationStarted>('authorization-started', (event) => handler(event.payload)),
-  /** A background refresh failed: the datasource needs authorization again. */
+  /** A background refresh failed (`needsAuthorization`: a person must authorize again). */
   onTokenProblem: (handler: (event: TokenProblem) => void): Promise<UnlistenFn> =>
     listen<TokenProblem>('token-problem', (event) => handler(event.payload)),
 

@@ -7,7 +7,7 @@ import { api } from '../api';
 import type { Datasource } from '../bindings/Datasource';
 import type { DatasourceSummary } from '../bindings/DatasourceSummary';
 import { useShortcuts } from '../events';
-import { needsInsecureHttp } from '../state/datasourceForm';
+import { discoverySummary, needsInsecureHttp } from '../state/datasourceForm';
 import { fieldLabel } from '../state/fieldErrors';
 import { AuthFields } from './AuthFields';
 import { AuthFlowStatus } from './AuthFlowStatus';
@@ -21,6 +21,7 @@ import { PresetPicker } from './PresetPicker';
 import { SecretInput } from './SecretInput';
 import { StatusBadge } from './StatusBadge';
 import { TextField } from './TextField';
+import { TokenPanel } from './TokenPanel';
 import { useAuthFlow } from './useAuthFlow';
 import { useDatasourceForm } from './useDatasourceForm';
 
@@ -86,6 +87,12 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
     keepClearOfStickyParts(target, footer.current);
   }, [editor.errorFocus]);
 
+  // Discover endpoints filled something: bring the first filled field into view.
+  useEffect(() => {
+    const first = editor.discovered?.filled.find((filled) => document.getElementById(filled.inputId));
+    if (first) document.getElementById(first.inputId)?.scrollIntoView?.({ block: 'center' });
+  }, [editor.discovered]);
+
   const context = useMemo(() => ({ errorsFor: errorLookup(fieldErrors), version }), [fieldErrors, version]);
 
   if (load.status === 'loading') return <p className="muted" role="status">Loading the datasource…</p>;
@@ -122,7 +129,7 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
       >
         <header className="editor-header">
           <h2 id="editor-title">{form.name.trim() || (id ? 'Untitled datasource' : 'New datasource')}</h2>
-          {tokenStatus && <StatusBadge status={tokenStatus} expiresAt={summary?.tokenExpiresAt ?? null} now={now} />}
+          {tokenStatus && <StatusBadge status={tokenStatus} expiresAt={summary?.tokenExpiresAt ?? null} now={now} refreshFailing={summary?.tokenRefreshFailing} />}
           {dirty && (
             <span className="unsaved" data-testid="unsaved">
               Unsaved changes
@@ -148,19 +155,20 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
         {id === null && (
           <PresetPicker
             selected={editor.preset}
-            onPick={editor.pickPreset}
+            onPick={(picked) => void editor.pickPreset(picked)}
             issuer={form.oauth2.issuer}
             onIssuerChange={(issuer) => update({ oauth2: { ...form.oauth2, issuer } })}
             onDiscover={() => void editor.discover()}
             discovering={editor.discovering}
             discoverError={editor.discoverError}
+            discovered={editor.discovered ? discoverySummary(editor.discovered) : null}
           />
         )}
 
         <section className="section" aria-labelledby="connection-title">
           <h3 id="connection-title">Connection</h3>
-          <TextField id="ds-name" label="Name" path="name" testId="field-name" placeholder="Dropbox" value={form.name} onChange={(name) => update({ name })} />
-          <TextField id="ds-url" label="URL" path="url" testId="field-url" type="url" placeholder="https://api.example.com/v1" hint="The base URL request paths are appended to." value={form.url} onChange={(url) => update({ url })} />
+          <TextField id="ds-name" label="Name" path="name" testId="field-name" value={form.name} onChange={(name) => update({ name })} />
+          <TextField id="ds-url" label="URL" path="url" testId="field-url" type="url" hint="The base URL request paths are appended to, e.g. https://api.example.com/v1." value={form.url} onChange={(url) => update({ url })} />
           {(needsInsecureHttp(form) || form.allowInsecureHttp) && (
             <CheckboxField
               id="ds-allowInsecureHttp"
@@ -203,7 +211,13 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
           />
         </section>
 
-        <AuthFields form={form} onChange={update} clientIdHint={editor.preset && isOAuth ? editor.preset.hint : undefined} />
+        <AuthFields
+          form={form}
+          onChange={update}
+          clientIdHint={editor.preset && isOAuth ? editor.preset.hint : undefined}
+          discoveredIds={editor.discovered?.filled.map((filled) => filled.inputId)}
+        />
+        {isOAuth && id !== null && <TokenPanel datasourceId={id} grant={grant} busy={busy} revision={`${auth.flow.kind}:${tokenStatus}:${summary?.tokenExpiresAt}:${summary?.tokenRefreshFailing}`} onAuthorize={() => void auth.run('authorize', api.authorize)} onChanged={onChanged} />}
 
         <div className="editor-bottom" ref={footer}>
           <DestinationNotice check={editor.destinations} dropped={editor.tokensDropped} />

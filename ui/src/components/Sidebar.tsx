@@ -85,7 +85,7 @@ export function Sidebar({ list, selectedId, creating, now, onSelect, onNew }: Si
               <span className="datasource-meta">
                 <span className="datasource-auth">{AUTH_TYPE_LABELS[item.authType]}</span>
                 {item.authType === 'oauth2' && item.tokenStatus && (
-                  <StatusBadge status={item.tokenStatus} expiresAt={item.tokenExpiresAt} now={now} />
+                  <StatusBadge status={item.tokenStatus} expiresAt={item.tokenExpiresAt} now={now} refreshFailing={item.tokenRefreshFailing} />
                 )}
               </span>
             </button>

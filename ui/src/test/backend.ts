@@ -32,6 +32,14 @@ const DEFAULTS: Record<string, Handler> = {
   history: () => [],
   store_notices: () => [],
   check_destinations: () => ({ movedSecrets: [], tokensDropped: null }),
+  token_details: () => ({
+    state: { status: 'not_authorized', reason: null, tokenType: '', scopes: [], obtainedAt: null, expiresAt: null, hasRefreshToken: false, lastError: null },
+    requestedScopes: [],
+    missingScopes: [],
+    accessTokenJwt: null,
+    idToken: null,
+    calls: [],
+  }),
   copy_text: (args) => navigator.clipboard.writeText(args.text as string),
 };
 

@@ -606,3 +606,34 @@ async fn discovery_uses_rfc8414_metadata_when_there_is_no_openid_configuration()
         "RFC 8414 first, then OpenID Connect (404 here) for what the first lacks"
     );
 }
+
+// --- Save and Test ----------------------------------------------------------------------------
+
+/// The editor's Save and Test after only non-auth fields changed (a header, the name): the save
+/// keeps the tokens (their destinations did not move), and a token fetch that then fails leaves
+/// the working token in place. The fake provider stands in for an outage: the real one never
+/// answers 503.
+#[tokio::test]
+async fn save_and_test_with_only_non_auth_changes_keeps_a_working_token_when_the_fetch_fails() {
+    let fx = Fixture::new("client_credentials", "", |_| {}).await;
+    fx.authorize().await.unwrap();
+    let working = fx.access().await;
+
+    // What the editor sends: secrets as {"set": true}, one header added, the name changed.
+    let mut edited: latchkey_core::model::DatasourceConfig =
+        serde_json::from_value(serde_json::to_value(&fx.ds.config).unwrap()).unwrap();
+    edited.name = "Quirky renamed".into();
+    edited.headers.push(latchkey_core::model::KeyValue::new("Accept", "application/json"));
+    let saved = fx.store.update_datasource(&fx.ds.id, edited).await.unwrap();
+    assert_eq!(saved.tokens_dropped, None, "a header and a name move no destination: the tokens stay");
+    let ds = fx.store.datasource_with_secrets(&fx.ds.id).await.unwrap();
+
+    fx.provider.set(|q| q.server_errors = 100);
+    let err = fx.lifecycle.fetch_now(&ds).await.unwrap_err();
+    assert_eq!(token_error(&err).kind, TokenErrorKind::Unavailable, "{err}");
+    assert_eq!(fx.access().await, working, "the failed test fetch left the working token stored");
+    assert_eq!(fx.lifecycle.state(&ds).await.unwrap().status, TokenStatus::Authorized);
+    let calls = fx.provider.all_token_calls();
+    assert_eq!(fx.lifecycle.access_token(&ds).await.unwrap().expose(), working, "requests still use it");
+    assert_eq!(fx.provider.all_token_calls(), calls, "without asking the provider again");
+}

@@ -21,9 +21,11 @@ export interface AuthFieldsProps {
   form: DatasourceForm;
   onChange: (patch: Partial<DatasourceForm>) => void;
   clientIdHint?: string;
+  /** Input ids of the endpoints the last Discover endpoints filled. */
+  discoveredIds?: string[];
 }
 
-export function AuthFields({ form, onChange, clientIdHint }: AuthFieldsProps) {
+export function AuthFields({ form, onChange, clientIdHint, discoveredIds }: AuthFieldsProps) {
   const { basic, apiKey, bearer } = form;
   return (
     <section className="section" aria-labelledby="auth-title">
@@ -37,7 +39,7 @@ export function AuthFields({ form, onChange, clientIdHint }: AuthFieldsProps) {
       )}
       {form.authType === 'apiKey' && (
         <div className="field-group">
-          <TextField id="ds-auth-key" label="Key" testId="field-key" path="auth.key" placeholder="X-API-Key" hint="The name of the header or query parameter that carries the key." value={apiKey.key} onChange={(key) => onChange({ apiKey: { ...apiKey, key } })} />
+          <TextField id="ds-auth-key" label="Key" testId="field-key" path="auth.key" hint="The name of the header or query parameter that carries the key, e.g. X-API-Key." value={apiKey.key} onChange={(key) => onChange({ apiKey: { ...apiKey, key } })} />
           <SecretInput id="ds-auth-value" label="Value" testId="field-value" path="auth.value" value={apiKey.value} onChange={(value) => onChange({ apiKey: { ...apiKey, value } })} />
           <SelectField id="ds-auth-addTo" label="Add to" path="auth.addTo" value={apiKey.addTo} options={KEY_PLACEMENTS} onChange={(addTo) => onChange({ apiKey: { ...apiKey, addTo } })} />
           {apiKey.addTo === 'header' && (
@@ -50,7 +52,7 @@ export function AuthFields({ form, onChange, clientIdHint }: AuthFieldsProps) {
           <SecretInput id="ds-auth-token" label="Bearer token" testId="field-token" path="auth.token" value={bearer.token} onChange={(token) => onChange({ bearer: { ...bearer, token } })} />
         </div>
       )}
-      {form.authType === 'oauth2' && <OAuthFields form={form} onChange={onChange} clientIdHint={clientIdHint} />}
+      {form.authType === 'oauth2' && <OAuthFields form={form} onChange={onChange} clientIdHint={clientIdHint} discoveredIds={discoveredIds} />}
     </section>
   );
 }

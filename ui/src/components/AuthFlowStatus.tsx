@@ -42,7 +42,11 @@ export function AuthFlowStatus({ flow, now, onCancel }: { flow: AuthFlow; now: n
   return (
     <div className={`flow-result ${outcome.ok ? 'ok' : 'failed'}`} data-testid="auth-result" role={outcome.ok ? 'status' : 'alert'}>
       <p>{outcome.text}</p>
-      {outcome.detail && <p className="detail">{outcome.detail}</p>}
+      {outcome.detail?.split('\n').map((line) => (
+        <p key={line} className="detail">
+          {line}
+        </p>
+      ))}
     </div>
   );
 }

@@ -46,7 +46,7 @@ export function CertificateField({ enabled, value, onChange, forAuth }: Certific
           path="selfSignedCertificate"
           testId="field-selfSignedCertificate"
           multiline
-          placeholder="-----BEGIN CERTIFICATE-----"
+          hint="Paste the certificate: it starts with -----BEGIN CERTIFICATE-----."
           value={value}
           onChange={(selfSignedCertificate) => onChange({ selfSignedCertificate })}
           extra={

@@ -49,9 +49,14 @@ export interface OAuthFieldsProps {
   onChange: (patch: Partial<DatasourceForm>) => void;
   /** Where to find the client id and secret, from the chosen provider preset. */
   clientIdHint?: string;
+  /** Input ids of the endpoints the last Discover endpoints filled: their hint says so. */
+  discoveredIds?: string[];
 }
 
-export function OAuthFields({ form, onChange, clientIdHint }: OAuthFieldsProps) {
+const DISCOVERED_HINT = "Filled from the issuer's metadata by Discover endpoints.";
+
+export function OAuthFields({ form, onChange, clientIdHint, discoveredIds = [] }: OAuthFieldsProps) {
+  const hintFor = (id: string, hint: string) => (discoveredIds.includes(id) ? DISCOVERED_HINT : hint);
   const auth = form.oauth2;
   const shown = oauthFieldsShown(auth.grantType);
   const set = (patch: Partial<OAuth2Config>) => onChange({ oauth2: { ...auth, ...patch } });
@@ -66,8 +71,8 @@ export function OAuthFields({ form, onChange, clientIdHint }: OAuthFieldsProps) 
     <div className="field-group oauth">
       <SelectField id="ds-auth-grantType" label="Grant type" testId="grant-type" path="auth.grantType" value={auth.grantType} options={GRANT_TYPES} onChange={(grantType) => set({ grantType })} />
       <SelectField id="ds-auth-addTokenTo" label="Add access token to" path="auth.addTokenTo" value={auth.addTokenTo} options={TOKEN_PLACEMENTS} onChange={(addTokenTo) => set({ addTokenTo })} />
-      <TextField id="ds-auth-headerPrefix" label="Header prefix" testId="field-headerPrefix" path="auth.headerPrefix" value={auth.headerPrefix} placeholder="Bearer" onChange={(headerPrefix) => set({ headerPrefix })} />
-      <TextField id="ds-auth-accessTokenUrl" label="Access token URL" testId="field-accessTokenUrl" path="auth.accessTokenUrl" type="url" placeholder="https://provider.example.com/oauth/token" value={auth.accessTokenUrl} onChange={(accessTokenUrl) => set({ accessTokenUrl })} />
+      <TextField id="ds-auth-headerPrefix" label="Header prefix" testId="field-headerPrefix" path="auth.headerPrefix" value={auth.headerPrefix} onChange={(headerPrefix) => set({ headerPrefix })} />
+      <TextField id="ds-auth-accessTokenUrl" label="Access token URL" testId="field-accessTokenUrl" path="auth.accessTokenUrl" type="url" hint={hintFor('ds-auth-accessTokenUrl', "The provider's token endpoint, e.g. https://provider.example.com/oauth/token.")} value={auth.accessTokenUrl} onChange={(accessTokenUrl) => set({ accessTokenUrl })} />
       <TextField id="ds-auth-clientId" label="Client ID" testId="field-clientId" path="auth.clientId" hint={clientIdHint} value={auth.clientId} onChange={(clientId) => set({ clientId })} />
       <SecretInput id="ds-auth-clientSecret" label="Client secret" testId="field-clientSecret" path="auth.clientSecret" value={auth.clientSecret} onChange={(clientSecret) => set({ clientSecret })} />
       {shown.has('username') && (
@@ -76,9 +81,9 @@ export function OAuthFields({ form, onChange, clientIdHint }: OAuthFieldsProps) 
       {shown.has('password') && (
         <SecretInput id="ds-auth-password" label="Password" testId="field-password" path="auth.password" value={auth.password} onChange={(password) => set({ password })} />
       )}
-      <TextField id="ds-auth-scopes" label="Scopes" testId="field-scopes" path="auth.scopes" hint="Separate scopes with commas." placeholder="files.content.read, account_info.read" value={form.scopesText} onChange={(scopesText) => onChange({ scopesText })} />
+      <TextField id="ds-auth-scopes" label="Scopes" testId="field-scopes" path="auth.scopes" hint="Separate scopes with commas, e.g. files.content.read, account_info.read." value={form.scopesText} onChange={(scopesText) => onChange({ scopesText })} />
       {shown.has('authorizationUrl') && (
-        <TextField id="ds-auth-authorizationUrl" label="Authorization URL" testId="field-authorizationUrl" path="auth.authorizationUrl" type="url" placeholder="https://provider.example.com/oauth/authorize" value={auth.authorizationUrl} onChange={(authorizationUrl) => set({ authorizationUrl })} />
+        <TextField id="ds-auth-authorizationUrl" label="Authorization URL" testId="field-authorizationUrl" path="auth.authorizationUrl" type="url" hint={hintFor('ds-auth-authorizationUrl', 'Where the browser asks for consent, e.g. https://provider.example.com/oauth/authorize.')} value={auth.authorizationUrl} onChange={(authorizationUrl) => set({ authorizationUrl })} />
       )}
       {shown.has('redirect') && (
         <TextField
@@ -136,7 +141,7 @@ export function OAuthFields({ form, onChange, clientIdHint }: OAuthFieldsProps) 
               <TextField id="ds-auth-loopbackPort" label="Loopback port" testId="field-loopbackPort" path="auth.loopbackPort" type="number" hint="0 picks any free port, for providers that accept any loopback port." value={form.loopbackPortText} onChange={(loopbackPortText) => onChange({ loopbackPortText })} />
             )}
             <TextField id="ds-auth-issuer" label="Issuer" testId="field-issuer" path="auth.issuer" type="url" hint="OpenID Connect issuer: empty endpoints are discovered from it." value={auth.issuer} onChange={(issuer) => set({ issuer })} />
-            <TextField id="ds-auth-revocationUrl" label="Revocation URL" testId="field-revocationUrl" path="auth.revocationUrl" type="url" hint="Tokens are revoked here on Disconnect." value={auth.revocationUrl} onChange={(revocationUrl) => set({ revocationUrl })} />
+            <TextField id="ds-auth-revocationUrl" label="Revocation URL" testId="field-revocationUrl" path="auth.revocationUrl" type="url" hint={hintFor('ds-auth-revocationUrl', 'Tokens are revoked here on Disconnect.')} value={auth.revocationUrl} onChange={(revocationUrl) => set({ revocationUrl })} />
           </div>
         )}
       </details>

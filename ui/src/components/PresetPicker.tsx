@@ -13,9 +13,11 @@ export interface PresetPickerProps {
   onDiscover: () => void;
   discovering: boolean;
   discoverError: string | null;
+  /** What the last Discover endpoints filled, in words. */
+  discovered?: string | null;
 }
 
-export function PresetPicker({ selected, onPick, issuer, onIssuerChange, onDiscover, discovering, discoverError }: PresetPickerProps) {
+export function PresetPicker({ selected, onPick, issuer, onIssuerChange, onDiscover, discovering, discoverError, discovered }: PresetPickerProps) {
   const [presets, setPresets] = useState<Preset[]>([]);
   const [loadError, setLoadError] = useState<string | null>(null);
 
@@ -57,8 +59,7 @@ export function PresetPicker({ selected, onPick, issuer, onIssuerChange, onDisco
             label="Issuer URL"
             path="auth.issuer"
             testId="preset-issuer"
-            placeholder="https://login.example.com"
-            hint="The provider's OpenID Connect issuer; its endpoints are looked up from it."
+            hint="The provider's OpenID Connect issuer, e.g. https://login.example.com; its endpoints are looked up from it."
             value={issuer}
             onChange={onIssuerChange}
             after={
@@ -67,6 +68,11 @@ export function PresetPicker({ selected, onPick, issuer, onIssuerChange, onDisco
               </button>
             }
           />
+          {discovered && (
+            <p className="hint discovered" role="status" data-testid="discovered">
+              {discovered}
+            </p>
+          )}
           {discoverError && (
             <p className="error-text" role="alert">
               {discoverError}

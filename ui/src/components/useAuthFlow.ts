@@ -48,7 +48,10 @@ export function useAuthFlow({ id, dirty, blocked, save, onChanged }: AuthFlowOpt
       const token = await call(datasourceId);
       setFlow({ kind: 'succeeded', action, token });
     } catch (error) {
-      setFlow({ kind: 'failed', action, error });
+      // A failed fetch leaves the stored token as it was (the core writes only new tokens):
+      // say so when it is still good, so a failed test does not read as a lost token.
+      const kept = action === 'test' ? await api.tokenState(datasourceId).catch(() => null) : null;
+      setFlow({ kind: 'failed', action, error, kept: kept?.status === 'authorized' ? kept : null });
     } finally {
       onChanged();
     }

@@ -7,7 +7,7 @@ import type { Datasource } from '../bindings/Datasource';
 import type { DestinationCheck } from '../bindings/DestinationCheck';
 import type { FieldError } from '../bindings/FieldError';
 import type { Preset } from '../bindings/Preset';
-import { applyDiscovery, applyPreset, emptyForm, fieldValue, formFromDatasource, formSnapshot, formToConfig, isFieldShown, type DatasourceForm } from '../state/datasourceForm';
+import { applyDiscovery, applyPreset, discoveryOutcome, emptyForm, fieldValue, formFromDatasource, formSnapshot, formToConfig, isFieldShown, uniqueName, type DatasourceForm, type DiscoveryOutcome } from '../state/datasourceForm';
 import { fieldErrorsOf, needAttention } from '../state/fieldErrors';
 import { remapFieldErrors } from '../state/rows';
 
@@ -48,6 +48,7 @@ export function useDatasourceForm({ datasourceId, onSaved, onDirtyChange, onDele
   const [preset, setPreset] = useState<Preset | null>(null);
   const [discovering, setDiscovering] = useState(false);
   const [discoverError, setDiscoverError] = useState<string | null>(null);
+  const [discovered, setDiscovered] = useState<DiscoveryOutcome | null>(null);
   const [destinations, setDestinations] = useState<DestinationCheck | null>(null);
   const [tokensDropped, setTokensDropped] = useState<string | null>(null);
   const [deleting, setDeleting] = useState(false);
@@ -168,10 +169,25 @@ export function useDatasourceForm({ datasourceId, onSaved, onDirtyChange, onDele
     }
   }
 
-  function pickPreset(picked: Preset) {
+  /** The Name the last preset filled in: another preset replaces it, a typed name stays. */
+  const presetName = useRef<string | null>(null);
+
+  /** Fills the form from `picked`, and the Name with the provider's, unique among the datasources. */
+  async function pickPreset(picked: Preset) {
     setPreset(picked);
     setDiscoverError(null);
+    setDiscovered(null);
     setForm((current) => applyPreset(current, picked));
+    const taken = await api
+      .listDatasources()
+      .then((list) => list.map((summary) => summary.name))
+      .catch(() => []);
+    const name = uniqueName(picked.name, taken);
+    setForm((current) => {
+      if (current.name.trim() !== '' && current.name !== presetName.current) return current;
+      presetName.current = name;
+      return { ...current, name };
+    });
   }
 
   async function discover() {
@@ -180,9 +196,11 @@ export function useDatasourceForm({ datasourceId, onSaved, onDirtyChange, onDele
     const { type: _type, ...auth } = config.auth;
     setDiscovering(true);
     setDiscoverError(null);
+    setDiscovered(null);
     try {
-      const discovered = await api.discover(auth);
-      setForm((current) => applyDiscovery(current, discovered));
+      const found = await api.discover(auth);
+      setForm((current) => applyDiscovery(current, found));
+      setDiscovered(discoveryOutcome(auth, found));
     } catch (error) {
       setDiscoverError(errorMessage(error));
     } finally {
@@ -226,6 +244,7 @@ export function useDatasourceForm({ datasourceId, onSaved, onDirtyChange, onDele
     discover,
     discovering,
     discoverError,
+    discovered,
     deleting,
     remove,
   };

@@ -357,3 +357,44 @@ export function fieldValue(form: DatasourceForm, path: string): string {
   }
   return JSON.stringify(value ?? null);
 }
+
+/** `base`, or `base 2`, `base 3` … : the first that no name in `taken` has (case aside). */
+export function uniqueName(base: string, taken: string[]): string {
+  const used = new Set(taken.map((name) => name.trim().toLowerCase()));
+  if (!used.has(base.toLowerCase())) return base;
+  for (let n = 2; ; n += 1) {
+    const name = `${base} ${n}`;
+    if (!used.has(name.toLowerCase())) return name;
+  }
+}
+
+/** The endpoints discovery fills, in the order the editor shows them, with their labels and inputs. */
+const DISCOVERED_ENDPOINTS: { field: 'accessTokenUrl' | 'authorizationUrl' | 'revocationUrl'; label: string; inputId: string }[] = [
+  { field: 'accessTokenUrl', label: 'Access token URL', inputId: 'ds-auth-accessTokenUrl' },
+  { field: 'authorizationUrl', label: 'Authorization URL', inputId: 'ds-auth-authorizationUrl' },
+  { field: 'revocationUrl', label: 'Revocation URL (in Advanced settings)', inputId: 'ds-auth-revocationUrl' },
+];
+
+/** What Discover endpoints did: the fields it filled (labels and input ids) and what stays empty. */
+export interface DiscoveryOutcome {
+  filled: { label: string; inputId: string }[];
+  missing: string[];
+}
+
+/** Compares the endpoints before (`sent`) and after discovery (`found`). */
+export function discoveryOutcome(sent: OAuth2Config, found: OAuth2Config): DiscoveryOutcome {
+  const blank = (text: string) => text.trim() === '';
+  return {
+    filled: DISCOVERED_ENDPOINTS.filter(({ field }) => blank(sent[field]) && !blank(found[field])).map(({ label, inputId }) => ({ label, inputId })),
+    missing: DISCOVERED_ENDPOINTS.filter(({ field }) => blank(found[field])).map(({ label }) => label),
+  };
+}
+
+/** The line under Discover endpoints: what was filled, and what the issuer does not name. */
+export function discoverySummary(outcome: DiscoveryOutcome): string {
+  const list = (items: string[]) => (items.length === 1 ? items[0] : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
+  const filled = outcome.filled.map((f) => f.label);
+  const parts = [filled.length > 0 ? `Filled from the issuer: ${list(filled)}.` : 'Nothing to fill: the endpoints were already set.'];
+  if (outcome.missing.length > 0) parts.push(`The issuer names no ${list(outcome.missing)}.`);
+  return parts.join(' ');
+}

@@ -129,11 +129,14 @@ async fn with_the_default_refresh_setting_a_basic_header_client_refreshes() {
     let signature = raw_id_token.expose().rsplit('.').next().unwrap().to_owned();
     let shown = serde_json::to_string(&details).unwrap();
     assert_secret_free(&shown, &provider, &[raw_id_token.expose(), &signature], "the token panel");
-    let database = std::fs::read(DataDir::at(dir.path()).database()).expect("the database file");
-    assert!(
-        !database.windows(signature.len()).any(|w| w == signature.as_bytes()),
-        "the ID token is sealed in the database"
-    );
+    for file in files_under(dir.path()) {
+        let bytes = std::fs::read(&file).unwrap();
+        assert!(
+            !bytes.windows(signature.len()).any(|w| w == signature.as_bytes()),
+            "the ID token is sealed: found in {}",
+            file.display()
+        );
+    }
 }
 
 #[tokio::test]
@@ -241,6 +244,20 @@ async fn the_token_call_log_keeps_the_last_50_calls_and_no_secret() {
     let rows: i64 =
         sqlx::query_scalar("SELECT count(*) FROM token_calls").fetch_one(&store_pool(dir.path()).await).await.unwrap();
     assert_eq!(rows, 0, "the log goes with its datasource");
+}
+
+/// Every file under `dir` (the database, its WAL and SHM, the lock files).
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(files_under(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
 }
 
 /// A second connection to the store's database, for looking at rows directly.

@@ -419,14 +419,17 @@ impl TokenLifecycle {
         if matches!(err, Error::NotAuthorized(_) | Error::ConfigurationChanged(_) | Error::DatasourceNotFound(_)) {
             return;
         }
+        let grant = match config.grant_type {
+            GrantType::ClientCredentials => "client_credentials",
+            GrantType::Password => "password",
+            GrantType::AuthorizationCode => "refresh_token",
+        };
         let (grant, error, description, field) = match err {
             Error::Token(token) => {
                 (token.call.grant(), token.error.clone(), token.description.clone(), token.field().map(str::to_owned))
             }
-            Error::Invalid(fields) => ("refresh_token", None, None, fields.first().map(|f| f.field.clone())),
-            _ if config.grant_type == GrantType::ClientCredentials => ("client_credentials", None, None, None),
-            _ if config.grant_type == GrantType::Password => ("password", None, None, None),
-            _ => ("refresh_token", None, None, None),
+            Error::Invalid(fields) => (grant, None, None, fields.first().map(|f| f.field.clone())),
+            _ => (grant, None, None, None),
         };
         let failure = LastTokenError {
             at: now_millis(),

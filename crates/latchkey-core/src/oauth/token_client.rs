@@ -1013,6 +1013,42 @@ mod tests {
     }
 
     #[test]
+    fn refresh_follows_client_authentication_by_default_and_a_refused_one_names_the_setting() {
+        let refresh = Secret::new("r1");
+        let basic = OAuth2Config { client_authentication: ClientAuthentication::BasicHeader, ..config() };
+        let request = refresh_request(&basic, &refresh).unwrap();
+        assert!(request.authorization.is_some(), "Same: the Basic header, as Client Authentication");
+        assert_eq!(request.param_value("client_secret"), None);
+        let body = OAuth2Config { refresh_client_authentication: RefreshClientAuthentication::Body, ..basic.clone() };
+        let request = refresh_request(&body, &refresh).unwrap();
+        assert!(request.authorization.is_none(), "an explicit Body still wins");
+
+        let answer = br#"{"error":"invalid_client"}"#;
+        let refused = |request: &TokenRequest| {
+            let mut err = parse_token_response(TokenCall::Refresh, 401, "application/json", answer, &[]).unwrap_err();
+            err.refresh_differs = request.refresh_differs;
+            err
+        };
+        let differs = refused(&request);
+        assert_eq!(differs.field(), Some("auth.refreshClientAuthentication"));
+        let text = differs.to_string();
+        assert!(text.contains("set Send client credentials with (on refresh token) to Same"), "{text}");
+        assert!(!text.contains("check the Client ID"), "the exchange worked with these credentials: {text}");
+        let same = refused(&refresh_request(&basic, &refresh).unwrap()).to_string();
+        assert!(same.contains("whether the Client Secret was changed"), "{same}");
+    }
+
+    #[test]
+    fn the_logged_endpoint_has_no_query_user_info_or_fragment() {
+        let config = OAuth2Config {
+            access_token_url: "https://user:pw@id.example.com:8443/oauth/token?api_key=k1#frag".into(),
+            ..config()
+        };
+        let request = refresh_request(&config, &Secret::new("r1")).unwrap();
+        assert_eq!(request.endpoint(), "https://id.example.com:8443/oauth/token");
+    }
+
+    #[test]
     fn password_grant_carries_the_resource_owner() {
         let config = OAuth2Config {
             grant_type: GrantType::Password,

@@ -678,6 +678,15 @@ describe('the desktop app', () => {
         assert.ok(layout.method >= 60, `the method is readable at ${width}×${height}: ${JSON.stringify(layout)}`);
         assert.ok(layout.badgesInside.length > 0 && layout.badgesInside.every(Boolean), `the badge stays in its row at ${width}×${height}`);
         await app.screenshot(name);
+        // The narrower list and padding leave the Settings pane whole too (its footer included).
+        await (await app.find('[data-testid=tab-settings]')).click();
+        const settings = await app.script(`
+          const pane = document.querySelector('.panel');
+          const edge = pane.getBoundingClientRect().right;
+          return { scrolls: pane.scrollWidth > pane.clientWidth + 1, out: [...pane.querySelectorAll('*')].filter((el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.right > edge + 1; }).map((el) => el.className || el.tagName).slice(0, 5) };
+        `);
+        assert.deepEqual(settings, { scrolls: false, out: [] }, `the Settings pane fits at ${width}×${height}`);
+        await (await app.find('[data-testid=tab-requests]')).click();
       }
       // Narrow: the saved requests fold above the request, and open on a click.
       assert.equal(await app.script("return document.querySelector('[data-testid=query-item]').getBoundingClientRect().height"), 0, 'folded at 640 px');

@@ -1,9 +1,10 @@
 // The runs of the request tester for one datasource, newest first, a page at a time. Each opens
 // back into the request editor, or runs again; a long URL is cut in the middle, keeping its end.
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api, errorMessage } from '../api';
 import type { HistoryEntry } from '../bindings/HistoryEntry';
 import { formatBytes, formatMillis, formatTimestamp, statusTone } from '../state/format';
+import { useCommand } from '../useCommand';
 import { SentRequestView } from './SentRequestView';
 
 export const HISTORY_PAGE = 20;
@@ -38,29 +39,20 @@ export interface HistoryProps {
 export function History({ datasourceId, refreshKey, onOpen, onRun }: HistoryProps) {
   const [entries, setEntries] = useState<HistoryEntry[]>([]);
   const [hasMore, setHasMore] = useState(false);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<string | null>(null);
-
-  const loadPage = useCallback(
-    async (before: number | null) => {
-      setLoading(true);
-      setError(null);
-      try {
-        const page = await api.history(datasourceId, before, HISTORY_PAGE);
-        setEntries((current) => (before === null ? page : [...current, ...page]));
-        setHasMore(page.length === HISTORY_PAGE);
-      } catch (err) {
-        setError(errorMessage(err));
-      } finally {
-        setLoading(false);
-      }
-    },
-    [datasourceId],
-  );
+  const [loaded, setLoaded] = useState(false);
+  const load = useCommand(async (before: number | null) => {
+    const page = await api.history(datasourceId, before, HISTORY_PAGE);
+    setEntries((current) => (before === null ? page : [...current, ...page]));
+    setHasMore(page.length === HISTORY_PAGE);
+    setLoaded(true);
+  });
+  const { run: loadPage } = load;
+  const loading = load.busy || !loaded;
+  const error = load.error === null ? null : errorMessage(load.error);
 
   useEffect(() => {
     void loadPage(null);
-  }, [loadPage, refreshKey]);
+  }, [loadPage, datasourceId, refreshKey]);
 
   return (
     <section className="history" aria-labelledby="history-title">

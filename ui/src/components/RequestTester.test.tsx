@@ -246,3 +246,14 @@ test('in a narrow window the list folds under a button that says how many there 
   await act(() => user.click(fold));
   expect(fold.getAttribute('aria-expanded')).toBe('true');
 });
+
+test('an empty JSON body typed away in one request is not an error in the next', async () => {
+  const { user } = renderTester();
+  await user.selectOptions(screen.getByRole('combobox', { name: 'Body' }), 'JSON');
+  await user.click(screen.getByLabelText('JSON body'));
+  await user.keyboard('1{Backspace}');
+  expect(screen.getByTestId('json-error')).toBeTruthy();
+  await user.click(screen.getByTestId('new-request'));
+  await user.selectOptions(screen.getByRole('combobox', { name: 'Body' }), 'JSON');
+  expect(screen.queryByTestId('json-error')).toBeNull();
+});

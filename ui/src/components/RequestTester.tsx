@@ -99,6 +99,9 @@ export function RequestTester({ datasourceId, revision, active, onDirtyChange }:
   const [fieldErrors, setFieldErrors] = useState<FieldError[]>([]);
   const [historyKey, setHistoryKey] = useState(0);
   const [pending, setPending] = useState<(() => void) | null>(null);
+  // Counts the requests loaded into the editor: a body editor per request (an empty JSON body of
+  // a request just opened is not "typed" yet).
+  const [loads, setLoads] = useState(0);
 
   const sendCommand = useCommand((spec: RequestSpec, requestId: string, queryName: string | null) => api.sendRequest(datasourceId, spec, requestId, queryName));
   const queryCommand = useCommand(async (step: () => Promise<void>) => step());
@@ -140,6 +143,7 @@ export function RequestTester({ datasourceId, revision, active, onDirtyChange }:
   /** Shows `next` in the editor as `from` (a saved request) or as a new request. */
   function load(next: RequestDraft, from: Opened | null) {
     setDraft(next);
+    setLoads((count) => count + 1);
     setOpened(from);
     setName(from?.name ?? '');
     setFieldErrors([]);
@@ -328,7 +332,7 @@ export function RequestTester({ datasourceId, revision, active, onDirtyChange }:
           <KeyValueRows id="rq-params" legend="Query parameters" noun="parameter" path="queryParams" rows={draft.queryParams} onChange={(queryParams) => update({ queryParams })} inherited={datasource ? { rows: datasource.queryParams, from: 'the datasource' } : undefined} empty="No parameters of this request." />
           <KeyValueRows id="rq-headers" legend="Headers" noun="header" path="headers" rows={draft.headers} keyPlaceholder="Header name" onChange={(headers) => update({ headers })} inherited={datasource ? { rows: datasource.headers, from: 'the datasource' } : undefined} empty={authNote ?? 'No headers of this request.'} />
           {authNote && draft.headers.length > 0 && <p className="hint">{authNote}</p>}
-          <BodyEditor draft={draft} onChange={update} />
+          <BodyEditor key={loads} draft={draft} onChange={update} />
           <CurlCopy datasourceId={datasourceId} request={() => draftToSpec(draft).spec} disabled={blocker !== null} />
 
           {problem && (

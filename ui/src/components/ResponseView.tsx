@@ -8,6 +8,7 @@ import type { ResponseView as Response } from '../bindings/ResponseView';
 import { formatBytes, formatMillis, statusTone } from '../state/format';
 import { HeadersTable } from './HeadersTable';
 import { JsonTree } from './JsonTree';
+import { useCommand } from '../useCommand';
 import { SentRequestView } from './SentRequestView';
 
 /** Bodies longer than this are shown as raw text: folding them would be slow. */
@@ -57,19 +58,17 @@ export function ResponseView({ response }: { response: Response }) {
   const [raw, setRaw] = useState(false);
   // Which response's text is shown whole (a new response starts cut again).
   const [wholeText, setWholeText] = useState<string | null>(null);
-  const [saveState, setSaveState] = useState<{ busy: boolean; message: string | null; failed: boolean }>({ busy: false, message: null, failed: false });
+  // Where the body was saved (null: the dialog was cancelled), until the next save.
+  const [savedTo, setSavedTo] = useState<string | null>(null);
+  const save = useCommand(async () => setSavedTo(await api.saveResponseBody(response.bodyId, suggestedFileName(response.contentType))));
   const json = useMemo(() => parseJson(response), [response]);
   const tone = statusTone(response.status);
 
-  async function saveBody() {
-    setSaveState({ busy: true, message: null, failed: false });
-    try {
-      const path = await api.saveResponseBody(response.bodyId, suggestedFileName(response.contentType));
-      setSaveState({ busy: false, message: path === null ? null : `Saved to ${path}`, failed: false });
-    } catch (error) {
-      setSaveState({ busy: false, message: errorMessage(error), failed: true });
-    }
+  function saveBody() {
+    setSavedTo(null);
+    void save.run();
   }
+  const saveMessage = save.error !== null ? errorMessage(save.error) : savedTo !== null && !save.busy ? `Saved to ${savedTo}` : null;
 
   return (
     <section className="response" aria-label="Response">
@@ -84,13 +83,13 @@ export function ResponseView({ response }: { response: Response }) {
           {formatBytes(response.size)}
         </span>
         <span className="spacer" />
-        <button type="button" data-testid="save-body" onClick={() => void saveBody()} disabled={saveState.busy}>
-          {saveState.busy ? 'Saving…' : 'Save to file'}
+        <button type="button" data-testid="save-body" onClick={saveBody} disabled={save.busy}>
+          {save.busy ? 'Saving…' : 'Save to file'}
         </button>
       </div>
-      {saveState.message && (
-        <p className={saveState.failed ? 'error-text' : 'hint'} data-testid="save-result">
-          {saveState.message}
+      {saveMessage && (
+        <p className={save.error !== null ? 'error-text' : 'hint'} data-testid="save-result">
+          {saveMessage}
         </p>
       )}
 

@@ -53,8 +53,9 @@ enum Command {
     #[command(after_help = "Examples:\n  latchkey authorize Google\n  \
                             latchkey authorize Google --no-browser --timeout 600")]
     Authorize(authorize::AuthorizeArgs),
-    /// Show a datasource's token state, or print a valid access token with --reveal.
-    #[command(after_help = "Examples:\n  latchkey token Google\n  \
+    /// Show a datasource's token state and its last token calls (--log), or print a valid access
+    /// token with --reveal.
+    #[command(after_help = "Examples:\n  latchkey token Google --json\n  latchkey token Google --log\n  \
                             curl -H \"Authorization: Bearer $(latchkey token Google --reveal)\" https://…")]
     Token(authorize::TokenArgs),
     /// Forget a datasource's tokens, revoking them where a Revocation URL is set.

@@ -1,7 +1,9 @@
 //! Providers to start a datasource from ("Start from a provider"): the endpoints, scopes and
 //! custom parameters each one needs, as `shared/reference/appsmith-authorization-code-integrations.md`
 //! describes for Dropbox, Google and Zoho, and the same for GitHub, Salesforce, Microsoft Entra
-//! and any OpenID Connect issuer.
+//! and any OpenID Connect issuer. Each endpoint is the one its provider documents; the page is
+//! named above each preset. A provider without an RFC 7009 revocation endpoint has none here,
+//! and Disconnect then says the tokens were only forgotten.
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -36,6 +38,8 @@ struct Spec {
 }
 
 const SPECS: &[Spec] = &[
+    // Endpoints: developers.google.com/identity/protocols/oauth2/native-app (authorization,
+    // token, and revocation at oauth2.googleapis.com/revoke with a form `token`).
     Spec {
         id: "google",
         name: "Google",
@@ -48,6 +52,11 @@ const SPECS: &[Spec] = &[
         // Without both, Google issues no refresh token (or only on the first consent).
         custom: &[("access_type", "offline"), ("prompt", "consent")],
     },
+    // Endpoints: dropbox.com/developers/documentation/http/documentation (oauth2/authorize,
+    // oauth2/token, and /2/auth/token/revoke, which disables the token and its refresh token);
+    // token_access_type: developers.dropbox.com/oauth-guide. Dropbox's revocation is an RPC
+    // call authenticated with the access token itself, not an RFC 7009 form: until the core
+    // sends that shape, Disconnect reports the provider's refusal and forgets the tokens here.
     Spec {
         id: "dropbox",
         name: "Dropbox",
@@ -55,11 +64,14 @@ const SPECS: &[Spec] = &[
         url: "https://content.dropboxapi.com/",
         authorization_url: "https://www.dropbox.com/oauth2/authorize",
         access_token_url: "https://api.dropboxapi.com/oauth2/token",
-        revocation_url: "",
+        revocation_url: "https://api.dropboxapi.com/2/auth/token/revoke",
         scopes: &["files.content.write"],
         // Without it Dropbox issues short-lived tokens and no refresh token.
         custom: &[("token_access_type", "offline")],
     },
+    // Endpoints: zoho.com/accounts/protocol/oauth/web-apps/authorization.html and
+    // zoho.com/accounts/protocol/oauth/revoke-refresh-token.html (POST oauth/v2/token/revoke
+    // with `token`), on the data centre's accounts domain.
     Spec {
         id: "zoho",
         name: "Zoho",
@@ -71,6 +83,9 @@ const SPECS: &[Spec] = &[
         scopes: &["ZohoCampaigns.campaign.ALL"],
         custom: &[("access_type", "offline"), ("prompt", "consent")],
     },
+    // Endpoints: docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps.
+    // GitHub has no RFC 7009 endpoint (tokens are deleted through its REST API with the app's
+    // credentials), so no Revocation URL.
     Spec {
         id: "github",
         name: "GitHub",
@@ -82,6 +97,8 @@ const SPECS: &[Spec] = &[
         scopes: &["read:user", "repo"],
         custom: &[],
     },
+    // Endpoints: help.salesforce.com, "OAuth Endpoints" (remoteaccess_oauth_endpoints) and
+    // "Revoke OAuth Tokens" (remoteaccess_revoke_token: POST services/oauth2/revoke, form `token`).
     Spec {
         id: "salesforce",
         name: "Salesforce",
@@ -93,6 +110,8 @@ const SPECS: &[Spec] = &[
         scopes: &["api", "refresh_token"],
         custom: &[],
     },
+    // Endpoints: learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow (the
+    // `common` tenant). The Microsoft identity platform has no token revocation endpoint.
     Spec {
         id: "microsoft",
         name: "Microsoft Entra ID",
@@ -156,6 +175,18 @@ mod tests {
             };
             assert_eq!(config.validate(), Ok(()), "{}", preset.id);
         }
+    }
+
+    #[test]
+    fn revocation_urls_are_the_documented_ones_and_none_where_there_is_none() {
+        let all = presets();
+        let revocation = |id: &str| all.iter().find(|p| p.id == id).unwrap().auth.revocation_url.clone();
+        assert_eq!(revocation("dropbox"), "https://api.dropboxapi.com/2/auth/token/revoke", "Dropbox documents one");
+        assert_eq!(revocation("google"), "https://oauth2.googleapis.com/revoke");
+        assert_eq!(revocation("zoho"), "https://accounts.zoho.com/oauth/v2/token/revoke");
+        assert_eq!(revocation("salesforce"), "https://login.salesforce.com/services/oauth2/revoke");
+        assert_eq!(revocation("github"), "", "GitHub has no RFC 7009 endpoint");
+        assert_eq!(revocation("microsoft"), "", "the Microsoft identity platform has none");
     }
 
     #[test]

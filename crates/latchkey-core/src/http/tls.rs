@@ -52,21 +52,44 @@ fn server_name(host: &url::Host<String>) -> Option<ServerName<'static>> {
     }
 }
 
-/// Parses the certificates of a PEM text.
+/// Parses the certificates of a PEM text (RFC 7468 §5).
 ///
 /// # Errors
-/// A message saying what is wrong with the PEM, for the `selfSignedCertificate` field.
+/// A message for a person saying what is wrong with the PEM and what to do, for the
+/// `selfSignedCertificate` field. It quotes nothing of the text: the certificate is kept as a
+/// secret, and what was pasted may be a private key.
 pub fn parse_pem_certificates(pem: &str) -> Result<Vec<CertificateDer<'static>>, String> {
-    let fix = "paste the certificate in PEM form (-----BEGIN CERTIFICATE----- …)";
-    let certs = CertificateDer::pem_slice_iter(pem.as_bytes())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format!("the certificate is not valid PEM ({e}): {fix}"))?;
+    use rustls::pki_types::pem::Error as PemError;
+    const PASTE: &str = "paste the whole certificate, from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----";
+    let certs = CertificateDer::pem_slice_iter(pem.as_bytes()).collect::<Result<Vec<_>, _>>().map_err(|e| match e {
+        PemError::MissingSectionEnd { .. } => {
+            format!("the certificate stops before its -----END CERTIFICATE----- line: {PASTE}")
+        }
+        PemError::IllegalSectionStart { .. } => {
+            format!("a -----BEGIN …----- line of the certificate is malformed: {PASTE}")
+        }
+        PemError::Base64Decode(_) => format!(
+            "the lines between -----BEGIN CERTIFICATE----- and -----END CERTIFICATE----- are not valid base64 \
+             (changed or cut while copying?): {PASTE}"
+        ),
+        PemError::SectionTooLarge => format!("the certificate is far too large to be one: {PASTE}"),
+        _ => format!("the certificate cannot be read as PEM: {PASTE}"),
+    })?;
     if certs.is_empty() {
-        return Err(format!("no certificate found: {fix}"));
+        if pem.contains("PRIVATE KEY-----") {
+            return Err("this is a private key, not a certificate: paste the server's certificate \
+                        (-----BEGIN CERTIFICATE-----), never its private key"
+                .to_owned());
+        }
+        return Err(format!("no certificate found: {PASTE}"));
     }
     for cert in &certs {
-        webpki::EndEntityCert::try_from(cert)
-            .map_err(|e| format!("the PEM holds something that is not an X.509 certificate ({e:?}): {fix}"))?;
+        webpki::EndEntityCert::try_from(cert).map_err(|_| {
+            format!(
+                "the text between -----BEGIN CERTIFICATE----- and -----END CERTIFICATE----- is not an X.509 \
+                 certificate (cut short or changed?): {PASTE}"
+            )
+        })?;
     }
     Ok(certs)
 }
@@ -205,5 +228,48 @@ mod tests {
         assert!(parse_pem_certificates("hello").unwrap_err().contains("no certificate found"));
         let broken = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
         assert!(parse_pem_certificates(broken).is_err());
+    }
+
+    /// Each way a pasted certificate goes wrong gets words a person can act on, never the
+    /// library's (`TrailingData(SignedData)`, `base64 decode error`), and never the pasted text.
+    #[test]
+    fn a_bad_pem_is_explained_in_words_and_quotes_none_of_it() {
+        let generated = latchkey_testkit::openssl_self_signed("localhost");
+        let real = generated.cert_pem.clone();
+        let body: Vec<&str> = real.lines().filter(|l| !l.starts_with("-----")).collect();
+        let cases = [
+            (
+                "cut before the end",
+                real.lines().take(4).collect::<Vec<_>>().join("\n"),
+                "stops before its -----END CERTIFICATE----- line",
+            ),
+            (
+                "bytes changed",
+                format!("-----BEGIN CERTIFICATE-----\n{}!!\n-----END CERTIFICATE-----\n", body[0]),
+                "not valid base64",
+            ),
+            (
+                "a valid base64 that is no certificate",
+                "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n".to_owned(),
+                "is not an X.509 certificate",
+            ),
+            (
+                "a certificate cut short in its middle",
+                format!("-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n", body[..2].join("\n")),
+                "is not an X.509 certificate",
+            ),
+            ("a private key", generated.key_pem.clone(), "this is a private key, not a certificate"),
+        ];
+        for (what, pem, expected) in cases {
+            let message = parse_pem_certificates(&pem).expect_err(what);
+            assert!(message.contains(expected), "{what}: {message}");
+            for library in ["TrailingData", "SignedData", "BadDer", "base64 decode error", "section", "[", "Error"] {
+                assert!(!message.contains(library), "{what}: the library's words `{library}` in: {message}");
+            }
+            for line in pem.lines().filter(|l| !l.starts_with("-----") && l.len() > 8) {
+                assert!(!message.contains(line), "{what}: the pasted text is quoted in: {message}");
+            }
+        }
+        assert_eq!(parse_pem_certificates(&real).map(|c| c.len()), Ok(1), "the uncut certificate is fine");
     }
 }

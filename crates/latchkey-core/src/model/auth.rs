@@ -447,7 +447,8 @@ fn check_endpoint(raw: &str, field: &str, label: &str, errors: &mut Vec<FieldErr
                 ));
             }
         }
-        _ => errors.push(FieldError::new(field, format!("`{raw}` is not an absolute URL: {fix}"))),
+        Err(e) => errors.push(FieldError::new(field, format!("{}: {fix}", super::datasource::url_problem(raw, e)))),
+        _ => errors.push(FieldError::new(field, format!("`{}` is not an https URL: {fix}", raw.trim()))),
     }
 }
 

@@ -186,7 +186,7 @@ fn parse_base_url(raw: &str) -> Result<url::Url, String> {
     if raw.trim().is_empty() {
         return Err(format!("the URL is empty: {fix}"));
     }
-    let url = url::Url::parse(raw.trim()).map_err(|e| format!("`{raw}` is not a URL ({e}): {fix}"))?;
+    let url = url::Url::parse(raw.trim()).map_err(|e| format!("{}: {fix}", url_problem(raw, e)))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!("`{}` URLs are not supported: {fix}", url.scheme()));
     }
@@ -202,9 +202,63 @@ fn parse_base_url(raw: &str) -> Result<url::Url, String> {
     Ok(url)
 }
 
+/// Why `raw` is not a URL, in words for a person rather than the parser's ("relative URL
+/// without a base"). The text is quoted only when it cannot hold a password (no `@`).
+pub(crate) fn url_problem(raw: &str, error: url::ParseError) -> String {
+    use url::ParseError as P;
+    let trimmed = raw.trim();
+    let quoted = if trimmed.contains('@') { "the URL".to_owned() } else { format!("`{trimmed}`") };
+    let why = match error {
+        P::RelativeUrlWithoutBase if trimmed.contains("://") => "it has no scheme before ://".to_owned(),
+        P::RelativeUrlWithoutBase => {
+            let example = if trimmed.contains('@') { "https://…".to_owned() } else { format!("https://{trimmed}") };
+            format!("it does not start with https:// or http:// (did you mean {example}?)")
+        }
+        P::EmptyHost => "it has no host name after the scheme".to_owned(),
+        P::InvalidPort => "its port is not a number from 1 to 65535".to_owned(),
+        P::InvalidIpv4Address => "its IPv4 address is not four numbers from 0 to 255".to_owned(),
+        P::InvalidIpv6Address => "its IPv6 address is not valid (write it in brackets: http://[::1]:8080)".to_owned(),
+        P::InvalidDomainCharacter | P::IdnaError => "its host name has characters a host name cannot have".to_owned(),
+        _ => "it cannot be read as a URL".to_owned(),
+    };
+    format!("{quoted} is not a URL: {why}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_url_that_is_not_one_is_explained_in_words_not_the_parsers() {
+        let cases = [
+            (
+                "api.example.com/v1",
+                "does not start with https:// or http:// (did you mean https://api.example.com/v1?)",
+            ),
+            ("https://api.example.com:99999", "port is not a number from 1 to 65535"),
+            ("https://", "no host name"),
+            ("http://[::1", "IPv6 address is not valid"),
+            ("https://exa mple.com", "characters a host name cannot have"),
+        ];
+        for (raw, expected) in cases {
+            let config = DatasourceConfig { url: raw.into(), ..valid() };
+            let errors = config.validate().expect_err(raw);
+            let message = &errors.iter().find(|e| e.field == "url").expect("an error on url").message;
+            assert!(message.contains(expected), "{raw}: {message}");
+            for parser in [
+                "relative URL without a base",
+                "invalid port number",
+                "empty host",
+                "invalid IPv6",
+                "invalid domain character",
+            ] {
+                assert!(!message.contains(parser), "{raw}: the parser's words in: {message}");
+            }
+        }
+        let with_password = DatasourceConfig { url: "https://ann:hunter2@api.example.com:99999".into(), ..valid() };
+        let message = with_password.validate().unwrap_err()[0].message.clone();
+        assert!(!message.contains("hunter2"), "a password typed into the URL is not quoted back: {message}");
+    }
 
     fn valid() -> DatasourceConfig {
         DatasourceConfig { name: "Example".into(), url: "https://api.example.com/v1".into(), ..Default::default() }

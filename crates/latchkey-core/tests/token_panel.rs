@@ -308,3 +308,44 @@ async fn an_old_vaults_stored_body_becomes_same_and_a_stored_header_stays() {
     assert_eq!(refresh_of("Post").await, (Body, Same, false), "sends what it sent before");
     assert_eq!(refresh_of("Header").await, (Body, Header, true), "a choice stays");
 }
+
+/// A QUIRK the real provider never shows (so the testkit's fake): answers that quote the request
+/// back, as debug pages and 5xx pages do, with the client secret, the password and the refresh
+/// token in it. Neither the call log nor `lastError` may keep any of it.
+#[tokio::test]
+async fn a_page_quoting_the_request_reaches_neither_the_call_log_nor_last_error() {
+    use latchkey_testkit::{BrokenAnswer, QuirkyProvider};
+    const SECRET: &str = "MARKER-CS/77a1+&=x y";
+    const PASSWORD: &str = "MARKER-PW-4d19";
+    let provider = QuirkyProvider::start();
+    let dir = tempfile::tempdir().unwrap();
+    let (store, lifecycle) = open(dir.path()).await;
+    let json = serde_json::json!({"name": "Quirky", "url": provider.api_url(), "auth": {"type": "oauth2",
+        "grantType": "password", "accessTokenUrl": provider.token_url(), "clientId": "quirky-client",
+        "clientSecret": SECRET, "username": "ann", "password": PASSWORD}});
+    let created = store.create_datasource(parse_datasource(&json.to_string()).unwrap()).await.unwrap();
+    let datasource = store.datasource_with_secrets(&created.id).await.unwrap();
+    lifecycle.fetch_now(&datasource).await.expect("a token first");
+    make_due(&store, &datasource).await;
+
+    // The refresh gets a sign-in page quoting the request; then a 503 page quoting it as well.
+    provider.set(|q| q.broken = Some(BrokenAnswer::HtmlPage { status: 400 }));
+    lifecycle.access_token(&datasource).await.expect_err("not a token response");
+    provider.set(|q| {
+        q.broken = None;
+        q.server_errors = 10;
+    });
+    lifecycle.refresh_now(&datasource).await.expect_err("the provider is down");
+
+    let details = lifecycle.details(&datasource).await.unwrap();
+    assert!(details.calls.len() >= 3, "the fetch, the refused refresh and the failed re-fetches: {:?}", details.calls);
+    assert!(details.calls.iter().any(|c| c.error.as_deref() == Some("not_a_token_response")), "{:?}", details.calls);
+    assert!(details.state.last_error.is_some(), "the failure is kept");
+    let shown = serde_json::to_string(&details).unwrap();
+    let encoded: String = url::form_urlencoded::byte_serialize(SECRET.as_bytes()).collect();
+    let mut secrets = vec![SECRET.to_owned(), encoded, PASSWORD.to_owned()];
+    secrets.extend(provider.tokens_handed_out());
+    for (i, secret) in secrets.iter().enumerate() {
+        assert!(!shown.contains(secret.as_str()), "secret #{} is in the token panel: {shown}", i + 1);
+    }
+}

@@ -629,7 +629,7 @@ describe('the desktop app', () => {
       }
     }));
 
-  test('the request tester fits 1100×720, 800×600 and 640×480; edits to a saved request are kept or discarded on purpose; a run of the history runs again', () =>
+  test('the request tester fits 1100×720, 800×600, 640×480 and 640×400; edits to a saved request are kept or discarded on purpose; a run of the history runs again', () =>
     withApp({ ipc: ['save_datasource', 'authorize', 'save_query', 'list_queries', 'send_request', 'history'] }, async (app) => {
       await newOAuthDatasource(app, { name: 'Orders API of the whole company', grant: 'client_credentials', clientId: POST_CLIENT.id, secret: POST_CLIENT.secret });
       await (await app.find('[data-testid=save-and-test]')).click();
@@ -666,6 +666,7 @@ describe('the desktop app', () => {
         [1100, 720, 'tester-1100'],
         [800, 600, 'tester-800'],
         [640, 480, 'tester-640'],
+        [640, 400, null], // tauri.conf.json's minHeight
       ]) {
         await resizeWindow(app, width, height);
         await (await app.find('.panel')).scrollIntoView();
@@ -677,7 +678,7 @@ describe('the desktop app', () => {
         assert.ok(layout.name >= 120, `the request name field is usable at ${width}×${height}: ${JSON.stringify(layout)}`);
         assert.ok(layout.method >= 60, `the method is readable at ${width}×${height}: ${JSON.stringify(layout)}`);
         assert.ok(layout.badgesInside.length > 0 && layout.badgesInside.every(Boolean), `the badge stays in its row at ${width}×${height}`);
-        await app.screenshot(name);
+        if (name) await app.screenshot(name);
         // The narrower list and padding leave the Settings pane whole too (its footer included).
         await (await app.find('[data-testid=tab-settings]')).click();
         const settings = await app.script(`
@@ -688,6 +689,7 @@ describe('the desktop app', () => {
         assert.deepEqual(settings, { scrolls: false, out: [] }, `the Settings pane fits at ${width}×${height}`);
         await (await app.find('[data-testid=tab-requests]')).click();
       }
+      await resizeWindow(app, 640, 480);
       // Narrow: the saved requests fold above the request, and open on a click.
       assert.equal(await app.script("return document.querySelector('[data-testid=query-item]').getBoundingClientRect().height"), 0, 'folded at 640 px');
       const fold = await app.find('[data-testid=queries-fold]');

@@ -6,7 +6,9 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, test, vi } from 'vitest';
 import type { ErrorPayload } from '../bindings/ErrorPayload';
 import type { TokenDetails } from '../bindings/TokenDetails';
+import { defaultOAuth2 } from '../state/datasourceForm';
 import { datasource, mockBackend } from '../test/backend';
+import { renderEditor } from '../test/editor';
 import { AuthorizeOffer } from './AuthorizeOffer';
 import { RequestTester } from './RequestTester';
 import { StatusBadge } from './StatusBadge';
@@ -254,5 +256,39 @@ describe('the tester offers Authorize', () => {
     await user.click(screen.getByTestId('authorize-offer-button'));
     expect((await screen.findByRole('alert')).textContent).toBe('the provider answered access_denied');
     expect(screen.getByTestId('authorize-offer-button').textContent).toBe('Authorize');
+  });
+});
+
+describe('in the editor', () => {
+  test('a saved OAuth 2.0 datasource shows the panel, and its Authorize again runs Save and Authorize', async () => {
+    const backend = mockBackend({
+      get_datasource: () =>
+        datasource({
+          auth: {
+            type: 'oauth2',
+            ...defaultOAuth2(),
+            authorizationUrl: 'https://id.example.com/auth',
+            accessTokenUrl: 'https://id.example.com/token',
+            clientId: 'c',
+          },
+        }),
+      token_details: () => details(),
+      authorize: () => details().state,
+    });
+    const { user } = await renderEditor('ds-1');
+    await user.click(await screen.findByTestId('token-authorize-again'));
+    await waitFor(() => expect(backend.argsOf('authorize')).toEqual([{ id: 'ds-1' }]));
+    expect(backend.argsOf('token_details')[0]).toEqual({ id: 'ds-1' });
+  });
+
+  test('other authentication types and new datasources have no token panel', async () => {
+    mockBackend({ get_datasource: () => datasource({ auth: { type: 'bearer', token: { set: true } } as never }) });
+    await renderEditor('ds-1');
+    expect(screen.queryByTestId('token-panel')).toBeNull();
+    document.body.innerHTML = '';
+    const backend = mockBackend({});
+    await renderEditor(null);
+    expect(screen.queryByTestId('token-panel')).toBeNull();
+    expect(backend.argsOf('token_details')).toEqual([]);
   });
 });

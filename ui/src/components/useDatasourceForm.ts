@@ -97,9 +97,10 @@ export function useDatasourceForm({ datasourceId, onSaved, onDirtyChange, onDele
       .catch((error: unknown) => setLoad({ status: 'failed', message: errorMessage(error) }));
   }
 
+  // The App keys the editor by the datasource it opened: load once, on mount.
   useEffect(() => {
     if (datasourceId) loadDatasource(datasourceId);
-    // The App keys the editor by the datasource it opened: load once.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per editor, see above
   }, []);
 
   useEffect(() => onDirtyChange(dirty), [dirty, onDirtyChange]);

@@ -579,7 +579,7 @@ describe('the desktop app', () => {
   });
 
   test('Basic, API key and bearer secrets typed into the editor never come back to the window', () =>
-    withApp({ ipc: ['save_datasource', 'get_datasource', 'send_request', 'history', 'copy_curl_command'] }, async (app) => {
+    withApp({ ipc: ['save_datasource', 'get_datasource', 'send_request', 'history', 'copy_curl_command', 'check_destinations', 'rejected:save_datasource'] }, async (app) => {
       const datasources = [
         {
           name: 'Basic API',
@@ -627,6 +627,24 @@ describe('the desktop app', () => {
         assert.ok(holds(clipboard, secret), `Copy as cURL with secrets of ${name} put its secret on the clipboard`);
         assert.ok(!holds(shown, secret) && shown.includes('<redacted>'), `the command shown for ${name} is redacted`);
       }
+
+      // A secret follows its destination: moving the bearer datasource's URL to another origin
+      // (localhost is not 127.0.0.1) lists, before saving, the token to enter again; saving
+      // anyway is refused under the token's field and the URL stays.
+      await (await app.find('[data-testid=tab-settings]')).click();
+      const elsewhere = provider.issuer.replace('127.0.0.1', 'localhost');
+      await (await app.find('[data-testid=field-url]')).fill(elsewhere);
+      await app.waitForText('[data-testid="moved-auth.token"]', 'enter the token again');
+      for (const [width, height, shot] of [[1100, 720, 'destination'], [800, 600, 'destination-800'], [640, 480, 'destination-640']]) {
+        await resizeWindow(app, width, height);
+        await app.screenshot(shot);
+      }
+      await resizeWindow(app, 1100, 720);
+      await (await app.find('[data-testid=save]')).click();
+      await app.waitForText('[data-testid=field-error][data-field="auth.token"]', 'another origin');
+      await (await app.find('[data-testid=field-url]')).fill(provider.issuer);
+      await waitFor('the notice to go once the URL is back', async () =>
+        (await app.findAll('[data-testid=destination-notice]')).length === 0);
     }));
 
   test('the request tester fits 1100×720, 800×600, 640×480 and 640×400; edits to a saved request are kept or discarded on purpose; a run of the history runs again', () =>

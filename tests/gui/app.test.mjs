@@ -413,7 +413,7 @@ describe('the desktop app', () => {
   test('authorization code: discovery from the issuer, Save and Authorize with the browser giving consent, a request, Disconnect', () => {
     const browserLog = join(mkdtempSync(join(tmpdir(), 'latchkey-consent-')), 'browser.log');
     const env = { BROWSER: join(ROOT, 'tests/oauth/browser.sh'), LATCHKEY_TEST_BROWSER_LOG: browserLog };
-    const ipc = ['discover', 'save_datasource', 'authorize', 'event:authorization-started', 'send_request', 'disconnect'];
+    const ipc = ['discover', 'save_datasource', 'authorize', 'event:authorization-started', 'send_request', 'token_details', 'disconnect'];
     return withApp({ env, ipc }, async (app) => {
       const before = await provider.stats();
       await (await app.find('[data-testid=new-datasource]')).click();
@@ -438,7 +438,18 @@ describe('the desktop app', () => {
       let stats = await provider.stats();
       assert.equal(stats.calls['token:authorization_code'] - (before.calls['token:authorization_code'] ?? 0), 1, JSON.stringify(stats));
 
+      // The token panel of the real app: the code exchange in its call log, the ID token's
+      // claims decoded (never the token), looked at in the three window sizes.
       await (await app.find('[data-testid=tab-settings]')).click();
+      await app.waitForText('[data-testid=token-expiry]', 'in');
+      await (await app.find('[data-testid=token-log] summary')).click();
+      await app.waitForText('[data-testid=token-call]', 'authorization_code');
+      for (const [width, height, shot] of [[1100, 720, 'token-panel-app'], [800, 600, 'token-panel-app-800'], [640, 480, 'token-panel-app-640']]) {
+        await resizeWindow(app, width, height);
+        await app.script('document.querySelector("[data-testid=token-panel]").scrollIntoView({ block: "start" })');
+        await app.screenshot(shot);
+      }
+      await resizeWindow(app, 1100, 720);
       await (await app.find('[data-testid=disconnect]')).click();
       await app.waitForText('[data-testid=badge]', 'Not authorized');
       stats = await provider.stats();

@@ -59,7 +59,11 @@ pub async fn authorize(lifecycle: &TokenLifecycle, args: AuthorizeArgs) -> Outco
     // One line per callback that is not for this attempt; the wait goes on.
     let ignored = |reason: &oauth::AuthorizationError| eprintln!("latchkey: warning: {reason}");
     let state = oauth::authorize_loopback(lifecycle, &datasource, timeout, open, ignored).await?;
-    eprintln!("Authorized `{}`: {}", datasource.config.name, describe(&state));
+    // One clean line: "Authorized `X` · expires in 59 min · scopes: a b · refresh token: yes".
+    match state.status {
+        TokenStatus::Authorized => eprintln!("Authorized `{}` · {}", datasource.config.name, facts(&state).join(" · ")),
+        _ => eprintln!("`{}`: {}", datasource.config.name, describe(&state)),
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -224,20 +228,22 @@ fn describe(state: &TokenState) -> String {
         TokenStatus::NeedsReauthorization => {
             format!("needs authorization again: {}", state.reason.as_deref().unwrap_or("no reason given"))
         }
-        TokenStatus::Authorized => {
-            let mut parts = vec!["authorized".to_owned()];
-            parts.push(match state.expires_at {
-                Some(at) if at <= now_millis() => "expired".to_owned(),
-                Some(at) => format!("expires in {}", human_duration(at - now_millis())),
-                None => "expiry unknown".to_owned(),
-            });
-            if !state.scopes.is_empty() {
-                parts.push(format!("scopes: {}", state.scopes.join(" ")));
-            }
-            parts.push(if state.has_refresh_token { "refresh token: yes" } else { "refresh token: no" }.to_owned());
-            parts.join(" · ")
-        }
+        TokenStatus::Authorized => format!("authorized · {}", facts(state).join(" · ")),
     }
+}
+
+/// What is known of an authorized token: its expiry, scopes and whether a refresh token is held.
+fn facts(state: &TokenState) -> Vec<String> {
+    let mut parts = vec![match state.expires_at {
+        Some(at) if at <= now_millis() => "expired".to_owned(),
+        Some(at) => format!("expires in {}", human_duration(at - now_millis())),
+        None => "expiry unknown".to_owned(),
+    }];
+    if !state.scopes.is_empty() {
+        parts.push(format!("scopes: {}", state.scopes.join(" ")));
+    }
+    parts.push(if state.has_refresh_token { "refresh token: yes" } else { "refresh token: no" }.to_owned());
+    parts
 }
 
 fn human_duration(ms: i64) -> String {

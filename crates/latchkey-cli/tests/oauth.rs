@@ -73,7 +73,10 @@ fn client_credentials_with_basic_and_post_client_authentication() {
         // `authorize` on a direct grant is Nected's "test token fetch".
         let out = env.run(&["authorize", name]);
         assert!(out.status.success(), "{}", stderr(&out));
-        assert!(stderr(&out).contains(&format!("Authorized `{name}`: authorized")), "{}", stderr(&out));
+        let line = stderr(&out);
+        let line = line.lines().find(|l| l.starts_with("Authorized")).unwrap_or_default();
+        assert!(line.starts_with(&format!("Authorized `{name}` · expires in ")), "one clean line: {line}");
+        assert!(line.ends_with("refresh token: no") && !line.contains(": authorized"), "{line}");
         let state = json(&env.ok(&["token", name, "--json"]));
         assert_eq!(state["status"], "authorized");
         assert_eq!(state["scopes"], serde_json::json!(["api:read", "api:write"]), "scopes sent space-separated");

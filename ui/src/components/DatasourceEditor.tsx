@@ -75,6 +75,20 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
 
   const formElement = useRef<HTMLFormElement>(null);
   const footer = useRef<HTMLDivElement>(null);
+  // Focus that comes with a click is on something in view; scrolling then would move the
+  // target away between press and release and lose the click (a checkbox left unticked).
+  const pointing = useRef(false);
+  useEffect(() => {
+    const released = () => {
+      pointing.current = false;
+    };
+    window.addEventListener('pointerup', released, true);
+    window.addEventListener('pointercancel', released, true);
+    return () => {
+      window.removeEventListener('pointerup', released, true);
+      window.removeEventListener('pointercancel', released, true);
+    };
+  }, []);
 
   // A rejected Save: focus the first field with an error (or the banner) and bring it into view.
   useEffect(() => {
@@ -119,7 +133,12 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
       <form
         ref={formElement}
         className="editor"
-        onFocus={(event) => keepClearOfStickyParts(event.target, footer.current)}
+        onPointerDown={() => {
+          pointing.current = true;
+        }}
+        onFocus={(event) => {
+          if (!pointing.current) keepClearOfStickyParts(event.target, footer.current);
+        }}
         aria-labelledby="editor-title"
         noValidate
         onSubmit={(event) => {

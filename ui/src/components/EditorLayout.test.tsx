@@ -2,7 +2,7 @@
 // layout (it made the whole window scroll on both axes), and focus never rests under the
 // sticky footer or the sticky Settings / Requests tabs. jsdom has no layout, so the rectangles
 // a browser would measure are given to the elements.
-import { render, screen } from '@testing-library/react';
+import { act, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, test, vi } from 'vitest';
 import { mockBackend } from '../test/backend';
@@ -55,32 +55,42 @@ describe('the self-signed certificate', () => {
 });
 
 describe('focus and the sticky parts', () => {
-  test('a field focused under the footer is scrolled above it', async () => {
+  test('a field focused under the footer (Tab) is scrolled above it', async () => {
     mockBackend();
-    const { user, panel } = await renderInPanel();
+    const { panel } = await renderInPanel();
     const url = screen.getByLabelText('URL');
     vi.spyOn(url, 'getBoundingClientRect').mockReturnValue(rect(550, 586));
-    await user.click(url);
+    act(() => url.focus());
     expect(panel.scrollTop, 'scrolled by how far the field reaches under the footer, plus a margin').toBe(586 - 530 + 12);
   });
 
   test('a field focused under the tabs is scrolled below them', async () => {
     mockBackend();
-    const { user, panel } = await renderInPanel();
+    const { panel } = await renderInPanel();
     panel.scrollTop = 300;
     const name = screen.getByLabelText('Name');
     vi.spyOn(name, 'getBoundingClientRect').mockReturnValue(rect(10, 46));
-    await user.click(name);
+    act(() => name.focus());
     expect(panel.scrollTop).toBe(300 - (40 + 12 - 10));
   });
 
   test('a field in view is left where it is', async () => {
     mockBackend();
-    const { user, panel } = await renderInPanel();
+    const { panel } = await renderInPanel();
     panel.scrollTop = 100;
     const url = screen.getByLabelText('URL');
     vi.spyOn(url, 'getBoundingClientRect').mockReturnValue(rect(200, 236));
-    await user.click(url);
+    act(() => url.focus());
     expect(panel.scrollTop).toBe(100);
+  });
+
+  test('a click near the footer does not scroll, so the click is not lost', async () => {
+    mockBackend();
+    const { user, panel } = await renderInPanel();
+    const box = screen.getByLabelText('Send signature header');
+    vi.spyOn(box, 'getBoundingClientRect').mockReturnValue(rect(518, 534));
+    await user.click(box);
+    expect(panel.scrollTop, 'what is clicked is in view').toBe(0);
+    expect((box as HTMLInputElement).checked).toBe(true);
   });
 });

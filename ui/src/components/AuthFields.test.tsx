@@ -40,11 +40,19 @@ const AUTH_LABELS = [
 /** The authentication fields on screen, by label (a row list by its legend). */
 function shownAuthFields(): string[] {
   return AUTH_LABELS.filter(
-    (label) => screen.queryAllByLabelText(label).length > 0 || screen.queryAllByRole('group', { name: label }).length > 0,
+    (label) =>
+      screen.queryAllByLabelText(label).length > 0 || screen.queryAllByRole('group', { name: label }).length > 0,
   );
 }
 
-const OAUTH_COMMON_TOP = ['Grant type', 'Add access token to', 'Header prefix', 'Access token URL', 'Client ID', 'Client secret'];
+const OAUTH_COMMON_TOP = [
+  'Grant type',
+  'Add access token to',
+  'Header prefix',
+  'Access token URL',
+  'Client ID',
+  'Client secret',
+];
 const OAUTH_COMMON_BOTTOM = ['Client authentication', 'Audience', 'Resource'];
 
 beforeEach(() => {
@@ -133,14 +141,18 @@ describe('OAuth 2.0 grants', () => {
     const { user } = await renderOAuth('Authorization Code');
     expect(screen.queryByLabelText('Use PKCE')).toBeNull();
     await user.click(screen.getByText('Advanced settings'));
-    expect(shownAuthFields()).toEqual(expect.arrayContaining(['Use PKCE', 'Redirect', 'Loopback port', 'Issuer', 'Revocation URL']));
+    expect(shownAuthFields()).toEqual(
+      expect.arrayContaining(['Use PKCE', 'Redirect', 'Loopback port', 'Issuer', 'Revocation URL']),
+    );
     expect(screen.getByLabelText<HTMLInputElement>('Use PKCE').checked).toBe(true);
   });
 
   test('Advanced settings of Client Credentials: issuer and revocation only', async () => {
     const { user } = await renderOAuth('Client Credentials');
     await user.click(screen.getByText('Advanced settings'));
-    const advanced = shownAuthFields().filter((label) => ['Use PKCE', 'Redirect', 'Loopback port', 'Issuer', 'Revocation URL'].includes(label));
+    const advanced = shownAuthFields().filter((label) =>
+      ['Use PKCE', 'Redirect', 'Loopback port', 'Issuer', 'Revocation URL'].includes(label),
+    );
     expect(advanced).toEqual(['Issuer', 'Revocation URL']);
   });
 });
@@ -175,7 +187,9 @@ describe('Redirect URL', () => {
     const port = screen.getByLabelText('Loopback port');
     await user.clear(port);
     await user.type(port, '0');
-    expect(screen.getByLabelText<HTMLInputElement>('Redirect URL').value).toBe('http://127.0.0.1/callback (any free port)');
+    expect(screen.getByLabelText<HTMLInputElement>('Redirect URL').value).toBe(
+      'http://127.0.0.1/callback (any free port)',
+    );
     await user.click(screen.getByRole('button', { name: 'Copy' }));
     expect(await navigator.clipboard.readText()).toBe('http://127.0.0.1/callback');
   });
@@ -184,7 +198,9 @@ describe('Redirect URL', () => {
     const { user } = await renderAuthorizationCode();
     await user.click(screen.getByText('Advanced settings'));
     await user.selectOptions(screen.getByLabelText('Redirect'), 'deep_link');
-    await waitFor(() => expect(screen.getByLabelText<HTMLInputElement>('Redirect URL').value).toBe('latchkey://oauth/callback'));
+    await waitFor(() =>
+      expect(screen.getByLabelText<HTMLInputElement>('Redirect URL').value).toBe('latchkey://oauth/callback'),
+    );
     expect(screen.queryByLabelText('Loopback port')).toBeNull();
   });
 });

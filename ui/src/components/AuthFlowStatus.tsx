@@ -27,7 +27,12 @@ export function AuthFlowStatus({ flow, now, onCancel }: { flow: AuthFlow; now: n
         </p>
         {started && (
           <div className="input-row">
-            <input aria-label="Authorization URL" readOnly value={started.authorizationUrl} data-testid="authorization-url" />
+            <input
+              aria-label="Authorization URL"
+              readOnly
+              value={started.authorizationUrl}
+              data-testid="authorization-url"
+            />
             <CopyButton text={started.authorizationUrl} />
           </div>
         )}
@@ -40,7 +45,11 @@ export function AuthFlowStatus({ flow, now, onCancel }: { flow: AuthFlow; now: n
   const outcome = flowOutcome(flow, now);
   if (!outcome) return null;
   return (
-    <div className={`flow-result ${outcome.ok ? 'ok' : 'failed'}`} data-testid="auth-result" role={outcome.ok ? 'status' : 'alert'}>
+    <div
+      className={`flow-result ${outcome.ok ? 'ok' : 'failed'}`}
+      data-testid="auth-result"
+      role={outcome.ok ? 'status' : 'alert'}
+    >
       <p>{outcome.text}</p>
       {outcome.detail?.split('\n').map((line) => (
         <p key={line} className="detail">

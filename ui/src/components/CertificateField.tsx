@@ -51,7 +51,12 @@ export function CertificateField({ enabled, value, onChange, forAuth }: Certific
           onChange={(selfSignedCertificate) => onChange({ selfSignedCertificate })}
           extra={
             <div className="file-load">
-              <button type="button" className="link-button" data-testid="load-certificate" onClick={() => fileInput.current?.click()}>
+              <button
+                type="button"
+                className="link-button"
+                data-testid="load-certificate"
+                onClick={() => fileInput.current?.click()}
+              >
                 Load from a file…
               </button>
               {/* Not laid out at all (`hidden`): an input kept in the layout off-screen made the

@@ -25,7 +25,8 @@ export function CheckboxField({ id, label, checked, onChange, path, hint, testId
           data-testid={testId}
           aria-invalid={errors.length > 0 ? true : undefined}
           aria-describedby={errors.length > 0 ? `${id}-error` : undefined}
-          onChange={(event) => onChange(event.target.checked)} />
+          onChange={(event) => onChange(event.target.checked)}
+        />
         <label htmlFor={id}>{label}</label>
       </div>
       {hint && <p className="hint">{hint}</p>}

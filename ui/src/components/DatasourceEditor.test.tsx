@@ -35,7 +35,9 @@ async function save(user: UserEvent) {
 
 describe('errors from the core', () => {
   test('a field error appears under its field and marks the input invalid', async () => {
-    rejectingSave(invalidInput('url: not an absolute URL', [{ field: 'url', message: 'not an absolute URL: enter the base URL' }]));
+    rejectingSave(
+      invalidInput('url: not an absolute URL', [{ field: 'url', message: 'not an absolute URL: enter the base URL' }]),
+    );
     const { user } = await renderEditor();
     await user.type(screen.getByLabelText('URL'), 'api.example.com');
     await save(user);
@@ -66,16 +68,22 @@ describe('errors from the core', () => {
     await save(user);
 
     const formError = await screen.findByTestId('form-error');
-    expect(formError.textContent, 'the banner speaks labels, not paths').toContain('Name, Access token URL and Client ID need attention.');
+    expect(formError.textContent, 'the banner speaks labels, not paths').toContain(
+      'Name, Access token URL and Client ID need attention.',
+    );
     expect(formError.textContent).not.toMatch(/auth\./);
     expect(within(fieldOf('Name')).getByTestId('field-error').textContent).toBe('give the datasource a name');
     expect(within(fieldOf('Access token URL')).getByTestId('field-error').textContent).toMatch(/Access Token URL/);
-    expect(within(fieldOf('Client ID')).getByTestId('field-error').textContent).toBe('enter the Client ID your provider gave you');
+    expect(within(fieldOf('Client ID')).getByTestId('field-error').textContent).toBe(
+      'enter the Client ID your provider gave you',
+    );
     expect(screen.getAllByTestId('field-error')).toHaveLength(3);
   });
 
   test('an error of a field that is not on screen is listed in the form-level error', async () => {
-    rejectingSave(invalidInput('1 problem', [{ field: 'auth.authorizationUrl', message: 'enter the Authorization URL' }]));
+    rejectingSave(
+      invalidInput('1 problem', [{ field: 'auth.authorizationUrl', message: 'enter the Authorization URL' }]),
+    );
     const { user } = await renderEditor();
     await user.selectOptions(screen.getByLabelText('Authentication type'), 'OAuth 2.0');
     await user.selectOptions(screen.getByLabelText('Grant type'), 'Client Credentials');
@@ -87,7 +95,9 @@ describe('errors from the core', () => {
   });
 
   test('a row error goes under the row on screen, blank rows not counted', async () => {
-    const backend = rejectingSave(invalidInput('1 problem', [{ field: 'headers[1].key', message: 'a header needs a name' }]));
+    const backend = rejectingSave(
+      invalidInput('1 problem', [{ field: 'headers[1].key', message: 'a header needs a name' }]),
+    );
     const { user } = await renderEditor();
     const add = screen.getByRole('button', { name: '+ Add header' });
     await user.click(add);
@@ -115,14 +125,24 @@ describe('errors from the core', () => {
   });
 
   test('a rejection that names only `field` shows its message under that field', async () => {
-    rejectingSave({ code: 'invalid_input', message: 'give the datasource a name', field: 'name', fields: [], provider: null });
+    rejectingSave({
+      code: 'invalid_input',
+      message: 'give the datasource a name',
+      field: 'name',
+      fields: [],
+      provider: null,
+    });
     const { user } = await renderEditor();
     await save(user);
     await waitFor(() => expect(errorsFor('name').map((e) => e.textContent)).toEqual(['give the datasource a name']));
   });
 
   test('an error in Advanced settings opens them to show it', async () => {
-    rejectingSave(invalidInput('1 problem', [{ field: 'auth.issuer', message: "enter the provider's Issuer, an absolute https URL" }]));
+    rejectingSave(
+      invalidInput('1 problem', [
+        { field: 'auth.issuer', message: "enter the provider's Issuer, an absolute https URL" },
+      ]),
+    );
     const { user } = await renderEditor();
     await user.selectOptions(screen.getByLabelText('Authentication type'), 'OAuth 2.0');
     expect(screen.queryByLabelText('Issuer')).toBeNull();
@@ -183,7 +203,9 @@ describe('after a rejected save', () => {
       await user.selectOptions(screen.getByLabelText('Authentication type'), 'OAuth 2.0');
       await save(user);
       const clientId = screen.getByLabelText('Client ID');
-      await waitFor(() => expect(document.activeElement, 'the first error in the form, not the first reported').toBe(clientId));
+      await waitFor(() =>
+        expect(document.activeElement, 'the first error in the form, not the first reported').toBe(clientId),
+      );
       expect(scrolled).toContain(clientId);
     } finally {
       Element.prototype.scrollIntoView = original;
@@ -244,7 +266,9 @@ describe('problems found before saving', () => {
     await user.type(port, '70000');
     await save(user);
 
-    expect(errorsFor('auth.loopbackPort').map((e) => e.textContent)).toEqual(['enter a port from 1 to 65535, or 0 for any free port']);
+    expect(errorsFor('auth.loopbackPort').map((e) => e.textContent)).toEqual([
+      'enter a port from 1 to 65535, or 0 for any free port',
+    ]);
     expect(fieldOf('Loopback port').contains(errorsFor('auth.loopbackPort')[0])).toBe(true);
     expect(screen.getByTestId('form-error').textContent).toBe('Loopback port needs attention.');
     expect(backend.argsOf('save_datasource')).toEqual([]);
@@ -253,7 +277,9 @@ describe('problems found before saving', () => {
 
 describe('keyboard', () => {
   test('Ctrl+S saves the datasource', async () => {
-    const backend = mockBackend({ save_datasource: (args) => savedDatasource('ds_1', args.config as DatasourceConfig) });
+    const backend = mockBackend({
+      save_datasource: (args) => savedDatasource('ds_1', args.config as DatasourceConfig),
+    });
     const { user } = await renderEditor();
     await user.type(screen.getByLabelText('Name'), 'Keyboard');
     await user.type(screen.getByLabelText('URL'), 'https://api.example.com');

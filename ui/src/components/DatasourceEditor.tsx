@@ -41,7 +41,11 @@ export interface DatasourceEditorProps {
 
 /** The panel the editor scrolls in (the App's `.panel`), or the page. */
 function scrollerOf(element: HTMLElement): HTMLElement {
-  return (element.closest('.panel') as HTMLElement | null) ?? (document.scrollingElement as HTMLElement | null) ?? document.body;
+  return (
+    (element.closest('.panel') as HTMLElement | null) ??
+    (document.scrollingElement as HTMLElement | null) ??
+    document.body
+  );
 }
 
 /**
@@ -94,7 +98,9 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
   useEffect(() => {
     const root = formElement.current;
     if (editor.errorFocus === 0 || !root) return;
-    const target = root.querySelector<HTMLElement>('[aria-invalid="true"]') ?? root.querySelector<HTMLElement>('[data-testid="form-error"]');
+    const target =
+      root.querySelector<HTMLElement>('[aria-invalid="true"]') ??
+      root.querySelector<HTMLElement>('[data-testid="form-error"]');
     if (!target) return;
     target.focus({ preventScroll: true });
     target.scrollIntoView?.({ block: 'center' });
@@ -109,7 +115,12 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
 
   const context = useMemo(() => ({ errorsFor: errorLookup(fieldErrors), version }), [fieldErrors, version]);
 
-  if (load.status === 'loading') return <p className="muted" role="status">Loading the datasource…</p>;
+  if (load.status === 'loading')
+    return (
+      <p className="muted" role="status">
+        Loading the datasource…
+      </p>
+    );
   if (load.status === 'failed') {
     return (
       <div className="error" role="alert" data-testid="form-error">
@@ -148,7 +159,14 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
       >
         <header className="editor-header">
           <h2 id="editor-title">{form.name.trim() || (id ? 'Untitled datasource' : 'New datasource')}</h2>
-          {tokenStatus && <StatusBadge status={tokenStatus} expiresAt={summary?.tokenExpiresAt ?? null} now={now} refreshFailing={summary?.tokenRefreshFailing} />}
+          {tokenStatus && (
+            <StatusBadge
+              status={tokenStatus}
+              expiresAt={summary?.tokenExpiresAt ?? null}
+              now={now}
+              refreshFailing={summary?.tokenRefreshFailing}
+            />
+          )}
           {dirty && (
             <span className="unsaved" data-testid="unsaved">
               Unsaved changes
@@ -186,8 +204,24 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
 
         <section className="section" aria-labelledby="connection-title">
           <h3 id="connection-title">Connection</h3>
-          <TextField id="ds-name" label="Name" path="name" testId="field-name" value={form.name} onChange={(name) => update({ name })} />
-          <TextField id="ds-url" label="URL" path="url" testId="field-url" type="url" hint="The base URL request paths are appended to, e.g. https://api.example.com/v1." value={form.url} onChange={(url) => update({ url })} />
+          <TextField
+            id="ds-name"
+            label="Name"
+            path="name"
+            testId="field-name"
+            value={form.name}
+            onChange={(name) => update({ name })}
+          />
+          <TextField
+            id="ds-url"
+            label="URL"
+            path="url"
+            testId="field-url"
+            type="url"
+            hint="The base URL request paths are appended to, e.g. https://api.example.com/v1."
+            value={form.url}
+            onChange={(url) => update({ url })}
+          />
           {(needsInsecureHttp(form) || form.allowInsecureHttp) && (
             <CheckboxField
               id="ds-allowInsecureHttp"
@@ -199,7 +233,9 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
               hint={
                 needsInsecureHttp(form) ? (
                   <span className="warning-text" data-testid="insecure-http-warning">
-                    This URL is plain http: the datasource&apos;s credentials would travel unencrypted and could be read or changed on the way. Use https:// if the server has it; tick this only for a server on a network you trust.
+                    This URL is plain http: the datasource&apos;s credentials would travel unencrypted and could be read
+                    or changed on the way. Use https:// if the server has it; tick this only for a server on a network
+                    you trust.
                   </span>
                 ) : (
                   'Not needed for this URL: you can untick it.'
@@ -207,12 +243,43 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
               }
             />
           )}
-          <KeyValueRows id="ds-headers" legend="Headers" noun="header" path="headers" rows={form.headers} keyPlaceholder="Header name" onChange={(headers) => update({ headers })} empty="No headers: add the ones every request needs." />
-          <KeyValueRows id="ds-queryParams" legend="Query parameters" noun="parameter" path="queryParams" rows={form.queryParams} keyPlaceholder="Parameter name" onChange={(queryParams) => update({ queryParams })} empty="No query parameters." />
+          <KeyValueRows
+            id="ds-headers"
+            legend="Headers"
+            noun="header"
+            path="headers"
+            rows={form.headers}
+            keyPlaceholder="Header name"
+            onChange={(headers) => update({ headers })}
+            empty="No headers: add the ones every request needs."
+          />
+          <KeyValueRows
+            id="ds-queryParams"
+            legend="Query parameters"
+            noun="parameter"
+            path="queryParams"
+            rows={form.queryParams}
+            keyPlaceholder="Parameter name"
+            onChange={(queryParams) => update({ queryParams })}
+            empty="No query parameters."
+          />
           <div className="field-group">
-            <CheckboxField id="ds-sendSignatureHeader" label="Send signature header" hint="Adds X-Latchkey-Signature, a JWT signed with the secret, so the server can check where requests come from." checked={form.sendSignatureHeader} onChange={(sendSignatureHeader) => update({ sendSignatureHeader })} />
+            <CheckboxField
+              id="ds-sendSignatureHeader"
+              label="Send signature header"
+              hint="Adds X-Latchkey-Signature, a JWT signed with the secret, so the server can check where requests come from."
+              checked={form.sendSignatureHeader}
+              onChange={(sendSignatureHeader) => update({ sendSignatureHeader })}
+            />
             {form.sendSignatureHeader && (
-              <SecretInput id="ds-signatureSecret" label="Signature secret" path="signatureSecret" testId="field-signatureSecret" value={form.signatureSecret} onChange={(signatureSecret) => update({ signatureSecret })} />
+              <SecretInput
+                id="ds-signatureSecret"
+                label="Signature secret"
+                path="signatureSecret"
+                testId="field-signatureSecret"
+                value={form.signatureSecret}
+                onChange={(signatureSecret) => update({ signatureSecret })}
+              />
             )}
           </div>
           <CertificateField
@@ -223,7 +290,8 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
               isOAuth
                 ? {
                     checked: form.oauth2.useSelfSignedCertForAuth,
-                    onChange: (useSelfSignedCertForAuth) => update({ oauth2: { ...form.oauth2, useSelfSignedCertForAuth } }),
+                    onChange: (useSelfSignedCertForAuth) =>
+                      update({ oauth2: { ...form.oauth2, useSelfSignedCertForAuth } }),
                   }
                 : undefined
             }
@@ -236,7 +304,16 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
           clientIdHint={editor.preset && isOAuth ? editor.preset.hint : undefined}
           discoveredIds={editor.discovered?.filled.map((filled) => filled.inputId)}
         />
-        {isOAuth && id !== null && <TokenPanel datasourceId={id} grant={grant} busy={busy} revision={`${auth.flow.kind}:${tokenStatus}:${summary?.tokenExpiresAt}:${summary?.tokenRefreshFailing}`} onAuthorize={() => void auth.run('authorize', api.authorize)} onChanged={onChanged} />}
+        {isOAuth && id !== null && (
+          <TokenPanel
+            datasourceId={id}
+            grant={grant}
+            busy={busy}
+            revision={`${auth.flow.kind}:${tokenStatus}:${summary?.tokenExpiresAt}:${summary?.tokenRefreshFailing}`}
+            onAuthorize={() => void auth.run('authorize', api.authorize)}
+            onChanged={onChanged}
+          />
+        )}
 
         <div className="editor-bottom" ref={footer}>
           <DestinationNotice check={editor.destinations} dropped={editor.tokensDropped} />

@@ -13,12 +13,19 @@ const stored = datasource({ url: 'https://api.github.com', auth: { type: 'bearer
 describe('before saving a moved destination', () => {
   test('the saved secrets to enter again are listed, from the core', async () => {
     const moved: DestinationCheck = {
-      movedSecrets: [{ field: 'auth.token', message: 'the URL moved to another origin (https://api.github.com → https://evil.example): enter the token again' }],
+      movedSecrets: [
+        {
+          field: 'auth.token',
+          message:
+            'the URL moved to another origin (https://api.github.com → https://evil.example): enter the token again',
+        },
+      ],
       tokensDropped: null,
     };
     const backend = mockBackend({
       get_datasource: () => stored,
-      check_destinations: (args) => ((args.config as DatasourceConfig).url.includes('evil') ? moved : { movedSecrets: [], tokensDropped: null }),
+      check_destinations: (args) =>
+        (args.config as DatasourceConfig).url.includes('evil') ? moved : { movedSecrets: [], tokensDropped: null },
     });
     const { user } = await renderEditor('ds-1');
     expect(screen.queryByTestId('destination-notice')).toBeNull();
@@ -50,7 +57,8 @@ test('a save that dropped the tokens says so', async () => {
   const oauth = datasource({ name: 'Corp' });
   mockBackend({
     get_datasource: () => oauth,
-    save_datasource: (args) => savedDatasource('ds-1', args.config as DatasourceConfig, 'the URL moved to another origin'),
+    save_datasource: (args) =>
+      savedDatasource('ds-1', args.config as DatasourceConfig, 'the URL moved to another origin'),
   });
   const { user } = await renderEditor('ds-1');
   await user.click(screen.getByRole('button', { name: 'Save' }));

@@ -35,7 +35,9 @@ export function DestinationNotice({ check, dropped }: { check: DestinationCheck 
         </>
       )}
       {tokens !== null && (
-        <p data-testid="tokens-will-drop">Saving will disconnect this datasource ({tokens}): authorize it again afterwards.</p>
+        <p data-testid="tokens-will-drop">
+          Saving will disconnect this datasource ({tokens}): authorize it again afterwards.
+        </p>
       )}
       {dropped !== null && tokens === null && moved.length === 0 && (
         <p data-testid="tokens-dropped">The saved tokens were dropped ({dropped}): authorize the datasource again.</p>

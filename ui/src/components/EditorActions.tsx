@@ -21,7 +21,19 @@ export interface EditorActionsProps {
   onDelete: () => Promise<boolean>;
 }
 
-export function EditorActions({ id, grant, connected, busy, saving, deleting, running, onAuthorize, onTest, onDisconnect, onDelete }: EditorActionsProps) {
+export function EditorActions({
+  id,
+  grant,
+  connected,
+  busy,
+  saving,
+  deleting,
+  running,
+  onAuthorize,
+  onTest,
+  onDisconnect,
+  onDelete,
+}: EditorActionsProps) {
   const [confirmDelete, setConfirmDelete] = useState(false);
   return (
     <footer className="actions">

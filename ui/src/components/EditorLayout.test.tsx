@@ -18,7 +18,16 @@ async function renderInPanel() {
   render(
     <main className="panel" data-testid="panel">
       <div className="tabs" data-testid="tabs" />
-      <DatasourceEditor datasourceId={null} summary={null} now={0} active onSaved={vi.fn()} onChanged={vi.fn()} onDirtyChange={vi.fn()} onDeleted={vi.fn()} />
+      <DatasourceEditor
+        datasourceId={null}
+        summary={null}
+        now={0}
+        active
+        onSaved={vi.fn()}
+        onChanged={vi.fn()}
+        onDirtyChange={vi.fn()}
+        onDeleted={vi.fn()}
+      />
     </main>,
   );
   await screen.findByLabelText('Name');
@@ -49,7 +58,9 @@ describe('the self-signed certificate', () => {
     await user.click(screen.getByLabelText('Use self-signed certificate'));
     const input = document.getElementById('ds-certificate-file') as HTMLInputElement;
     const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
-    await userEvent.setup({ applyAccept: false }).upload(input, new File([pem], 'ca.pem', { type: 'application/x-pem-file' }));
+    await userEvent
+      .setup({ applyAccept: false })
+      .upload(input, new File([pem], 'ca.pem', { type: 'application/x-pem-file' }));
     await vi.waitFor(() => expect((screen.getByLabelText('Certificate (PEM)') as HTMLTextAreaElement).value).toBe(pem));
   });
 });
@@ -61,7 +72,9 @@ describe('focus and the sticky parts', () => {
     const url = screen.getByLabelText('URL');
     vi.spyOn(url, 'getBoundingClientRect').mockReturnValue(rect(550, 586));
     act(() => url.focus());
-    expect(panel.scrollTop, 'scrolled by how far the field reaches under the footer, plus a margin').toBe(586 - 530 + 12);
+    expect(panel.scrollTop, 'scrolled by how far the field reaches under the footer, plus a margin').toBe(
+      586 - 530 + 12,
+    );
   });
 
   test('a field focused under the tabs is scrolled below them', async () => {

@@ -60,7 +60,10 @@ export function KeyValueRows(props: KeyValueRowsProps) {
         {rows.map((row, index) => {
           const keyPath = `${path}[${index}].key`;
           const valuePath = `${path}[${index}].value`;
-          const errors = [...errorsFor(keyPath).map((m) => [keyPath, m]), ...errorsFor(valuePath).map((m) => [valuePath, m])];
+          const errors = [
+            ...errorsFor(keyPath).map((m) => [keyPath, m]),
+            ...errorsFor(valuePath).map((m) => [valuePath, m]),
+          ];
           return (
             <div className="row" key={index}>
               <div className="row-inputs">

@@ -61,7 +61,9 @@ export function OAuthFields({ form, onChange, clientIdHint, discoveredIds = [] }
   const shown = oauthFieldsShown(auth.grantType);
   const set = (patch: Partial<OAuth2Config>) => onChange({ oauth2: { ...auth, ...patch } });
   const { errorsFor } = useContext(FormContext);
-  const advancedHasErrors = ADVANCED_OAUTH_FIELDS.some((field) => shown.has(field) && errorsFor(`auth.${field}`).length > 0);
+  const advancedHasErrors = ADVANCED_OAUTH_FIELDS.some(
+    (field) => shown.has(field) && errorsFor(`auth.${field}`).length > 0,
+  );
   const [advancedOpen, setAdvancedOpen] = useState(false);
   const portText = form.loopbackPortText.trim();
   const port = /^\d+$/.test(portText) ? Number(portText) : auth.loopbackPort;
@@ -69,21 +71,104 @@ export function OAuthFields({ form, onChange, clientIdHint, discoveredIds = [] }
 
   return (
     <div className="field-group oauth">
-      <SelectField id="ds-auth-grantType" label="Grant type" testId="grant-type" path="auth.grantType" value={auth.grantType} options={GRANT_TYPES} onChange={(grantType) => set({ grantType })} />
-      <SelectField id="ds-auth-addTokenTo" label="Add access token to" path="auth.addTokenTo" value={auth.addTokenTo} options={TOKEN_PLACEMENTS} onChange={(addTokenTo) => set({ addTokenTo })} />
-      <TextField id="ds-auth-headerPrefix" label="Header prefix" testId="field-headerPrefix" path="auth.headerPrefix" value={auth.headerPrefix} onChange={(headerPrefix) => set({ headerPrefix })} />
-      <TextField id="ds-auth-accessTokenUrl" label="Access token URL" testId="field-accessTokenUrl" path="auth.accessTokenUrl" type="url" hint={hintFor('ds-auth-accessTokenUrl', "The provider's token endpoint, e.g. https://provider.example.com/oauth/token.")} value={auth.accessTokenUrl} onChange={(accessTokenUrl) => set({ accessTokenUrl })} />
-      <TextField id="ds-auth-clientId" label="Client ID" testId="field-clientId" path="auth.clientId" hint={clientIdHint} value={auth.clientId} onChange={(clientId) => set({ clientId })} />
-      <SecretInput id="ds-auth-clientSecret" label="Client secret" testId="field-clientSecret" path="auth.clientSecret" value={auth.clientSecret} onChange={(clientSecret) => set({ clientSecret })} />
+      <SelectField
+        id="ds-auth-grantType"
+        label="Grant type"
+        testId="grant-type"
+        path="auth.grantType"
+        value={auth.grantType}
+        options={GRANT_TYPES}
+        onChange={(grantType) => set({ grantType })}
+      />
+      <SelectField
+        id="ds-auth-addTokenTo"
+        label="Add access token to"
+        path="auth.addTokenTo"
+        value={auth.addTokenTo}
+        options={TOKEN_PLACEMENTS}
+        onChange={(addTokenTo) => set({ addTokenTo })}
+      />
+      <TextField
+        id="ds-auth-headerPrefix"
+        label="Header prefix"
+        testId="field-headerPrefix"
+        path="auth.headerPrefix"
+        value={auth.headerPrefix}
+        onChange={(headerPrefix) => set({ headerPrefix })}
+      />
+      <TextField
+        id="ds-auth-accessTokenUrl"
+        label="Access token URL"
+        testId="field-accessTokenUrl"
+        path="auth.accessTokenUrl"
+        type="url"
+        hint={hintFor(
+          'ds-auth-accessTokenUrl',
+          "The provider's token endpoint, e.g. https://provider.example.com/oauth/token.",
+        )}
+        value={auth.accessTokenUrl}
+        onChange={(accessTokenUrl) => set({ accessTokenUrl })}
+      />
+      <TextField
+        id="ds-auth-clientId"
+        label="Client ID"
+        testId="field-clientId"
+        path="auth.clientId"
+        hint={clientIdHint}
+        value={auth.clientId}
+        onChange={(clientId) => set({ clientId })}
+      />
+      <SecretInput
+        id="ds-auth-clientSecret"
+        label="Client secret"
+        testId="field-clientSecret"
+        path="auth.clientSecret"
+        value={auth.clientSecret}
+        onChange={(clientSecret) => set({ clientSecret })}
+      />
       {shown.has('username') && (
-        <TextField id="ds-auth-username" label="Username" testId="field-username" path="auth.username" value={auth.username} onChange={(username) => set({ username })} />
+        <TextField
+          id="ds-auth-username"
+          label="Username"
+          testId="field-username"
+          path="auth.username"
+          value={auth.username}
+          onChange={(username) => set({ username })}
+        />
       )}
       {shown.has('password') && (
-        <SecretInput id="ds-auth-password" label="Password" testId="field-password" path="auth.password" value={auth.password} onChange={(password) => set({ password })} />
+        <SecretInput
+          id="ds-auth-password"
+          label="Password"
+          testId="field-password"
+          path="auth.password"
+          value={auth.password}
+          onChange={(password) => set({ password })}
+        />
       )}
-      <TextField id="ds-auth-scopes" label="Scopes" testId="field-scopes" path="auth.scopes" hint="Separate scopes with commas, e.g. files.content.read, account_info.read." value={form.scopesText} onChange={(scopesText) => onChange({ scopesText })} />
+      <TextField
+        id="ds-auth-scopes"
+        label="Scopes"
+        testId="field-scopes"
+        path="auth.scopes"
+        hint="Separate scopes with commas, e.g. files.content.read, account_info.read."
+        value={form.scopesText}
+        onChange={(scopesText) => onChange({ scopesText })}
+      />
       {shown.has('authorizationUrl') && (
-        <TextField id="ds-auth-authorizationUrl" label="Authorization URL" testId="field-authorizationUrl" path="auth.authorizationUrl" type="url" hint={hintFor('ds-auth-authorizationUrl', 'Where the browser asks for consent, e.g. https://provider.example.com/oauth/authorize.')} value={auth.authorizationUrl} onChange={(authorizationUrl) => set({ authorizationUrl })} />
+        <TextField
+          id="ds-auth-authorizationUrl"
+          label="Authorization URL"
+          testId="field-authorizationUrl"
+          path="auth.authorizationUrl"
+          type="url"
+          hint={hintFor(
+            'ds-auth-authorizationUrl',
+            'Where the browser asks for consent, e.g. https://provider.example.com/oauth/authorize.',
+          )}
+          value={auth.authorizationUrl}
+          onChange={(authorizationUrl) => set({ authorizationUrl })}
+        />
       )}
       {shown.has('redirect') && (
         <TextField
@@ -97,11 +182,40 @@ export function OAuthFields({ form, onChange, clientIdHint, discoveredIds = [] }
         />
       )}
       {shown.has('customAuthParams') && (
-        <KeyValueRows id="ds-auth-customAuthParams" legend="Custom authentication parameters" noun="parameter" path="auth.customAuthParams" rows={auth.customAuthParams} empty="None: add one when the provider expects extra authorization parameters (e.g. access_type=offline)." onChange={(customAuthParams) => set({ customAuthParams })} />
+        <KeyValueRows
+          id="ds-auth-customAuthParams"
+          legend="Custom authentication parameters"
+          noun="parameter"
+          path="auth.customAuthParams"
+          rows={auth.customAuthParams}
+          empty="None: add one when the provider expects extra authorization parameters (e.g. access_type=offline)."
+          onChange={(customAuthParams) => set({ customAuthParams })}
+        />
       )}
-      <SelectField id="ds-auth-clientAuthentication" label="Client authentication" path="auth.clientAuthentication" value={auth.clientAuthentication} options={CLIENT_AUTHENTICATIONS} onChange={(clientAuthentication) => set({ clientAuthentication })} />
-      <TextField id="ds-auth-audience" label="Audience" testId="field-audience" path="auth.audience" value={auth.audience} onChange={(audience) => set({ audience })} />
-      <TextField id="ds-auth-resource" label="Resource" testId="field-resource" path="auth.resource" value={auth.resource} onChange={(resource) => set({ resource })} />
+      <SelectField
+        id="ds-auth-clientAuthentication"
+        label="Client authentication"
+        path="auth.clientAuthentication"
+        value={auth.clientAuthentication}
+        options={CLIENT_AUTHENTICATIONS}
+        onChange={(clientAuthentication) => set({ clientAuthentication })}
+      />
+      <TextField
+        id="ds-auth-audience"
+        label="Audience"
+        testId="field-audience"
+        path="auth.audience"
+        value={auth.audience}
+        onChange={(audience) => set({ audience })}
+      />
+      <TextField
+        id="ds-auth-resource"
+        label="Resource"
+        testId="field-resource"
+        path="auth.resource"
+        value={auth.resource}
+        onChange={(resource) => set({ resource })}
+      />
       {shown.has('expiresInOverride') && (
         <TextField
           id="ds-auth-expiresInOverride"
@@ -115,10 +229,23 @@ export function OAuthFields({ form, onChange, clientIdHint, discoveredIds = [] }
         />
       )}
       {shown.has('sendScopeWithRefreshToken') && (
-        <CheckboxField id="ds-auth-sendScopeWithRefreshToken" label="Send scope with refresh token" path="auth.sendScopeWithRefreshToken" checked={auth.sendScopeWithRefreshToken} onChange={(sendScopeWithRefreshToken) => set({ sendScopeWithRefreshToken })} />
+        <CheckboxField
+          id="ds-auth-sendScopeWithRefreshToken"
+          label="Send scope with refresh token"
+          path="auth.sendScopeWithRefreshToken"
+          checked={auth.sendScopeWithRefreshToken}
+          onChange={(sendScopeWithRefreshToken) => set({ sendScopeWithRefreshToken })}
+        />
       )}
       {shown.has('refreshClientAuthentication') && (
-        <SelectField id="ds-auth-refreshClientAuthentication" label="Send client credentials with (on refresh token)" path="auth.refreshClientAuthentication" value={auth.refreshClientAuthentication} options={REFRESH_AUTHENTICATIONS} onChange={(refreshClientAuthentication) => set({ refreshClientAuthentication })} />
+        <SelectField
+          id="ds-auth-refreshClientAuthentication"
+          label="Send client credentials with (on refresh token)"
+          path="auth.refreshClientAuthentication"
+          value={auth.refreshClientAuthentication}
+          options={REFRESH_AUTHENTICATIONS}
+          onChange={(refreshClientAuthentication) => set({ refreshClientAuthentication })}
+        />
       )}
       <details className="advanced" open={advancedOpen || advancedHasErrors}>
         <summary
@@ -132,16 +259,57 @@ export function OAuthFields({ form, onChange, clientIdHint, discoveredIds = [] }
         {(advancedOpen || advancedHasErrors) && (
           <div className="advanced-body">
             {shown.has('pkce') && (
-              <CheckboxField id="ds-auth-pkce" label="Use PKCE" path="auth.pkce" hint="Leave on unless the provider rejects PKCE." checked={auth.pkce} onChange={(pkce) => set({ pkce })} />
+              <CheckboxField
+                id="ds-auth-pkce"
+                label="Use PKCE"
+                path="auth.pkce"
+                hint="Leave on unless the provider rejects PKCE."
+                checked={auth.pkce}
+                onChange={(pkce) => set({ pkce })}
+              />
             )}
             {shown.has('redirect') && (
-              <SelectField id="ds-auth-redirect" label="Redirect" path="auth.redirect" value={auth.redirect} options={REDIRECTS} onChange={(value) => set({ redirect: value })} />
+              <SelectField
+                id="ds-auth-redirect"
+                label="Redirect"
+                path="auth.redirect"
+                value={auth.redirect}
+                options={REDIRECTS}
+                onChange={(value) => set({ redirect: value })}
+              />
             )}
             {shown.has('loopbackPort') && auth.redirect === 'loopback' && (
-              <TextField id="ds-auth-loopbackPort" label="Loopback port" testId="field-loopbackPort" path="auth.loopbackPort" type="number" hint="0 picks any free port, for providers that accept any loopback port." value={form.loopbackPortText} onChange={(loopbackPortText) => onChange({ loopbackPortText })} />
+              <TextField
+                id="ds-auth-loopbackPort"
+                label="Loopback port"
+                testId="field-loopbackPort"
+                path="auth.loopbackPort"
+                type="number"
+                hint="0 picks any free port, for providers that accept any loopback port."
+                value={form.loopbackPortText}
+                onChange={(loopbackPortText) => onChange({ loopbackPortText })}
+              />
             )}
-            <TextField id="ds-auth-issuer" label="Issuer" testId="field-issuer" path="auth.issuer" type="url" hint="OpenID Connect issuer: empty endpoints are discovered from it." value={auth.issuer} onChange={(issuer) => set({ issuer })} />
-            <TextField id="ds-auth-revocationUrl" label="Revocation URL" testId="field-revocationUrl" path="auth.revocationUrl" type="url" hint={hintFor('ds-auth-revocationUrl', 'Tokens are revoked here on Disconnect.')} value={auth.revocationUrl} onChange={(revocationUrl) => set({ revocationUrl })} />
+            <TextField
+              id="ds-auth-issuer"
+              label="Issuer"
+              testId="field-issuer"
+              path="auth.issuer"
+              type="url"
+              hint="OpenID Connect issuer: empty endpoints are discovered from it."
+              value={auth.issuer}
+              onChange={(issuer) => set({ issuer })}
+            />
+            <TextField
+              id="ds-auth-revocationUrl"
+              label="Revocation URL"
+              testId="field-revocationUrl"
+              path="auth.revocationUrl"
+              type="url"
+              hint={hintFor('ds-auth-revocationUrl', 'Tokens are revoked here on Disconnect.')}
+              value={auth.revocationUrl}
+              onChange={(revocationUrl) => set({ revocationUrl })}
+            />
           </div>
         )}
       </details>

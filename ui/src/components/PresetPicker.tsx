@@ -17,7 +17,16 @@ export interface PresetPickerProps {
   discovered?: string | null;
 }
 
-export function PresetPicker({ selected, onPick, issuer, onIssuerChange, onDiscover, discovering, discoverError, discovered }: PresetPickerProps) {
+export function PresetPicker({
+  selected,
+  onPick,
+  issuer,
+  onIssuerChange,
+  onDiscover,
+  discovering,
+  discoverError,
+  discovered,
+}: PresetPickerProps) {
   const [presets, setPresets] = useState<Preset[]>([]);
   const [loadError, setLoadError] = useState<string | null>(null);
 
@@ -63,7 +72,12 @@ export function PresetPicker({ selected, onPick, issuer, onIssuerChange, onDisco
             value={issuer}
             onChange={onIssuerChange}
             after={
-              <button type="button" data-testid="discover" onClick={onDiscover} disabled={discovering || issuer.trim() === ''}>
+              <button
+                type="button"
+                data-testid="discover"
+                onClick={onDiscover}
+                disabled={discovering || issuer.trim() === ''}
+              >
                 {discovering ? 'Discovering…' : 'Discover endpoints'}
               </button>
             }

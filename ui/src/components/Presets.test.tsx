@@ -11,17 +11,40 @@ import { mockBackend } from '../test/backend';
 import { renderEditor } from '../test/editor';
 
 function preset(id: string, name: string, auth: Partial<OAuth2Config> = {}, needsIssuer = false): Preset {
-  return { id, name, hint: `${name} console`, url: `https://api.${id}.example/`, auth: { ...defaultOAuth2(), ...auth }, needsIssuer };
+  return {
+    id,
+    name,
+    hint: `${name} console`,
+    url: `https://api.${id}.example/`,
+    auth: { ...defaultOAuth2(), ...auth },
+    needsIssuer,
+  };
 }
 
 const PRESETS = [
-  preset('dropbox', 'Dropbox', { accessTokenUrl: 'https://api.dropboxapi.com/oauth2/token', authorizationUrl: 'https://www.dropbox.com/oauth2/authorize' }),
-  preset('google', 'Google', { accessTokenUrl: 'https://oauth2.googleapis.com/token', authorizationUrl: 'https://accounts.google.com/o/oauth2/v2/auth' }),
+  preset('dropbox', 'Dropbox', {
+    accessTokenUrl: 'https://api.dropboxapi.com/oauth2/token',
+    authorizationUrl: 'https://www.dropbox.com/oauth2/authorize',
+  }),
+  preset('google', 'Google', {
+    accessTokenUrl: 'https://oauth2.googleapis.com/token',
+    authorizationUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
+  }),
   preset('oidc', 'OpenID Connect issuer', { scopes: ['openid'] }, true),
 ];
 
 function summary(name: string): DatasourceSummary {
-  return { id: `ds_${name}`, name, url: 'https://x.example', authType: 'oauth2', createdAt: 0, updatedAt: 0, tokenStatus: 'not_authorized', tokenExpiresAt: null, tokenRefreshFailing: false } as DatasourceSummary;
+  return {
+    id: `ds_${name}`,
+    name,
+    url: 'https://x.example',
+    authType: 'oauth2',
+    createdAt: 0,
+    updatedAt: 0,
+    tokenStatus: 'not_authorized',
+    tokenExpiresAt: null,
+    tokenRefreshFailing: false,
+  } as DatasourceSummary;
 }
 
 function backend(existing: string[], more: Parameters<typeof mockBackend>[0] = {}) {
@@ -56,7 +79,12 @@ describe('a preset and the Name', () => {
     await user.clear(nameInput());
     await user.type(nameInput(), 'My drive');
     await user.click(screen.getByTestId('preset-dropbox'));
-    await waitFor(() => expect(screen.getByLabelText('Access token URL')).toHaveProperty('value', 'https://api.dropboxapi.com/oauth2/token'));
+    await waitFor(() =>
+      expect(screen.getByLabelText('Access token URL')).toHaveProperty(
+        'value',
+        'https://api.dropboxapi.com/oauth2/token',
+      ),
+    );
     expect(nameInput().value).toBe('My drive');
   });
 
@@ -99,11 +127,15 @@ describe('Discover endpoints', () => {
     await user.click(screen.getByTestId('discover'));
 
     const status = await screen.findByTestId('discovered');
-    expect(status.textContent).toBe('Filled from the issuer: Access token URL and Authorization URL. The issuer names no Revocation URL (in Advanced settings).');
+    expect(status.textContent).toBe(
+      'Filled from the issuer: Access token URL and Authorization URL. The issuer names no Revocation URL (in Advanced settings).',
+    );
     const tokenUrl = screen.getByLabelText('Access token URL');
     expect(tokenUrl).toHaveProperty('value', 'https://login.example.com/token');
     expect(scrolled, 'the first filled field is brought into view').toEqual([tokenUrl]);
-    expect(document.getElementById('ds-auth-accessTokenUrl-hint')?.textContent).toBe("Filled from the issuer's metadata by Discover endpoints.");
+    expect(document.getElementById('ds-auth-accessTokenUrl-hint')?.textContent).toBe(
+      "Filled from the issuer's metadata by Discover endpoints.",
+    );
   });
 
   test('says so when there was nothing to fill', async () => {

@@ -15,7 +15,14 @@ const NOW = 1_700_000_000_000;
 
 const stored = datasource({
   id: 'ds-1',
-  auth: { type: 'oauth2', ...defaultOAuth2(), grantType: 'client_credentials', accessTokenUrl: 'https://id.example.com/token', clientId: 'c', clientSecret: { set: true } },
+  auth: {
+    type: 'oauth2',
+    ...defaultOAuth2(),
+    grantType: 'client_credentials',
+    accessTokenUrl: 'https://id.example.com/token',
+    clientId: 'c',
+    clientSecret: { set: true },
+  },
 });
 
 const working: TokenState = {
@@ -34,7 +41,13 @@ describe('Save and Test', () => {
       get_datasource: () => stored,
       save_datasource: (args) => savedDatasource('ds-1', args.config as DatasourceConfig, null),
       authorize: () => {
-        throw { code: 'token_endpoint', message: 'the token endpoint is unavailable (HTTP 503): try again later', field: null, fields: [], provider: null };
+        throw {
+          code: 'token_endpoint',
+          message: 'the token endpoint is unavailable (HTTP 503): try again later',
+          field: null,
+          fields: [],
+          provider: null,
+        };
       },
       token_state: () => working,
     });
@@ -46,7 +59,11 @@ describe('Save and Test', () => {
 
     const result = await screen.findByTestId('auth-result');
     expect(result.textContent).toContain('the token endpoint is unavailable');
-    await waitFor(() => expect(result.textContent).toContain('The token obtained before is kept: requests still use it (it expires in 45 min).'));
+    await waitFor(() =>
+      expect(result.textContent).toContain(
+        'The token obtained before is kept: requests still use it (it expires in 45 min).',
+      ),
+    );
     expect(backend.argsOf('save_datasource'), 'the header was saved first').toHaveLength(1);
     expect(backend.argsOf('disconnect'), 'nothing dropped the token').toEqual([]);
   });
@@ -55,7 +72,13 @@ describe('Save and Test', () => {
     mockBackend({
       get_datasource: () => stored,
       authorize: () => {
-        throw { code: 'token_endpoint', message: 'invalid_client: check the Client ID and Client Secret', field: null, fields: [], provider: null };
+        throw {
+          code: 'token_endpoint',
+          message: 'invalid_client: check the Client ID and Client Secret',
+          field: null,
+          fields: [],
+          provider: null,
+        };
       },
       token_state: () => ({ ...working, status: 'not_authorized', expiresAt: null }),
     });
@@ -68,18 +91,45 @@ describe('Save and Test', () => {
 
 describe('Disconnect', () => {
   async function disconnectWith(outcome: Partial<Disconnected>) {
-    const answer: Disconnected = { ...working, status: 'not_authorized', expiresAt: null, revoked: [], noRevocationUrl: false, revocationFailures: [], ...outcome };
+    const answer: Disconnected = {
+      ...working,
+      status: 'not_authorized',
+      expiresAt: null,
+      revoked: [],
+      noRevocationUrl: false,
+      revocationFailures: [],
+      ...outcome,
+    };
     mockBackend({ get_datasource: () => stored, disconnect: () => answer });
     const { user, rerender, props } = await renderEditor('ds-1');
     const { DatasourceEditor } = await import('./DatasourceEditor');
-    rerender(<DatasourceEditor {...props} summary={{ id: 'ds-1', name: 'Example', url: stored.url, authType: 'oauth2', createdAt: 0, updatedAt: 0, tokenStatus: 'authorized', tokenExpiresAt: NOW + 60_000, tokenRefreshFailing: false } as never} />);
+    rerender(
+      <DatasourceEditor
+        {...props}
+        summary={
+          {
+            id: 'ds-1',
+            name: 'Example',
+            url: stored.url,
+            authType: 'oauth2',
+            createdAt: 0,
+            updatedAt: 0,
+            tokenStatus: 'authorized',
+            tokenExpiresAt: NOW + 60_000,
+            tokenRefreshFailing: false,
+          } as never
+        }
+      />,
+    );
     await user.click(await screen.findByTestId('disconnect'));
     return screen.findByTestId('auth-result');
   }
 
   test('says the tokens were revoked at the provider', async () => {
     const result = await disconnectWith({ revoked: ['refresh_token', 'access_token'] });
-    expect(result.textContent).toBe('Disconnected: the refresh token and access token were revoked at the provider and forgotten here.');
+    expect(result.textContent).toBe(
+      'Disconnected: the refresh token and access token were revoked at the provider and forgotten here.',
+    );
   });
 
   test('says they were only forgotten when the provider refused', async () => {

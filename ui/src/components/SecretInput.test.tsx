@@ -34,7 +34,9 @@ async function saveAndWait(user: UserEvent, backend: Backend) {
 
 /** Every text value held by an input or textarea on screen. */
 function inputValues(container: HTMLElement): string[] {
-  return [...container.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input, textarea')].map((input) => input.value);
+  return [...container.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input, textarea')].map(
+    (input) => input.value,
+  );
 }
 
 describe('a stored secret', () => {
@@ -142,7 +144,9 @@ describe('after saving', () => {
   });
 
   test('a secret typed into a new datasource is sent as the string and then shows as Saved', async () => {
-    const backend = mockBackend({ save_datasource: (args) => savedDatasource('ds-new', args.config as DatasourceConfig) });
+    const backend = mockBackend({
+      save_datasource: (args) => savedDatasource('ds-new', args.config as DatasourceConfig),
+    });
     const { user, container } = await renderEditor();
     await user.selectOptions(screen.getByLabelText('Authentication type'), 'Bearer Token');
     await user.type(screen.getByLabelText('Bearer token'), 'tok-123');
@@ -155,7 +159,9 @@ describe('after saving', () => {
   });
 
   test('a secret never typed is sent as null', async () => {
-    const backend = mockBackend({ save_datasource: (args) => savedDatasource('ds-new', args.config as DatasourceConfig) });
+    const backend = mockBackend({
+      save_datasource: (args) => savedDatasource('ds-new', args.config as DatasourceConfig),
+    });
     const { user } = await renderEditor();
     await user.selectOptions(screen.getByLabelText('Authentication type'), 'Bearer Token');
     const config = await saveAndWait(user, backend);
@@ -181,7 +187,10 @@ test('the OAuth 2.0 client secret and signature secret are kept the same way', a
     save_datasource: (args) => savedDatasource(stored.id, args.config as DatasourceConfig),
   });
   const { user } = await renderEditor('ds-1');
-  expect(screen.getAllByTestId('secret-saved').map((element) => element.dataset.field)).toEqual(['signatureSecret', 'auth.clientSecret']);
+  expect(screen.getAllByTestId('secret-saved').map((element) => element.dataset.field)).toEqual([
+    'signatureSecret',
+    'auth.clientSecret',
+  ]);
 
   const config = await saveAndWait(user, backend);
   expect(config.signatureSecret).toEqual({ set: true });

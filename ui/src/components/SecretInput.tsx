@@ -21,7 +21,18 @@ export interface SecretInputProps {
   extra?: ReactNode;
 }
 
-export function SecretInput({ id, label, path, value, onChange, testId, multiline, placeholder, hint, extra }: SecretInputProps) {
+export function SecretInput({
+  id,
+  label,
+  path,
+  value,
+  onChange,
+  testId,
+  multiline,
+  placeholder,
+  hint,
+  extra,
+}: SecretInputProps) {
   const errors = useFieldErrors(path);
   const version = useFormVersion();
   // What an emptied input means: keep the stored secret (after Replace) or no secret.
@@ -41,7 +52,12 @@ export function SecretInput({ id, label, path, value, onChange, testId, multilin
             Saved
           </span>
           {/* Named for what it does, not only by the field's label that points at it. */}
-          <button id={`${id}-replace`} type="button" aria-label={`Replace ${label}`} onClick={() => setReplacing({ set: true })}>
+          <button
+            id={`${id}-replace`}
+            type="button"
+            aria-label={`Replace ${label}`}
+            onClick={() => setReplacing({ set: true })}
+          >
             Replace
           </button>
           <button type="button" className="link-button" onClick={() => onChange(null)}>

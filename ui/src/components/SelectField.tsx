@@ -14,7 +14,16 @@ export interface SelectFieldProps<T extends string> {
   testId?: string;
 }
 
-export function SelectField<T extends string>({ id, label, value, options, onChange, path, hint, testId }: SelectFieldProps<T>) {
+export function SelectField<T extends string>({
+  id,
+  label,
+  value,
+  options,
+  onChange,
+  path,
+  hint,
+  testId,
+}: SelectFieldProps<T>) {
   const errors = useFieldErrors(path);
   return (
     <FormField id={id} label={label} path={path} hint={hint}>
@@ -24,7 +33,8 @@ export function SelectField<T extends string>({ id, label, value, options, onCha
         data-testid={testId}
         aria-invalid={errors.length > 0 ? true : undefined}
         aria-describedby={describedBy(id, Boolean(hint), errors.length > 0)}
-        onChange={(event) => onChange(event.target.value as T)}>
+        onChange={(event) => onChange(event.target.value as T)}
+      >
         {options.map((option) => (
           <option key={option.value} value={option.value}>
             {option.label}

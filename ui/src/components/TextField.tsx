@@ -18,7 +18,19 @@ export interface TextFieldProps {
   after?: ReactNode;
 }
 
-export function TextField({ id, label, value, onChange, path, hint, placeholder, testId, type = 'text', readOnly, after }: TextFieldProps) {
+export function TextField({
+  id,
+  label,
+  value,
+  onChange,
+  path,
+  hint,
+  placeholder,
+  testId,
+  type = 'text',
+  readOnly,
+  after,
+}: TextFieldProps) {
   const errors = useFieldErrors(path);
   const input = (
     <input

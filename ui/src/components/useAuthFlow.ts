@@ -26,7 +26,9 @@ export function useAuthFlow({ id, dirty, blocked, save, onChanged }: AuthFlowOpt
     () =>
       listenWhileMounted(() =>
         api.onAuthorizationStarted((started) =>
-          setFlow((current) => (current.kind === 'running' && current.action === 'authorize' ? { ...current, started } : current)),
+          setFlow((current) =>
+            current.kind === 'running' && current.action === 'authorize' ? { ...current, started } : current,
+          ),
         ),
       ),
     [],

@@ -7,7 +7,20 @@ import type { Datasource } from '../bindings/Datasource';
 import type { DestinationCheck } from '../bindings/DestinationCheck';
 import type { FieldError } from '../bindings/FieldError';
 import type { Preset } from '../bindings/Preset';
-import { applyDiscovery, applyPreset, discoveryOutcome, emptyForm, fieldValue, formFromDatasource, formSnapshot, formToConfig, isFieldShown, uniqueName, type DatasourceForm, type DiscoveryOutcome } from '../state/datasourceForm';
+import {
+  applyDiscovery,
+  applyPreset,
+  discoveryOutcome,
+  emptyForm,
+  fieldValue,
+  formFromDatasource,
+  formSnapshot,
+  formToConfig,
+  isFieldShown,
+  uniqueName,
+  type DatasourceForm,
+  type DiscoveryOutcome,
+} from '../state/datasourceForm';
 import { fieldErrorsOf, needAttention } from '../state/fieldErrors';
 import { remapFieldErrors } from '../state/rows';
 
@@ -61,7 +74,8 @@ export function useDatasourceForm({ datasourceId, onSaved, onDirtyChange, onDele
   // The errors of fields the person has not changed since, and the banner that goes with them.
   const { problem, fieldErrors } = useMemo(() => {
     if (saveProblem === null) return { problem: null, fieldErrors: [] };
-    if (saveProblem.kind === 'message') return { problem: { message: saveProblem.message, others: [] }, fieldErrors: [] };
+    if (saveProblem.kind === 'message')
+      return { problem: { message: saveProblem.message, others: [] }, fieldErrors: [] };
     const unchanged = (error: MarkedError) => fieldValue(form, error.field) === error.value;
     const shown: FieldError[] = saveProblem.shown.filter(unchanged).map(({ field, message }) => ({ field, message }));
     const others: FieldError[] = saveProblem.others.filter(unchanged).map(({ field, message }) => ({ field, message }));

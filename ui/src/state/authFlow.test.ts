@@ -37,22 +37,33 @@ describe('flowOutcome after Disconnect', () => {
     const failed = { ...forgotten, noRevocationUrl: false, revocationFailures: ['refresh_token: HTTP 503'] };
     const outcome = flowOutcome({ kind: 'succeeded', action: 'disconnect', token: failed }, 0);
     expect(outcome?.ok, 'shown as a problem').toBe(false);
-    expect(outcome?.text).toBe('Disconnected: the tokens were forgotten here, but the provider did not revoke them; they stay valid there until they expire.');
+    expect(outcome?.text).toBe(
+      'Disconnected: the tokens were forgotten here, but the provider did not revoke them; they stay valid there until they expire.',
+    );
     expect(outcome?.detail).toBe('Revocation failed: refresh_token: HTTP 503');
     const partly = { ...failed, revoked: ['access_token'] };
-    expect(flowOutcome({ kind: 'succeeded', action: 'disconnect', token: partly }, 0)?.text).toMatch(/^Disconnected: the access token was revoked at the provider, but not every token was/);
+    expect(flowOutcome({ kind: 'succeeded', action: 'disconnect', token: partly }, 0)?.text).toMatch(
+      /^Disconnected: the access token was revoked at the provider, but not every token was/,
+    );
   });
 });
 
 describe('flowOutcome after a failed Save and Test', () => {
   const token = { ...forgotten, status: 'authorized' as const, expiresAt: 30 * 60_000 };
   test('says the token obtained before is kept when it still is', () => {
-    const outcome = flowOutcome({ kind: 'failed', action: 'test', error: new Error('the token endpoint is unavailable'), kept: token }, 0);
+    const outcome = flowOutcome(
+      { kind: 'failed', action: 'test', error: new Error('the token endpoint is unavailable'), kept: token },
+      0,
+    );
     expect(outcome?.text).toBe('the token endpoint is unavailable');
-    expect(outcome?.detail).toMatch(/^The token obtained before is kept: requests still use it \(it expires in 30 min\)\.$/);
+    expect(outcome?.detail).toMatch(
+      /^The token obtained before is kept: requests still use it \(it expires in 30 min\)\.$/,
+    );
   });
 
   test('says nothing of a token when none is kept', () => {
-    expect(flowOutcome({ kind: 'failed', action: 'test', error: new Error('refused'), kept: null }, 0)?.detail).toBeNull();
+    expect(
+      flowOutcome({ kind: 'failed', action: 'test', error: new Error('refused'), kept: null }, 0)?.detail,
+    ).toBeNull();
   });
 });

@@ -26,7 +26,8 @@ export function flowOutcome(flow: AuthFlow, now: number): { ok: boolean; text: s
     const { token } = flow;
     if (flow.action === 'disconnect') return disconnected(token);
     if (flow.action === 'test') {
-      const expiry = token.expiresAt === null ? '' : ` · expires in ${formatDuration(Math.max(0, token.expiresAt - now))}`;
+      const expiry =
+        token.expiresAt === null ? '' : ` · expires in ${formatDuration(Math.max(0, token.expiresAt - now))}`;
       return { ok: true, text: `Token received${expiry}`, detail: grantedScopes(token) };
     }
     return { ok: true, text: tokenBadge(token.status, token.expiresAt, now).text, detail: grantedScopes(token) };
@@ -40,7 +41,10 @@ export function flowOutcome(flow: AuthFlow, now: number): { ok: boolean; text: s
       if (provider.status !== null) detail += ` (HTTP ${provider.status})`;
     }
     if (flow.kept) {
-      const expiry = flow.kept.expiresAt === null ? '' : ` (it expires in ${formatDuration(Math.max(0, flow.kept.expiresAt - now))})`;
+      const expiry =
+        flow.kept.expiresAt === null
+          ? ''
+          : ` (it expires in ${formatDuration(Math.max(0, flow.kept.expiresAt - now))})`;
       const kept = `The token obtained before is kept: requests still use it${expiry}.`;
       detail = detail ? `${detail}\n${kept}` : kept;
     }
@@ -68,7 +72,12 @@ function disconnected(token: TokenState | Disconnected): { ok: boolean; text: st
         : 'Disconnected: the tokens were forgotten here, but the provider did not revoke them; they stay valid there until they expire.';
     return { ok: false, text, detail };
   }
-  if (revoked.length > 0) return { ok: true, text: `Disconnected: the ${names} ${revoked.length === 1 ? 'was' : 'were'} revoked at the provider and forgotten here.`, detail };
+  if (revoked.length > 0)
+    return {
+      ok: true,
+      text: `Disconnected: the ${names} ${revoked.length === 1 ? 'was' : 'were'} revoked at the provider and forgotten here.`,
+      detail,
+    };
   if (outcome === null) return { ok: true, text: 'Disconnected: the stored tokens were removed.', detail };
   return { ok: true, text: 'Disconnected: no tokens were stored, so there was nothing to revoke.', detail };
 }

@@ -66,7 +66,11 @@ describe('secrets on save', () => {
 
   test('a loaded datasource keeps its stored secrets untouched on save', () => {
     const form = formFromDatasource(
-      datasource({ auth: { type: 'basic', username: 'ada', password: { set: true } }, sendSignatureHeader: true, signatureSecret: { set: true } }),
+      datasource({
+        auth: { type: 'basic', username: 'ada', password: { set: true } },
+        sendSignatureHeader: true,
+        signatureSecret: { set: true },
+      }),
     );
     const { config } = formToConfig(form);
     expect(config.auth).toEqual({ type: 'basic', username: 'ada', password: { set: true } });
@@ -74,7 +78,13 @@ describe('secrets on save', () => {
   });
 
   test('the signature secret and certificate are cleared when their switch is off', () => {
-    const form = { ...emptyForm(), sendSignatureHeader: false, signatureSecret: 'typed', useCertificate: false, selfSignedCertificate: 'PEM' };
+    const form = {
+      ...emptyForm(),
+      sendSignatureHeader: false,
+      signatureSecret: 'typed',
+      useCertificate: false,
+      selfSignedCertificate: 'PEM',
+    };
     const { config } = formToConfig(form);
     expect(config.signatureSecret).toBeNull();
     expect(config.selfSignedCertificate).toBeNull();
@@ -83,7 +93,9 @@ describe('secrets on save', () => {
 
 describe('formToConfig for OAuth 2.0', () => {
   test('scopes are split on commas and number fields parsed', () => {
-    const { config, errors } = formToConfig(oauthForm({}, { scopesText: 'read, write,, admin ', expiresInText: '3600', loopbackPortText: '0' }));
+    const { config, errors } = formToConfig(
+      oauthForm({}, { scopesText: 'read, write,, admin ', expiresInText: '3600', loopbackPortText: '0' }),
+    );
     expect(errors).toEqual([]);
     if (config.auth.type !== 'oauth2') throw new Error('not oauth2');
     expect(config.auth.scopes).toEqual(['read', 'write', 'admin']);
@@ -99,7 +111,9 @@ describe('formToConfig for OAuth 2.0', () => {
   });
 
   test('fields of another grant are not checked', () => {
-    const { errors } = formToConfig(oauthForm({ grantType: 'client_credentials' }, { loopbackPortText: 'x', expiresInText: 'soon' }));
+    const { errors } = formToConfig(
+      oauthForm({ grantType: 'client_credentials' }, { loopbackPortText: 'x', expiresInText: 'soon' }),
+    );
     expect(errors).toEqual([]);
   });
 });
@@ -120,5 +134,7 @@ test("the core's row paths are mapped back to the rows on screen", () => {
   };
   const { config, rowMaps } = formToConfig(form);
   expect(config.headers).toHaveLength(2);
-  expect(remapFieldErrors([{ field: 'headers[1].key', message: 'enter a name' }], rowMaps)).toEqual([{ field: 'headers[2].key', message: 'enter a name' }]);
+  expect(remapFieldErrors([{ field: 'headers[1].key', message: 'enter a name' }], rowMaps)).toEqual([
+    { field: 'headers[2].key', message: 'enter a name' },
+  ]);
 });

@@ -121,7 +121,12 @@ export function formFromDatasource(datasource: Datasource): DatasourceForm {
       form.basic = { username: auth.username, password: normalizeSecret(auth.password) };
       break;
     case 'apiKey':
-      form.apiKey = { key: auth.key, value: normalizeSecret(auth.value), addTo: auth.addTo, headerPrefix: auth.headerPrefix };
+      form.apiKey = {
+        key: auth.key,
+        value: normalizeSecret(auth.value),
+        addTo: auth.addTo,
+        headerPrefix: auth.headerPrefix,
+      };
       break;
     case 'bearer':
       form.bearer = { token: normalizeSecret(auth.token) };
@@ -261,7 +266,11 @@ function parseWholeNumber(text: string): number | null {
  * What Save sends, problems the form can tell before asking the core (number fields), and the
  * index maps that turn the core's row paths back into the rows on screen.
  */
-export function formToConfig(form: DatasourceForm): { config: DatasourceConfig; errors: FieldError[]; rowMaps: RowMaps } {
+export function formToConfig(form: DatasourceForm): {
+  config: DatasourceConfig;
+  errors: FieldError[];
+  rowMaps: RowMaps;
+} {
   const errors: FieldError[] = [];
   const headers = compactRows(form.headers, isBlankRow);
   const queryParams = compactRows(form.queryParams, isBlankRow);
@@ -292,7 +301,10 @@ export function formToConfig(form: DatasourceForm): { config: DatasourceConfig; 
       if (form.expiresInText.trim() !== '') {
         expiresInOverride = parseWholeNumber(form.expiresInText);
         if (expiresInOverride === null && authorizationCode) {
-          errors.push({ field: 'auth.expiresInOverride', message: 'enter a whole number of seconds, or leave it empty' });
+          errors.push({
+            field: 'auth.expiresInOverride',
+            message: 'enter a whole number of seconds, or leave it empty',
+          });
         }
       }
       let loopbackPort = parseWholeNumber(form.loopbackPortText);
@@ -343,7 +355,12 @@ export function formSnapshot(form: DatasourceForm): string {
 export function fieldValue(form: DatasourceForm, path: string): string {
   const auth =
     form.authType === 'oauth2'
-      ? { ...form.oauth2, scopes: form.scopesText, expiresInOverride: form.expiresInText, loopbackPort: form.loopbackPortText }
+      ? {
+          ...form.oauth2,
+          scopes: form.scopesText,
+          expiresInOverride: form.expiresInText,
+          loopbackPort: form.loopbackPortText,
+        }
       : form.authType === 'basic'
         ? form.basic
         : form.authType === 'apiKey'
@@ -369,7 +386,11 @@ export function uniqueName(base: string, taken: string[]): string {
 }
 
 /** The endpoints discovery fills, in the order the editor shows them, with their labels and inputs. */
-const DISCOVERED_ENDPOINTS: { field: 'accessTokenUrl' | 'authorizationUrl' | 'revocationUrl'; label: string; inputId: string }[] = [
+const DISCOVERED_ENDPOINTS: {
+  field: 'accessTokenUrl' | 'authorizationUrl' | 'revocationUrl';
+  label: string;
+  inputId: string;
+}[] = [
   { field: 'accessTokenUrl', label: 'Access token URL', inputId: 'ds-auth-accessTokenUrl' },
   { field: 'authorizationUrl', label: 'Authorization URL', inputId: 'ds-auth-authorizationUrl' },
   { field: 'revocationUrl', label: 'Revocation URL (in Advanced settings)', inputId: 'ds-auth-revocationUrl' },
@@ -385,16 +406,21 @@ export interface DiscoveryOutcome {
 export function discoveryOutcome(sent: OAuth2Config, found: OAuth2Config): DiscoveryOutcome {
   const blank = (text: string) => text.trim() === '';
   return {
-    filled: DISCOVERED_ENDPOINTS.filter(({ field }) => blank(sent[field]) && !blank(found[field])).map(({ label, inputId }) => ({ label, inputId })),
+    filled: DISCOVERED_ENDPOINTS.filter(({ field }) => blank(sent[field]) && !blank(found[field])).map(
+      ({ label, inputId }) => ({ label, inputId }),
+    ),
     missing: DISCOVERED_ENDPOINTS.filter(({ field }) => blank(found[field])).map(({ label }) => label),
   };
 }
 
 /** The line under Discover endpoints: what was filled, and what the issuer does not name. */
 export function discoverySummary(outcome: DiscoveryOutcome): string {
-  const list = (items: string[]) => (items.length === 1 ? items[0] : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
+  const list = (items: string[]) =>
+    items.length === 1 ? items[0] : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
   const filled = outcome.filled.map((f) => f.label);
-  const parts = [filled.length > 0 ? `Filled from the issuer: ${list(filled)}.` : 'Nothing to fill: the endpoints were already set.'];
+  const parts = [
+    filled.length > 0 ? `Filled from the issuer: ${list(filled)}.` : 'Nothing to fill: the endpoints were already set.',
+  ];
   if (outcome.missing.length > 0) parts.push(`The issuer names no ${list(outcome.missing)}.`);
   return parts.join(' ');
 }

@@ -302,7 +302,9 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
           form={form}
           onChange={update}
           clientIdHint={editor.preset && isOAuth ? editor.preset.hint : undefined}
-          discoveredIds={editor.discovered?.filled.map((filled) => filled.inputId)}
+          discoveredIds={editor.discovered?.filled
+            .filter((filled) => form.oauth2[filled.field] === filled.value)
+            .map((filled) => filled.inputId)}
         />
         {isOAuth && id !== null && (
           <TokenPanel

@@ -133,9 +133,10 @@ describe('Discover endpoints', () => {
     const tokenUrl = screen.getByLabelText('Access token URL');
     expect(tokenUrl).toHaveProperty('value', 'https://login.example.com/token');
     expect(scrolled, 'the first filled field is brought into view').toEqual([tokenUrl]);
-    expect(document.getElementById('ds-auth-accessTokenUrl-hint')?.textContent).toBe(
-      "Filled from the issuer's metadata by Discover endpoints.",
-    );
+    const hint = () => document.getElementById('ds-auth-accessTokenUrl-hint')?.textContent;
+    expect(hint()).toBe("Filled from the issuer's metadata by Discover endpoints.");
+    await user.type(tokenUrl, '2');
+    expect(hint(), 'an edited field is no longer what discovery filled').not.toMatch(/Filled from the issuer/);
   });
 
   test('says so when there was nothing to fill', async () => {

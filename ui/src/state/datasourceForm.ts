@@ -398,7 +398,13 @@ const DISCOVERED_ENDPOINTS: {
 
 /** What Discover endpoints did: the fields it filled (labels and input ids) and what stays empty. */
 export interface DiscoveryOutcome {
-  filled: { label: string; inputId: string }[];
+  /** Each filled field with the value discovery put there. */
+  filled: {
+    field: 'accessTokenUrl' | 'authorizationUrl' | 'revocationUrl';
+    label: string;
+    inputId: string;
+    value: string;
+  }[];
   missing: string[];
 }
 
@@ -407,7 +413,7 @@ export function discoveryOutcome(sent: OAuth2Config, found: OAuth2Config): Disco
   const blank = (text: string) => text.trim() === '';
   return {
     filled: DISCOVERED_ENDPOINTS.filter(({ field }) => blank(sent[field]) && !blank(found[field])).map(
-      ({ label, inputId }) => ({ label, inputId }),
+      ({ field, label, inputId }) => ({ field, label, inputId, value: found[field] }),
     ),
     missing: DISCOVERED_ENDPOINTS.filter(({ field }) => blank(found[field])).map(({ label }) => label),
   };

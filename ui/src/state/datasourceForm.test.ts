@@ -5,12 +5,14 @@ import { describe, expect, test } from 'vitest';
 import {
   DEFAULT_LOOPBACK_PORT,
   emptyForm,
+  fieldValue,
   formFromDatasource,
   formToConfig,
   isFieldShown,
   normalizeSecret,
   oauthFieldsShown,
   parseScopes,
+  uniqueName,
   type DatasourceForm,
 } from './datasourceForm';
 import { remapFieldErrors } from './rows';
@@ -137,4 +139,27 @@ test("the core's row paths are mapped back to the rows on screen", () => {
   expect(remapFieldErrors([{ field: 'headers[1].key', message: 'enter a name' }], rowMaps)).toEqual([
     { field: 'headers[2].key', message: 'enter a name' },
   ]);
+});
+
+describe('uniqueName', () => {
+  test('takes the name, or the first free number after it, case aside', () => {
+    expect(uniqueName('Dropbox', [])).toBe('Dropbox');
+    expect(uniqueName('Dropbox', ['dropbox'])).toBe('Dropbox 2');
+    expect(uniqueName('Dropbox', ['Dropbox', 'Dropbox 2', 'Dropbox 4'])).toBe('Dropbox 3');
+  });
+});
+
+describe('fieldValue', () => {
+  test('reads what the field at a path holds as typed, rows by their index on screen', () => {
+    const form = {
+      ...emptyForm(),
+      authType: 'oauth2' as const,
+      loopbackPortText: '80x',
+      headers: [{ key: 'A', value: '1' }],
+    };
+    expect(fieldValue(form, 'auth.loopbackPort')).toBe('"80x"');
+    expect(fieldValue(form, 'headers[0].key')).toBe('"A"');
+    expect(fieldValue(form, 'headers[3].key'), 'a row that is gone').toBe('null');
+    expect(fieldValue({ ...form, authType: 'basic' }, 'auth.loopbackPort'), 'another auth type').toBe('null');
+  });
 });

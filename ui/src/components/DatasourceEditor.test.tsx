@@ -242,6 +242,21 @@ describe('after a rejected save', () => {
     expect(screen.queryByTestId('form-error'), 'nothing left to attend to').toBeNull();
   });
 
+  test('Advanced settings opened for an error stay open while the field is fixed', async () => {
+    rejectingSave(invalidInput('1 problem', [{ field: 'auth.issuer', message: "enter the provider's Issuer" }]));
+    const { user } = await renderEditor();
+    await user.selectOptions(screen.getByLabelText('Authentication type'), 'OAuth 2.0');
+    await save(user);
+    const issuer = await screen.findByLabelText('Issuer');
+    await user.type(issuer, 'https://id.example.com');
+    expect(errorsFor('auth.issuer')).toEqual([]);
+    expect(screen.getByLabelText('Issuer'), 'the field is still there, with what was typed').toHaveProperty(
+      'value',
+      'https://id.example.com',
+    );
+    expect(document.activeElement).toBe(screen.getByLabelText('Issuer'));
+  });
+
   test('a row error goes when its row is edited', async () => {
     rejectingSave(invalidInput('1 problem', [{ field: 'headers[0].key', message: 'a header needs a name' }]));
     const { user } = await renderEditor();

@@ -1,6 +1,6 @@
 // The OAuth 2.0 fields, in Appsmith's order, showing exactly the selected grant's fields.
 // Which field belongs to which grant is decided in `oauthFieldsShown`.
-import { useContext, useState } from 'react';
+import { useContext, useEffect, useState } from 'react';
 import { redirectUrl } from '../api';
 import type { ClientAuthentication } from '../bindings/ClientAuthentication';
 import type { GrantType } from '../bindings/GrantType';
@@ -65,6 +65,10 @@ export function OAuthFields({ form, onChange, clientIdHint, discoveredIds = [] }
     (field) => shown.has(field) && errorsFor(`auth.${field}`).length > 0,
   );
   const [advancedOpen, setAdvancedOpen] = useState(false);
+  // Opened for an error, the section stays open once the error goes (fixed while typing in it).
+  useEffect(() => {
+    if (advancedHasErrors) setAdvancedOpen(true);
+  }, [advancedHasErrors]);
   const portText = form.loopbackPortText.trim();
   const port = /^\d+$/.test(portText) ? Number(portText) : auth.loopbackPort;
   const redirect = redirectUrl({ redirect: auth.redirect, loopbackPort: port });

@@ -10,6 +10,8 @@ scripts/setup.sh
 
 echo "== cargo fmt"; cargo fmt --all --check
 echo "== tsc";       npx tsc --noEmit
+echo "== eslint";    npx eslint --max-warnings 0 ui/src
+echo "== prettier";  npx prettier --check --log-level warn "ui/src/**/*.{ts,tsx,css}"
 echo "== vitest";    npx vitest run
 echo "== vite build"; npx vite build --logLevel warn
 # One cargo feature set everywhere (--workspace, all targets), so tauri is built once per profile.

@@ -22,11 +22,15 @@ const summary = {
   tokenRefreshFailing: false,
 } as DatasourceSummary;
 
-const names = () => screen.queryAllByTestId('datasource-item').map((el) => el.querySelector('.datasource-name')?.textContent);
+const names = () =>
+  screen.queryAllByTestId('datasource-item').map((el) => el.querySelector('.datasource-name')?.textContent);
 
 describe('App start-up', () => {
   test('answers already in: the first render shows the list and the notice, nothing is asked again', async () => {
-    const backend = mockBackend({ list_datasources: () => [summary], store_notices: () => ['The vault key is kept in a file'] });
+    const backend = mockBackend({
+      list_datasources: () => [summary],
+      store_notices: () => ['The vault key is kept in a file'],
+    });
     const startup = requestStartup();
     await startup.answered;
     render(<App startup={startup} />);
@@ -61,11 +65,28 @@ describe('App start-up', () => {
 
 describe('leaving a saved request with edits', () => {
   test('another datasource asks first, and Keep editing keeps the edits', async () => {
-    const other: DatasourceSummary = { ...summary, id: 'ds_2', name: 'Billing API', url: 'https://billing.example.com' };
-    const query = { id: 'q_1', datasourceId: 'ds_1', name: 'List orders', createdAt: 0, updatedAt: 0, method: 'GET', path: '/orders', headers: [], queryParams: [], body: { type: 'none' } };
+    const other: DatasourceSummary = {
+      ...summary,
+      id: 'ds_2',
+      name: 'Billing API',
+      url: 'https://billing.example.com',
+    };
+    const query = {
+      id: 'q_1',
+      datasourceId: 'ds_1',
+      name: 'List orders',
+      createdAt: 0,
+      updatedAt: 0,
+      method: 'GET',
+      path: '/orders',
+      headers: [],
+      queryParams: [],
+      body: { type: 'none' },
+    };
     mockBackend({
       list_datasources: () => [summary, other],
-      get_datasource: (args) => datasource({ id: args.id as string, url: 'https://orders.example.com', auth: { type: 'none' } }),
+      get_datasource: (args) =>
+        datasource({ id: args.id as string, url: 'https://orders.example.com', auth: { type: 'none' } }),
       list_queries: () => [query],
     });
     const user = userEvent.setup();
@@ -84,7 +105,9 @@ describe('leaving a saved request with edits', () => {
 
     await user.click(screen.getByText('Billing API'));
     await user.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Discard changes' }));
-    await waitFor(() => expect(screen.getByText('Billing API').closest('button')?.getAttribute('aria-current')).toBe('true'));
+    await waitFor(() =>
+      expect(screen.getByText('Billing API').closest('button')?.getAttribute('aria-current')).toBe('true'),
+    );
   });
 });
 

@@ -25,7 +25,9 @@ interface Selection {
 
 /** What the list shows for the start-up call's answer. */
 function listState(answer: Settled<DatasourceSummary[]>): ListState {
-  return answer.ok ? { status: 'loaded', items: answer.value } : { status: 'failed', message: errorMessage(answer.error) };
+  return answer.ok
+    ? { status: 'loaded', items: answer.value }
+    : { status: 'failed', message: errorMessage(answer.error) };
 }
 
 /** The store's notices as banners; a store that failed to open already shows its error in the list. */
@@ -41,7 +43,8 @@ function withNotices(current: Notice[], added: Notice[]): Notice[] {
 
 /** What the leave dialog says is unsaved: the datasource's settings, a saved request, or both. */
 function unsavedMessage(settings: boolean, request: boolean): string {
-  if (settings && request) return 'The datasource and the open saved request have changes that are not saved. Leave them and lose the changes?';
+  if (settings && request)
+    return 'The datasource and the open saved request have changes that are not saved. Leave them and lose the changes?';
   if (request) return 'The open saved request has changes that are not saved. Leave it and lose them?';
   return 'The datasource has changes that are not saved. Leave it and lose them?';
 }
@@ -57,7 +60,9 @@ export function App({ startup, browserMenu = !import.meta.env.PROD }: AppProps) 
   const now = useNow(30_000);
   // The start-up answers when they were in before the first render (usually), else null.
   const [answeredFirst] = useState(() => startup?.current() ?? null);
-  const [list, setList] = useState<ListState>(() => (answeredFirst ? listState(answeredFirst.list) : { status: 'loading' }));
+  const [list, setList] = useState<ListState>(() =>
+    answeredFirst ? listState(answeredFirst.list) : { status: 'loading' },
+  );
   const [selection, setSelection] = useState<Selection | null>(null);
   const [tab, setTab] = useState<Tab>('settings');
   const [dirty, setDirty] = useState(false);
@@ -90,7 +95,9 @@ export function App({ startup, browserMenu = !import.meta.env.PROD }: AppProps) 
         api.onTokenProblem((problem) => {
           const notice: Notice = {
             id: `token-${problem.datasourceId}`,
-            text: problem.needsAuthorization ? `${problem.name} needs authorization again` : `${problem.name}: refreshing the token failed`,
+            text: problem.needsAuthorization
+              ? `${problem.name} needs authorization again`
+              : `${problem.name}: refreshing the token failed`,
             detail: problem.message,
             tone: 'warn',
           };
@@ -145,26 +152,42 @@ export function App({ startup, browserMenu = !import.meta.env.PROD }: AppProps) 
         onNew={() => leave(() => open(null))}
       />
       <main className="panel">
-        <NoticeBanner notices={notices} onDismiss={(id) => setNotices((current) => current.filter((n) => n.id !== id))} />
+        <NoticeBanner
+          notices={notices}
+          onDismiss={(id) => setNotices((current) => current.filter((n) => n.id !== id))}
+        />
         {selection === null && (
           <div className="empty-state">
             {list.status === 'loaded' && items.length === 0 ? (
               <>
                 <h2>No datasources yet</h2>
-                <p className="muted">Create one with New datasource: give it a URL, choose how it authenticates, and try requests against it.</p>
+                <p className="muted">
+                  Create one with New datasource: give it a URL, choose how it authenticates, and try requests against
+                  it.
+                </p>
                 <button type="button" className="primary" onClick={() => open(null)}>
                   New datasource
                 </button>
               </>
             ) : (
-              list.status === 'loaded' && <p className="muted">Select a datasource in the list, or create one with New datasource.</p>
+              list.status === 'loaded' && (
+                <p className="muted">Select a datasource in the list, or create one with New datasource.</p>
+              )
             )}
           </div>
         )}
         {selection !== null && (
           <>
             <div className="tabs" role="tablist" aria-label="Datasource">
-              <button type="button" role="tab" id="tab-settings" aria-selected={tab === 'settings'} aria-controls="panel-settings" data-testid="tab-settings" onClick={() => setTab('settings')}>
+              <button
+                type="button"
+                role="tab"
+                id="tab-settings"
+                aria-selected={tab === 'settings'}
+                aria-controls="panel-settings"
+                data-testid="tab-settings"
+                onClick={() => setTab('settings')}
+              >
                 Settings
               </button>
               <button

@@ -81,7 +81,8 @@ export const api = {
    * Asks where to save (a save dialog opened by the Rust side, `fileName` suggested) and writes
    * the whole body of a shown response there: the saved path, or `null` when cancelled.
    */
-  saveResponseBody: (bodyId: string, fileName: string) => invoke<string | null>('save_response_body', { bodyId, fileName }),
+  saveResponseBody: (bodyId: string, fileName: string) =>
+    invoke<string | null>('save_response_body', { bodyId, fileName }),
   /**
    * Puts a curl command line for the request on the clipboard (with the secrets when
    * `includeSecrets`, copied by the Rust side) and answers with the redacted command only.

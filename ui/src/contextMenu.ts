@@ -6,7 +6,11 @@
 export function keepsMenu(target: EventTarget | null, selection: string): boolean {
   if (selection.trim() !== '') return true;
   if (!(target instanceof Element)) return false;
-  return target.closest('input:not([type=checkbox]):not([type=radio]):not([type=button]):not([type=submit]), textarea, [contenteditable="true"], [contenteditable=""]') !== null;
+  return (
+    target.closest(
+      'input:not([type=checkbox]):not([type=radio]):not([type=button]):not([type=submit]), textarea, [contenteditable="true"], [contenteditable=""]',
+    ) !== null
+  );
 }
 
 /** Stops the webview's context menu outside text (see `keepsMenu`); returns the undo. */

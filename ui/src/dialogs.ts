@@ -23,5 +23,8 @@ export function fileLabel(value: string): { text: string; again: boolean } {
   if (value === '') return { text: 'No file chosen', again: false };
   const path = picked.get(value);
   if (path !== undefined) return { text: path, again: false };
-  return { text: value.startsWith('file_') ? 'A file chosen earlier: choose it again' : `${value}: choose it again`, again: true };
+  return {
+    text: value.startsWith('file_') ? 'A file chosen earlier: choose it again' : `${value}: choose it again`,
+    again: true,
+  };
 }

@@ -106,7 +106,9 @@ describe('JSON', () => {
     await chooseMode(user, 'JSON');
     await user.click(screen.getByLabelText('JSON body'));
     await user.paste('{\n  "name": "Ada",\n  "age": 36,\n}');
-    expect(screen.getByTestId('json-error').textContent).toBe('Not valid JSON at line 3, column 13: a trailing comma before “}”.');
+    expect(screen.getByTestId('json-error').textContent).toBe(
+      'Not valid JSON at line 3, column 13: a trailing comma before “}”.',
+    );
   });
 
   test('a valid body clears the error and is sent as typed', async () => {
@@ -222,7 +224,11 @@ describe('Binary file', () => {
 
     expect(sendButton().disabled).toBe(false);
     const request = await send(user, backend);
-    expect(request.body).toEqual({ type: 'binary', path: picked('/home/me/archive.zip')?.handle, contentType: 'application/zip' });
+    expect(request.body).toEqual({
+      type: 'binary',
+      path: picked('/home/me/archive.zip')?.handle,
+      contentType: 'application/zip',
+    });
     expect(JSON.stringify(request), 'the page sends the handle, never the path').not.toContain('/home/me');
   });
 
@@ -279,9 +285,10 @@ test('a saved request naming a file by path asks for the file again, and the ref
     createdAt: 0,
     updatedAt: 0,
   };
-  const refusal = invalidInput('body.path: the desktop app sends only a file chosen with Choose file…: choose it again', [
-    { field: 'body.path', message: 'the desktop app sends only a file chosen with Choose file…: choose it again' },
-  ]);
+  const refusal = invalidInput(
+    'body.path: the desktop app sends only a file chosen with Choose file…: choose it again',
+    [{ field: 'body.path', message: 'the desktop app sends only a file chosen with Choose file…: choose it again' }],
+  );
   const { user, backend } = renderTester('/home/me/upload.bin', {
     list_queries: () => [query],
     send_request: () => {
@@ -289,7 +296,9 @@ test('a saved request naming a file by path asks for the file again, and the ref
     },
   });
   await user.click(await screen.findByRole('button', { name: 'POSTUpload' }));
-  await waitFor(() => expect(screen.getByTestId('binary-path').textContent).toBe('/home/me/.ssh/id_ed25519: choose it again'));
+  await waitFor(() =>
+    expect(screen.getByTestId('binary-path').textContent).toBe('/home/me/.ssh/id_ed25519: choose it again'),
+  );
   expect(screen.getByRole('button', { name: 'Choose file…' })).toBeTruthy();
 
   const request = await send(user, backend);

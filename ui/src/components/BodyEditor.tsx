@@ -12,7 +12,13 @@ import { MultipartRows } from './MultipartRows';
 import { SelectField } from './SelectField';
 import { TextField } from './TextField';
 
-export function BodyEditor({ draft, onChange }: { draft: RequestDraft; onChange: (patch: Partial<RequestDraft>) => void }) {
+export function BodyEditor({
+  draft,
+  onChange,
+}: {
+  draft: RequestDraft;
+  onChange: (patch: Partial<RequestDraft>) => void;
+}) {
   const [pickError, setPickError] = useState<string | null>(null);
   // Whether the JSON body was typed in: an empty one is an error only from then on.
   const [jsonTyped, setJsonTyped] = useState(false);
@@ -37,7 +43,14 @@ export function BodyEditor({ draft, onChange }: { draft: RequestDraft; onChange:
       <h3 id="body-title" className="visually-hidden">
         Body
       </h3>
-      <SelectField id="rq-bodyMode" label="Body" testId="body-mode" value={draft.bodyMode} options={BODY_MODES} onChange={(bodyMode) => onChange({ bodyMode })} />
+      <SelectField
+        id="rq-bodyMode"
+        label="Body"
+        testId="body-mode"
+        value={draft.bodyMode}
+        options={BODY_MODES}
+        onChange={(bodyMode) => onChange({ bodyMode })}
+      />
       {draft.bodyMode === 'json' && (
         <div className={`field${jsonError ? ' invalid' : ''}`}>
           <label htmlFor="rq-json">JSON body</label>
@@ -67,7 +80,11 @@ export function BodyEditor({ draft, onChange }: { draft: RequestDraft; onChange:
             </p>
           )}
           {jsonProblem === null && (
-            <button type="button" className="link-button" onClick={() => onChange({ jsonText: JSON.stringify(JSON.parse(draft.jsonText), null, 2) })}>
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => onChange({ jsonText: JSON.stringify(JSON.parse(draft.jsonText), null, 2) })}
+            >
               Format JSON
             </button>
           )}
@@ -78,15 +95,39 @@ export function BodyEditor({ draft, onChange }: { draft: RequestDraft; onChange:
         <>
           <div className="field">
             <label htmlFor="rq-raw">Raw body</label>
-            <textarea id="rq-raw" className="code" rows={10} spellCheck={false} data-testid="body-raw" value={draft.rawText} onChange={(event) => onChange({ rawText: event.target.value })} />
+            <textarea
+              id="rq-raw"
+              className="code"
+              rows={10}
+              spellCheck={false}
+              data-testid="body-raw"
+              value={draft.rawText}
+              onChange={(event) => onChange({ rawText: event.target.value })}
+            />
           </div>
-          <TextField id="rq-raw-contentType" label="Content type" path="body.contentType" value={draft.rawContentType} placeholder="text/plain" onChange={(rawContentType) => onChange({ rawContentType })} />
+          <TextField
+            id="rq-raw-contentType"
+            label="Content type"
+            path="body.contentType"
+            value={draft.rawContentType}
+            placeholder="text/plain"
+            onChange={(rawContentType) => onChange({ rawContentType })}
+          />
         </>
       )}
       {draft.bodyMode === 'formUrlencoded' && (
-        <KeyValueRows id="rq-form" legend="Form fields" noun="field" path="body.fields" rows={draft.formFields} onChange={(formFields) => onChange({ formFields })} />
+        <KeyValueRows
+          id="rq-form"
+          legend="Form fields"
+          noun="field"
+          path="body.fields"
+          rows={draft.formFields}
+          onChange={(formFields) => onChange({ formFields })}
+        />
       )}
-      {draft.bodyMode === 'multipart' && <MultipartRows parts={draft.parts} onChange={(parts) => onChange({ parts })} />}
+      {draft.bodyMode === 'multipart' && (
+        <MultipartRows parts={draft.parts} onChange={(parts) => onChange({ parts })} />
+      )}
       {draft.bodyMode === 'binary' && (
         <>
           <div className="field">
@@ -97,14 +138,25 @@ export function BodyEditor({ draft, onChange }: { draft: RequestDraft; onChange:
               <button type="button" data-testid="choose-binary" onClick={() => void chooseBinary()}>
                 {draft.binaryPath && !binaryFile.again ? 'Change file…' : 'Choose file…'}
               </button>
-              <span className={`mono file-path${binaryFile.again ? ' error-text' : ''}`} data-testid="binary-path" title={binaryFile.text}>
+              <span
+                className={`mono file-path${binaryFile.again ? ' error-text' : ''}`}
+                data-testid="binary-path"
+                title={binaryFile.text}
+              >
                 {binaryFile.text}
               </span>
             </div>
             {pickError && <p className="error-text">{pickError}</p>}
             <FieldErrors path="body.path" messages={pathErrors} />
           </div>
-          <TextField id="rq-binary-contentType" label="Content type" path="body.contentType" value={draft.binaryContentType} placeholder="application/octet-stream" onChange={(binaryContentType) => onChange({ binaryContentType })} />
+          <TextField
+            id="rq-binary-contentType"
+            label="Content type"
+            path="body.contentType"
+            value={draft.binaryContentType}
+            placeholder="application/octet-stream"
+            onChange={(binaryContentType) => onChange({ binaryContentType })}
+          />
         </>
       )}
     </section>

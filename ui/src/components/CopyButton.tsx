@@ -2,7 +2,17 @@
 import { useEffect, useState } from 'react';
 import { copyText } from '../clipboard';
 
-export function CopyButton({ text, label = 'Copy', testId, disabled }: { text: string; label?: string; testId?: string; disabled?: boolean }) {
+export function CopyButton({
+  text,
+  label = 'Copy',
+  testId,
+  disabled,
+}: {
+  text: string;
+  label?: string;
+  testId?: string;
+  disabled?: boolean;
+}) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   useEffect(() => {
     if (state === 'idle') return;

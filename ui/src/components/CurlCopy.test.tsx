@@ -37,9 +37,16 @@ test('the first click copies, and with secrets the page only ever sees the redac
 
   await waitFor(() => expect(clipboard).toHaveLength(1));
   expect(clipboard[0], 'the clipboard got the command with the token').toContain(`Bearer ${TOKEN}`);
-  expect(backend.argsOf('copy_curl_command')).toEqual([{ datasourceId: 'ds-1', request: expect.objectContaining({ path: '/users' }), includeSecrets: true }]);
-  expect(await screen.findByTestId('curl-status')).toHaveProperty('textContent', expect.stringMatching(/^Copied to the clipboard with the secrets/));
-  expect(screen.getByTestId('curl-command').textContent).toBe("curl 'https://api.example.com/users' -H 'authorization: <redacted>'");
+  expect(backend.argsOf('copy_curl_command')).toEqual([
+    { datasourceId: 'ds-1', request: expect.objectContaining({ path: '/users' }), includeSecrets: true },
+  ]);
+  expect(await screen.findByTestId('curl-status')).toHaveProperty(
+    'textContent',
+    expect.stringMatching(/^Copied to the clipboard with the secrets/),
+  );
+  expect(screen.getByTestId('curl-command').textContent).toBe(
+    "curl 'https://api.example.com/users' -H 'authorization: <redacted>'",
+  );
   expect(document.body.innerHTML, 'the token is nowhere in the page').not.toContain(TOKEN);
 });
 

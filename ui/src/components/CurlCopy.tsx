@@ -13,7 +13,15 @@ function copyKey(datasourceId: string, request: RequestSpec, includeSecrets: boo
   return JSON.stringify([datasourceId, request, includeSecrets]);
 }
 
-export function CurlCopy({ datasourceId, request, disabled }: { datasourceId: string; request: () => RequestSpec; disabled?: boolean }) {
+export function CurlCopy({
+  datasourceId,
+  request,
+  disabled,
+}: {
+  datasourceId: string;
+  request: () => RequestSpec;
+  disabled?: boolean;
+}) {
   const [includeSecrets, setIncludeSecrets] = useState(false);
   const [result, setResult] = useState<{ key: string; copied: Copied; withSecrets: boolean } | null>(null);
   const [error, setError] = useState<{ key: string; message: string } | null>(null);
@@ -46,7 +54,13 @@ export function CurlCopy({ datasourceId, request, disabled }: { datasourceId: st
         </button>
         {/* One item, so a narrow window wraps the box and its label together. */}
         <span>
-          <input id="rq-curl-secrets" type="checkbox" data-testid="curl-secrets" checked={includeSecrets} onChange={(event) => setIncludeSecrets(event.target.checked)} />{' '}
+          <input
+            id="rq-curl-secrets"
+            type="checkbox"
+            data-testid="curl-secrets"
+            checked={includeSecrets}
+            onChange={(event) => setIncludeSecrets(event.target.checked)}
+          />{' '}
           <label htmlFor="rq-curl-secrets">Include secrets</label>
         </span>
       </div>

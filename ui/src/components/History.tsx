@@ -62,7 +62,9 @@ export function History({ datasourceId, refreshKey, onOpen, onRun }: HistoryProp
           {error}
         </p>
       )}
-      {!loading && !error && entries.length === 0 && <p className="muted">No runs yet — send a request and it appears here.</p>}
+      {!loading && !error && entries.length === 0 && (
+        <p className="muted">No runs yet — send a request and it appears here.</p>
+      )}
       <ol className="history-list">
         {entries.map((entry) => (
           <li key={entry.id} data-testid="history-entry">
@@ -95,7 +97,11 @@ export function History({ datasourceId, refreshKey, onOpen, onRun }: HistoryProp
         ))}
       </ol>
       {hasMore && (
-        <button type="button" disabled={loading} onClick={() => void loadPage(entries[entries.length - 1]?.createdAt ?? null)}>
+        <button
+          type="button"
+          disabled={loading}
+          onClick={() => void loadPage(entries[entries.length - 1]?.createdAt ?? null)}
+        >
           {loading ? 'Loading…' : 'Load more'}
         </button>
       )}

@@ -31,11 +31,12 @@ interface JsonNodeProps {
 function JsonNode({ name, value, depth, last }: JsonNodeProps) {
   const [open, setOpen] = useState(depth < FIRST_OPEN_DEPTH);
   const [limit, setLimit] = useState(CHILDREN_PAGE);
-  const label = name === undefined ? null : (
-    <>
-      <span className="json-key">{JSON.stringify(name)}</span>:{' '}
-    </>
-  );
+  const label =
+    name === undefined ? null : (
+      <>
+        <span className="json-key">{JSON.stringify(name)}</span>:{' '}
+      </>
+    );
   const comma = last ? null : <span className="json-punct">,</span>;
 
   if (value === null || typeof value !== 'object') {

@@ -10,7 +10,8 @@ import { FormContext } from './FieldErrorsContext';
 export function MultipartRows({ parts, onChange }: { parts: PartDraft[]; onChange: (parts: PartDraft[]) => void }) {
   const { errorsFor } = useContext(FormContext);
   const [pickError, setPickError] = useState<string | null>(null);
-  const update = (index: number, patch: Partial<PartDraft>) => onChange(parts.map((part, i) => (i === index ? { ...part, ...patch } : part)));
+  const update = (index: number, patch: Partial<PartDraft>) =>
+    onChange(parts.map((part, i) => (i === index ? { ...part, ...patch } : part)));
 
   async function choose(index: number) {
     try {
@@ -33,25 +34,53 @@ export function MultipartRows({ parts, onChange }: { parts: PartDraft[]; onChang
         return (
           <div className="row" key={index}>
             <div className="row-inputs part">
-              <input aria-label={`Part ${n} name`} placeholder="Name" value={part.key} onChange={(event) => update(index, { key: event.target.value })} />
-              <select aria-label={`Part ${n} kind`} value={part.kind} onChange={(event) => update(index, { kind: event.target.value as PartDraft['kind'] })}>
+              <input
+                aria-label={`Part ${n} name`}
+                placeholder="Name"
+                value={part.key}
+                onChange={(event) => update(index, { key: event.target.value })}
+              />
+              <select
+                aria-label={`Part ${n} kind`}
+                value={part.kind}
+                onChange={(event) => update(index, { kind: event.target.value as PartDraft['kind'] })}
+              >
                 <option value="text">Text</option>
                 <option value="file">File</option>
               </select>
               {part.kind === 'text' ? (
-                <input aria-label={`Part ${n} value`} placeholder="Value" value={part.value} onChange={(event) => update(index, { value: event.target.value })} />
+                <input
+                  aria-label={`Part ${n} value`}
+                  placeholder="Value"
+                  value={part.value}
+                  onChange={(event) => update(index, { value: event.target.value })}
+                />
               ) : (
                 <span className="file-choice">
                   <button type="button" onClick={() => void choose(index)}>
                     {part.file && !file.again ? 'Change file…' : 'Choose file…'}
                   </button>
-                  <span className={`mono file-path${file.again ? ' error-text' : ''}`} aria-label={`Part ${n} file`} title={file.text}>
+                  <span
+                    className={`mono file-path${file.again ? ' error-text' : ''}`}
+                    aria-label={`Part ${n} file`}
+                    title={file.text}
+                  >
                     {file.text}
                   </span>
                 </span>
               )}
-              <input aria-label={`Part ${n} content type`} placeholder="Content type (optional)" value={part.contentType} onChange={(event) => update(index, { contentType: event.target.value })} />
-              <button type="button" className="icon-button" aria-label={`Remove part ${n}`} onClick={() => onChange(parts.filter((_, i) => i !== index))}>
+              <input
+                aria-label={`Part ${n} content type`}
+                placeholder="Content type (optional)"
+                value={part.contentType}
+                onChange={(event) => update(index, { contentType: event.target.value })}
+              />
+              <button
+                type="button"
+                className="icon-button"
+                aria-label={`Remove part ${n}`}
+                onClick={() => onChange(parts.filter((_, i) => i !== index))}
+              >
                 ×
               </button>
             </div>
@@ -61,7 +90,11 @@ export function MultipartRows({ parts, onChange }: { parts: PartDraft[]; onChang
         );
       })}
       {pickError && <p className="error-text">{pickError}</p>}
-      <button type="button" className="link-button" onClick={() => onChange([...parts, { key: '', kind: 'text', value: '', file: '', contentType: '' }])}>
+      <button
+        type="button"
+        className="link-button"
+        onClick={() => onChange([...parts, { key: '', kind: 'text', value: '', file: '', contentType: '' }])}
+      >
         + Add part
       </button>
     </fieldset>

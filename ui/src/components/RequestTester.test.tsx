@@ -110,7 +110,9 @@ describe('edits to a saved request', () => {
   });
 
   test('saving clears the mark', async () => {
-    const { user } = renderTester({ save_query: (args) => ({ ...saved(args.name as string, (args.request as RequestSpec).path) }) });
+    const { user } = renderTester({
+      save_query: (args) => ({ ...saved(args.name as string, (args.request as RequestSpec).path) }),
+    });
     await openSaved(user, 'List orders');
     await user.type(path(), '/all');
     await user.click(screen.getByTestId('save-request'));
@@ -167,7 +169,10 @@ describe('history', () => {
     expect(screen.getByLabelText<HTMLSelectElement>('Method').value).toBe('POST');
     expect(screen.getByLabelText<HTMLInputElement>('Query parameters 1 value').value).toBe('5');
     expect(screen.getByLabelText<HTMLTextAreaElement>('JSON body').value).toBe('{"item":"tea"}');
-    expect(screen.queryByDisplayValue('<redacted>'), 'the redacted Authorization is not a header of the request').toBeNull();
+    expect(
+      screen.queryByDisplayValue('<redacted>'),
+      'the redacted Authorization is not a header of the request',
+    ).toBeNull();
   });
 
   test('Run again sends the same request', async () => {
@@ -178,7 +183,13 @@ describe('history', () => {
     await waitFor(() => expect(backend.argsOf('send_request')).toHaveLength(1));
     expect(backend.argsOf('send_request')[0]).toMatchObject({
       queryName: null,
-      request: { method: 'POST', path: '/orders', headers: [], queryParams: [{ key: 'limit', value: '5' }], body: { type: 'json', text: '{"item":"tea"}' } },
+      request: {
+        method: 'POST',
+        path: '/orders',
+        headers: [],
+        queryParams: [{ key: 'limit', value: '5' }],
+        body: { type: 'json', text: '{"item":"tea"}' },
+      },
     });
     await screen.findByTestId('response-status');
   });
@@ -191,7 +202,10 @@ describe('history', () => {
     expect(cut.getAttribute('title')).toBe(url);
     expect(cut.querySelector('.middle-cut-tail')?.textContent).toBe(url.slice(-28));
     expect(cut.querySelector('.middle-cut-tail')?.textContent?.endsWith('last-part?page=7')).toBe(true);
-    expect((cut.querySelector('.middle-cut-head')?.textContent ?? '') + (cut.querySelector('.middle-cut-tail')?.textContent ?? '')).toBe(url);
+    expect(
+      (cut.querySelector('.middle-cut-head')?.textContent ?? '') +
+        (cut.querySelector('.middle-cut-tail')?.textContent ?? ''),
+    ).toBe(url);
   });
 });
 
@@ -220,7 +234,9 @@ describe('errors', () => {
   test('an invalid request names each field once', async () => {
     const { user } = renderTester({
       send_request: () => {
-        throw invalidInput('auth.token: the bearer token is empty: set it in Settings', [{ field: 'auth.token', message: 'the bearer token is empty: set it in Settings' }]);
+        throw invalidInput('auth.token: the bearer token is empty: set it in Settings', [
+          { field: 'auth.token', message: 'the bearer token is empty: set it in Settings' },
+        ]);
       },
     });
     await user.type(path(), '/orders');

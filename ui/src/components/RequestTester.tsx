@@ -72,12 +72,16 @@ export function sendProblem(error: unknown, rowMaps: RowMaps): { problem: SendPr
   const others = fields.filter((e) => !shownInline(e.field));
   const code = isErrorPayload(error) ? error.code : null;
   let message = errorMessage(error);
-  if (fields.length > 0) message = inline.length > 0 ? 'The request was not sent: fix the fields marked below.' : 'The request was not sent:';
+  if (fields.length > 0)
+    message =
+      inline.length > 0 ? 'The request was not sent: fix the fields marked below.' : 'The request was not sent:';
   return { problem: { code, message, others }, inline };
 }
 
 function newRequestId(): string {
-  return typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(16).slice(2)}`;
+  return typeof crypto.randomUUID === 'function'
+    ? crypto.randomUUID()
+    : `${Date.now()}-${Math.random().toString(16).slice(2)}`;
 }
 
 /** The saved request the draft started from, to tell edits apart. */
@@ -103,7 +107,9 @@ export function RequestTester({ datasourceId, revision, active, onDirtyChange }:
   // a request just opened is not "typed" yet).
   const [loads, setLoads] = useState(0);
 
-  const sendCommand = useCommand((spec: RequestSpec, requestId: string, queryName: string | null) => api.sendRequest(datasourceId, spec, requestId, queryName));
+  const sendCommand = useCommand((spec: RequestSpec, requestId: string, queryName: string | null) =>
+    api.sendRequest(datasourceId, spec, requestId, queryName),
+  );
   const queryCommand = useCommand(async (step: () => Promise<void>) => step());
   const currentName = opened?.name ?? null;
 
@@ -221,7 +227,10 @@ export function RequestTester({ datasourceId, revision, active, onDirtyChange }:
 
   function duplicate(query: SavedQuery) {
     void queryCommand.run(async () => {
-      const copyName = uniqueName(`${query.name} copy`, queries.map((q) => q.name));
+      const copyName = uniqueName(
+        `${query.name} copy`,
+        queries.map((q) => q.name),
+      );
       const saved = await api.saveQuery(datasourceId, copyName, specFromQuery(query), null);
       await reloadQueries();
       guard(() => open(saved));
@@ -239,7 +248,10 @@ export function RequestTester({ datasourceId, revision, active, onDirtyChange }:
   useShortcuts(active && pending === null, { Enter: () => void send(), s: () => saveQuery() });
 
   const context = useMemo(() => ({ errorsFor: errorLookup(fieldErrors), version: 0 }), [fieldErrors]);
-  const authNote = datasource && datasource.auth.type !== 'none' ? `${AUTH_TYPE_LABELS[datasource.auth.type]} authentication is added when the request is sent.` : null;
+  const authNote =
+    datasource && datasource.auth.type !== 'none'
+      ? `${AUTH_TYPE_LABELS[datasource.auth.type]} authentication is added when the request is sent.`
+      : null;
   const renaming = currentName !== null && name.trim() !== '' && name.trim() !== currentName;
 
   return (
@@ -261,7 +273,13 @@ export function RequestTester({ datasourceId, revision, active, onDirtyChange }:
         <div className="tester-main">
           <div className="request-name">
             <label htmlFor="rq-name">Request name</label>
-            <input id="rq-name" data-testid="request-name" value={name} placeholder="Untitled request" onChange={(event) => setName(event.target.value)} />
+            <input
+              id="rq-name"
+              data-testid="request-name"
+              value={name}
+              placeholder="Untitled request"
+              onChange={(event) => setName(event.target.value)}
+            />
             <button type="button" data-testid="save-request" disabled={queryCommand.busy} onClick={saveQuery}>
               {queryCommand.busy ? 'Saving…' : renaming ? 'Rename and save' : 'Save request'}
             </button>
@@ -282,7 +300,12 @@ export function RequestTester({ datasourceId, revision, active, onDirtyChange }:
             <label htmlFor="rq-method" className="visually-hidden">
               Method
             </label>
-            <select id="rq-method" data-testid="request-method" value={draft.method} onChange={(event) => update({ method: event.target.value })}>
+            <select
+              id="rq-method"
+              data-testid="request-method"
+              value={draft.method}
+              onChange={(event) => update({ method: event.target.value })}
+            >
               {METHODS.map((method) => (
                 <option key={method} value={method}>
                   {method}
@@ -309,7 +332,13 @@ export function RequestTester({ datasourceId, revision, active, onDirtyChange }:
               onBlur={() => setDraft(movePathQuery)}
             />
             {sendingId === null ? (
-              <button type="submit" className="primary" data-testid="send" disabled={blocker !== null} title={blocker ?? 'Send (Ctrl+Enter)'}>
+              <button
+                type="submit"
+                className="primary"
+                data-testid="send"
+                disabled={blocker !== null}
+                title={blocker ?? 'Send (Ctrl+Enter)'}
+              >
                 Send
               </button>
             ) : (
@@ -318,7 +347,11 @@ export function RequestTester({ datasourceId, revision, active, onDirtyChange }:
                   <span className="spinner" aria-hidden="true" />
                   Sending…
                 </button>
-                <button type="button" data-testid="cancel-request" onClick={() => void api.cancelRequest(sendingId).catch(() => undefined)}>
+                <button
+                  type="button"
+                  data-testid="cancel-request"
+                  onClick={() => void api.cancelRequest(sendingId).catch(() => undefined)}
+                >
                   Cancel
                 </button>
               </>
@@ -329,8 +362,27 @@ export function RequestTester({ datasourceId, revision, active, onDirtyChange }:
           </p>
           {blocker && draft.bodyMode !== 'json' && <p className="hint">{blocker}</p>}
 
-          <KeyValueRows id="rq-params" legend="Query parameters" noun="parameter" path="queryParams" rows={draft.queryParams} onChange={(queryParams) => update({ queryParams })} inherited={datasource ? { rows: datasource.queryParams, from: 'the datasource' } : undefined} empty="No parameters of this request." />
-          <KeyValueRows id="rq-headers" legend="Headers" noun="header" path="headers" rows={draft.headers} keyPlaceholder="Header name" onChange={(headers) => update({ headers })} inherited={datasource ? { rows: datasource.headers, from: 'the datasource' } : undefined} empty={authNote ?? 'No headers of this request.'} />
+          <KeyValueRows
+            id="rq-params"
+            legend="Query parameters"
+            noun="parameter"
+            path="queryParams"
+            rows={draft.queryParams}
+            onChange={(queryParams) => update({ queryParams })}
+            inherited={datasource ? { rows: datasource.queryParams, from: 'the datasource' } : undefined}
+            empty="No parameters of this request."
+          />
+          <KeyValueRows
+            id="rq-headers"
+            legend="Headers"
+            noun="header"
+            path="headers"
+            rows={draft.headers}
+            keyPlaceholder="Header name"
+            onChange={(headers) => update({ headers })}
+            inherited={datasource ? { rows: datasource.headers, from: 'the datasource' } : undefined}
+            empty={authNote ?? 'No headers of this request.'}
+          />
           {authNote && draft.headers.length > 0 && <p className="hint">{authNote}</p>}
           <BodyEditor key={loads} draft={draft} onChange={update} />
           <CurlCopy datasourceId={datasourceId} request={() => draftToSpec(draft).spec} disabled={blocker !== null} />
@@ -346,7 +398,11 @@ export function RequestTester({ datasourceId, revision, active, onDirtyChange }:
               ))}
             </div>
           )}
-          {response ? <ResponseView key={response.historyId} response={response} /> : !problem && <p className="muted">Send the request to see the response here (Ctrl+Enter).</p>}
+          {response ? (
+            <ResponseView key={response.historyId} response={response} />
+          ) : (
+            !problem && <p className="muted">Send the request to see the response here (Ctrl+Enter).</p>
+          )}
           <History
             datasourceId={datasourceId}
             refreshKey={historyKey}

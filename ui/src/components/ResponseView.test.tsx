@@ -20,7 +20,9 @@ describe('ResponseView raw text', () => {
   test('a long preview is cut until asked, and a new response is cut again', async () => {
     const user = userEvent.setup();
     const long = 'a'.repeat(FIRST_TEXT_LIMIT) + 'THE-REST' + 'b'.repeat(1000);
-    const { rerender } = render(<ResponseView response={response({ text: long, truncated: true, size: 50_000_000, bodyId: 'b1' })} />);
+    const { rerender } = render(
+      <ResponseView response={response({ text: long, truncated: true, size: 50_000_000, bodyId: 'b1' })} />,
+    );
     expect(bodyText()).toHaveLength(FIRST_TEXT_LIMIT);
     expect(bodyText()).not.toContain('THE-REST');
     expect(screen.getByTestId('more-text').textContent).toContain(`of ${long.length.toLocaleString('en')} characters`);

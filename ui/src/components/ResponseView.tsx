@@ -60,7 +60,9 @@ export function ResponseView({ response }: { response: Response }) {
   const [wholeText, setWholeText] = useState<string | null>(null);
   // Where the body was saved (null: the dialog was cancelled), until the next save.
   const [savedTo, setSavedTo] = useState<string | null>(null);
-  const save = useCommand(async () => setSavedTo(await api.saveResponseBody(response.bodyId, suggestedFileName(response.contentType))));
+  const save = useCommand(async () =>
+    setSavedTo(await api.saveResponseBody(response.bodyId, suggestedFileName(response.contentType))),
+  );
   const json = useMemo(() => parseJson(response), [response]);
   const tone = statusTone(response.status);
 
@@ -68,7 +70,8 @@ export function ResponseView({ response }: { response: Response }) {
     setSavedTo(null);
     void save.run();
   }
-  const saveMessage = save.error !== null ? errorMessage(save.error) : savedTo !== null && !save.busy ? `Saved to ${savedTo}` : null;
+  const saveMessage =
+    save.error !== null ? errorMessage(save.error) : savedTo !== null && !save.busy ? `Saved to ${savedTo}` : null;
 
   return (
     <section className="response" aria-label="Response">
@@ -76,7 +79,11 @@ export function ResponseView({ response }: { response: Response }) {
         <span className={`status status-${tone}`} data-testid="response-status" data-status={response.status}>
           {response.status} {response.reason}
         </span>
-        <span className="muted" data-testid="response-time" title={`First byte after ${formatMillis(response.timings.firstByteMs)}`}>
+        <span
+          className="muted"
+          data-testid="response-time"
+          title={`First byte after ${formatMillis(response.timings.firstByteMs)}`}
+        >
           {formatMillis(response.timings.totalMs)}
         </span>
         <span className="muted" data-testid="response-size">
@@ -114,7 +121,9 @@ export function ResponseView({ response }: { response: Response }) {
               Truncated preview: the body is {formatBytes(response.size)}. Save to file to get all of it.
             </p>
           )}
-          {response.imageDataUrl !== null && <img className="image-preview" src={response.imageDataUrl} alt="Response body" />}
+          {response.imageDataUrl !== null && (
+            <img className="image-preview" src={response.imageDataUrl} alt="Response body" />
+          )}
           {response.text !== null && json && (
             <div className="view-toggle" role="group" aria-label="Body view">
               <button type="button" aria-pressed={!raw} onClick={() => setRaw(false)}>
@@ -127,7 +136,11 @@ export function ResponseView({ response }: { response: Response }) {
           )}
           {response.text !== null && json && !raw && <JsonTree value={json.value} />}
           {response.text !== null && (!json || raw) && (
-            <RawText text={response.text} all={wholeText === response.bodyId} onShowAll={() => setWholeText(response.bodyId)} />
+            <RawText
+              text={response.text}
+              all={wholeText === response.bodyId}
+              onShowAll={() => setWholeText(response.bodyId)}
+            />
           )}
           {response.text === null && response.imageDataUrl === null && (
             <p className="muted">Binary body ({response.contentType || 'unknown type'}): use Save to file.</p>

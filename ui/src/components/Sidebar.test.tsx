@@ -7,24 +7,38 @@ import type { DatasourceSummary } from '../bindings/DatasourceSummary';
 import { ROW_HEIGHT, Sidebar, VIRTUAL_FROM, visibleRange } from './Sidebar';
 
 function summaries(count: number): DatasourceSummary[] {
-  return Array.from({ length: count }, (_, i) => ({
-    id: `ds_${i}`,
-    name: `Datasource ${String(i).padStart(5, '0')}`,
-    url: `https://api${i}.example.com`,
-    authType: i % 4 === 0 ? 'oauth2' : 'bearer',
-    createdAt: 0,
-    updatedAt: 0,
-    tokenStatus: i % 4 === 0 ? 'not_authorized' : null,
-    tokenExpiresAt: null,
-    tokenRefreshFailing: false,
-  }) as DatasourceSummary);
+  return Array.from(
+    { length: count },
+    (_, i) =>
+      ({
+        id: `ds_${i}`,
+        name: `Datasource ${String(i).padStart(5, '0')}`,
+        url: `https://api${i}.example.com`,
+        authType: i % 4 === 0 ? 'oauth2' : 'bearer',
+        createdAt: 0,
+        updatedAt: 0,
+        tokenStatus: i % 4 === 0 ? 'not_authorized' : null,
+        tokenExpiresAt: null,
+        tokenRefreshFailing: false,
+      }) as DatasourceSummary,
+  );
 }
 
 function renderList(items: DatasourceSummary[]) {
-  return render(<Sidebar list={{ status: 'loaded', items }} selectedId={null} creating={false} now={0} onSelect={() => {}} onNew={() => {}} />);
+  return render(
+    <Sidebar
+      list={{ status: 'loaded', items }}
+      selectedId={null}
+      creating={false}
+      now={0}
+      onSelect={() => {}}
+      onNew={() => {}}
+    />,
+  );
 }
 
-const names = () => screen.queryAllByTestId('datasource-item').map((el) => el.querySelector('.datasource-name')?.textContent);
+const names = () =>
+  screen.queryAllByTestId('datasource-item').map((el) => el.querySelector('.datasource-name')?.textContent);
 
 describe('Sidebar', () => {
   test('a short list shows every datasource', () => {

@@ -7,9 +7,7 @@ import { AUTH_TYPE_LABELS } from '../state/format';
 import { StatusBadge } from './StatusBadge';
 
 export type ListState =
-  | { status: 'loading' }
-  | { status: 'loaded'; items: DatasourceSummary[] }
-  | { status: 'failed'; message: string };
+  { status: 'loading' } | { status: 'loaded'; items: DatasourceSummary[] } | { status: 'failed'; message: string };
 
 export interface SidebarProps {
   list: ListState;
@@ -45,7 +43,13 @@ export function Sidebar({ list, selectedId, creating, now, onSelect, onNew }: Si
   return (
     <aside className="sidebar">
       <h1 className="sidebar-title">Latchkey</h1>
-      <button type="button" className="primary new-datasource" data-testid="new-datasource" aria-pressed={creating} onClick={onNew}>
+      <button
+        type="button"
+        className="primary new-datasource"
+        data-testid="new-datasource"
+        aria-pressed={creating}
+        onClick={onNew}
+      >
         + New datasource
       </button>
       <label htmlFor="datasource-search" className="visually-hidden">
@@ -69,7 +73,9 @@ export function Sidebar({ list, selectedId, creating, now, onSelect, onNew }: Si
         {list.status === 'loaded' && items.length === 0 && (
           <p className="muted sidebar-note">No datasources yet — create one with New datasource.</p>
         )}
-        {items.length > 0 && shown.length === 0 && <p className="muted sidebar-note">No datasource matches “{search.trim()}”.</p>}
+        {items.length > 0 && shown.length === 0 && (
+          <p className="muted sidebar-note">No datasource matches “{search.trim()}”.</p>
+        )}
         <DatasourceRows
           items={shown}
           render={(item) => (
@@ -85,7 +91,12 @@ export function Sidebar({ list, selectedId, creating, now, onSelect, onNew }: Si
               <span className="datasource-meta">
                 <span className="datasource-auth">{AUTH_TYPE_LABELS[item.authType]}</span>
                 {item.authType === 'oauth2' && item.tokenStatus && (
-                  <StatusBadge status={item.tokenStatus} expiresAt={item.tokenExpiresAt} now={now} refreshFailing={item.tokenRefreshFailing} />
+                  <StatusBadge
+                    status={item.tokenStatus}
+                    expiresAt={item.tokenExpiresAt}
+                    now={now}
+                    refreshFailing={item.tokenRefreshFailing}
+                  />
                 )}
               </span>
             </button>
@@ -97,7 +108,13 @@ export function Sidebar({ list, selectedId, creating, now, onSelect, onNew }: Si
 }
 
 /** The list itself: every row, or past `VIRTUAL_FROM` rows only those the list's viewport shows. */
-function DatasourceRows({ items, render }: { items: DatasourceSummary[]; render: (item: DatasourceSummary) => ReactNode }) {
+function DatasourceRows({
+  items,
+  render,
+}: {
+  items: DatasourceSummary[];
+  render: (item: DatasourceSummary) => ReactNode;
+}) {
   const listRef = useRef<HTMLUListElement>(null);
   const [view, setView] = useState({ top: 0, height: 1000 });
   const virtual = items.length >= VIRTUAL_FROM;

@@ -18,7 +18,10 @@ describe('format', () => {
 
   test('the badge says whether the datasource is authorized and for how long', () => {
     const now = 1_000_000;
-    expect(tokenBadge('authorized', now + 42 * 60_000, now)).toEqual({ text: 'Authorized · expires in 42 min', tone: 'ok' });
+    expect(tokenBadge('authorized', now + 42 * 60_000, now)).toEqual({
+      text: 'Authorized · expires in 42 min',
+      tone: 'ok',
+    });
     expect(tokenBadge('needs_reauthorization', null, now).text).toBe('Needs authorization');
     expect(tokenBadge('not_authorized', null, now).text).toBe('Not authorized');
   });

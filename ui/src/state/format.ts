@@ -31,11 +31,7 @@ export function formatMillis(ms: number): string {
 }
 
 /** The OAuth 2.0 badge: what a person needs to know about the token at `now`. */
-export function tokenBadge(
-  status: TokenStatus,
-  expiresAt: number | null,
-  now: number,
-): { text: string; tone: Tone } {
+export function tokenBadge(status: TokenStatus, expiresAt: number | null, now: number): { text: string; tone: Tone } {
   switch (status) {
     case 'authorized':
       if (expiresAt === null) return { text: 'Authorized', tone: 'ok' };

@@ -29,7 +29,10 @@ describe('draftToSpec', () => {
   });
 
   test('json sends the text as typed', () => {
-    expect(draftToSpec(draft({ bodyMode: 'json', jsonText: '{ "a": 1 }' })).spec.body).toEqual({ type: 'json', text: '{ "a": 1 }' });
+    expect(draftToSpec(draft({ bodyMode: 'json', jsonText: '{ "a": 1 }' })).spec.body).toEqual({
+      type: 'json',
+      text: '{ "a": 1 }',
+    });
   });
 
   test('raw sends the text with its content type', () => {
@@ -48,7 +51,13 @@ describe('draftToSpec', () => {
         ],
       }),
     );
-    expect(spec.body).toEqual({ type: 'formUrlencoded', fields: [{ key: 'a', value: '1' }, { key: 'b', value: '' }] });
+    expect(spec.body).toEqual({
+      type: 'formUrlencoded',
+      fields: [
+        { key: 'a', value: '1' },
+        { key: 'b', value: '' },
+      ],
+    });
     expect(rowMaps['body.fields']).toEqual([0, 2]);
   });
 
@@ -77,14 +86,19 @@ describe('draftToSpec', () => {
   });
 
   test('binary sends the file path with its content type', () => {
-    const body = draftToSpec(draft({ bodyMode: 'binary', binaryPath: '/tmp/blob.bin', binaryContentType: 'application/pdf' })).spec.body;
+    const body = draftToSpec(
+      draft({ bodyMode: 'binary', binaryPath: '/tmp/blob.bin', binaryContentType: 'application/pdf' }),
+    ).spec.body;
     expect(body).toEqual({ type: 'binary', path: '/tmp/blob.bin', contentType: 'application/pdf' });
   });
 
   test('method, path, headers and query parameters go along, blank rows dropped', () => {
     const { spec, rowMaps } = draftToSpec(
       draft({
-        headers: [{ key: '', value: '' }, { key: 'Accept', value: 'application/json' }],
+        headers: [
+          { key: '', value: '' },
+          { key: 'Accept', value: 'application/json' },
+        ],
         queryParams: [{ key: 'q', value: 'x' }],
       }),
     );
@@ -124,7 +138,13 @@ describe('draftFromSpec', () => {
       path: '/upload',
       headers: [],
       queryParams: [],
-      body: { type: 'multipart', parts: [{ key: 'a', value: '1', contentType: '' }, { key: 'f', value: '', file: '/x.png', contentType: '' }] },
+      body: {
+        type: 'multipart',
+        parts: [
+          { key: 'a', value: '1', contentType: '' },
+          { key: 'f', value: '', file: '/x.png', contentType: '' },
+        ],
+      },
     };
     const reopened = draftFromSpec(spec);
     expect(reopened.method).toBe('POST');
@@ -138,15 +158,20 @@ describe('draftFromSpec', () => {
 
 describe('fullUrl', () => {
   test('joins the path to the base URL and merges the query parameters', () => {
-    expect(fullUrl('https://api.example.com/v1/', '/users?page=2', [{ key: 'key', value: 'abc' }], [{ key: 'sort', value: 'name' }])).toBe(
-      'https://api.example.com/v1/users?key=abc&page=2&sort=name',
-    );
+    expect(
+      fullUrl(
+        'https://api.example.com/v1/',
+        '/users?page=2',
+        [{ key: 'key', value: 'abc' }],
+        [{ key: 'sort', value: 'name' }],
+      ),
+    ).toBe('https://api.example.com/v1/users?key=abc&page=2&sort=name');
   });
 
   test("a request parameter replaces the datasource's of the same name", () => {
-    expect(fullUrl('https://api.example.com?lang=en', '', [{ key: 'page', value: '1' }], [{ key: 'page', value: '3' }])).toBe(
-      'https://api.example.com/?lang=en&page=3',
-    );
+    expect(
+      fullUrl('https://api.example.com?lang=en', '', [{ key: 'page', value: '1' }], [{ key: 'page', value: '3' }]),
+    ).toBe('https://api.example.com/?lang=en&page=3');
   });
 
   test('is null while the base URL is not a URL', () => {
@@ -175,7 +200,7 @@ describe('locateJsonError', () => {
     expect(at('{"a": }')).toEqual([1, 7, 'expected a JSON value, found “}”']);
     expect(at('{\n  "a": 1\n  "b": 2\n}')).toEqual([3, 3, 'expected “,” or “}” after a property value, found “"”']);
     expect(at('[1, 2,]')).toEqual([1, 6, 'a trailing comma before “]”']);
-    expect(at("{'a': 1}")).toEqual([1, 2, 'expected a property name in double quotes, found “\'”']);
+    expect(at("{'a': 1}")).toEqual([1, 2, "expected a property name in double quotes, found “'”"]);
     expect(at('{"a": "open')).toEqual([1, 7, 'a string that is never closed (a missing ")']);
     expect(at('{"a": 1} x')).toEqual([1, 10, '“x” after the end of the JSON value']);
     expect(at('[1, 2')).toEqual([1, 6, 'expected “,” or “]” after an element, found the end of the text']);
@@ -183,13 +208,23 @@ describe('locateJsonError', () => {
   });
 
   test('jsonBodyError says where', () => {
-    expect(jsonBodyError('{\n  "a": 01\n}')).toBe('Not valid JSON at line 2, column 9: expected “,” or “}” after a property value, found “1”.');
+    expect(jsonBodyError('{\n  "a": 01\n}')).toBe(
+      'Not valid JSON at line 2, column 9: expected “,” or “}” after a property value, found “1”.',
+    );
   });
 });
 
 describe('a query typed into the path', () => {
   test('moves into the query parameters, after those already there', () => {
-    const moved = movePathQuery(draft({ path: '/items?v=2&tag=a%20b', queryParams: [{ key: 'page', value: '1' }, { key: '', value: '' }] }));
+    const moved = movePathQuery(
+      draft({
+        path: '/items?v=2&tag=a%20b',
+        queryParams: [
+          { key: 'page', value: '1' },
+          { key: '', value: '' },
+        ],
+      }),
+    );
     expect(moved.path).toBe('/items');
     expect(moved.queryParams).toEqual([
       { key: 'page', value: '1' },
@@ -205,7 +240,7 @@ describe('a query typed into the path', () => {
 });
 
 describe('draftFromSent (a history entry opened again)', () => {
-  test('keeps the request\'s own path, parameters, headers and JSON body, drops what the datasource and the core added', () => {
+  test("keeps the request's own path, parameters, headers and JSON body, drops what the datasource and the core added", () => {
     const reopened = draftFromSent(
       {
         method: 'POST',
@@ -231,7 +266,9 @@ describe('draftFromSent (a history entry opened again)', () => {
       bodyMode: 'json',
       jsonText: '{"name":"Ada"}',
     });
-    expect(fullUrl('https://api.example.com/v1?lang=en', reopened.path, [], reopened.queryParams)).toBe('https://api.example.com/v1/items?lang=en&v=2');
+    expect(fullUrl('https://api.example.com/v1?lang=en', reopened.path, [], reopened.queryParams)).toBe(
+      'https://api.example.com/v1/items?lang=en&v=2',
+    );
   });
 
   test('a form, a raw body, a multipart one and a file come back in their modes (files to choose again)', () => {

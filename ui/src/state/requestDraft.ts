@@ -379,7 +379,12 @@ function sameRow(a: KeyValue, b: KeyValue, caseless = false): boolean {
 }
 
 /** The content types the core sets on its own for a body mode (`prepare`, in the core). */
-const DEFAULT_CONTENT_TYPES = ['application/json', 'application/x-www-form-urlencoded', 'text/plain; charset=utf-8', 'application/octet-stream'];
+const DEFAULT_CONTENT_TYPES = [
+  'application/json',
+  'application/x-www-form-urlencoded',
+  'text/plain; charset=utf-8',
+  'application/octet-stream',
+];
 
 /**
  * A draft rebuilt from a history entry's request as sent, to open it again in the editor: the
@@ -388,7 +393,12 @@ const DEFAULT_CONTENT_TYPES = ['application/json', 'application/x-www-form-urlen
  * type the core sets dropped), and the body in the mode its content type says. A file the
  * request sent is not named again (the page never names a file): the person chooses it again.
  */
-export function draftFromSent(sent: SentRequest, base: string, inheritedHeaders: KeyValue[], inheritedParams: KeyValue[]): RequestDraft {
+export function draftFromSent(
+  sent: SentRequest,
+  base: string,
+  inheritedHeaders: KeyValue[],
+  inheritedParams: KeyValue[],
+): RequestDraft {
   const draft: RequestDraft = { ...emptyDraft(), method: sent.method.toUpperCase() };
   let url: URL;
   try {
@@ -404,12 +414,18 @@ export function draftFromSent(sent: SentRequest, base: string, inheritedHeaders:
     baseUrl = null;
   }
   const basePath = baseUrl ? baseUrl.pathname.replace(/\/+$/, '') : '';
-  if (baseUrl && url.origin === baseUrl.origin && (url.pathname === basePath || url.pathname.startsWith(`${basePath}/`))) {
+  if (
+    baseUrl &&
+    url.origin === baseUrl.origin &&
+    (url.pathname === basePath || url.pathname.startsWith(`${basePath}/`))
+  ) {
     draft.path = url.pathname.slice(basePath.length);
   } else {
     draft.path = `${url.origin}${url.pathname}`;
   }
-  const fromBase: KeyValue[] = baseUrl ? [...baseUrl.searchParams.entries()].map(([key, value]) => ({ key, value })) : [];
+  const fromBase: KeyValue[] = baseUrl
+    ? [...baseUrl.searchParams.entries()].map(([key, value]) => ({ key, value }))
+    : [];
   draft.queryParams = [...url.searchParams.entries()]
     .map(([key, value]): KeyValue => ({ key, value }))
     .filter((row) => row.value !== REDACTED && ![...fromBase, ...inheritedParams].some((other) => sameRow(row, other)));

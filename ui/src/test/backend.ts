@@ -33,7 +33,16 @@ const DEFAULTS: Record<string, Handler> = {
   store_notices: () => [],
   check_destinations: () => ({ movedSecrets: [], tokensDropped: null }),
   token_details: () => ({
-    state: { status: 'not_authorized', reason: null, tokenType: '', scopes: [], obtainedAt: null, expiresAt: null, hasRefreshToken: false, lastError: null },
+    state: {
+      status: 'not_authorized',
+      reason: null,
+      tokenType: '',
+      scopes: [],
+      obtainedAt: null,
+      expiresAt: null,
+      hasRefreshToken: false,
+      lastError: null,
+    },
     requestedScopes: [],
     missingScopes: [],
     accessTokenJwt: null,
@@ -79,7 +88,11 @@ function stored(secret: SecretField): SecretField {
 
 /** What the core answers a save of `config` with: the datasource (secrets as `{ set }`) and
  * why its tokens were dropped, if they were. */
-export function savedDatasource(id: string, config: DatasourceConfig, tokensDropped: string | null = null): SavedDatasource {
+export function savedDatasource(
+  id: string,
+  config: DatasourceConfig,
+  tokensDropped: string | null = null,
+): SavedDatasource {
   return { datasource: storedDatasource(id, config), tokensDropped };
 }
 

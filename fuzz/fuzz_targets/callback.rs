@@ -31,11 +31,7 @@ fn pendings() -> &'static [(PendingAuthorization, String, bool); 2] {
     static PENDING: OnceLock<[(PendingAuthorization, String, bool); 2]> = OnceLock::new();
     PENDING.get_or_init(|| {
         let make = |issuer: &str| {
-            let datasource = Datasource {
-                id: "ds_fuzz".into(),
-                created_at: 0,
-                updated_at: 0,
-                config: DatasourceConfig {
+            let datasource = Datasource::unsaved("ds_fuzz", DatasourceConfig {
                     name: "fuzz".into(),
                     url: "https://api.example.com".into(),
                     auth: AuthConfig::OAuth2(Box::new(OAuth2Config {
@@ -46,9 +42,7 @@ fn pendings() -> &'static [(PendingAuthorization, String, bool); 2] {
                         ..Default::default()
                     })),
                     ..Default::default()
-                },
-                generation: 0,
-            };
+                });
             let mut pending =
                 authorization::start(&datasource, "http://127.0.0.1:8976/callback").expect("a valid config");
             if !issuer.is_empty() {

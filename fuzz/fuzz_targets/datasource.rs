@@ -59,7 +59,7 @@ fuzz_target!(|data: &[u8]| {
         Err(other) => panic!("parse_datasource failed with a non-Format error: {other:?}"),
     };
 
-    let datasource = Datasource { id: "ds_fuzz".into(), created_at: 0, updated_at: 0, generation: 0, config: config.clone() };
+    let datasource = Datasource::unsaved("ds_fuzz", config.clone());
 
     // Export and import back.
     let loaded = |f: &SecretField| match f {

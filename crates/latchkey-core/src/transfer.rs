@@ -125,7 +125,7 @@ mod tests {
     #[test]
     fn export_leaves_secrets_out_unless_asked() {
         let config = parse_datasource(r#"{"name":"x","url":"https://a.example","signatureSecret":"sig-1","auth":{"type":"basic","username":"u","password":"pw-1"}}"#).unwrap();
-        let datasource = Datasource { id: "ds_1".into(), created_at: 0, updated_at: 0, generation: 0, config };
+        let datasource = Datasource::unsaved("ds_1", config);
         let without = export_datasource(&datasource, SecretView::Marker);
         assert_eq!(without["auth"]["password"], serde_json::json!({"set": true}), "a set slot is marked");
         assert!(!without.to_string().contains("pw-1") && !without.to_string().contains("sig-1"), "{without}");

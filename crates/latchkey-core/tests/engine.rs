@@ -12,13 +12,7 @@ use latchkey_testkit::{expected_bytes_byte, openssl_self_signed, TestServer};
 use sha2::Sha256;
 
 fn datasource(json: &str) -> Datasource {
-    Datasource {
-        id: "ds_test".into(),
-        created_at: 0,
-        updated_at: 0,
-        generation: 0,
-        config: parse_datasource(json).unwrap(),
-    }
+    Datasource::unsaved("ds_test", parse_datasource(json).unwrap())
 }
 
 fn get(path: &str) -> RequestSpec {

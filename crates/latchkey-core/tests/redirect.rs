@@ -18,11 +18,9 @@ use latchkey_testkit::OidcProvider;
 use tokio::io::AsyncWriteExt;
 
 fn datasource() -> Datasource {
-    Datasource {
-        id: "ds_test".into(),
-        created_at: 0,
-        updated_at: 0,
-        config: DatasourceConfig {
+    Datasource::unsaved(
+        "ds_test",
+        DatasourceConfig {
             name: "provider".into(),
             url: "https://api.example.com".into(),
             auth: AuthConfig::OAuth2(Box::new(OAuth2Config {
@@ -33,8 +31,7 @@ fn datasource() -> Datasource {
             })),
             ..Default::default()
         },
-        generation: 0,
-    }
+    )
 }
 
 /// The `state` the authorization URL carries.

@@ -6,6 +6,7 @@
 //! setting; the token call log keeps 50 rows and no secret; the ID token's claims are decoded
 //! without the token; old vaults' stored `body` becomes `same`.
 
+use latchkey_testkit::files_under;
 use std::time::Duration;
 
 use latchkey_core::model::{
@@ -244,20 +245,6 @@ async fn the_token_call_log_keeps_the_last_50_calls_and_no_secret() {
     let rows: i64 =
         sqlx::query_scalar("SELECT count(*) FROM token_calls").fetch_one(&store_pool(dir.path()).await).await.unwrap();
     assert_eq!(rows, 0, "the log goes with its datasource");
-}
-
-/// Every file under `dir` (the database, its WAL and SHM, the lock files).
-fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(files_under(&path));
-        } else {
-            files.push(path);
-        }
-    }
-    files
 }
 
 /// A second connection to the store's database, for looking at rows directly.

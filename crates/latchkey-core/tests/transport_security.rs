@@ -31,13 +31,7 @@ fn once() -> TokenClientOptions {
 }
 
 fn datasource(json: &str) -> Datasource {
-    Datasource {
-        id: "ds_test".into(),
-        created_at: 0,
-        updated_at: 0,
-        generation: 0,
-        config: parse_datasource(json).unwrap(),
-    }
+    Datasource::unsaved("ds_test", parse_datasource(json).unwrap())
 }
 
 fn get(path: &str) -> RequestSpec {
@@ -285,13 +279,7 @@ async fn a_plain_http_url_with_a_bearer_token_needs_allow_insecure_http_off_loop
 #[tokio::test]
 async fn the_engine_refuses_to_send_credentials_over_plain_http_off_loopback() {
     // As stored before the check on save (or edited in the database): the engine checks too.
-    let stored = |json: &str| Datasource {
-        id: "ds_old".into(),
-        created_at: 0,
-        updated_at: 0,
-        generation: 0,
-        config: serde_json::from_str::<DatasourceConfig>(json).unwrap(),
-    };
+    let stored = |json: &str| Datasource::unsaved("ds_old", serde_json::from_str::<DatasourceConfig>(json).unwrap());
     let bearer =
         stored(r#"{"name":"B","url":"http://api.example.invalid","auth":{"type":"bearer","token":"MARKER-BT-2"}}"#);
     let prepared = prepare(&bearer, &get("/x"), None).unwrap();

@@ -4,6 +4,7 @@
 //! quirky fake for what the real one never does. Used by tests and benchmarks only; never shipped.
 
 mod cert;
+mod files;
 pub mod oidc;
 mod quirky_provider;
 mod routes;
@@ -12,6 +13,7 @@ mod server;
 mod tests;
 
 pub use cert::{openssl_self_signed, SelfSignedCert};
+pub use files::files_under;
 pub use oidc::OidcProvider;
 pub use quirky_provider::{
     BrokenAnswer, ExpiresIn, Quirks, QuirkyProvider, RefreshTokenOnRefresh, ResponseFormat, Revocation,

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::Output;
 
 use assert_cmd::Command;
+use latchkey_testkit::files_under;
 
 pub struct Env {
     dir: tempfile::TempDir,
@@ -65,20 +66,6 @@ impl Env {
 
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// Every file under `dir`, in subdirectories too (the lock files of the token lifecycle).
-fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(files_under(&path));
-        } else {
-            files.push(path);
-        }
-    }
-    files
 }
 
 /// Fails when any of `values` (secrets, named `what` in the message by their position only) is

@@ -75,13 +75,7 @@ mod tests {
     use crate::Secret;
 
     fn datasource(json: &str) -> Datasource {
-        Datasource {
-            id: "ds_curl".into(),
-            created_at: 0,
-            updated_at: 0,
-            generation: 0,
-            config: parse_datasource(json).unwrap(),
-        }
+        Datasource::unsaved("ds_curl", parse_datasource(json).unwrap())
     }
 
     #[test]

@@ -351,12 +351,9 @@ mod tests {
     use crate::model::{ApiKeyAuth, BasicAuth, BearerAuth, DatasourceConfig, OAuth2Config};
 
     fn datasource(auth: AuthConfig) -> Datasource {
-        Datasource {
-            id: "ds_test".into(),
-            created_at: 0,
-            updated_at: 0,
-            generation: 0,
-            config: DatasourceConfig {
+        Datasource::unsaved(
+            "ds_test",
+            DatasourceConfig {
                 name: "Example".into(),
                 url: "https://api.example.com/v1/?api-version=2".into(),
                 headers: vec![KeyValue::new("X-Team", "core"), KeyValue::new("Accept", "text/plain")],
@@ -364,7 +361,7 @@ mod tests {
                 auth,
                 ..Default::default()
             },
-        }
+        )
     }
 
     fn get(path: &str) -> RequestSpec {

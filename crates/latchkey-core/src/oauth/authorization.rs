@@ -117,18 +117,15 @@ mod tests {
     use crate::model::{AuthConfig, DatasourceConfig, KeyValue};
 
     fn datasource(config: OAuth2Config) -> Datasource {
-        Datasource {
-            id: "ds_1".into(),
-            created_at: 0,
-            updated_at: 0,
-            generation: 0,
-            config: DatasourceConfig {
+        Datasource::unsaved(
+            "ds_1",
+            DatasourceConfig {
                 name: "google".into(),
                 url: "https://api.example.com".into(),
                 auth: AuthConfig::OAuth2(Box::new(config)),
                 ..Default::default()
             },
-        }
+        )
     }
 
     fn query(url: &Url) -> Vec<(String, String)> {

@@ -227,11 +227,9 @@ mod tests {
     use crate::model::{AuthConfig, Datasource, DatasourceConfig, OAuth2Config};
 
     fn pending() -> PendingAuthorization {
-        let datasource = Datasource {
-            id: "ds_1".into(),
-            created_at: 0,
-            updated_at: 0,
-            config: DatasourceConfig {
+        let datasource = Datasource::unsaved(
+            "ds_1",
+            DatasourceConfig {
                 name: "x".into(),
                 url: "https://api.example.com".into(),
                 auth: AuthConfig::OAuth2(Box::new(OAuth2Config {
@@ -240,8 +238,7 @@ mod tests {
                 })),
                 ..Default::default()
             },
-            generation: 0,
-        };
+        );
         super::super::authorization::start(&datasource, "http://127.0.0.1:1/callback").unwrap()
     }
 
@@ -289,17 +286,10 @@ mod tests {
     fn pending_for(issuer: &str, authorization_url: &str) -> PendingAuthorization {
         let config =
             OAuth2Config { issuer: issuer.into(), authorization_url: authorization_url.into(), ..Default::default() };
-        let datasource = Datasource {
-            id: "ds_1".into(),
-            created_at: 0,
-            updated_at: 0,
-            config: DatasourceConfig {
-                name: "x".into(),
-                auth: AuthConfig::OAuth2(Box::new(config)),
-                ..Default::default()
-            },
-            generation: 0,
-        };
+        let datasource = Datasource::unsaved(
+            "ds_1",
+            DatasourceConfig { name: "x".into(), auth: AuthConfig::OAuth2(Box::new(config)), ..Default::default() },
+        );
         super::super::authorization::start(&datasource, "http://127.0.0.1:1/callback").unwrap()
     }
 

@@ -210,9 +210,12 @@ pub(crate) fn url_problem(raw: &str, error: url::ParseError) -> String {
     let quoted = if trimmed.contains('@') { "the URL".to_owned() } else { format!("`{trimmed}`") };
     let why = match error {
         P::RelativeUrlWithoutBase if trimmed.contains("://") => "it has no scheme before ://".to_owned(),
+        // Suggest the https:// form only for text that could be a host and path.
+        P::RelativeUrlWithoutBase if trimmed.contains('@') || trimmed.contains(char::is_whitespace) => {
+            "it does not start with https:// or http://".to_owned()
+        }
         P::RelativeUrlWithoutBase => {
-            let example = if trimmed.contains('@') { "https://…".to_owned() } else { format!("https://{trimmed}") };
-            format!("it does not start with https:// or http:// (did you mean {example}?)")
+            format!("it does not start with https:// or http:// (did you mean https://{trimmed}?)")
         }
         P::EmptyHost => "it has no host name after the scheme".to_owned(),
         P::InvalidPort => "its port is not a number from 1 to 65535".to_owned(),
@@ -235,6 +238,7 @@ mod tests {
                 "api.example.com/v1",
                 "does not start with https:// or http:// (did you mean https://api.example.com/v1?)",
             ),
+            ("not a url", "`not a url` is not a URL: it does not start with https:// or http://: enter"),
             ("https://api.example.com:99999", "port is not a number from 1 to 65535"),
             ("https://", "no host name"),
             ("http://[::1", "IPv6 address is not valid"),

@@ -6,6 +6,8 @@
 //! `oidc-provider`, not here. Request building and response parsing as such are unit-tested
 //! in `token_client.rs`; these tests are about what happens over the wire and in the store.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -15,7 +17,7 @@ use latchkey_core::http::{execute, SendOptions, Transport};
 use latchkey_core::model::{Datasource, OAuth2Config, RequestBody, RequestSpec, TokenState, TokenStatus};
 use latchkey_core::oauth::token_client::{jwt_expiry, TokenErrorKind};
 use latchkey_core::oauth::{authorization, discovery, TokenClient, TokenClientOptions, TokenError, TokenLifecycle};
-use latchkey_core::store::{now_millis, NewTokens, TokenRecord};
+use latchkey_core::store::TokenRecord;
 use latchkey_core::transfer::parse_datasource;
 use latchkey_core::vault::key::KeyringUse;
 use latchkey_core::{DataDir, Error, Secret, Store};
@@ -104,17 +106,7 @@ impl Fixture {
     /// Makes the stored access token look expired to the lifecycle (the provider still
     /// honours it), without waiting. The refresh token stays as it is.
     async fn expire_now(&self) {
-        let record = self.record().await;
-        let past = now_millis() - 1_000;
-        let tokens = NewTokens {
-            access_token: record.access_token.expect("an access token"),
-            refresh_token: None,
-            token_type: record.token_type,
-            scope: record.scope,
-            obtained_at: past - 60_000,
-            expires_at: Some(past),
-        };
-        self.store.save_tokens(&self.ds, &tokens).await.unwrap();
+        common::make_due(&self.store, &self.ds).await;
     }
 
     /// The refresh-token values sent to the token endpoint, in order.

@@ -6,6 +6,9 @@
 //! setting; the token call log keeps 50 rows and no secret; the ID token's claims are decoded
 //! without the token; old vaults' stored `body` becomes `same`.
 
+mod common;
+
+use common::make_due;
 use latchkey_testkit::files_under;
 use std::time::Duration;
 
@@ -13,7 +16,7 @@ use latchkey_core::model::{
     AuthConfig, ClientAuthentication, Datasource, RefreshClientAuthentication, TokenStatus, MAX_TOKEN_CALLS,
 };
 use latchkey_core::oauth::{authorization, authorize_loopback, TokenClient, TokenClientOptions, TokenLifecycle};
-use latchkey_core::store::{now_millis, NewTokens};
+use latchkey_core::store::now_millis;
 use latchkey_core::transfer::parse_datasource;
 use latchkey_core::vault::key::KeyringUse;
 use latchkey_core::{DataDir, Error, Store};
@@ -65,21 +68,6 @@ async fn authorize(lifecycle: &TokenLifecycle, datasource: &Datasource) {
         .expect("the code exchange works with the Basic header");
     assert_eq!(state.status, TokenStatus::Authorized);
     assert!(state.has_refresh_token, "offline_access with consent gives a refresh token");
-}
-
-/// Makes the stored access token due for refresh, without waiting.
-async fn make_due(store: &Store, datasource: &Datasource) {
-    let record = store.tokens(&datasource.id).await.unwrap().expect("tokens stored");
-    let past = now_millis() - 1_000;
-    let tokens = NewTokens {
-        access_token: record.access_token.expect("an access token"),
-        refresh_token: None,
-        token_type: record.token_type,
-        scope: record.scope,
-        obtained_at: past - 60_000,
-        expires_at: Some(past),
-    };
-    store.save_tokens(datasource, &tokens).await.unwrap();
 }
 
 /// Fails when `text` holds any value the provider issued, the client secret in any spelling the

@@ -334,7 +334,10 @@ impl Db {
     }
 
     fn record(&self) -> TokenRecord {
-        self.runtime.block_on(self.store.tokens(&self.id)).expect("read the tokens").expect("tokens are stored")
+        self.runtime
+            .block_on(async { self.store.tokens(&self.store.datasource(&self.id).await?).await })
+            .expect("read the tokens")
+            .expect("tokens are stored")
     }
 
     /// Makes the stored access token due (obtained a minute ago, expired a second ago), keeping

@@ -45,7 +45,7 @@ fn main() {
 
         // A token that was good, now past its expiry.
         let token = lifecycle.access_token(&datasource).await.unwrap();
-        let record = store.tokens(&created.id).await.unwrap().unwrap();
+        let record = store.tokens(&created).await.unwrap().unwrap();
         let expired = NewTokens {
             access_token: token,
             refresh_token: None,

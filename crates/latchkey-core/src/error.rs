@@ -42,6 +42,9 @@ pub enum Error {
     /// An id from the UI that names no stored datasource (deleted meanwhile).
     #[error("the datasource `{0}` no longer exists: it may have been deleted")]
     DatasourceIdNotFound(crate::model::DatasourceId),
+    /// An environment name (or id from the UI) that names no environment of the vault.
+    #[error("no environment named `{name}`: the vault has {}", .known.join(", "))]
+    EnvironmentNotFound { name: String, known: Vec<String> },
     #[error("datasource `{datasource}` has no saved query named `{query}`")]
     QueryNotFound { datasource: String, query: String },
     /// An absolute URL that points away from the datasource's origin.
@@ -102,9 +105,10 @@ impl Error {
     pub fn code(&self) -> ErrorCode {
         match self {
             Error::Invalid(_) | Error::Format(_) => ErrorCode::InvalidInput,
-            Error::DatasourceNotFound(_) | Error::DatasourceIdNotFound(_) | Error::QueryNotFound { .. } => {
-                ErrorCode::NotFound
-            }
+            Error::DatasourceNotFound(_)
+            | Error::DatasourceIdNotFound(_)
+            | Error::EnvironmentNotFound { .. }
+            | Error::QueryNotFound { .. } => ErrorCode::NotFound,
             Error::CrossOrigin { .. } => ErrorCode::CrossOrigin,
             Error::NotAuthorized(_) => ErrorCode::NotAuthorized,
             Error::NeedsReauthorization { .. } => ErrorCode::NeedsReauthorization,

@@ -10,6 +10,7 @@
 //! - [`transfer`]: import and export of datasources as JSON.
 //! - [`preset`]: providers to start a datasource from.
 //! - [`tester`]: a run of the request tester, recorded in history.
+//! - [`variables`]: `{{name}}` resolved from the active environment, for every caller.
 
 pub mod bindings;
 mod data_dir;
@@ -22,6 +23,7 @@ mod secret;
 pub mod store;
 pub mod tester;
 pub mod transfer;
+pub mod variables;
 pub mod vault;
 
 pub use data_dir::{DataDir, DATA_DIR_ENV};

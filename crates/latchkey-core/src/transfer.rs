@@ -6,22 +6,51 @@
 
 use serde_json::Value;
 
-use crate::model::{Datasource, DatasourceConfig};
-use crate::{Error, Result};
+use crate::model::{Datasource, DatasourceConfig, Environment, EnvironmentConfig, VariableValue};
+use crate::{Error, Result, SecretField};
 
 /// Parses one datasource from JSON text.
 ///
 /// # Errors
 /// [`Error::Format`] saying where and what is wrong; values from the input are not repeated.
 pub fn parse_datasource(text: &str) -> Result<DatasourceConfig> {
+    parse(text, "a datasource")
+}
+
+/// Parses one environment (`{"name", "production", "variables": [{"key", "value", "secret"}]}`).
+///
+/// # Errors
+/// As [`parse_datasource`].
+pub fn parse_environment(text: &str) -> Result<EnvironmentConfig> {
+    parse(text, "an environment")
+}
+
+fn parse<T: serde::de::DeserializeOwned>(text: &str, kind: &str) -> Result<T> {
     serde_json::from_str(text).map_err(|e| {
         let what = match e.classify() {
-            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => "the file is not valid JSON",
-            serde_json::error::Category::Data => "the JSON is not a datasource",
-            serde_json::error::Category::Io => "the file could not be read",
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+                "the file is not valid JSON".to_owned()
+            }
+            serde_json::error::Category::Data => format!("the JSON is not {kind}"),
+            serde_json::error::Category::Io => "the file could not be read".to_owned(),
         };
         Error::Format(format!("{what} (line {}, column {}): {}", e.line(), e.column(), without_values(&e.to_string())))
     })
+}
+
+/// The environment as a file, secret values as `view` says. No id: it belongs to the vault.
+pub fn export_environment(environment: &Environment, view: SecretView) -> Value {
+    let mut value = serde_json::to_value(&environment.config).expect("an environment always serializes");
+    let Some(Value::Array(rows)) = value.get_mut("variables") else { return value };
+    for (row, variable) in rows.iter_mut().zip(&environment.config.variables) {
+        if let VariableValue::Secret(field) = &variable.value {
+            show_secret(row, std::iter::once("value"), field, view);
+            if let Value::Object(map) = row {
+                map.entry("value").or_insert(Value::Null);
+            }
+        }
+    }
+    value
 }
 
 /// Parses one datasource for import and, for OAuth 2.0 with an `issuer`, fills its empty
@@ -83,27 +112,42 @@ pub const MASK: &str = "<set>";
 pub fn export_datasource(datasource: &Datasource, view: SecretView) -> Value {
     let mut value = serde_json::to_value(&datasource.config).expect("a datasource config always serializes");
     for (slot, field) in datasource.config.secret_slots() {
-        let mut path: Vec<&str> = slot.split('.').collect();
-        let last = path.pop().expect("slot names are not empty");
-        let Some(Value::Object(parent)) = path.iter().try_fold(&mut value, |v, key| v.get_mut(*key)) else {
-            continue;
-        };
-        match (view, field.value()) {
-            (SecretView::Reveal, Some(secret)) => {
-                parent.insert(last.to_owned(), Value::String(secret.expose().to_owned()));
-            }
-            (SecretView::Mask, _) if field.is_set() => {
-                parent.insert(last.to_owned(), Value::String(MASK.to_owned()));
-            }
-            (SecretView::Marker, _) if field.is_set() => {
-                parent.insert(last.to_owned(), serde_json::json!({ "set": true }));
-            }
-            _ => {
-                parent.remove(last);
-            }
+        show_secret(&mut value, slot.split('.'), field, view);
+    }
+    for (name, overrides) in &datasource.config.environments {
+        for (slot, field) in overrides.secret_slots() {
+            show_secret(&mut value, ["environments", name.as_str()].into_iter().chain(slot.split('.')), field, view);
+        }
+    }
+    if datasource.config.environments.is_empty() {
+        if let Value::Object(map) = &mut value {
+            map.remove("environments");
         }
     }
     value
+}
+
+/// Writes the secret `field` at `path` in `value` as `view` says (or removes it).
+fn show_secret<'p>(value: &mut Value, path: impl Iterator<Item = &'p str>, field: &SecretField, view: SecretView) {
+    let mut path: Vec<&str> = path.collect();
+    let last = path.pop().expect("slot names are not empty");
+    let Some(Value::Object(parent)) = path.iter().try_fold(value, |v, key| v.get_mut(*key)) else {
+        return;
+    };
+    match (view, field.value()) {
+        (SecretView::Reveal, Some(secret)) => {
+            parent.insert(last.to_owned(), Value::String(secret.expose().to_owned()));
+        }
+        (SecretView::Mask, _) if field.is_set() => {
+            parent.insert(last.to_owned(), Value::String(MASK.to_owned()));
+        }
+        (SecretView::Marker, _) if field.is_set() => {
+            parent.insert(last.to_owned(), serde_json::json!({ "set": true }));
+        }
+        _ => {
+            parent.remove(last);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -88,7 +88,7 @@ impl Fixture {
     }
 
     async fn record(&self) -> TokenRecord {
-        self.store.tokens(&self.ds.id).await.unwrap().expect("tokens stored")
+        self.store.tokens(&self.ds).await.unwrap().expect("tokens stored")
     }
 
     async fn access(&self) -> String {
@@ -568,7 +568,7 @@ async fn logout_forgets_the_tokens_even_when_revocation_fails() {
     }
     assert!(fx.provider.accepts(&access), "the provider did not revoke it");
     assert_eq!(fx.status().await, TokenStatus::NotAuthorized, "forgotten locally all the same");
-    assert!(fx.store.tokens(&fx.ds.id).await.unwrap().is_none());
+    assert!(fx.store.tokens(&fx.ds).await.unwrap().is_none());
 }
 
 /// The fixture's datasource with the provider's Revocation URL set (stored, as the app would).

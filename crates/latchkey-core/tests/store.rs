@@ -269,7 +269,7 @@ async fn a_save_drops_tokens_whose_destination_moved_and_a_racing_refresh_cannot
     let renamed =
         store.update_datasource("Corp", oauth("https://api.example/v2", "https://id.example/token")).await.unwrap();
     assert_eq!(renamed.tokens_dropped, None, "same destinations: the tokens stay");
-    assert!(store.tokens(&created.id).await.unwrap().is_some());
+    assert!(store.tokens(&created).await.unwrap().is_some());
 
     // A refresh reads the datasource, then a save moves the API elsewhere before it stores.
     let read_by_refresh = store.datasource_with_secrets("Corp").await.unwrap();
@@ -279,10 +279,10 @@ async fn a_save_drops_tokens_whose_destination_moved_and_a_racing_refresh_cannot
         store.update_datasource("Corp", oauth("https://other.example", "https://id.example/token")).await.unwrap();
     let reason = moved.tokens_dropped.expect("the save says the tokens were dropped");
     assert!(reason.contains("another origin"), "{reason}");
-    assert!(store.tokens(&created.id).await.unwrap().is_none(), "the tokens are gone");
+    assert!(store.tokens(&created).await.unwrap().is_none(), "the tokens are gone");
     let err = store.save_tokens(&read_by_refresh, &tokens).await.unwrap_err();
     assert!(matches!(err, Error::ConfigurationChanged(_)), "{err}");
-    assert!(store.tokens(&created.id).await.unwrap().is_none(), "the racing refresh brought nothing back");
+    assert!(store.tokens(&created).await.unwrap().is_none(), "the racing refresh brought nothing back");
     let err = store.mark_needs_reauthorization(&read_by_refresh, "refused").await.unwrap_err();
     assert!(matches!(err, Error::ConfigurationChanged(_)), "{err}");
 

@@ -114,7 +114,7 @@ async fn with_the_default_refresh_setting_a_basic_header_client_refreshes() {
     assert!(details.calls.iter().all(|c| c.status == Some(200) && c.error.is_none()), "{:?}", details.calls);
     assert_eq!(details.calls[0].endpoint, provider.url("/token"));
 
-    let raw_id_token = store.tokens(&datasource.id).await.unwrap().unwrap().id_token.expect("the ID token is kept");
+    let raw_id_token = store.tokens(&datasource).await.unwrap().unwrap().id_token.expect("the ID token is kept");
     let signature = raw_id_token.expose().rsplit('.').next().unwrap().to_owned();
     let shown = serde_json::to_string(&details).unwrap();
     assert_secret_free(&shown, &provider, &[raw_id_token.expose(), &signature], "the token panel");

@@ -1,11 +1,17 @@
 //! A datasource: base URL, shared headers and query parameters, signature header,
 //! self-signed certificate and authentication. Also its validation and its secret slots.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{check_header_rows, check_param_rows, AuthConfig, AuthType, DatasourceId, KeyValue, TokenStatus};
-use crate::{FieldError, SecretField};
+use super::{
+    check_header_rows, check_param_rows, AuthConfig, AuthType, ConfigOverrides, DatasourceId, EnvironmentId, KeyValue,
+    TokenStatus,
+};
+use crate::variables::Variables;
+use crate::{FieldError, Secret, SecretField};
 
 /// A datasource as a person edits it and as it is exported (DESIGN.md "Data model").
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
@@ -26,6 +32,8 @@ pub struct DatasourceConfig {
     /// `auth.useSelfSignedCertForAuth`).
     pub self_signed_certificate: SecretField,
     pub auth: AuthConfig,
+    /// Per-environment overrides by environment name: only the fields that differ there.
+    pub environments: BTreeMap<String, ConfigOverrides>,
 }
 
 /// A stored datasource: its configuration plus what only Rust sets.
@@ -43,12 +51,53 @@ pub struct Datasource {
     #[serde(skip)]
     #[ts(skip)]
     pub generation: i64,
+    /// The environment `config` was resolved in (effective configuration, variables resolved),
+    /// or `None` for the stored shape (base and overrides, as edited and exported). Tokens
+    /// belong to a datasource and an environment: `None` means the `default` environment's.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub environment: Option<std::sync::Arc<ActiveEnvironment>>,
+}
+
+/// The environment a datasource was resolved in, with what a request needs from it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActiveEnvironment {
+    pub id: EnvironmentId,
+    pub name: String,
+    pub production: bool,
+    pub variables: Variables,
 }
 
 impl Datasource {
     /// A datasource not read from a store (tests, previews): generation 0.
     pub fn unsaved(id: &str, config: DatasourceConfig) -> Datasource {
-        Datasource { id: DatasourceId::new(id), created_at: 0, updated_at: 0, config, generation: 0 }
+        Datasource { id: DatasourceId::new(id), created_at: 0, updated_at: 0, config, generation: 0, environment: None }
+    }
+
+    /// The environment whose tokens this datasource uses.
+    pub fn environment_id(&self) -> EnvironmentId {
+        self.environment.as_ref().map_or_else(|| EnvironmentId::new(EnvironmentId::DEFAULT), |e| e.id.clone())
+    }
+
+    /// The variables of its environment (none outside one).
+    pub fn variables(&self) -> Variables {
+        self.environment.as_ref().map_or_else(Variables::none, |e| e.variables.clone())
+    }
+
+    /// Secret variable values to show as `<redacted>` wherever a request through it is shown.
+    pub fn redacted_values(&self) -> Vec<Secret> {
+        self.environment.as_ref().map(|e| e.variables.secret_values()).unwrap_or_default()
+    }
+
+    /// The key its tokens, locks and single flight are kept under: the datasource id, and the
+    /// environment's id unless it is the `default` one (whose tokens predate environments).
+    pub fn token_owner(&self) -> String {
+        let env = self.environment_id();
+        if env.is_default() {
+            self.id.to_string()
+        } else {
+            format!("{}@{}", self.id, env)
+        }
     }
 }
 
@@ -165,6 +214,74 @@ impl DatasourceConfig {
 }
 
 impl DatasourceConfig {
+    /// [`DatasourceConfig::validate`] of the effective configuration in each of `environments`,
+    /// its variables resolved (an unknown variable is an error). An error in a field an
+    /// environment overrides is on `environments.<name>.<field>`; one found in some
+    /// environments only says which (`in staging: …`). Overrides for an environment that does
+    /// not exist are errors too.
+    pub fn validate_in(&self, environments: &[Variables]) -> Result<(), Vec<FieldError>> {
+        if environments.is_empty() {
+            return self.validate();
+        }
+        let mut found: Vec<(FieldError, Vec<&str>)> = Vec::new();
+        for (name, _) in &self.environments {
+            if !environments.iter().any(|v| v.environment.eq_ignore_ascii_case(name)) {
+                let error = FieldError::new(
+                    format!("environments.{name}"),
+                    format!("there is no environment `{name}`: create it (latchkey env create {name}) or remove its overrides"),
+                );
+                found.push((error, Vec::new()));
+            } else if self.environments.keys().filter(|k| k.eq_ignore_ascii_case(name)).count() > 1 {
+                let error = FieldError::new(
+                    format!("environments.{name}"),
+                    format!("`{name}` is given twice (names compare without case): merge the two"),
+                );
+                found.push((error, Vec::new()));
+            }
+        }
+        for vars in environments {
+            let env = vars.environment.as_str();
+            let overrides = self.overrides_of(env);
+            let errors = match self.effective(env) {
+                Err(error) => vec![error],
+                Ok(effective) => match crate::variables::resolve_config(&effective, vars) {
+                    Err(crate::Error::Invalid(errors)) => errors,
+                    Err(other) => vec![FieldError::new(format!("environments.{env}"), format!("in {env}: {other}"))],
+                    Ok(resolved) => resolved.validate().err().unwrap_or_default(),
+                },
+            };
+            for mut error in errors {
+                if let Some((key, o)) = overrides {
+                    if !error.field.starts_with("environments.") && o.overrides(&error.field) {
+                        error.field = format!("environments.{key}.{}", error.field);
+                    }
+                }
+                match found.iter_mut().find(|(e, _)| *e == error) {
+                    Some((_, envs)) => envs.push(env),
+                    None => found.push((error, vec![env])),
+                }
+            }
+        }
+        let all = environments.len();
+        let errors: Vec<FieldError> = found
+            .into_iter()
+            .map(|(mut error, envs)| {
+                let named = envs
+                    .iter()
+                    .any(|env| error.message.contains(&format!("`{env}`")) || error.message.starts_with("in "));
+                if !envs.is_empty() && envs.len() < all && !named {
+                    error.message = format!("in {}: {}", envs.join(", "), error.message);
+                }
+                error
+            })
+            .collect();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+
     /// Whether the datasource sends credentials with its requests: any authentication, or the
     /// signature header.
     pub fn has_credentials(&self) -> bool {

@@ -5,16 +5,20 @@
 mod auth;
 mod datasource;
 pub mod destination;
+mod environment;
 mod history;
 mod id;
+mod overrides;
 mod query;
 mod token;
 
 pub use auth::*;
 pub use datasource::*;
 pub use destination::DestinationCheck;
+pub use environment::*;
 pub use history::*;
-pub use id::{DatasourceId, DatasourceRef};
+pub use id::{DatasourceId, DatasourceRef, EnvironmentId, EnvironmentRef};
+pub use overrides::*;
 pub use query::*;
 pub use token::*;
 

@@ -82,7 +82,7 @@ impl TokenLifecycle {
     /// # Errors
     /// Storage and vault errors.
     pub async fn state(&self, datasource: &Datasource) -> Result<TokenState> {
-        Ok(self.store.tokens(&datasource.id).await?.map_or_else(TokenState::not_authorized, |r| r.state()))
+        Ok(self.store.tokens(datasource).await?.map_or_else(TokenState::not_authorized, |r| r.state()))
     }
 
     /// A valid access token, refreshed or re-fetched when due.
@@ -126,7 +126,7 @@ impl TokenLifecycle {
             if token.last_error.as_ref().is_some_and(|last| now < last.at + retry_after(last.failures)) {
                 continue;
             }
-            let Ok(datasource) = self.store.datasource_with_secrets(&token.id).await else { continue };
+            let Ok(datasource) = self.store.datasource_in(&token.id, &token.environment).await else { continue };
             if let Err(err) = self.access_token(&datasource).await {
                 failures.push((datasource, err));
             }
@@ -140,9 +140,9 @@ impl TokenLifecycle {
     /// # Errors
     /// [`Error::Invalid`] for the authorization code grant, [`Error::Token`].
     pub async fn fetch_now(&self, datasource: &Datasource) -> Result<TokenState> {
-        let flight = self.flight(&datasource.id);
+        let flight = self.flight(&datasource.token_owner());
         let _flight = flight.lock().await;
-        let _lock = ProcessLock::acquire(self.lock_path(&datasource.id)).await?;
+        let _lock = ProcessLock::acquire(self.lock_path(&datasource.token_owner())).await?;
         self.direct_grant(datasource).await?;
         self.state(datasource).await
     }
@@ -155,7 +155,7 @@ impl TokenLifecycle {
     /// `auth.scopes` when the provider issued no refresh token, [`Error::Token`].
     pub async fn refresh_now(&self, datasource: &Datasource) -> Result<TokenState> {
         let config = super::oauth_config(datasource)?;
-        let record = self.store.tokens(&datasource.id).await?;
+        let record = self.store.tokens(datasource).await?;
         let name = || datasource.config.name.clone();
         if config.grant_type == GrantType::AuthorizationCode {
             match &record {
@@ -196,7 +196,7 @@ impl TokenLifecycle {
     /// [`Error::Invalid`] for a datasource that is not OAuth 2.0, storage and vault errors.
     pub async fn details(&self, datasource: &Datasource) -> Result<TokenDetails> {
         let config = super::oauth_config(datasource)?;
-        let record = self.store.tokens(&datasource.id).await?;
+        let record = self.store.tokens(datasource).await?;
         let state = record.as_ref().map_or_else(TokenState::not_authorized, TokenRecord::state);
         let missing_scopes = if state.status == TokenStatus::Authorized {
             config.scopes.iter().filter(|s| !state.scopes.contains(s)).cloned().collect()
@@ -209,7 +209,7 @@ impl TokenLifecycle {
             missing_scopes,
             access_token_jwt: decode(record.as_ref().and_then(|r| r.access_token.as_ref())),
             id_token: decode(record.as_ref().and_then(|r| r.id_token.as_ref())),
-            calls: self.store.token_calls(&datasource.id).await?,
+            calls: self.store.token_calls(datasource).await?,
             state,
         })
     }
@@ -226,9 +226,9 @@ impl TokenLifecycle {
     ) -> Result<TokenState> {
         let config = super::oauth_config(datasource)?;
         let request = token_client::code_request(config, code, &pending.redirect_uri, pending.code_verifier.as_ref())?;
-        let flight = self.flight(&datasource.id);
+        let flight = self.flight(&datasource.token_owner());
         let _flight = flight.lock().await;
-        let _lock = ProcessLock::acquire(self.lock_path(&datasource.id)).await?;
+        let _lock = ProcessLock::acquire(self.lock_path(&datasource.token_owner())).await?;
         let response = self.exchange(datasource, &request).await?;
         self.save(datasource, config, response, true).await?;
         self.state(datasource).await
@@ -241,11 +241,11 @@ impl TokenLifecycle {
     /// Storage errors.
     pub async fn logout(&self, datasource: &Datasource) -> Result<Logout> {
         let config = super::oauth_config(datasource)?;
-        let flight = self.flight(&datasource.id);
+        let flight = self.flight(&datasource.token_owner());
         let _flight = flight.lock().await;
-        let _lock = ProcessLock::acquire(self.lock_path(&datasource.id)).await?;
+        let _lock = ProcessLock::acquire(self.lock_path(&datasource.token_owner())).await?;
         let mut outcome = Logout { no_revocation_url: config.revocation_url.is_empty(), ..Logout::default() };
-        if let (Some(record), false) = (self.store.tokens(&datasource.id).await?, config.revocation_url.is_empty()) {
+        if let (Some(record), false) = (self.store.tokens(datasource).await?, config.revocation_url.is_empty()) {
             let tokens = [("refresh_token", record.refresh_token), ("access_token", record.access_token)];
             for (hint, token) in tokens {
                 let Some(token) = token else { continue };
@@ -259,22 +259,22 @@ impl TokenLifecycle {
                 }
             }
         }
-        self.store.forget_tokens(&datasource.id).await?;
+        self.store.forget_tokens(datasource).await?;
         Ok(outcome)
     }
 
     async fn obtain(&self, datasource: &Datasource, rejected: Option<&Secret>) -> Result<Secret> {
         let config = super::oauth_config(datasource)?;
-        if let Some(token) = usable(self.store.tokens(&datasource.id).await?.as_ref(), rejected) {
+        if let Some(token) = usable(self.store.tokens(datasource).await?.as_ref(), rejected) {
             return Ok(token);
         }
-        let flight = self.flight(&datasource.id);
+        let flight = self.flight(&datasource.token_owner());
         let _flight = flight.lock().await;
-        if let Some(token) = usable(self.store.tokens(&datasource.id).await?.as_ref(), rejected) {
+        if let Some(token) = usable(self.store.tokens(datasource).await?.as_ref(), rejected) {
             return Ok(token);
         }
-        let _lock = ProcessLock::acquire(self.lock_path(&datasource.id)).await?;
-        let record = self.store.tokens(&datasource.id).await?;
+        let _lock = ProcessLock::acquire(self.lock_path(&datasource.token_owner())).await?;
+        let record = self.store.tokens(datasource).await?;
         if let Some(token) = usable(record.as_ref(), rejected) {
             return Ok(token);
         }
@@ -403,7 +403,7 @@ impl TokenLifecycle {
             description,
         };
         // The log is for people; a token call's outcome must not depend on it.
-        if let Err(err) = self.store.log_token_call(&datasource.id, &entry).await {
+        if let Err(err) = self.store.log_token_call(datasource, &entry).await {
             eprintln!("latchkey: could not log the token call: {err}");
         }
     }
@@ -440,7 +440,7 @@ impl TokenLifecycle {
             field,
             failures: previous.map_or(1, |p| p.failures.saturating_add(1)),
         };
-        if let Err(err) = self.store.record_token_failure(&datasource.id, &failure).await {
+        if let Err(err) = self.store.record_token_failure(datasource, &failure).await {
             eprintln!("latchkey: could not keep the token failure: {err}");
         }
     }

@@ -8,11 +8,13 @@ use std::collections::HashMap;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
+use super::environments::{override_slot, EnvironmentVars};
 use super::{new_id, now_millis, sealed_secrets, Store};
 use crate::model::{
     destination, secret_slot, AuthType, Datasource, DatasourceConfig, DatasourceId, DatasourceRef, DatasourceSummary,
-    DestinationCheck, SavedDatasource, TokenStatus,
+    DestinationCheck, EnvironmentId, SavedDatasource, TokenStatus,
 };
+use crate::variables;
 use crate::{Error, FieldError, Result, SecretField};
 
 /// Whether an import made a new datasource or replaced one of the same name.
@@ -42,6 +44,18 @@ impl Store {
     /// # Errors
     /// Storage errors; [`Error::Format`] for a row this version cannot read.
     pub async fn list_datasources(&self) -> Result<Vec<DatasourceSummary>> {
+        self.list_datasources_in(crate::model::EnvironmentRef::Default).await
+    }
+
+    /// [`Store::list_datasources`] with the token state of environment `env`.
+    ///
+    /// # Errors
+    /// As [`Store::list_datasources`]; [`Error::EnvironmentNotFound`].
+    pub async fn list_datasources_in<'e>(
+        &self,
+        env: impl Into<crate::model::EnvironmentRef<'e>>,
+    ) -> Result<Vec<DatasourceSummary>> {
+        let env = self.environment(env).await?.id;
         /// One row: id, name, url, auth type, created, updated, token status, token expiry,
         /// whether the last refresh failed (0 or 1).
         #[derive(serde::Deserialize)]
@@ -49,8 +63,9 @@ impl Store {
         let json: String = sqlx::query_scalar(
             "SELECT json_group_array(json_array(d.id, d.name, d.url, d.auth_type, d.created_at, d.updated_at, \
              t.status, t.expires_at, t.last_error IS NOT NULL)) \
-             FROM datasources d LEFT JOIN oauth_tokens t ON t.datasource_id = d.id",
+             FROM datasources d LEFT JOIN oauth_tokens t ON t.datasource_id = d.id AND t.environment_id = ?",
         )
+        .bind(&env)
         .fetch_one(&self.pool)
         .await?;
         let listed: Vec<Listed> =
@@ -103,9 +118,11 @@ impl Store {
         let row = find(&mut conn, by.into()).await?;
         let mut datasource = from_row(&row)?;
         let sealed = sealed_secrets::slots_of(&mut conn, &datasource.id).await?;
-        for (slot, field) in datasource.config.secret_slots_mut() {
-            if let Some(bytes) = sealed.get(slot) {
-                *field = SecretField::Value(self.vault.open(&datasource.id, slot, bytes)?);
+        let env_ids = environment_ids(&mut conn).await?;
+        let id = datasource.id.clone();
+        for (key, _, field) in secret_slots_mut(&mut datasource.config, &env_ids) {
+            if let Some(bytes) = sealed.get(&key) {
+                *field = SecretField::Value(self.vault.open(&id, &key, bytes)?);
             }
         }
         Ok(datasource)
@@ -170,37 +187,76 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         let old = from_row(&find(&mut conn, by.into()).await?)?;
         let stored = sealed_secrets::slots_of(&mut conn, &old.id).await?;
-        let mut check = self.destination_check(&old, &stored, config)?;
-        if check.tokens_dropped.is_some() && self.tokens(&old.id).await?.is_none() {
-            check.tokens_dropped = None;
-        }
-        Ok(check)
+        let envs = self.all_environment_vars(&mut conn).await?;
+        let mut config = config.clone();
+        canonical_environments(&mut config, &envs);
+        let checked = self.destination_checks(&old, &stored, &config, &envs)?;
+        let with_tokens: Vec<EnvironmentId> =
+            sqlx::query_scalar("SELECT environment_id FROM oauth_tokens WHERE datasource_id = ?")
+                .bind(&old.id)
+                .fetch_all(&mut *conn)
+                .await?;
+        let dropped: Vec<_> = checked.tokens.into_iter().filter(|(id, _, _)| with_tokens.contains(id)).collect();
+        Ok(DestinationCheck { moved_secrets: checked.secrets, tokens_dropped: dropped_message(&dropped, envs.len()) })
     }
 
-    /// [`destination::check`] of `new` over `old`, with the pins its certificate slots stand for;
+    /// [`destination::check`] of `new` over `old` in every environment (effective
+    /// configurations, variables resolved), with the pins their certificate slots stand for;
     /// only secrets actually stored count as moved.
-    fn destination_check(
+    fn destination_checks(
         &self,
         old: &Datasource,
         stored: &HashMap<String, Vec<u8>>,
         new: &DatasourceConfig,
-    ) -> Result<DestinationCheck> {
-        let pin_slot = secret_slot::SELF_SIGNED_CERTIFICATE;
-        let old_pin = match stored.get(pin_slot) {
-            Some(bytes) => destination::pin_of(Some(&self.vault.open(&old.id, pin_slot, bytes)?)),
-            None => None,
-        };
-        let new_pin = match &new.self_signed_certificate {
-            SecretField::Value(pem) => destination::pin_of(Some(pem)),
-            SecretField::Stored => old_pin.clone(),
-            SecretField::Empty => None,
-        };
-        let mut check = destination::check(
-            destination::Stored { config: &old.config, pin: &old_pin },
-            destination::Stored { config: new, pin: &new_pin },
-        );
-        check.moved_secrets.retain(|e| stored.contains_key(&e.field));
-        Ok(check)
+        envs: &[EnvironmentVars],
+    ) -> Result<Checked> {
+        let mut checked = Checked::default();
+        for env in envs {
+            let (Ok(old_effective), Ok(new_effective)) = (old.config.effective(&env.name), new.effective(&env.name))
+            else {
+                continue;
+            };
+            let old_pin = self.effective_pin(&old.id, &old.config, &env.name, &env.id, stored)?;
+            let new_overrides = new.overrides_of(&env.name).map(|(_, o)| o);
+            let (pin_field, pin_key) = match new_overrides.and_then(|o| o.self_signed_certificate.as_ref()) {
+                Some(field) => (field, override_slot(&env.id, secret_slot::SELF_SIGNED_CERTIFICATE)),
+                None => (&new.self_signed_certificate, secret_slot::SELF_SIGNED_CERTIFICATE.to_owned()),
+            };
+            let new_pin = match pin_field {
+                SecretField::Value(pem) => destination::pin_of(Some(pem)),
+                SecretField::Stored => match stored.get(&pin_key) {
+                    Some(bytes) => destination::pin_of(Some(&self.vault.open(&old.id, &pin_key, bytes)?)),
+                    None => None,
+                },
+                SecretField::Empty => None,
+            };
+            let resolve = |c: &DatasourceConfig| variables::resolve_config(c, &env.vars).unwrap_or_else(|_| c.clone());
+            let (old_resolved, new_resolved) = (resolve(&old_effective), resolve(&new_effective));
+            let check = destination::check(
+                destination::Stored { config: &old_resolved, pin: &old_pin },
+                destination::Stored { config: &new_resolved, pin: &new_pin },
+            );
+            for mut error in check.moved_secrets {
+                let overridden = new_overrides.is_some_and(|o| o.overrides(&error.field));
+                let key = if overridden { override_slot(&env.id, &error.field) } else { error.field.clone() };
+                if !stored.contains_key(&key) {
+                    continue;
+                }
+                if overridden {
+                    error.field = format!("environments.{}.{}", env.name, error.field);
+                }
+                if envs.len() > 1 {
+                    error.message = format!("in {}: {}", env.name, error.message);
+                }
+                if !checked.secrets.contains(&error) {
+                    checked.secrets.push(error);
+                }
+            }
+            if let Some(why) = check.tokens_dropped {
+                checked.tokens.push((env.id.clone(), env.name.clone(), why));
+            }
+        }
+        Ok(checked)
     }
 
     async fn write(
@@ -208,8 +264,11 @@ impl Store {
         target: Target<'_>,
         mut config: DatasourceConfig,
     ) -> Result<(SavedDatasource, ImportOutcome)> {
-        config.validate().map_err(Error::Invalid)?;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let envs = self.all_environment_vars(&mut tx).await?;
+        canonical_environments(&mut config, &envs);
+        let vars: Vec<_> = envs.iter().map(|e| e.vars.clone()).collect();
+        config.validate_in(&vars).map_err(Error::Invalid)?;
         let existing = match target {
             Target::New => None,
             Target::Existing(by) => Some(find(&mut tx, by).await?),
@@ -235,37 +294,51 @@ impl Store {
             ));
         }
         let stored = sealed_secrets::slots_of(&mut tx, &id).await?;
-        for (slot, field) in config.secret_slots() {
-            if *field == SecretField::Stored && !stored.contains_key(slot) {
-                errors.push(FieldError::new(slot, "there is no saved value to keep: enter the value"));
+        let env_ids: HashMap<String, EnvironmentId> =
+            envs.iter().map(|e| (e.name.to_ascii_lowercase(), e.id.clone())).collect();
+        for (key, field_name, field) in secret_slots_mut(&mut config, &env_ids) {
+            if *field == SecretField::Stored && !stored.contains_key(&key) {
+                errors.push(FieldError::new(field_name, "there is no saved value to keep: enter the value"));
             }
         }
-        // A kept secret must still go only where it was entered for (model::destination).
-        let mut tokens_dropped = None;
+        // A kept secret must still go only where it was entered for (model::destination), in
+        // every environment.
+        let mut dropped = Vec::new();
         if let Some(old) = &existing {
-            let check = self.destination_check(old, &stored, &config)?;
-            errors.extend(check.moved_secrets);
-            tokens_dropped = check.tokens_dropped;
+            let checked = self.destination_checks(old, &stored, &config, &envs)?;
+            errors.extend(checked.secrets);
+            dropped = checked.tokens;
         }
         if !errors.is_empty() {
             return Err(Error::Invalid(errors));
         }
 
         // Seal the new values and leave only markers in the config.
-        let mut sealed: Vec<(&'static str, Vec<u8>)> = Vec::new();
-        let mut kept: Vec<&'static str> = Vec::new();
-        for (slot, field) in config.secret_slots_mut() {
+        let mut sealed: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut kept: Vec<String> = Vec::new();
+        for (key, _, field) in secret_slots_mut(&mut config, &env_ids) {
             match field {
                 SecretField::Empty => {}
-                SecretField::Stored => kept.push(slot),
+                SecretField::Stored => kept.push(key),
                 SecretField::Value(secret) => {
-                    sealed.push((slot, self.vault.seal(&id, slot, secret.expose().as_bytes())));
+                    sealed.push((key.clone(), self.vault.seal(&id, &key, secret.expose().as_bytes())));
                     *field = SecretField::Stored;
-                    kept.push(slot);
+                    kept.push(key);
                 }
             }
         }
 
+        let mut really_dropped = Vec::new();
+        for (env_id, name, why) in dropped {
+            let deleted = sqlx::query("DELETE FROM oauth_tokens WHERE datasource_id = ? AND environment_id = ?")
+                .bind(&id)
+                .bind(&env_id)
+                .execute(&mut *tx)
+                .await?;
+            if deleted.rows_affected() > 0 {
+                really_dropped.push((env_id, name, why));
+            }
+        }
         let updated_at = now_millis();
         let json = serde_json::to_string(&config).expect("a datasource config always serializes");
         let generation: i64 = sqlx::query_scalar(
@@ -282,26 +355,80 @@ impl Store {
         .bind(&json)
         .bind(created_at)
         .bind(updated_at)
-        .bind(i64::from(tokens_dropped.is_some()))
+        .bind(i64::from(!really_dropped.is_empty()))
         .fetch_one(&mut *tx)
         .await?;
         for (slot, bytes) in &sealed {
             sealed_secrets::put(&mut tx, &id, slot, bytes).await?;
         }
-        if tokens_dropped.is_some() {
-            let deleted =
-                sqlx::query("DELETE FROM oauth_tokens WHERE datasource_id = ?").bind(&id).execute(&mut *tx).await?;
-            if deleted.rows_affected() == 0 {
-                tokens_dropped = None;
-            }
-        }
-        for slot in stored.keys().filter(|slot| !kept.contains(&slot.as_str())) {
+        for slot in stored.keys().filter(|slot| !kept.contains(slot)) {
             sealed_secrets::remove(&mut tx, &id, slot).await?;
         }
         tx.commit().await?;
-        let datasource = Datasource { id, created_at, updated_at, config, generation };
+        let tokens_dropped = dropped_message(&really_dropped, envs.len());
+        let datasource = Datasource { id, created_at, updated_at, config, generation, environment: None };
         Ok((SavedDatasource { datasource, tokens_dropped }, outcome))
     }
+}
+
+/// What a save does in each environment: the kept secrets that moved, and the environments
+/// whose tokens go, with why.
+#[derive(Default)]
+struct Checked {
+    secrets: Vec<FieldError>,
+    tokens: Vec<(EnvironmentId, String, String)>,
+}
+
+/// One line for the tokens dropped: the reason, prefixed by the environment when the vault has
+/// more than one.
+fn dropped_message(dropped: &[(EnvironmentId, String, String)], environments: usize) -> Option<String> {
+    if dropped.is_empty() {
+        return None;
+    }
+    if environments <= 1 {
+        return Some(dropped[0].2.clone());
+    }
+    Some(dropped.iter().map(|(_, name, why)| format!("in {name}: {why}")).collect::<Vec<_>>().join("; "))
+}
+
+/// Writes the overrides' environment names as the vault spells them, and leaves out empty ones.
+fn canonical_environments(config: &mut DatasourceConfig, envs: &[EnvironmentVars]) {
+    let given = std::mem::take(&mut config.environments);
+    for (name, overrides) in given {
+        if overrides.is_empty() {
+            continue;
+        }
+        let name = envs.iter().find(|e| e.name.eq_ignore_ascii_case(&name)).map_or(name, |e| e.name.clone());
+        config.environments.insert(name, overrides);
+    }
+}
+
+/// Every secret slot of `config` with the key it is sealed under and the field name errors use:
+/// the base's slots by their names, an override's as `environments.<env id>.<slot>` (field
+/// `environments.<name>.<slot>`). Overrides of an unknown environment are left out.
+fn secret_slots_mut<'c>(
+    config: &'c mut DatasourceConfig,
+    env_ids: &HashMap<String, EnvironmentId>,
+) -> Vec<(String, String, &'c mut SecretField)> {
+    let DatasourceConfig { signature_secret, self_signed_certificate, auth, environments, .. } = config;
+    let mut slots: Vec<(String, String, &'c mut SecretField)> = vec![
+        (secret_slot::SIGNATURE_SECRET.to_owned(), secret_slot::SIGNATURE_SECRET.to_owned(), signature_secret),
+        (
+            secret_slot::SELF_SIGNED_CERTIFICATE.to_owned(),
+            secret_slot::SELF_SIGNED_CERTIFICATE.to_owned(),
+            self_signed_certificate,
+        ),
+    ];
+    for (slot, field) in auth.secret_slots_mut() {
+        slots.push((slot.to_owned(), slot.to_owned(), field));
+    }
+    for (name, overrides) in environments.iter_mut() {
+        let Some(env_id) = env_ids.get(&name.to_ascii_lowercase()) else { continue };
+        for (slot, field) in overrides.secret_slots_mut() {
+            slots.push((override_slot(env_id, slot), format!("environments.{name}.{slot}"), field));
+        }
+    }
+    slots
 }
 
 /// The row of the datasource `by` names: by id, or by name (case-insensitively), never either.
@@ -332,5 +459,12 @@ fn from_row(row: &SqliteRow) -> Result<Datasource> {
         updated_at: row.get("updated_at"),
         config,
         generation: row.get("generation"),
+        environment: None,
     })
+}
+
+/// Every environment's id by its name in lower case.
+async fn environment_ids(conn: &mut SqliteConnection) -> Result<HashMap<String, EnvironmentId>> {
+    let rows = sqlx::query("SELECT id, name FROM environments").fetch_all(conn).await?;
+    Ok(rows.iter().map(|r| (r.get::<String, _>("name").to_ascii_lowercase(), r.get("id"))).collect())
 }

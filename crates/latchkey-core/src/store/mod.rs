@@ -3,6 +3,7 @@
 //! One submodule per table; every multi-row change runs in one `BEGIN IMMEDIATE` transaction.
 
 mod datasources;
+mod environments;
 mod history;
 mod queries;
 mod sealed_secrets;
@@ -15,6 +16,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Row, SqlitePool};
 
 pub use datasources::ImportOutcome;
+pub use environments::SavedEnvironment;
 pub use history::{NewHistoryEntry, MAX_HISTORY_PAGE};
 pub use tokens::{ExpiringToken, IdToken, NewTokens, TokenRecord};
 

@@ -1,13 +1,15 @@
-//! The `oauth_tokens` table: the sealed access, refresh and ID tokens of a datasource with their
-//! expiry, scope, status and last failure; and the `token_calls` log of its last
-//! [`MAX_TOKEN_CALLS`] token calls. Deciding when to refresh is the OAuth lifecycle's job; this
+//! The `oauth_tokens` table: the sealed access, refresh and ID tokens of a datasource in an
+//! environment with their expiry, scope, status and last failure; and the `token_calls` log of
+//! its last [`MAX_TOKEN_CALLS`] token calls. Each datasource has its own tokens in every
+//! environment: the environment is the one the [`Datasource`] was resolved in (`default` when
+//! none), and the tokens are sealed bound to [`Datasource::token_owner`]. Deciding when to refresh is the OAuth lifecycle's job; this
 //! module only reads and writes rows, sealing and opening the token slots.
 
 use sqlx::Row;
 
 use super::{now_millis, Store};
 use crate::model::{
-    Datasource, DatasourceId, LastTokenError, TokenCallEntry, TokenState, TokenStatus, MAX_TOKEN_CALLS,
+    Datasource, DatasourceId, EnvironmentId, LastTokenError, TokenCallEntry, TokenState, TokenStatus, MAX_TOKEN_CALLS,
 };
 use crate::{Error, Result, Secret};
 
@@ -62,14 +64,14 @@ impl TokenRecord {
 }
 
 impl Store {
-    /// Ids of the datasources holding authorized tokens with a known expiry, with when they
+    /// Ids of the datasources (and environments) holding authorized tokens with a known expiry, with when they
     /// were obtained and expire (ms): the candidates for keeping alive.
     ///
     /// # Errors
     /// Storage errors.
     pub async fn expiring_tokens(&self) -> Result<Vec<ExpiringToken>> {
         let rows = sqlx::query(
-            "SELECT datasource_id, obtained_at, expires_at, last_error FROM oauth_tokens \
+            "SELECT datasource_id, environment_id, obtained_at, expires_at, last_error FROM oauth_tokens \
              WHERE status = 'authorized' AND expires_at IS NOT NULL AND obtained_at IS NOT NULL",
         )
         .fetch_all(&self.pool)
@@ -78,6 +80,7 @@ impl Store {
             .map(|r| {
                 Ok(ExpiringToken {
                     id: r.get("datasource_id"),
+                    environment: r.get("environment_id"),
                     obtained_at: r.get("obtained_at"),
                     expires_at: r.get("expires_at"),
                     last_error: last_error(r.get("last_error"))?,
@@ -86,21 +89,24 @@ impl Store {
             .collect()
     }
 
-    /// The stored tokens of datasource `id`, or `None` when it was never authorized.
+    /// The stored tokens of `datasource` in its environment, or `None` when it was never
+    /// authorized there.
     ///
     /// # Errors
     /// Storage errors, [`Error::Vault`] when a sealed token does not open.
-    pub async fn tokens(&self, id: &str) -> Result<Option<TokenRecord>> {
+    pub async fn tokens(&self, datasource: &Datasource) -> Result<Option<TokenRecord>> {
         let row = sqlx::query(
             "SELECT status, reason, token_type, scope, access_token, refresh_token, id_token, obtained_at, \
-             expires_at, generation, last_error FROM oauth_tokens WHERE datasource_id = ?",
+             expires_at, generation, last_error FROM oauth_tokens WHERE datasource_id = ? AND environment_id = ?",
         )
-        .bind(id)
+        .bind(&datasource.id)
+        .bind(datasource.environment_id())
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
+        let owner = datasource.token_owner();
         let open = |slot: &str, column: &str| -> Result<Option<Secret>> {
-            row.get::<Option<Vec<u8>>, _>(column).map(|bytes| self.vault.open(id, slot, &bytes)).transpose()
+            row.get::<Option<Vec<u8>>, _>(column).map(|bytes| self.vault.open(&owner, slot, &bytes)).transpose()
         };
         let status = stored_status(row.get("status"))?;
         Ok(Some(TokenRecord {
@@ -142,7 +148,8 @@ impl Store {
         tokens: &NewTokens,
         id_token: IdToken<'_>,
     ) -> Result<i64> {
-        let id = datasource.id.as_str();
+        let owner = datasource.token_owner();
+        let id = owner.as_str();
         let access = self.vault.seal(id, ACCESS_SLOT, tokens.access_token.expose().as_bytes());
         let refresh = tokens.refresh_token.as_ref().map(|t| self.vault.seal(id, REFRESH_SLOT, t.expose().as_bytes()));
         let (id_token, replace) = match id_token {
@@ -154,9 +161,9 @@ impl Store {
         same_generation(&mut tx, datasource).await?;
         let generation: i64 = sqlx::query_scalar(
             "INSERT INTO oauth_tokens (datasource_id, status, reason, token_type, scope, access_token, refresh_token, \
-             obtained_at, expires_at, generation, id_token, last_error) \
-             VALUES (?1, 'authorized', NULL, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, NULL) \
-             ON CONFLICT (datasource_id) DO UPDATE SET status = 'authorized', reason = NULL, \
+             obtained_at, expires_at, generation, id_token, last_error, environment_id) \
+             VALUES (?1, 'authorized', NULL, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, NULL, ?10) \
+             ON CONFLICT (datasource_id, environment_id) DO UPDATE SET status = 'authorized', reason = NULL, \
              token_type = excluded.token_type, scope = excluded.scope, access_token = excluded.access_token, \
              refresh_token = COALESCE(excluded.refresh_token, oauth_tokens.refresh_token), \
              id_token = CASE WHEN ?9 THEN excluded.id_token ELSE COALESCE(excluded.id_token, oauth_tokens.id_token) END, \
@@ -164,7 +171,7 @@ impl Store {
              generation = oauth_tokens.generation + 1 \
              RETURNING generation",
         )
-        .bind(id)
+        .bind(&datasource.id)
         .bind(&tokens.token_type)
         .bind(&tokens.scope)
         .bind(access)
@@ -173,39 +180,43 @@ impl Store {
         .bind(tokens.expires_at)
         .bind(id_token)
         .bind(replace)
+        .bind(datasource.environment_id())
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(generation)
     }
 
-    /// Keeps `failure` as the last failed refresh or re-fetch of datasource `id` (when it has a
-    /// token row); the tokens stay as they are.
+    /// Keeps `failure` as the last failed refresh or re-fetch of `datasource` in its environment
+    /// (when it has a token row); the tokens stay as they are.
     ///
     /// # Errors
     /// Storage errors.
-    pub async fn record_token_failure(&self, id: &str, failure: &LastTokenError) -> Result<()> {
+    pub async fn record_token_failure(&self, datasource: &Datasource, failure: &LastTokenError) -> Result<()> {
         let json = serde_json::to_string(failure).expect("a token failure serializes");
-        sqlx::query("UPDATE oauth_tokens SET last_error = ? WHERE datasource_id = ?")
+        sqlx::query("UPDATE oauth_tokens SET last_error = ? WHERE datasource_id = ? AND environment_id = ?")
             .bind(json)
-            .bind(id)
+            .bind(&datasource.id)
+            .bind(datasource.environment_id())
             .execute(&self.pool)
             .await?;
         Ok(())
     }
 
-    /// Adds `call` to the token call log of datasource `id`, keeping the newest
+    /// Adds `call` to the token call log of `datasource` in its environment, keeping the newest
     /// [`MAX_TOKEN_CALLS`].
     ///
     /// # Errors
     /// Storage errors.
-    pub async fn log_token_call(&self, id: &str, call: &TokenCallEntry) -> Result<()> {
+    pub async fn log_token_call(&self, datasource: &Datasource, call: &TokenCallEntry) -> Result<()> {
+        let env = datasource.environment_id();
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         sqlx::query(
-            "INSERT INTO token_calls (datasource_id, at, grant_type, endpoint, status, duration_ms, error, description) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO token_calls (datasource_id, environment_id, at, grant_type, endpoint, status, duration_ms, \
+             error, description) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
-        .bind(id)
+        .bind(&datasource.id)
+        .bind(&env)
         .bind(call.at)
         .bind(&call.grant)
         .bind(&call.endpoint)
@@ -216,27 +227,30 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         sqlx::query(
-            "DELETE FROM token_calls WHERE datasource_id = ?1 AND id <= \
-             (SELECT id FROM token_calls WHERE datasource_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)",
+            "DELETE FROM token_calls WHERE datasource_id = ?1 AND environment_id = ?3 AND id <= \
+             (SELECT id FROM token_calls WHERE datasource_id = ?1 AND environment_id = ?3 \
+              ORDER BY id DESC LIMIT 1 OFFSET ?2)",
         )
-        .bind(id)
+        .bind(&datasource.id)
         .bind(MAX_TOKEN_CALLS as i64)
+        .bind(&env)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// The token call log of datasource `id`, newest first.
+    /// The token call log of `datasource` in its environment, newest first.
     ///
     /// # Errors
     /// Storage errors.
-    pub async fn token_calls(&self, id: &str) -> Result<Vec<TokenCallEntry>> {
+    pub async fn token_calls(&self, datasource: &Datasource) -> Result<Vec<TokenCallEntry>> {
         let rows = sqlx::query(
             "SELECT at, grant_type, endpoint, status, duration_ms, error, description FROM token_calls \
-             WHERE datasource_id = ? ORDER BY id DESC LIMIT ?",
+             WHERE datasource_id = ? AND environment_id = ? ORDER BY id DESC LIMIT ?",
         )
-        .bind(id)
+        .bind(&datasource.id)
+        .bind(datasource.environment_id())
         .bind(MAX_TOKEN_CALLS as i64)
         .fetch_all(&self.pool)
         .await?;
@@ -260,30 +274,35 @@ impl Store {
     /// # Errors
     /// As [`Store::save_tokens`].
     pub async fn mark_needs_reauthorization(&self, datasource: &Datasource, reason: &str) -> Result<()> {
-        let id = datasource.id.as_str();
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         same_generation(&mut tx, datasource).await?;
         sqlx::query(
-            "INSERT INTO oauth_tokens (datasource_id, status, reason, token_type, scope, obtained_at, generation) \
-             VALUES (?1, 'needs_reauthorization', ?2, '', '', ?3, 1) \
-             ON CONFLICT (datasource_id) DO UPDATE SET status = 'needs_reauthorization', reason = excluded.reason, \
+            "INSERT INTO oauth_tokens (datasource_id, status, reason, token_type, scope, obtained_at, generation, \
+             environment_id) VALUES (?1, 'needs_reauthorization', ?2, '', '', ?3, 1, ?4) \
+             ON CONFLICT (datasource_id, environment_id) DO UPDATE SET status = 'needs_reauthorization', reason = excluded.reason, \
              access_token = NULL, refresh_token = NULL, id_token = NULL, generation = oauth_tokens.generation + 1",
         )
-        .bind(id)
+        .bind(&datasource.id)
         .bind(reason)
         .bind(now_millis())
+        .bind(datasource.environment_id())
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// Forgets the tokens of datasource `id` (logout): it is `not_authorized` afterwards.
+    /// Forgets the tokens of `datasource` in its environment (logout): it is `not_authorized`
+    /// there afterwards; its tokens in other environments stay.
     ///
     /// # Errors
     /// Storage errors.
-    pub async fn forget_tokens(&self, id: &str) -> Result<()> {
-        sqlx::query("DELETE FROM oauth_tokens WHERE datasource_id = ?").bind(id).execute(&self.pool).await?;
+    pub async fn forget_tokens(&self, datasource: &Datasource) -> Result<()> {
+        sqlx::query("DELETE FROM oauth_tokens WHERE datasource_id = ? AND environment_id = ?")
+            .bind(&datasource.id)
+            .bind(datasource.environment_id())
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 }
@@ -293,6 +312,7 @@ impl Store {
 #[derive(Debug, Clone)]
 pub struct ExpiringToken {
     pub id: DatasourceId,
+    pub environment: EnvironmentId,
     pub obtained_at: i64,
     pub expires_at: i64,
     pub last_error: Option<LastTokenError>,

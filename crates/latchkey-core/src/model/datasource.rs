@@ -224,7 +224,7 @@ impl DatasourceConfig {
             return self.validate();
         }
         let mut found: Vec<(FieldError, Vec<&str>)> = Vec::new();
-        for (name, _) in &self.environments {
+        for name in self.environments.keys() {
             if !environments.iter().any(|v| v.environment.eq_ignore_ascii_case(name)) {
                 let error = FieldError::new(
                     format!("environments.{name}"),

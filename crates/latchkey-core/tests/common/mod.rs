@@ -8,7 +8,7 @@ use latchkey_core::Store;
 /// Makes the stored access token of `datasource` look expired to the lifecycle (the provider
 /// still honours it), without waiting. The refresh token stays as it is.
 pub async fn make_due(store: &Store, datasource: &Datasource) {
-    let record = store.tokens(&datasource).await.unwrap().expect("tokens stored");
+    let record = store.tokens(datasource).await.unwrap().expect("tokens stored");
     let past = now_millis() - 1_000;
     let tokens = NewTokens {
         access_token: record.access_token.expect("an access token"),

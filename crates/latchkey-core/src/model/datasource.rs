@@ -89,6 +89,12 @@ impl Datasource {
         self.environment.as_ref().map(|e| e.variables.secret_values()).unwrap_or_default()
     }
 
+    /// Whether sending `spec` through it must be confirmed first: a method that changes things
+    /// (not GET, HEAD or OPTIONS) in a production environment.
+    pub fn needs_confirmation(&self, spec: &super::RequestSpec) -> bool {
+        self.environment.as_ref().is_some_and(|e| e.production) && !spec.is_safe_method()
+    }
+
     /// The key its tokens, locks and single flight are kept under: the datasource id, and the
     /// environment's id unless it is the `default` one (whose tokens predate environments).
     pub fn token_owner(&self) -> String {

@@ -89,6 +89,12 @@ impl RequestSpec {
         }
     }
 
+    /// Whether the method only reads (GET, HEAD, OPTIONS): what a production environment sends
+    /// without asking first.
+    pub fn is_safe_method(&self) -> bool {
+        matches!(self.method_or_default().as_str(), "GET" | "HEAD" | "OPTIONS")
+    }
+
     /// Checks the parts that do not depend on the datasource.
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();

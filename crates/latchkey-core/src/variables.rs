@@ -243,6 +243,18 @@ pub fn resolve_config(config: &DatasourceConfig, vars: &Variables) -> Result<Dat
     }
 }
 
+/// [`resolve_config`] with unknown variables left as they are written (`{{name}}`): where
+/// a configuration's destinations point as far as the variables say, for comparing them.
+pub fn resolve_config_leaving_unknown(config: &DatasourceConfig, vars: &Variables) -> DatasourceConfig {
+    let mut vars = vars.clone();
+    let json = serde_json::to_string(config).expect("a datasource config serializes");
+    for name in used_names(&json) {
+        let written = format!("{{{{{name}}}}}");
+        vars.values.entry(name).or_insert(Resolved::Plain(written));
+    }
+    resolve_config(config, &vars).unwrap_or_else(|_| config.clone())
+}
+
 /// A secret field's value `{{name}}`: the variable's value. Anything else with `{{` is an error
 /// that does not quote the field (it is a secret).
 fn resolve_secret(text: &str, vars: &Variables, slot: &str) -> Result<Secret, FieldError> {

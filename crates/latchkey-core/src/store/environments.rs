@@ -25,6 +25,9 @@ pub struct SavedEnvironment {
     pub environment: Environment,
     /// One line per datasource whose tokens in this environment were dropped, with why.
     pub tokens_dropped: Vec<String>,
+    /// One line per datasource whose stored secrets now have a destination in this environment
+    /// because a variable they need was defined: where they will go.
+    pub secrets_routed: Vec<String>,
 }
 
 /// An environment as the store's other modules need it: id, name, variables opened.
@@ -311,7 +314,7 @@ impl Store {
         }
         let new_vars = Variables::of(&opened);
         let env_name = existing.as_ref().map_or(config.name.clone(), |old| old.config.name.clone());
-        let moved = self.variable_destinations(&mut tx, &id, &env_name, &old_vars, &new_vars).await?;
+        let mut moved = self.variable_destinations(&mut tx, &id, &env_name, &old_vars, &new_vars).await?;
         if !moved.secrets.is_empty() {
             return Err(Error::Invalid(moved.secrets));
         }
@@ -361,7 +364,7 @@ impl Store {
             .await?;
         }
         let mut tokens_dropped = Vec::new();
-        for (datasource_id, name, why) in moved.tokens {
+        for (datasource_id, name, why) in std::mem::take(&mut moved.tokens) {
             let deleted = sqlx::query("DELETE FROM oauth_tokens WHERE datasource_id = ? AND environment_id = ?")
                 .bind(&datasource_id)
                 .bind(&id)
@@ -377,7 +380,7 @@ impl Store {
         }
         tx.commit().await?;
         let environment = Environment { id, created_at, updated_at: now, config };
-        Ok((SavedEnvironment { environment, tokens_dropped }, outcome))
+        Ok((SavedEnvironment { environment, tokens_dropped, secrets_routed: moved.routed }, outcome))
     }
 
     async fn is_used_by_overrides(&self, conn: &mut SqliteConnection, name: &str) -> Result<bool> {
@@ -413,8 +416,33 @@ impl Store {
             let Ok(effective) = config.effective(env_name) else { continue };
             let stored = super::sealed_secrets::slots_of(conn, &id).await?;
             let pin = self.effective_pin(&id, &config, env_name, env_id, &stored)?;
-            let before = variables::resolve_config(&effective, old).unwrap_or_else(|_| effective.clone());
-            let after = variables::resolve_config(&effective, new).unwrap_or_else(|_| effective.clone());
+            // Where a variable a destination needs was not defined before, nothing could be sent
+            // there in this environment: defining it decides where the secrets go (said in
+            // `routed`) and moves nothing. Undefining one counts as moving it (else
+            // unset-then-set would get around the rule).
+            let before = variables::resolve_config_leaving_unknown(&effective, old);
+            let after = variables::resolve_config_leaving_unknown(&effective, new);
+            if destinations_unresolved(&before) {
+                if destinations_unresolved(&after) {
+                    continue;
+                }
+                let secrets: Vec<&str> = effective
+                    .secret_slots()
+                    .into_iter()
+                    .filter(|(slot, field)| {
+                        **field == SecretField::Stored && stored_key_of(&config, env_name, env_id, slot, &stored)
+                    })
+                    .map(|(slot, _)| slot)
+                    .collect();
+                if !secrets.is_empty() {
+                    moved.routed.push(format!(
+                        "{name}: its stored {} will be sent to {} in {env_name}",
+                        secrets.join(", "),
+                        origin_of(&after.url)
+                    ));
+                }
+                continue;
+            }
             let check = destination::check(
                 destination::Stored { config: &before, pin: &pin },
                 destination::Stored { config: &after, pin: &pin },
@@ -467,6 +495,36 @@ impl Store {
 struct MovedByVariables {
     secrets: Vec<FieldError>,
     tokens: Vec<(String, String, String)>,
+    routed: Vec<String>,
+}
+
+/// Whether the secret `slot` of `config` in environment `env_name` has a stored value (the
+/// override's when the environment overrides it, else the base's).
+fn stored_key_of(
+    config: &DatasourceConfig,
+    env_name: &str,
+    env_id: &EnvironmentId,
+    slot: &str,
+    stored: &HashMap<String, Vec<u8>>,
+) -> bool {
+    let overridden = config.overrides_of(env_name).is_some_and(|(_, o)| o.overrides(slot));
+    let key = if overridden { override_slot(env_id, slot) } else { slot.to_owned() };
+    stored.contains_key(&key)
+}
+
+/// Whether a place secrets or tokens go to still has a variable in it (one the environment
+/// does not define).
+fn destinations_unresolved(config: &DatasourceConfig) -> bool {
+    let mut places = vec![config.url.as_str()];
+    if let crate::model::AuthConfig::OAuth2(oauth) = &config.auth {
+        places.extend([oauth.access_token_url.as_str(), oauth.revocation_url.as_str()]);
+    }
+    places.into_iter().any(variables::uses_variables)
+}
+
+/// `scheme://host:port` of a URL, for messages.
+fn origin_of(raw: &str) -> String {
+    url::Url::parse(raw).map_or_else(|_| raw.to_owned(), |u| u.origin().ascii_serialization())
 }
 
 /// Which row an environment write goes to.

@@ -8,4 +8,9 @@ export type SavedEnvironment = { environment: Environment,
 /**
  * One line per datasource whose tokens in this environment were dropped, with why.
  */
-tokensDropped: Array<string>, };
+tokensDropped: Array<string>, 
+/**
+ * One line per datasource whose stored secrets now have a destination in this environment
+ * because a variable they need was defined: where they will go.
+ */
+secretsRouted: Array<string>, };

@@ -99,6 +99,11 @@ pub fn run() {
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
+            commands::environments::list_environments,
+            commands::environments::get_environment,
+            commands::environments::create_environment,
+            commands::environments::save_environment,
+            commands::environments::delete_environment,
             commands::datasources::list_datasources,
             commands::datasources::get_datasource,
             commands::datasources::save_datasource,

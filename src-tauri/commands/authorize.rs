@@ -7,7 +7,7 @@
 use std::sync::Mutex;
 
 use latchkey_core::error::ErrorPayload;
-use latchkey_core::model::{DatasourceId, RedirectKind, TokenDetails, TokenState};
+use latchkey_core::model::{DatasourceId, EnvironmentId, RedirectKind, TokenDetails, TokenState};
 use latchkey_core::oauth::{self, AuthorizationError, Callback, PendingAuthorization, TokenLifecycle};
 use latchkey_core::Error;
 use serde::Serialize;
@@ -61,17 +61,20 @@ impl Authorizations {
     }
 }
 
-/// Authorizes the datasource `id` with the browser (authorization code) or fetches a token
-/// (client credentials, password).
+/// Authorizes the datasource `id` in the environment `environment_id` with the browser
+/// (authorization code) or fetches a token (client credentials, password). The attempt holds the
+/// datasource as resolved in that environment, so the tokens it brings back are that
+/// environment's, whichever environment the window shows when the callback lands.
 #[tauri::command]
 pub async fn authorize(
     app: AppHandle,
     store: State<'_, OpenedStore>,
     attempts: State<'_, Authorizations>,
     id: DatasourceId,
+    environment_id: EnvironmentId,
 ) -> Result<TokenState, ErrorPayload> {
     let lifecycle = store.lifecycle()?;
-    let datasource = lifecycle.store().datasource_with_secrets(&id).await?;
+    let datasource = lifecycle.store().datasource_in(&id, &environment_id).await?;
     let config = oauth::oauth_config(&datasource)?;
     let open = |pending: &PendingAuthorization| {
         let browser_opened = oauth::browser::open(pending.url.as_str()).is_ok();
@@ -114,28 +117,41 @@ pub fn cancel_authorization(attempts: State<'_, Authorizations>) {
     }
 }
 
-/// The token state of the datasource `id`, for its badge.
+/// The token state of the datasource `id` in the environment `environment_id`, for its badge.
 #[tauri::command]
-pub async fn token_state(store: State<'_, OpenedStore>, id: DatasourceId) -> Result<TokenState, ErrorPayload> {
+pub async fn token_state(
+    store: State<'_, OpenedStore>,
+    id: DatasourceId,
+    environment_id: EnvironmentId,
+) -> Result<TokenState, ErrorPayload> {
     let lifecycle = store.lifecycle()?;
-    let datasource = lifecycle.store().datasource(&id).await?;
+    let datasource = lifecycle.store().datasource_in(&id, &environment_id).await?;
     Ok(lifecycle.state(&datasource).await?)
 }
 
-/// What the token panel of the datasource `id` shows (no token: only decoded JWT header and
-/// claims, and the call log).
+/// What the token panel of the datasource `id` in the environment `environment_id` shows (no
+/// token: only decoded JWT header and claims, and the call log).
 #[tauri::command]
-pub async fn token_details(store: State<'_, OpenedStore>, id: DatasourceId) -> Result<TokenDetails, ErrorPayload> {
+pub async fn token_details(
+    store: State<'_, OpenedStore>,
+    id: DatasourceId,
+    environment_id: EnvironmentId,
+) -> Result<TokenDetails, ErrorPayload> {
     let lifecycle = store.lifecycle()?;
-    let datasource = lifecycle.store().datasource(&id).await?;
+    let datasource = lifecycle.store().datasource_in(&id, &environment_id).await?;
     Ok(lifecycle.details(&datasource).await?)
 }
 
-/// Refresh now: refreshes (or fetches again) the token of the datasource `id`, due or not.
+/// Refresh now: refreshes (or fetches again) the token of the datasource `id` in the
+/// environment `environment_id`, due or not.
 #[tauri::command]
-pub async fn refresh_token_now(store: State<'_, OpenedStore>, id: DatasourceId) -> Result<TokenState, ErrorPayload> {
+pub async fn refresh_token_now(
+    store: State<'_, OpenedStore>,
+    id: DatasourceId,
+    environment_id: EnvironmentId,
+) -> Result<TokenState, ErrorPayload> {
     let lifecycle = store.lifecycle()?;
-    let datasource = lifecycle.store().datasource_with_secrets(&id).await?;
+    let datasource = lifecycle.store().datasource_in(&id, &environment_id).await?;
     Ok(lifecycle.refresh_now(&datasource).await?)
 }
 
@@ -156,11 +172,16 @@ pub struct Disconnected {
     pub revocation_failures: Vec<String>,
 }
 
-/// Forgets (and where possible revokes) the tokens of the datasource `id`.
+/// Forgets (and where possible revokes) the tokens of the datasource `id` in the environment
+/// `environment_id`; the other environments' tokens stay.
 #[tauri::command]
-pub async fn disconnect(store: State<'_, OpenedStore>, id: DatasourceId) -> Result<Disconnected, ErrorPayload> {
+pub async fn disconnect(
+    store: State<'_, OpenedStore>,
+    id: DatasourceId,
+    environment_id: EnvironmentId,
+) -> Result<Disconnected, ErrorPayload> {
     let lifecycle = store.lifecycle()?;
-    let datasource = lifecycle.store().datasource_with_secrets(&id).await?;
+    let datasource = lifecycle.store().datasource_in(&id, &environment_id).await?;
     let outcome = lifecycle.logout(&datasource).await?;
     Ok(Disconnected {
         token: lifecycle.state(&datasource).await?,
@@ -180,6 +201,9 @@ const KEEP_ALIVE_EVERY: std::time::Duration = std::time::Duration::from_secs(20)
 pub struct TokenProblem {
     pub datasource_id: DatasourceId,
     pub name: String,
+    /// The environment whose tokens these are (its id and name).
+    pub environment_id: Option<EnvironmentId>,
+    pub environment: Option<String>,
     /// Why, with what to check (scrubbed of secrets).
     pub message: String,
     /// A person must authorize again; otherwise the refresh failed and is retried later.
@@ -194,9 +218,12 @@ pub async fn keep_tokens_alive(app: AppHandle, lifecycle: TokenLifecycle) {
         let Ok(failures) = lifecycle.keep_alive().await else { continue };
         for (datasource, err) in failures {
             let needs_authorization = matches!(err, latchkey_core::Error::NeedsReauthorization { .. });
+            let environment = datasource.environment.as_deref();
             let problem = TokenProblem {
                 datasource_id: datasource.id.clone(),
                 name: datasource.config.name.clone(),
+                environment_id: environment.map(|env| env.id.clone()),
+                environment: environment.map(|env| env.name.clone()),
                 message: err.to_string(),
                 needs_authorization,
             };

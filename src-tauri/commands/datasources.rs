@@ -3,7 +3,8 @@
 use latchkey_core::error::ErrorPayload;
 use latchkey_core::http::Transport;
 use latchkey_core::model::{
-    Datasource, DatasourceConfig, DatasourceId, DatasourceSummary, DestinationCheck, OAuth2Config, SavedDatasource,
+    Datasource, DatasourceConfig, DatasourceId, DatasourceSummary, DestinationCheck, EnvironmentId, OAuth2Config,
+    SavedDatasource,
 };
 use latchkey_core::oauth::discovery;
 use latchkey_core::preset::{self, Preset};
@@ -12,10 +13,14 @@ use tauri::State;
 
 use crate::OpenedStore;
 
-/// Lists every stored datasource, for the sidebar.
+/// Lists every stored datasource with its token badge in the environment `environment_id`, for
+/// the sidebar.
 #[tauri::command]
-pub async fn list_datasources(store: State<'_, OpenedStore>) -> Result<Vec<DatasourceSummary>, ErrorPayload> {
-    Ok(store.get()?.list_datasources().await?)
+pub async fn list_datasources(
+    store: State<'_, OpenedStore>,
+    environment_id: EnvironmentId,
+) -> Result<Vec<DatasourceSummary>, ErrorPayload> {
+    Ok(store.get()?.list_datasources_in(&environment_id).await?)
 }
 
 /// One datasource for the editor; secret slots only say whether they are set.

@@ -4,6 +4,7 @@
 pub mod authorize;
 pub mod clipboard;
 pub mod datasources;
+pub mod environments;
 pub mod files;
 pub mod queries;
 pub mod requests;

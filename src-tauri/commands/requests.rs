@@ -11,7 +11,7 @@ use std::sync::Mutex;
 
 use latchkey_core::error::ErrorPayload;
 use latchkey_core::http::{prepare_with, ResponseBody, ResponseView, SendOptions, Transport};
-use latchkey_core::model::{DatasourceId, HistoryEntry, RequestSpec};
+use latchkey_core::model::{DatasourceId, EnvironmentId, HistoryEntry, RequestSpec};
 use latchkey_core::{tester, Error};
 use serde::Serialize;
 use tauri::{AppHandle, State};
@@ -33,13 +33,16 @@ pub struct Requests {
     transport: Transport,
 }
 
-/// Sends `request` through the datasource and records the run in its history.
+/// Sends `request` through the datasource as it is in the environment `environment_id` (its
+/// URL, variables and tokens) and records the run in its history.
 #[tauri::command]
+#[allow(clippy::too_many_arguments)]
 pub async fn send_request(
     store: State<'_, OpenedStore>,
     requests: State<'_, Requests>,
     picked: State<'_, PickedFiles>,
     datasource_id: DatasourceId,
+    environment_id: EnvironmentId,
     request: RequestSpec,
     request_id: String,
     query_name: Option<String>,
@@ -49,7 +52,10 @@ pub async fn send_request(
     let (cancel, cancelled) = oneshot::channel();
     requests.in_flight.lock().expect("in-flight lock").insert(request_id.clone(), cancel);
     let options = SendOptions::default();
-    let run = tester::run(lifecycle, &requests.transport, &datasource_id, &request, query_name.as_deref(), &options);
+    let run = async {
+        let datasource = lifecycle.store().datasource_in(&datasource_id, &environment_id).await?;
+        tester::run(lifecycle, &requests.transport, &datasource, &request, query_name.as_deref(), &options).await
+    };
     let run = tokio::select! {
         run = run => run,
         _ = cancelled => Err(Error::Cancelled),
@@ -123,20 +129,22 @@ pub struct CurlCopy {
     pub clipboard_problem: Option<String>,
 }
 
-/// Puts a curl command line for `request` on the clipboard, with the datasource's secrets when
-/// `include_secrets`, and answers with the redacted command only.
+/// Puts a curl command line for `request` (through the datasource as it is in the environment
+/// `environment_id`) on the clipboard, with the datasource's secrets when `include_secrets`, and
+/// answers with the redacted command only.
 #[tauri::command]
 pub async fn copy_curl_command(
     store: State<'_, OpenedStore>,
     picked: State<'_, PickedFiles>,
     clipboard: State<'_, SystemClipboard>,
     datasource_id: DatasourceId,
+    environment_id: EnvironmentId,
     request: RequestSpec,
     include_secrets: bool,
 ) -> Result<CurlCopy, ErrorPayload> {
     let lifecycle = store.lifecycle()?;
     let request = picked.resolve(request)?;
-    let datasource = lifecycle.store().datasource_with_secrets(&datasource_id).await?;
+    let datasource = lifecycle.store().datasource_in(&datasource_id, &environment_id).await?;
     let prepared = prepare_with(&datasource, &request, lifecycle).await?;
     let redacted = prepared.curl_command();
     let written = if include_secrets {

@@ -34,6 +34,7 @@ export function AuthFields({ form, onChange, clientIdHint, discoveredIds }: Auth
         id="ds-authType"
         label="Authentication type"
         testId="auth-type"
+        overridePath="auth.type"
         value={form.authType}
         options={AUTH_TYPES}
         onChange={(authType) => onChange({ authType })}

@@ -37,6 +37,7 @@ export function CertificateField({ enabled, value, onChange, forAuth }: Certific
         label="Use self-signed certificate"
         checked={enabled}
         onChange={(useCertificate) => onChange({ useCertificate })}
+        overridePath="selfSignedCertificate"
         hint="Trust a certificate in PEM format for the host of this datasource's URL only."
       />
       {enabled && (
@@ -44,6 +45,7 @@ export function CertificateField({ enabled, value, onChange, forAuth }: Certific
           id="ds-selfSignedCertificate"
           label="Certificate (PEM)"
           path="selfSignedCertificate"
+          overridePath={null}
           testId="field-selfSignedCertificate"
           multiline
           hint="Paste the certificate: it starts with -----BEGIN CERTIFICATE-----."

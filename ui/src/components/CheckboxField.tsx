@@ -1,7 +1,9 @@
-// A checkbox with its label after it, and the core's errors for `path` under it.
+// A checkbox with its label after it (and the active environment's override marker), and the
+// core's errors for `path` under it.
 import type { ReactNode } from 'react';
 import { FieldErrors } from './FieldErrors';
 import { useFieldErrors } from './FieldErrorsContext';
+import { OverrideMarker } from './OverrideMarker';
 
 export interface CheckboxFieldProps {
   id: string;
@@ -11,9 +13,11 @@ export interface CheckboxFieldProps {
   path?: string;
   hint?: ReactNode;
   testId?: string;
+  /** The field an environment overrides with this one, when not `path`; `null`: none. */
+  overridePath?: string | null;
 }
 
-export function CheckboxField({ id, label, checked, onChange, path, hint, testId }: CheckboxFieldProps) {
+export function CheckboxField({ id, label, checked, onChange, path, hint, testId, overridePath }: CheckboxFieldProps) {
   const errors = useFieldErrors(path);
   return (
     <div className="field checkbox-field">
@@ -28,6 +32,7 @@ export function CheckboxField({ id, label, checked, onChange, path, hint, testId
           onChange={(event) => onChange(event.target.checked)}
         />
         <label htmlFor={id}>{label}</label>
+        <OverrideMarker path={overridePath === undefined ? path : overridePath} label={label} />
       </div>
       {hint && <p className="hint">{hint}</p>}
       {path !== undefined && <FieldErrors id={`${id}-error`} path={path} messages={errors} />}

@@ -1,13 +1,16 @@
 // The datasource editor: the connection and authentication fields in Appsmith's order, Save
-// (Ctrl+S), Save and Authorize / Save and Test, Disconnect, Delete. Field errors from the core
-// go under their fields; what is not saved yet is marked. The form's state and Save are
-// `useDatasourceForm`, the authorization flow `useAuthFlow`, the footer `EditorActions`.
+// (Ctrl+S), Save and Authorize / Save and Test, Disconnect, Delete. The fields show what the
+// active environment uses, each marked when that environment overrides it (`OverrideMarker`).
+// Field errors from the core go under their fields; what is not saved yet is marked. The form's
+// state and Save are `useDatasourceForm`, the authorization flow `useAuthFlow`, the footer
+// `EditorActions`.
 import { useEffect, useMemo, useRef } from 'react';
 import { api } from '../api';
 import type { Datasource } from '../bindings/Datasource';
 import type { DatasourceSummary } from '../bindings/DatasourceSummary';
+import type { EnvironmentSummary } from '../bindings/EnvironmentSummary';
 import { useShortcuts } from '../events';
-import { discoverySummary, needsInsecureHttp } from '../state/datasourceForm';
+import { discoverySummary, needsInsecureHttp, splitEnvironmentPath } from '../state/datasourceForm';
 import { fieldLabel } from '../state/fieldErrors';
 import { AuthFields } from './AuthFields';
 import { AuthFlowStatus } from './AuthFlowStatus';
@@ -17,6 +20,7 @@ import { DestinationNotice } from './DestinationNotice';
 import { EditorActions } from './EditorActions';
 import { errorLookup, FormContext } from './FieldErrorsContext';
 import { KeyValueRows } from './KeyValueRows';
+import { OverrideContext } from './OverrideMarker';
 import { PresetPicker } from './PresetPicker';
 import { SecretInput } from './SecretInput';
 import { StatusBadge } from './StatusBadge';
@@ -37,6 +41,20 @@ export interface DatasourceEditorProps {
   onChanged: () => void;
   onDirtyChange: (dirty: boolean) => void;
   onDeleted: () => void;
+  /** The active environment: the fields show what it uses, and which of them it overrides. */
+  environment?: EnvironmentSummary | null;
+  /**
+   * Every environment of the vault: with only one there are no override controls. When not
+   * given, a `default` environment is taken to be the only one.
+   */
+  environments?: EnvironmentSummary[];
+}
+
+/** What the list over the form calls the field at `path`: "URL in staging" for `environments.staging.url`. */
+export function errorLabel(path: string): string {
+  const { environment, field } = splitEnvironmentPath(path);
+  if (environment === null) return fieldLabel(path);
+  return field === '' ? `Overrides for ${environment}` : `${fieldLabel(field)} in ${environment}`;
 }
 
 /** The panel the editor scrolls in (the App's `.panel`), or the page. */
@@ -66,7 +84,11 @@ export function keepClearOfStickyParts(target: HTMLElement, footer: HTMLElement 
 
 export function DatasourceEditor(props: DatasourceEditorProps) {
   const { summary, now, active, onChanged } = props;
-  const editor = useDatasourceForm(props);
+  const environmentName = props.environment?.name ?? null;
+  const severalEnvironments = props.environments
+    ? props.environments.length > 1
+    : environmentName !== null && environmentName.toLowerCase() !== 'default';
+  const editor = useDatasourceForm({ ...props, environmentName, severalEnvironments });
   const { id, load, form, update, dirty, saving, save, problem, fieldErrors, version, deleting } = editor;
   const auth = useAuthFlow({ id, dirty, blocked: saving || deleting, save, onChanged });
   const busy = saving || auth.running !== null || deleting;
@@ -141,200 +163,203 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
 
   return (
     <FormContext.Provider value={context}>
-      <form
-        ref={formElement}
-        className="editor"
-        onPointerDown={() => {
-          pointing.current = true;
-        }}
-        onFocus={(event) => {
-          if (!pointing.current) keepClearOfStickyParts(event.target, footer.current);
-        }}
-        aria-labelledby="editor-title"
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (!busy) void save();
-        }}
-      >
-        <header className="editor-header">
-          <h2 id="editor-title">{form.name.trim() || (id ? 'Untitled datasource' : 'New datasource')}</h2>
-          {tokenStatus && (
-            <StatusBadge
-              status={tokenStatus}
-              expiresAt={summary?.tokenExpiresAt ?? null}
-              now={now}
-              refreshFailing={summary?.tokenRefreshFailing}
-            />
-          )}
-          {dirty && (
-            <span className="unsaved" data-testid="unsaved">
-              Unsaved changes
-            </span>
-          )}
-        </header>
-
-        {problem && (
-          <div className="error" role="alert" data-testid="form-error" tabIndex={-1}>
-            <p>{problem.message}</p>
-            {problem.others.length > 0 && (
-              <ul>
-                {problem.others.map((other) => (
-                  <li key={`${other.field}-${other.message}`}>
-                    {fieldLabel(other.field)}: {other.message}
-                  </li>
-                ))}
-              </ul>
-            )}
-          </div>
-        )}
-
-        {id === null && (
-          <PresetPicker
-            selected={editor.preset}
-            onPick={(picked) => void editor.pickPreset(picked)}
-            issuer={form.oauth2.issuer}
-            onIssuerChange={(issuer) => update({ oauth2: { ...form.oauth2, issuer } })}
-            onDiscover={() => void editor.discover()}
-            discovering={editor.discovering}
-            discoverError={editor.discoverError}
-            discovered={editor.discovered ? discoverySummary(editor.discovered) : null}
-          />
-        )}
-
-        <section className="section" aria-labelledby="connection-title">
-          <h3 id="connection-title">Connection</h3>
-          <TextField
-            id="ds-name"
-            label="Name"
-            path="name"
-            testId="field-name"
-            value={form.name}
-            onChange={(name) => update({ name })}
-          />
-          <TextField
-            id="ds-url"
-            label="URL"
-            path="url"
-            testId="field-url"
-            type="url"
-            hint="The base URL request paths are appended to, e.g. https://api.example.com/v1."
-            value={form.url}
-            onChange={(url) => update({ url })}
-          />
-          {(needsInsecureHttp(form) || form.allowInsecureHttp) && (
-            <CheckboxField
-              id="ds-allowInsecureHttp"
-              label="Allow insecure HTTP"
-              path="allowInsecureHttp"
-              testId="field-allowInsecureHttp"
-              checked={form.allowInsecureHttp}
-              onChange={(allowInsecureHttp) => update({ allowInsecureHttp })}
-              hint={
-                needsInsecureHttp(form) ? (
-                  <span className="warning-text" data-testid="insecure-http-warning">
-                    This URL is plain http: the datasource&apos;s credentials would travel unencrypted and could be read
-                    or changed on the way. Use https:// if the server has it; tick this only for a server on a network
-                    you trust.
-                  </span>
-                ) : (
-                  'Not needed for this URL: you can untick it.'
-                )
-              }
-            />
-          )}
-          <KeyValueRows
-            id="ds-headers"
-            legend="Headers"
-            noun="header"
-            path="headers"
-            rows={form.headers}
-            keyPlaceholder="Header name"
-            onChange={(headers) => update({ headers })}
-            empty="No headers: add the ones every request needs."
-          />
-          <KeyValueRows
-            id="ds-queryParams"
-            legend="Query parameters"
-            noun="parameter"
-            path="queryParams"
-            rows={form.queryParams}
-            keyPlaceholder="Parameter name"
-            onChange={(queryParams) => update({ queryParams })}
-            empty="No query parameters."
-          />
-          <div className="field-group">
-            <CheckboxField
-              id="ds-sendSignatureHeader"
-              label="Send signature header"
-              hint="Adds X-Latchkey-Signature, a JWT signed with the secret, so the server can check where requests come from."
-              checked={form.sendSignatureHeader}
-              onChange={(sendSignatureHeader) => update({ sendSignatureHeader })}
-            />
-            {form.sendSignatureHeader && (
-              <SecretInput
-                id="ds-signatureSecret"
-                label="Signature secret"
-                path="signatureSecret"
-                testId="field-signatureSecret"
-                value={form.signatureSecret}
-                onChange={(signatureSecret) => update({ signatureSecret })}
+      <OverrideContext.Provider value={editor.overrides}>
+        <form
+          ref={formElement}
+          className="editor"
+          onPointerDown={() => {
+            pointing.current = true;
+          }}
+          onFocus={(event) => {
+            if (!pointing.current) keepClearOfStickyParts(event.target, footer.current);
+          }}
+          aria-labelledby="editor-title"
+          noValidate
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (!busy) void save();
+          }}
+        >
+          <header className="editor-header">
+            <h2 id="editor-title">{form.name.trim() || (id ? 'Untitled datasource' : 'New datasource')}</h2>
+            {tokenStatus && (
+              <StatusBadge
+                status={tokenStatus}
+                expiresAt={summary?.tokenExpiresAt ?? null}
+                now={now}
+                refreshFailing={summary?.tokenRefreshFailing}
               />
             )}
-          </div>
-          <CertificateField
-            enabled={form.useCertificate}
-            value={form.selfSignedCertificate}
+            {dirty && (
+              <span className="unsaved" data-testid="unsaved">
+                Unsaved changes
+              </span>
+            )}
+          </header>
+
+          {problem && (
+            <div className="error" role="alert" data-testid="form-error" tabIndex={-1}>
+              <p>{problem.message}</p>
+              {problem.others.length > 0 && (
+                <ul>
+                  {problem.others.map((other) => (
+                    <li key={`${other.field}-${other.message}`}>
+                      {errorLabel(other.field)}: {other.message}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </div>
+          )}
+
+          {id === null && (
+            <PresetPicker
+              selected={editor.preset}
+              onPick={(picked) => void editor.pickPreset(picked)}
+              issuer={form.oauth2.issuer}
+              onIssuerChange={(issuer) => update({ oauth2: { ...form.oauth2, issuer } })}
+              onDiscover={() => void editor.discover()}
+              discovering={editor.discovering}
+              discoverError={editor.discoverError}
+              discovered={editor.discovered ? discoverySummary(editor.discovered) : null}
+            />
+          )}
+
+          <section className="section" aria-labelledby="connection-title">
+            <h3 id="connection-title">Connection</h3>
+            <TextField
+              id="ds-name"
+              label="Name"
+              path="name"
+              testId="field-name"
+              value={form.name}
+              onChange={(name) => update({ name })}
+            />
+            <TextField
+              id="ds-url"
+              label="URL"
+              path="url"
+              testId="field-url"
+              type="url"
+              hint="The base URL request paths are appended to, e.g. https://api.example.com/v1."
+              value={form.url}
+              onChange={(url) => update({ url })}
+            />
+            {(needsInsecureHttp(form) || form.allowInsecureHttp) && (
+              <CheckboxField
+                id="ds-allowInsecureHttp"
+                label="Allow insecure HTTP"
+                path="allowInsecureHttp"
+                testId="field-allowInsecureHttp"
+                checked={form.allowInsecureHttp}
+                onChange={(allowInsecureHttp) => update({ allowInsecureHttp })}
+                hint={
+                  needsInsecureHttp(form) ? (
+                    <span className="warning-text" data-testid="insecure-http-warning">
+                      This URL is plain http: the datasource&apos;s credentials would travel unencrypted and could be
+                      read or changed on the way. Use https:// if the server has it; tick this only for a server on a
+                      network you trust.
+                    </span>
+                  ) : (
+                    'Not needed for this URL: you can untick it.'
+                  )
+                }
+              />
+            )}
+            <KeyValueRows
+              id="ds-headers"
+              legend="Headers"
+              noun="header"
+              path="headers"
+              rows={form.headers}
+              keyPlaceholder="Header name"
+              onChange={(headers) => update({ headers })}
+              empty="No headers: add the ones every request needs."
+            />
+            <KeyValueRows
+              id="ds-queryParams"
+              legend="Query parameters"
+              noun="parameter"
+              path="queryParams"
+              rows={form.queryParams}
+              keyPlaceholder="Parameter name"
+              onChange={(queryParams) => update({ queryParams })}
+              empty="No query parameters."
+            />
+            <div className="field-group">
+              <CheckboxField
+                id="ds-sendSignatureHeader"
+                label="Send signature header"
+                overridePath="sendSignatureHeader"
+                hint="Adds X-Latchkey-Signature, a JWT signed with the secret, so the server can check where requests come from."
+                checked={form.sendSignatureHeader}
+                onChange={(sendSignatureHeader) => update({ sendSignatureHeader })}
+              />
+              {form.sendSignatureHeader && (
+                <SecretInput
+                  id="ds-signatureSecret"
+                  label="Signature secret"
+                  path="signatureSecret"
+                  testId="field-signatureSecret"
+                  value={form.signatureSecret}
+                  onChange={(signatureSecret) => update({ signatureSecret })}
+                />
+              )}
+            </div>
+            <CertificateField
+              enabled={form.useCertificate}
+              value={form.selfSignedCertificate}
+              onChange={update}
+              forAuth={
+                isOAuth
+                  ? {
+                      checked: form.oauth2.useSelfSignedCertForAuth,
+                      onChange: (useSelfSignedCertForAuth) =>
+                        update({ oauth2: { ...form.oauth2, useSelfSignedCertForAuth } }),
+                    }
+                  : undefined
+              }
+            />
+          </section>
+
+          <AuthFields
+            form={form}
             onChange={update}
-            forAuth={
-              isOAuth
-                ? {
-                    checked: form.oauth2.useSelfSignedCertForAuth,
-                    onChange: (useSelfSignedCertForAuth) =>
-                      update({ oauth2: { ...form.oauth2, useSelfSignedCertForAuth } }),
-                  }
-                : undefined
-            }
+            clientIdHint={editor.preset && isOAuth ? editor.preset.hint : undefined}
+            discoveredIds={editor.discovered?.filled
+              .filter((filled) => form.oauth2[filled.field] === filled.value)
+              .map((filled) => filled.inputId)}
           />
-        </section>
+          {isOAuth && id !== null && (
+            <TokenPanel
+              datasourceId={id}
+              grant={grant}
+              busy={busy}
+              revision={`${auth.flow.kind}:${tokenStatus}:${summary?.tokenExpiresAt}:${summary?.tokenRefreshFailing}`}
+              onAuthorize={() => void auth.run('authorize', api.authorize)}
+              onChanged={onChanged}
+            />
+          )}
 
-        <AuthFields
-          form={form}
-          onChange={update}
-          clientIdHint={editor.preset && isOAuth ? editor.preset.hint : undefined}
-          discoveredIds={editor.discovered?.filled
-            .filter((filled) => form.oauth2[filled.field] === filled.value)
-            .map((filled) => filled.inputId)}
-        />
-        {isOAuth && id !== null && (
-          <TokenPanel
-            datasourceId={id}
-            grant={grant}
-            busy={busy}
-            revision={`${auth.flow.kind}:${tokenStatus}:${summary?.tokenExpiresAt}:${summary?.tokenRefreshFailing}`}
-            onAuthorize={() => void auth.run('authorize', api.authorize)}
-            onChanged={onChanged}
-          />
-        )}
-
-        <div className="editor-bottom" ref={footer}>
-          <DestinationNotice check={editor.destinations} dropped={editor.tokensDropped} />
-          <AuthFlowStatus flow={auth.flow} now={now} onCancel={auth.cancel} />
-          <EditorActions
-            id={id}
-            grant={isOAuth ? grant : null}
-            connected={connected}
-            busy={busy}
-            saving={saving}
-            deleting={deleting}
-            running={auth.running}
-            onAuthorize={() => void auth.run('authorize', api.authorize)}
-            onTest={() => void auth.run('test', api.authorize)}
-            onDisconnect={() => void auth.run('disconnect', api.disconnect)}
-            onDelete={editor.remove}
-          />
-        </div>
-      </form>
+          <div className="editor-bottom" ref={footer}>
+            <DestinationNotice check={editor.destinations} dropped={editor.tokensDropped} />
+            <AuthFlowStatus flow={auth.flow} now={now} onCancel={auth.cancel} />
+            <EditorActions
+              id={id}
+              grant={isOAuth ? grant : null}
+              connected={connected}
+              busy={busy}
+              saving={saving}
+              deleting={deleting}
+              running={auth.running}
+              onAuthorize={() => void auth.run('authorize', api.authorize)}
+              onTest={() => void auth.run('test', api.authorize)}
+              onDisconnect={() => void auth.run('disconnect', api.disconnect)}
+              onDelete={editor.remove}
+            />
+          </div>
+        </form>
+      </OverrideContext.Provider>
     </FormContext.Provider>
   );
 }

@@ -1,9 +1,11 @@
 // Editable key/value rows (headers, query parameters, form fields) with add and remove, each
-// row's errors under it. Inherited rows are listed above, read-only.
+// row's errors under it. Inherited rows are listed above, read-only. In the datasource editor
+// the list carries the active environment's override marker (a list is overridden whole).
 import { useContext, useEffect, useRef } from 'react';
 import type { KeyValue } from '../bindings/KeyValue';
 import { FieldErrors } from './FieldErrors';
 import { FormContext } from './FieldErrorsContext';
+import { OverrideMarker } from './OverrideMarker';
 
 export interface KeyValueRowsProps {
   /** Prefix of the inputs' ids. */
@@ -42,6 +44,7 @@ export function KeyValueRows(props: KeyValueRowsProps) {
   return (
     <fieldset className="rows">
       <legend>{legend}</legend>
+      <OverrideMarker path={path} label={legend} />
       {inherited && inherited.rows.length > 0 && (
         <div className="inherited" aria-label={`${legend} inherited from ${inherited.from}`}>
           <p className="hint">Inherited from {inherited.from}</p>

@@ -1,11 +1,13 @@
 // A write-only secret slot. A stored secret shows "Saved" with Replace and Remove, never a value
 // (the core never sends one). While replacing, an empty input keeps the stored secret; typing
-// replaces it; Remove clears it.
+// replaces it; Remove clears it. A secret an environment overrides is that environment's slot,
+// write-only the same way.
 import { useState, type ReactNode } from 'react';
 import type { SecretField } from '../bindings/SecretField';
 import { isSecretSaved } from '../state/datasourceForm';
 import { FormField, describedBy } from './FormField';
 import { useFieldErrors, useFormVersion } from './FieldErrorsContext';
+import { useOverride } from './OverrideMarker';
 
 export interface SecretInputProps {
   id: string;
@@ -19,6 +21,8 @@ export interface SecretInputProps {
   hint?: ReactNode;
   /** Shown under the input in every state (e.g. "Load from file"). */
   extra?: ReactNode;
+  /** The field an environment overrides with this one, when not `path`; `null`: none. */
+  overridePath?: string | null;
 }
 
 export function SecretInput({
@@ -32,9 +36,12 @@ export function SecretInput({
   placeholder,
   hint,
   extra,
+  overridePath,
 }: SecretInputProps) {
   const errors = useFieldErrors(path);
-  const version = useFormVersion();
+  const override = useOverride(overridePath === undefined ? path : overridePath);
+  // Another slot (a load, a save, an environment's own value or the base's again): start over.
+  const version = `${useFormVersion()}:${override ? `${override.environment}:${override.overridden}` : ''}`;
   // What an emptied input means: keep the stored secret (after Replace) or no secret.
   const [replacing, setReplacing] = useState<SecretField>(null);
   const [seenVersion, setSeenVersion] = useState(version);
@@ -42,11 +49,12 @@ export function SecretInput({
     setSeenVersion(version);
     setReplacing(null);
   }
+  const own = override?.overridden ? override.environment : null;
 
   const saved = isSecretSaved(value);
   if (saved && replacing === null) {
     return (
-      <FormField id={`${id}-replace`} label={label} path={path} hint={hint}>
+      <FormField id={`${id}-replace`} label={label} path={path} hint={hint} overridePath={overridePath}>
         <div className="secret-saved">
           <span className="saved-marker" data-testid="secret-saved" data-field={path}>
             Saved
@@ -73,7 +81,7 @@ export function SecretInput({
   const common = {
     id,
     value: text,
-    placeholder: placeholder ?? (replacing ? 'Enter the new value' : undefined),
+    placeholder: placeholder ?? (replacing ? 'Enter the new value' : own ? `Enter the value for ${own}` : undefined),
     'data-testid': testId,
     spellCheck: false,
     autoComplete: 'off',
@@ -82,7 +90,7 @@ export function SecretInput({
   } as const;
   const change = (next: string) => onChange(next === '' ? replacing : next);
   return (
-    <FormField id={id} label={label} path={path} hint={hint}>
+    <FormField id={id} label={label} path={path} hint={hint} overridePath={overridePath}>
       <div className="input-row">
         {multiline ? (
           <textarea {...common} rows={6} onChange={(event) => change(event.target.value)} />

@@ -12,6 +12,8 @@ export interface SelectFieldProps<T extends string> {
   path?: string;
   hint?: ReactNode;
   testId?: string;
+  /** The field an environment overrides with this one, when not `path`; `null`: none. */
+  overridePath?: string | null;
 }
 
 export function SelectField<T extends string>({
@@ -23,10 +25,11 @@ export function SelectField<T extends string>({
   path,
   hint,
   testId,
+  overridePath,
 }: SelectFieldProps<T>) {
   const errors = useFieldErrors(path);
   return (
-    <FormField id={id} label={label} path={path} hint={hint}>
+    <FormField id={id} label={label} path={path} hint={hint} overridePath={overridePath}>
       <select
         id={id}
         value={value}

@@ -16,6 +16,8 @@ export interface TextFieldProps {
   readOnly?: boolean;
   /** Shown after the input on the same line (e.g. a Copy button). */
   after?: ReactNode;
+  /** The field an environment overrides with this one, when not `path`; `null`: none. */
+  overridePath?: string | null;
 }
 
 export function TextField({
@@ -30,6 +32,7 @@ export function TextField({
   type = 'text',
   readOnly,
   after,
+  overridePath,
 }: TextFieldProps) {
   const errors = useFieldErrors(path);
   const input = (
@@ -48,7 +51,7 @@ export function TextField({
     />
   );
   return (
-    <FormField id={id} label={label} path={path} hint={hint}>
+    <FormField id={id} label={label} path={path} hint={hint} overridePath={overridePath}>
       {after ? (
         <div className="input-row">
           {input}

@@ -1,6 +1,8 @@
-// The datasource editor's form as a hook: loading, the fields, what is unsaved, Save with its
-// field errors, the destination preview, presets and discovery, and Delete. The form's data and
-// its mapping to the core's `DatasourceConfig` live in `state/datasourceForm.ts`.
+// The datasource editor's form as a hook: loading, the fields as the active environment sees
+// them (edits go to its overrides or to the base), what is unsaved, Save with its field errors
+// (an environment's under its fields while it is active), the destination preview, presets and
+// discovery, and Delete. The form's data and its mapping to the core's `DatasourceConfig` live
+// in `state/datasourceForm.ts`.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, errorMessage } from '../api';
 import type { Datasource } from '../bindings/Datasource';
@@ -11,15 +13,24 @@ import {
   applyDiscovery,
   applyPreset,
   discoveryOutcome,
+  editForm,
+  effectiveForm,
   emptyForm,
   fieldValue,
   formFromDatasource,
   formSnapshot,
   formToConfig,
+  hasOverrides,
   isFieldShown,
+  isOverridden,
+  overrideField,
+  overridePathOf,
+  resetField,
+  splitEnvironmentPath,
   uniqueName,
   type DatasourceForm,
   type DiscoveryOutcome,
+  type FormFields,
 } from '../state/datasourceForm';
 import { fieldErrorsOf, needAttention } from '../state/fieldErrors';
 import { remapFieldErrors } from '../state/rows';
@@ -38,7 +49,7 @@ interface MarkedError extends FieldError {
 }
 
 /** What went wrong with the last Save: the core's message, or field errors summed up by label. */
-type Problem = { kind: 'message'; message: string } | { kind: 'fields'; shown: MarkedError[]; others: MarkedError[] };
+type Problem = { kind: 'message'; message: string } | { kind: 'fields'; errors: MarkedError[] };
 
 export interface DatasourceFormOptions {
   /** `null` for a new datasource. */
@@ -46,9 +57,37 @@ export interface DatasourceFormOptions {
   onSaved: (datasource: Datasource) => void;
   onDirtyChange: (dirty: boolean) => void;
   onDeleted: () => void;
+  /** The active environment's name; `null`: the base only. */
+  environmentName: string | null;
+  /**
+   * Whether the vault has other environments to differ from. With one environment there are no
+   * override controls, unless the datasource already overrides something for it.
+   */
+  severalEnvironments: boolean;
 }
 
-export function useDatasourceForm({ datasourceId, onSaved, onDirtyChange, onDeleted }: DatasourceFormOptions) {
+/**
+ * Where the error on `path` goes in `environment`: the field path on screen, or `null` for the
+ * list over the form (another environment's field, or the base's value of a field this
+ * environment overrides).
+ */
+function screenPath(form: DatasourceForm, environment: string | null, path: string): string | null {
+  const { environment: of, field } = splitEnvironmentPath(path);
+  if (of !== null) {
+    if (environment === null || of.toLowerCase() !== environment.toLowerCase() || field === '') return null;
+    return field;
+  }
+  return isOverridden(form, environment, overridePathOf(path)) ? null : path;
+}
+
+export function useDatasourceForm({
+  datasourceId,
+  onSaved,
+  onDirtyChange,
+  onDeleted,
+  environmentName,
+  severalEnvironments,
+}: DatasourceFormOptions) {
   const [id, setId] = useState(datasourceId);
   const [load, setLoad] = useState<Load>(datasourceId ? { status: 'loading' } : { status: 'ready' });
   const [form, setForm] = useState<DatasourceForm>(emptyForm);
@@ -68,28 +107,33 @@ export function useDatasourceForm({ datasourceId, onSaved, onDirtyChange, onDele
   const formRef = useRef(form);
   formRef.current = form;
 
+  const environment = severalEnvironments || hasOverrides(form, environmentName) ? environmentName : null;
   const snapshot = useMemo(() => formSnapshot(form), [form]);
   const dirty = load.status === 'ready' && snapshot !== baseline;
+  /** The fields as the active environment sees them: what the inputs show. */
+  const shownForm = useMemo(() => effectiveForm(form, environment), [form, environment]);
 
-  // The errors of fields the person has not changed since, and the banner that goes with them.
+  // The errors of fields the person has not changed since, and the banner that goes with them:
+  // under their fields when on screen in the active environment, listed over the form otherwise.
   const { problem, fieldErrors } = useMemo(() => {
     if (saveProblem === null) return { problem: null, fieldErrors: [] };
     if (saveProblem.kind === 'message')
       return { problem: { message: saveProblem.message, others: [] }, fieldErrors: [] };
-    const unchanged = (error: MarkedError) => fieldValue(form, error.field) === error.value;
-    const shown: FieldError[] = saveProblem.shown.filter(unchanged).map(({ field, message }) => ({ field, message }));
-    const others: FieldError[] = saveProblem.others.filter(unchanged).map(({ field, message }) => ({ field, message }));
-    const all = [...shown, ...others];
+    const shown: FieldError[] = [];
+    const others: FieldError[] = [];
+    for (const { field, message, value } of saveProblem.errors) {
+      if (fieldValue(form, field) !== value) continue;
+      const onScreen = screenPath(form, environment, field);
+      if (onScreen !== null && isFieldShown(shownForm, onScreen)) shown.push({ field: onScreen, message });
+      else others.push({ field, message });
+    }
+    const all = [...shown, ...others].map((error) => ({ ...error, field: splitEnvironmentPath(error.field).field }));
     return { problem: all.length === 0 ? null : { message: needAttention(all), others }, fieldErrors: shown };
-  }, [saveProblem, form]);
+  }, [saveProblem, form, shownForm, environment]);
 
   function reportFields(sent: DatasourceForm, errors: FieldError[]) {
     const mark = (error: FieldError): MarkedError => ({ ...error, value: fieldValue(sent, error.field) });
-    setSaveProblem({
-      kind: 'fields',
-      shown: errors.filter((e) => isFieldShown(sent, e.field)).map(mark),
-      others: errors.filter((e) => !isFieldShown(sent, e.field)).map(mark),
-    });
+    setSaveProblem({ kind: 'fields', errors: errors.map(mark) });
     setErrorFocus((n) => n + 1);
   }
 
@@ -145,7 +189,24 @@ export function useDatasourceForm({ datasourceId, onSaved, onDirtyChange, onDele
     };
   }, [id, dirty, snapshot]);
 
-  const update = (patch: Partial<DatasourceForm>) => setForm((current) => ({ ...current, ...patch }));
+  /** An edit of the fields on screen: a field the environment overrides changes there, others in the base. */
+  const update = (patch: Partial<FormFields>) => setForm((current) => editForm(current, environment, patch));
+
+  /** The active environment's override controls. */
+  const overrides = useMemo(
+    () => ({
+      environment,
+      isOverridden: (path: string) => isOverridden(form, environment, path),
+      wholeAuth: isOverridden(form, environment, 'auth.type'),
+      override: (path: string) => {
+        if (environment !== null) setForm((current) => overrideField(current, environment, path));
+      },
+      reset: (path: string) => {
+        if (environment !== null) setForm((current) => resetField(current, environment, path));
+      },
+    }),
+    [form, environment],
+  );
 
   /** Saves the form; the saved datasource, or `null` with the problems shown. */
   async function save(): Promise<Datasource | null> {
@@ -243,7 +304,9 @@ export function useDatasourceForm({ datasourceId, onSaved, onDirtyChange, onDele
     id,
     load,
     loadDatasource,
-    form,
+    form: shownForm,
+    storedForm: form,
+    overrides,
     update,
     dirty,
     version,

@@ -1,10 +1,12 @@
 // The datasource editor's state as plain data and the functions between it and the core's
-// `DatasourceConfig`: defaults, loading, presets, what is sent on save, and which fields show
-// for which authentication type and grant. No React here.
+// `DatasourceConfig`: defaults, loading, presets, what is sent on save, which fields show for
+// which authentication type and grant, and the per-environment overrides (which fields an
+// environment sets differently, the effective form in it, where an edit goes). No React here.
 import type { ApiKeyAuth } from '../bindings/ApiKeyAuth';
 import type { AuthType } from '../bindings/AuthType';
 import type { BasicAuth } from '../bindings/BasicAuth';
 import type { BearerAuth } from '../bindings/BearerAuth';
+import type { ConfigOverrides } from '../bindings/ConfigOverrides';
 import type { Datasource } from '../bindings/Datasource';
 import type { DatasourceConfig } from '../bindings/DatasourceConfig';
 import { DEFAULTS } from '../bindings/defaultValues';
@@ -19,11 +21,11 @@ import { compactRows, isBlankRow, type RowMaps } from './rows';
 export const DEFAULT_LOOPBACK_PORT = DEFAULTS.loopbackPort;
 
 /**
- * Everything the editor holds. Each authentication type keeps its own fields so switching the
- * type back and forth loses nothing; only the selected one is saved. Number and list fields
- * that are typed as text keep the text as typed.
+ * The fields of a datasource as the editor holds them. Each authentication type keeps its own
+ * fields so switching the type back and forth loses nothing; only the selected one is saved.
+ * Number and list fields that are typed as text keep the text as typed.
  */
-export interface DatasourceForm {
+export interface FormFields {
   name: string;
   url: string;
   allowInsecureHttp: boolean;
@@ -43,6 +45,21 @@ export interface DatasourceForm {
   /** "Authorization expires in (seconds)" as typed; empty for none. */
   expiresInText: string;
   loopbackPortText: string;
+}
+
+/**
+ * What one environment sets differently. `fields` are the overridden paths (`url`, `headers`,
+ * `auth.clientId`; `auth.type` for a whole `auth` of its own); `values` holds the environment's
+ * value of each of them (its other members are unused).
+ */
+export interface EnvironmentOverrides {
+  fields: string[];
+  values: FormFields;
+}
+
+/** Everything the editor holds: the base configuration and the overrides by environment name. */
+export interface DatasourceForm extends FormFields {
+  environments: Record<string, EnvironmentOverrides>;
 }
 
 /** A new OAuth 2.0 datasource as the core starts it (`OAuth2Config::default()`, generated). */
@@ -69,6 +86,7 @@ export function emptyForm(): DatasourceForm {
     scopesText: '',
     expiresInText: '',
     loopbackPortText: String(DEFAULT_LOOPBACK_PORT),
+    environments: {},
   };
 }
 
@@ -99,9 +117,48 @@ function oauthTexts(auth: OAuth2Config): Pick<DatasourceForm, 'scopesText' | 'ex
   };
 }
 
+/** The members of `template` that `source` has, taken from `source` (a partial `auth` override). */
+function membersOf<T extends object>(template: T, source: Record<string, unknown>): Partial<T> {
+  return Object.fromEntries(
+    Object.keys(template).flatMap((key) => (key in source ? [[key, source[key]]] : [])),
+  ) as Partial<T>;
+}
+
+/**
+ * The form's authentication fields for `auth`: a stored one, or the whole `auth` of an
+ * environment that sets another type (members it leaves out take the defaults).
+ */
+function authFormFields(auth: { type: AuthType } & Record<string, unknown>): Partial<FormFields> {
+  const empty = emptyForm();
+  switch (auth.type) {
+    case 'none':
+      return { authType: 'none' };
+    case 'basic': {
+      const basic = { ...empty.basic, ...membersOf(empty.basic, auth) };
+      return { authType: 'basic', basic: { ...basic, password: normalizeSecret(basic.password) } };
+    }
+    case 'apiKey': {
+      const apiKey = { ...empty.apiKey, ...membersOf(empty.apiKey, auth) };
+      return { authType: 'apiKey', apiKey: { ...apiKey, value: normalizeSecret(apiKey.value) } };
+    }
+    case 'bearer':
+      return { authType: 'bearer', bearer: { token: normalizeSecret((auth.token ?? null) as SecretField) } };
+    case 'oauth2': {
+      const config = { ...defaultOAuth2(), ...membersOf(defaultOAuth2(), auth) };
+      const oauth2: OAuth2Config = {
+        ...config,
+        clientSecret: normalizeSecret(config.clientSecret),
+        password: normalizeSecret(config.password),
+        customAuthParams: config.customAuthParams.map((row) => ({ ...row })),
+      };
+      return { authType: 'oauth2', oauth2, ...oauthTexts(oauth2) };
+    }
+  }
+}
+
 export function formFromDatasource(datasource: Datasource): DatasourceForm {
-  const form: DatasourceForm = {
-    ...emptyForm(),
+  const base: FormFields = {
+    ...fieldsOf(emptyForm()),
     name: datasource.name,
     url: datasource.url,
     allowInsecureHttp: datasource.allowInsecureHttp,
@@ -111,40 +168,13 @@ export function formFromDatasource(datasource: Datasource): DatasourceForm {
     signatureSecret: normalizeSecret(datasource.signatureSecret),
     useCertificate: isSecretSaved(datasource.selfSignedCertificate),
     selfSignedCertificate: normalizeSecret(datasource.selfSignedCertificate),
-    authType: datasource.auth.type,
+    ...authFormFields(datasource.auth as { type: AuthType } & Record<string, unknown>),
   };
-  const auth = datasource.auth;
-  switch (auth.type) {
-    case 'none':
-      break;
-    case 'basic':
-      form.basic = { username: auth.username, password: normalizeSecret(auth.password) };
-      break;
-    case 'apiKey':
-      form.apiKey = {
-        key: auth.key,
-        value: normalizeSecret(auth.value),
-        addTo: auth.addTo,
-        headerPrefix: auth.headerPrefix,
-      };
-      break;
-    case 'bearer':
-      form.bearer = { token: normalizeSecret(auth.token) };
-      break;
-    case 'oauth2': {
-      const { type: _type, ...config } = auth;
-      form.oauth2 = {
-        ...defaultOAuth2(),
-        ...config,
-        clientSecret: normalizeSecret(config.clientSecret),
-        password: normalizeSecret(config.password),
-        customAuthParams: config.customAuthParams.map((row) => ({ ...row })),
-      };
-      Object.assign(form, oauthTexts(form.oauth2));
-      break;
-    }
+  const environments: Record<string, EnvironmentOverrides> = {};
+  for (const [name, overrides] of Object.entries(datasource.environments ?? {})) {
+    environments[name] = overridesFromConfig(base, overrides);
   }
-  return form;
+  return { ...base, environments };
 }
 
 /** Starts a new datasource from a provider: its URL when none was typed, and its OAuth 2.0 setup. */
@@ -264,10 +294,30 @@ function parseWholeNumber(text: string): number | null {
 
 /**
  * What Save sends, problems the form can tell before asking the core (number fields), and the
- * index maps that turn the core's row paths back into the rows on screen.
+ * index maps that turn the core's row paths back into the rows on screen. Each environment's
+ * overrides hold only the fields that differ from the base (`environments.<name>.<field>` in
+ * errors and row maps); an environment left with none is not sent.
  */
 export function formToConfig(form: DatasourceForm): {
   config: DatasourceConfig;
+  errors: FieldError[];
+  rowMaps: RowMaps;
+} {
+  const base = fieldsToConfig(form);
+  const environments: Record<string, ConfigOverrides> = {};
+  const errors = [...base.errors];
+  const rowMaps = { ...base.rowMaps };
+  for (const name of Object.keys(form.environments)) {
+    const own = overridesToConfig(form, name, base.config);
+    if (Object.keys(own.overrides).length > 0) environments[name] = own.overrides;
+    errors.push(...own.errors);
+    Object.assign(rowMaps, own.rowMaps);
+  }
+  return { config: { ...base.config, environments }, errors, rowMaps };
+}
+
+function fieldsToConfig(form: FormFields): {
+  config: Omit<DatasourceConfig, 'environments'>;
   errors: FieldError[];
   rowMaps: RowMaps;
 } {
@@ -329,7 +379,7 @@ export function formToConfig(form: DatasourceForm): {
     }
   }
 
-  const config: DatasourceConfig = {
+  const config: Omit<DatasourceConfig, 'environments'> = {
     name: form.name,
     url: form.url,
     allowInsecureHttp: form.allowInsecureHttp,
@@ -341,6 +391,338 @@ export function formToConfig(form: DatasourceForm): {
     auth,
   };
   return { config, errors, rowMaps };
+}
+
+// ---- Per-environment overrides ----
+
+/** The top-level fields an environment can override (`auth` fields are `auth.<name>`). */
+const TOP_OVERRIDES = [
+  'url',
+  'allowInsecureHttp',
+  'headers',
+  'queryParams',
+  'sendSignatureHeader',
+  'signatureSecret',
+  'selfSignedCertificate',
+] as const;
+
+/** Override paths whose value is a write-only secret slot. */
+const SECRET_PATHS = new Set([
+  'signatureSecret',
+  'selfSignedCertificate',
+  'auth.password',
+  'auth.value',
+  'auth.token',
+  'auth.clientSecret',
+]);
+
+type AuthObject = 'basic' | 'apiKey' | 'bearer' | 'oauth2';
+
+const AUTH_OBJECTS: Record<AuthType, AuthObject | null> = {
+  none: null,
+  basic: 'basic',
+  apiKey: 'apiKey',
+  bearer: 'bearer',
+  oauth2: 'oauth2',
+};
+
+/** OAuth 2.0 members the form keeps as typed text. */
+const AUTH_TEXTS: Record<string, 'scopesText' | 'expiresInText' | 'loopbackPortText'> = {
+  scopes: 'scopesText',
+  expiresInOverride: 'expiresInText',
+  loopbackPort: 'loopbackPortText',
+};
+
+/** The form's members that make up the whole `auth`. */
+const WHOLE_AUTH: (keyof FormFields)[] = [
+  'authType',
+  'basic',
+  'apiKey',
+  'bearer',
+  'oauth2',
+  'scopesText',
+  'expiresInText',
+  'loopbackPortText',
+];
+
+/** The form's fields without the overrides. */
+export function fieldsOf(form: FormFields): FormFields {
+  const { environments: _environments, ...fields } = form as DatasourceForm;
+  return fields;
+}
+
+/** A copy whose authentication objects can be changed without touching `form`'s. */
+function copyOf<T extends FormFields>(form: T): T {
+  return {
+    ...form,
+    basic: { ...form.basic },
+    apiKey: { ...form.apiKey },
+    bearer: { ...form.bearer },
+    oauth2: { ...form.oauth2 },
+  };
+}
+
+/** Whether an environment can set the field at `path` (an override path: `url`, `auth.clientId`). */
+export function isOverridable(path: string): boolean {
+  return (TOP_OVERRIDES as readonly string[]).includes(path) || path.startsWith('auth.');
+}
+
+/** The override path a field error's path falls under: `headers[2].key` → `headers`. */
+export function overridePathOf(path: string): string {
+  return path.replace(/\[.*$/, '');
+}
+
+/** `environments.staging.url` → `{ environment: 'staging', field: 'url' }`; a base path has no environment. */
+export function splitEnvironmentPath(path: string): { environment: string | null; field: string } {
+  const match = /^environments\.([^.[]+)(?:\.(.*))?$/.exec(path);
+  return match ? { environment: match[1], field: match[2] ?? '' } : { environment: null, field: path };
+}
+
+/** The key of `environment`'s overrides in the form (names compare without case), if it has any. */
+function overridesKey(form: DatasourceForm, environment: string | null): string | null {
+  if (environment === null) return null;
+  const lower = environment.toLowerCase();
+  return Object.keys(form.environments).find((name) => name.toLowerCase() === lower) ?? null;
+}
+
+function overridesOf(form: DatasourceForm, environment: string | null): EnvironmentOverrides | undefined {
+  const key = overridesKey(form, environment);
+  return key === null ? undefined : form.environments[key];
+}
+
+/** Whether `environment` sets the field at the override path `path` (any `auth` field once it sets the whole `auth`). */
+export function isOverridden(form: DatasourceForm, environment: string | null, path: string): boolean {
+  const overrides = overridesOf(form, environment);
+  if (!overrides) return false;
+  if (path.startsWith('auth.') && overrides.fields.includes('auth.type')) return true;
+  return overrides.fields.includes(path);
+}
+
+/** Whether `environment` overrides anything. */
+export function hasOverrides(form: DatasourceForm, environment: string | null): boolean {
+  return (overridesOf(form, environment)?.fields.length ?? 0) > 0;
+}
+
+/** Copies the field at `path` from `source` into `target` (a copy), for the authentication type `authType`. */
+function copyField(target: FormFields, source: FormFields, path: string, authType: AuthType) {
+  const into = target as unknown as Record<string, unknown>;
+  const from = source as unknown as Record<string, unknown>;
+  if (path === 'auth.type') {
+    for (const key of WHOLE_AUTH) into[key] = from[key];
+    return;
+  }
+  if (path === 'selfSignedCertificate') {
+    target.useCertificate = source.useCertificate;
+    target.selfSignedCertificate = source.selfSignedCertificate;
+    return;
+  }
+  if (!path.startsWith('auth.')) {
+    into[path] = from[path];
+    return;
+  }
+  const member = path.slice('auth.'.length);
+  const object = AUTH_OBJECTS[authType];
+  if (object === null || !(member in target[object])) return;
+  into[object] = { ...target[object], [member]: (source[object] as unknown as Record<string, unknown>)[member] };
+  if (object === 'oauth2' && member in AUTH_TEXTS) into[AUTH_TEXTS[member]] = from[AUTH_TEXTS[member]];
+}
+
+/** A new secret of an environment's own starts empty: the base's stored value is not the environment's. */
+function clearSecrets(values: FormFields, path: string) {
+  if (path === 'signatureSecret') values.signatureSecret = null;
+  if (path === 'selfSignedCertificate') values.selfSignedCertificate = null;
+  const all = path === 'auth.type';
+  if (all || path === 'auth.password') {
+    values.basic.password = null;
+    values.oauth2.password = null;
+  }
+  if (all || path === 'auth.value') values.apiKey.value = null;
+  if (all || path === 'auth.token') values.bearer.token = null;
+  if (all || path === 'auth.clientSecret') values.oauth2.clientSecret = null;
+}
+
+/**
+ * The form as `environment` sees it: the base with that environment's overridden fields (the
+ * same object when it overrides nothing).
+ */
+export function effectiveForm(form: DatasourceForm, environment: string | null): DatasourceForm {
+  const overrides = overridesOf(form, environment);
+  if (!overrides || overrides.fields.length === 0) return form;
+  const result = copyOf(form);
+  if (overrides.fields.includes('auth.type')) copyField(result, overrides.values, 'auth.type', result.authType);
+  for (const path of overrides.fields) {
+    if (path !== 'auth.type') copyField(result, overrides.values, path, result.authType);
+  }
+  return result;
+}
+
+/** The override path a form member belongs to (`null`: never overridden). */
+function pathOfMember(member: string): string | null {
+  switch (member) {
+    case 'name':
+    case 'environments':
+      return null;
+    case 'useCertificate':
+      return 'selfSignedCertificate';
+    case 'authType':
+      return 'auth.type';
+    case 'scopesText':
+      return 'auth.scopes';
+    case 'expiresInText':
+      return 'auth.expiresInOverride';
+    case 'loopbackPortText':
+      return 'auth.loopbackPort';
+    default:
+      return member;
+  }
+}
+
+/**
+ * Applies an edit made on the effective form of `environment`: a field it overrides changes
+ * there, any other field changes in the base.
+ */
+export function editForm(form: DatasourceForm, environment: string | null, patch: Partial<FormFields>): DatasourceForm {
+  const key = overridesKey(form, environment);
+  const overrides = key === null ? undefined : form.environments[key];
+  if (key === null || !overrides || overrides.fields.length === 0) return { ...form, ...patch };
+  const effective = effectiveForm(form, key) as unknown as Record<string, Record<string, unknown>>;
+  const base = { ...form } as unknown as Record<string, unknown>;
+  const values = { ...overrides.values } as unknown as Record<string, unknown>;
+  for (const [member, value] of Object.entries(patch)) {
+    if (member in AUTH_OBJECTS && member !== 'none') {
+      // An authentication object comes whole: each changed member goes where its field lives.
+      for (const [name, next] of Object.entries(value as Record<string, unknown>)) {
+        if (JSON.stringify(next) === JSON.stringify(effective[member][name])) continue;
+        const target = isOverridden(form, key, `auth.${name}`) ? values : base;
+        target[member] = { ...(target[member] as object), [name]: next };
+      }
+      continue;
+    }
+    const path = pathOfMember(member);
+    const target = path !== null && isOverridden(form, key, path) ? values : base;
+    target[member] = value;
+  }
+  const next = base as unknown as DatasourceForm;
+  return {
+    ...next,
+    environments: { ...form.environments, [key]: { ...overrides, values: values as unknown as FormFields } },
+  };
+}
+
+/** Makes the field at `path` `environment`'s own, starting from what it shows now (a secret starts empty). */
+export function overrideField(form: DatasourceForm, environment: string, path: string): DatasourceForm {
+  const key = overridesKey(form, environment) ?? environment;
+  const effective = effectiveForm(form, environment);
+  const current = form.environments[key] ?? { fields: [], values: fieldsOf(form) };
+  const values = copyOf(current.values);
+  copyField(values, effective, path, effective.authType);
+  clearSecrets(values, path);
+  const fields = [...current.fields.filter((field) => field !== path), path];
+  return { ...form, environments: { ...form.environments, [key]: { fields, values } } };
+}
+
+/** Gives the field at `path` back to the base in `environment`. */
+export function resetField(form: DatasourceForm, environment: string, path: string): DatasourceForm {
+  const key = overridesKey(form, environment);
+  if (key === null) return form;
+  const current = form.environments[key];
+  const fields = current.fields.filter((field) => field !== path);
+  return { ...form, environments: { ...form.environments, [key]: { ...current, fields } } };
+}
+
+/** An environment's overrides as read from the core, in the form's terms. */
+function overridesFromConfig(base: FormFields, overrides: ConfigOverrides): EnvironmentOverrides {
+  const values = copyOf(base);
+  const fields: string[] = [];
+  const take = (path: string, patch: Partial<FormFields>) => {
+    Object.assign(values, patch);
+    fields.push(path);
+  };
+  if (overrides.url !== undefined) take('url', { url: overrides.url });
+  if (overrides.allowInsecureHttp !== undefined)
+    take('allowInsecureHttp', { allowInsecureHttp: overrides.allowInsecureHttp });
+  if (overrides.headers !== undefined) take('headers', { headers: overrides.headers.map((row) => ({ ...row })) });
+  if (overrides.queryParams !== undefined)
+    take('queryParams', { queryParams: overrides.queryParams.map((row) => ({ ...row })) });
+  if (overrides.sendSignatureHeader !== undefined)
+    take('sendSignatureHeader', { sendSignatureHeader: overrides.sendSignatureHeader });
+  if (overrides.signatureSecret !== undefined)
+    take('signatureSecret', { signatureSecret: normalizeSecret(overrides.signatureSecret) });
+  if (overrides.selfSignedCertificate !== undefined) {
+    const certificate = normalizeSecret(overrides.selfSignedCertificate);
+    take('selfSignedCertificate', { useCertificate: certificate !== null, selfSignedCertificate: certificate });
+  }
+  const auth = overrides.auth;
+  if (auth === undefined) return { fields, values };
+  if (typeof auth.type === 'string' && auth.type !== base.authType) {
+    take('auth.type', authFormFields({ ...auth, type: auth.type as AuthType }));
+    return { fields, values };
+  }
+  const object = AUTH_OBJECTS[base.authType];
+  for (const [member, value] of Object.entries(auth)) {
+    // Members the base's type has no field for could not be applied: the core refuses them.
+    if (member === 'type' || object === null || !(member in values[object])) continue;
+    const path = `auth.${member}`;
+    const own = SECRET_PATHS.has(path) ? normalizeSecret(value as SecretField) : structuredClone(value);
+    (values as unknown as Record<string, Record<string, unknown>>)[object][member] = own;
+    if (object === 'oauth2') {
+      if (member === 'scopes') values.scopesText = (value as string[]).join(', ');
+      if (member === 'expiresInOverride') values.expiresInText = value === null ? '' : String(value);
+      if (member === 'loopbackPort') values.loopbackPortText = String(value);
+    }
+    fields.push(path);
+  }
+  return { fields, values };
+}
+
+/** Whether an overridden value is worth writing: it differs from the base's (a secret: unless both are empty). */
+function differs(path: string, own: unknown, base: unknown): boolean {
+  if (SECRET_PATHS.has(path)) return !(own === null && base === null);
+  return JSON.stringify(own) !== JSON.stringify(base);
+}
+
+/** What Save sends for the environment `name`: only its fields that differ from `base`. */
+function overridesToConfig(
+  form: DatasourceForm,
+  name: string,
+  base: Omit<DatasourceConfig, 'environments'>,
+): { overrides: ConfigOverrides; errors: FieldError[]; rowMaps: RowMaps } {
+  const own = form.environments[name];
+  const { config, errors, rowMaps } = fieldsToConfig(effectiveForm(form, name));
+  const overrides: Record<string, unknown> = {};
+  const sent = config as unknown as Record<string, unknown>;
+  const baseValues = base as unknown as Record<string, unknown>;
+  for (const path of TOP_OVERRIDES) {
+    if (own.fields.includes(path) && differs(path, sent[path], baseValues[path])) overrides[path] = sent[path];
+  }
+  const ownAuth = config.auth as Record<string, unknown>;
+  const baseAuth = base.auth as Record<string, unknown>;
+  const whole = own.fields.includes('auth.type');
+  if (whole && ownAuth.type !== baseAuth.type) {
+    overrides.auth = ownAuth;
+  } else {
+    const auth: Record<string, unknown> = {};
+    for (const [member, value] of Object.entries(ownAuth)) {
+      const path = `auth.${member}`;
+      if (member === 'type' || !(whole || own.fields.includes(path))) continue;
+      // A whole `auth` of the base's type keeps the base's secrets unless one was entered.
+      const write = whole && SECRET_PATHS.has(path) ? value !== null : differs(path, value, baseAuth[member]);
+      if (write) auth[member] = value;
+    }
+    if (Object.keys(auth).length > 0) overrides.auth = auth;
+  }
+  const prefix = `environments.${name}.`;
+  return {
+    overrides: overrides as ConfigOverrides,
+    errors: errors
+      .filter((error) => isOverridden(form, name, overridePathOf(error.field)))
+      .map((error) => ({ ...error, field: prefix + error.field })),
+    rowMaps: Object.fromEntries(
+      Object.entries(rowMaps)
+        .filter(([list]) => isOverridden(form, name, list))
+        .map(([list, map]) => [prefix + list, map]),
+    ),
+  };
 }
 
 /** A value that changes exactly when what Save would send changes: the "Unsaved changes" test. */

@@ -1,6 +1,8 @@
 //! The request engine against real loopback HTTP and HTTPS servers (the testkit echo server;
 //! the HTTPS certificate is made with `openssl req -x509`, as people do).
 
+use std::time::SystemTime;
+
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
 use base64::Engine;
 use hmac::{Hmac, Mac};
@@ -157,13 +159,13 @@ async fn a_self_signed_certificate_is_trusted_for_its_own_datasource_only() {
     let transport = Transport::new();
 
     let ok = transport
-        .send(&pinned, prepare(&pinned, &get("/hello"), None).unwrap(), &SendOptions::default())
+        .send(&pinned, prepare(&pinned, &get("/hello"), None, SystemTime::now()).unwrap(), &SendOptions::default())
         .await
         .unwrap();
     assert_eq!(ok.status, 200, "the pinned openssl certificate (CA:TRUE) is accepted");
 
     let err = transport
-        .send(&plain, prepare(&plain, &get("/hello"), None).unwrap(), &SendOptions::default())
+        .send(&plain, prepare(&plain, &get("/hello"), None, SystemTime::now()).unwrap(), &SendOptions::default())
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Tls(_)), "without the certificate, verification refuses the server: {err}");
@@ -175,7 +177,7 @@ async fn a_self_signed_certificate_is_trusted_for_its_own_datasource_only() {
         serde_json::to_string(&other.cert_pem).unwrap()
     ));
     let err = transport
-        .send(&wrong, prepare(&wrong, &get("/hello"), None).unwrap(), &SendOptions::default())
+        .send(&wrong, prepare(&wrong, &get("/hello"), None, SystemTime::now()).unwrap(), &SendOptions::default())
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Tls(_)), "another certificate does not vouch for this server: {err}");
@@ -208,7 +210,7 @@ async fn large_bodies_spill_to_a_temp_file() {
     let server = TestServer::http();
     let ds = datasource(&format!(r#"{{"name":"L","url":"{}"}}"#, server.base_url()));
     let size: u64 = 50 * 1024 * 1024;
-    let prepared = prepare(&ds, &get(&format!("/bytes/{size}")), None).unwrap();
+    let prepared = prepare(&ds, &get(&format!("/bytes/{size}")), None, SystemTime::now()).unwrap();
     let response = Transport::new().send(&ds, prepared, &SendOptions::default()).await.unwrap();
     assert_eq!(response.size, size);
     let ResponseBody::File(file) = &response.body else { panic!("a 50 MiB body must not be kept in memory") };
@@ -218,7 +220,7 @@ async fn large_bodies_spill_to_a_temp_file() {
     assert!(response.timings.total_ms >= response.timings.first_byte_ms);
 
     let small = Transport::new()
-        .send(&ds, prepare(&ds, &get("/bytes/1000"), None).unwrap(), &SendOptions::default())
+        .send(&ds, prepare(&ds, &get("/bytes/1000"), None, SystemTime::now()).unwrap(), &SendOptions::default())
         .await
         .unwrap();
     assert!(matches!(small.body, ResponseBody::Memory(ref b) if b.len() == 1000));

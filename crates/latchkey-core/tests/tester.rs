@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use latchkey_core::http::{ResponseView, SendOptions, SentRequest, Transport, TEXT_PREVIEW_LIMIT};
-use latchkey_core::model::{KeyValue, RequestSpec, TokenStatus};
+use latchkey_core::model::{EnvironmentRef, KeyValue, RequestSpec, TokenStatus};
 use latchkey_core::oauth::{authorization, TokenClient, TokenClientOptions, TokenLifecycle};
 use latchkey_core::store::NewHistoryEntry;
 use latchkey_core::transfer::parse_datasource;
@@ -35,8 +35,10 @@ fn get(path: &str) -> RequestSpec {
 }
 
 async fn run(f: &Fixture, name: &str, spec: &RequestSpec) -> tester::Run {
-    let id = f.store.datasource(name).await.unwrap().id;
-    tester::run(&f.lifecycle, &Transport::new(), &id, spec, Some("probe"), &SendOptions::default()).await.unwrap()
+    let datasource = f.store.datasource_in(name, EnvironmentRef::Default).await.unwrap();
+    tester::run(&f.lifecycle, &Transport::new(), &datasource, spec, Some("probe"), &SendOptions::default())
+        .await
+        .unwrap()
 }
 
 #[tokio::test]

@@ -11,10 +11,10 @@
 //! error texts must survive.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use latchkey_core::http::{prepare, SendOptions, Transport};
-use latchkey_core::model::{Datasource, DatasourceConfig, RequestSpec};
+use latchkey_core::model::{Datasource, DatasourceConfig, EnvironmentRef, RequestSpec};
 use latchkey_core::oauth::token_client::{direct_grant_request, revocation_request, TokenErrorKind};
 use latchkey_core::oauth::{oauth_config, TokenClient, TokenClientOptions, TokenLifecycle};
 use latchkey_core::transfer::parse_datasource;
@@ -96,7 +96,11 @@ async fn a_pinned_certificate_is_not_trusted_for_oauth_endpoints_on_another_host
     assert_eq!(elsewhere.request_count(), 2, "with useSelfSignedCertForAuth the pin holds for the token endpoint");
 
     let response = Transport::new()
-        .send(&off, prepare(&off, &get("/hello"), Some(&Secret::new("t"))).unwrap(), &SendOptions::default())
+        .send(
+            &off,
+            prepare(&off, &get("/hello"), Some(&Secret::new("t")), SystemTime::now()).unwrap(),
+            &SendOptions::default(),
+        )
         .await
         .expect("the datasource's own host stays pinned");
     assert_eq!(response.status, 200);
@@ -170,7 +174,8 @@ async fn an_echoed_password_is_in_no_message_payload_or_history_row() {
             password = serde_json::to_string(PASSWORD).unwrap(),
         );
         let ds = store.create_datasource(parse_datasource(&json).unwrap()).await.unwrap();
-        let run = tester::run(&lifecycle, &Transport::new(), &ds.id, &get("/items"), None, &SendOptions::default())
+        let ds = store.datasource_in(&ds.id, EnvironmentRef::Default).await.unwrap();
+        let run = tester::run(&lifecycle, &Transport::new(), &ds, &get("/items"), None, &SendOptions::default())
             .await
             .unwrap();
         let err = run.outcome.expect_err("the token call is refused");
@@ -282,7 +287,7 @@ async fn the_engine_refuses_to_send_credentials_over_plain_http_off_loopback() {
     let stored = |json: &str| Datasource::unsaved("ds_old", serde_json::from_str::<DatasourceConfig>(json).unwrap());
     let bearer =
         stored(r#"{"name":"B","url":"http://api.example.invalid","auth":{"type":"bearer","token":"MARKER-BT-2"}}"#);
-    let prepared = prepare(&bearer, &get("/x"), None).unwrap();
+    let prepared = prepare(&bearer, &get("/x"), None, SystemTime::now()).unwrap();
     let err = Transport::new().send(&bearer, prepared, &SendOptions::default()).await.unwrap_err();
     let errors = fields(&err);
     assert_eq!(errors[0].0, "url");
@@ -298,7 +303,7 @@ async fn the_engine_refuses_to_send_credentials_over_plain_http_off_loopback() {
         r#"{{"name":"L","url":"{}","auth":{{"type":"bearer","token":"MARKER-BT-3"}}}}"#,
         local.base_url()
     ));
-    let prepared = prepare(&loopback, &get("/x"), None).unwrap();
+    let prepared = prepare(&loopback, &get("/x"), None, SystemTime::now()).unwrap();
     let response = Transport::new().send(&loopback, prepared, &SendOptions::default()).await.unwrap();
     assert_eq!((response.status, local.request_count()), (200, 1), "loopback http stays allowed");
 }

@@ -6,19 +6,22 @@ use super::{PreparedBody, PreparedRequest};
 use crate::Secret;
 
 impl PreparedRequest {
-    /// A `curl` command that sends this request, every credential reading `<redacted>` as in
-    /// [`PreparedRequest::redacted`]: safe to show.
+    /// A `curl` command that sends this request, every credential and secret variable value
+    /// reading `<redacted>` as in [`PreparedRequest::redacted`]: safe to show.
     pub fn curl_command(&self) -> String {
         self.curl_words(false)
     }
 
-    /// The `curl` command with the credentials themselves, ready to paste into a shell.
+    /// The `curl` command with the credentials (and secret variable values) themselves, ready to
+    /// paste into a shell.
     pub fn curl_command_with_secrets(&self) -> Secret {
         Secret::new(self.curl_words(true))
     }
 
     fn curl_words(&self, reveal_secrets: bool) -> String {
         let shown = self.redacted();
+        let redaction = self.redaction();
+        let text = |text: &str| if reveal_secrets { text.to_owned() } else { redaction.apply(text).into_owned() };
         let url = if reveal_secrets { self.url.to_string() } else { shown.url.clone() };
         let mut words = vec!["curl".to_owned()];
         if self.method != reqwest::Method::GET {
@@ -39,11 +42,11 @@ impl PreparedRequest {
             PreparedBody::Empty => {}
             PreparedBody::Bytes(bytes) => {
                 words.push("--data-raw".to_owned());
-                words.push(quote(&String::from_utf8_lossy(bytes)));
+                words.push(quote(&text(&String::from_utf8_lossy(bytes))));
             }
             PreparedBody::File(path) => {
                 words.push("--data-binary".to_owned());
-                words.push(quote(&format!("@{}", path.display())));
+                words.push(quote(&text(&format!("@{}", path.display()))));
             }
             PreparedBody::Multipart(parts) => {
                 for part in parts {
@@ -55,7 +58,7 @@ impl PreparedRequest {
                         field.push_str(&format!(";type={}", part.content_type));
                     }
                     words.push("-F".to_owned());
-                    words.push(quote(&field));
+                    words.push(quote(&text(&field)));
                 }
             }
         }
@@ -70,6 +73,8 @@ fn quote(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::time::SystemTime;
+
     use crate::model::{Datasource, KeyValue, RequestBody, RequestSpec};
     use crate::transfer::parse_datasource;
     use crate::Secret;
@@ -91,7 +96,7 @@ mod tests {
             headers: vec![KeyValue::new("Accept", "application/json")],
             ..Default::default()
         };
-        let prepared = crate::http::prepare(&ds, &spec, None).unwrap();
+        let prepared = crate::http::prepare(&ds, &spec, None, SystemTime::now()).unwrap();
         let hidden = prepared.curl_command();
         assert!(!hidden.contains("k-SECRET"), "{hidden}");
         assert!(hidden.contains("key=<redacted>"), "{hidden}");
@@ -105,7 +110,9 @@ mod tests {
         let bearer = datasource(
             r#"{"name":"B","url":"https://api.example.com","auth":{"type":"oauth2","grantType":"client_credentials","accessTokenUrl":"https://id.example.com/t","clientId":"c"}}"#,
         );
-        let prepared = crate::http::prepare(&bearer, &RequestSpec::default(), Some(&Secret::new("tok-123"))).unwrap();
+        let prepared =
+            crate::http::prepare(&bearer, &RequestSpec::default(), Some(&Secret::new("tok-123")), SystemTime::now())
+                .unwrap();
         assert!(prepared.curl_command().contains("'authorization: <redacted>'"));
         assert!(prepared.curl_command_with_secrets().expose().contains("'authorization: Bearer tok-123'"));
         assert!(!prepared.curl_command().contains("tok-123"), "the redacted command has no token");

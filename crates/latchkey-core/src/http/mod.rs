@@ -1,6 +1,6 @@
-//! Request execution through a datasource. Preparation (`prepare`) is pure: base URL and
-//! path joined, headers and query parameters merged, authentication and the signature header
-//! applied, a redacted copy of what is sent. Sending (`send`) is thin: a reqwest client per
+//! Request execution through a datasource. Preparation (`prepare`) is pure: the request's
+//! variables resolved, base URL and path joined, headers and query parameters merged,
+//! authentication, the body and the signature header applied, a redacted copy of what is sent. Sending (`send`) is thin: a reqwest client per
 //! trust configuration, same-origin redirects only, the body streamed and spilled to a temp
 //! file past a size cap. `view` is the tester's bounded view of a response; `curl` the "Copy
 //! as cURL" line. OAuth token acquisition is the OAuth module's, behind [`TokenSource`].
@@ -13,6 +13,7 @@ pub mod tls;
 mod view;
 
 use std::future::Future;
+use std::time::SystemTime;
 
 pub use prepare::{prepare, PreparedBody, PreparedRequest, SentRequest, REDACTED};
 pub use send::{Response, ResponseBody, SendOptions, Timings, Transport};
@@ -54,7 +55,8 @@ impl TokenSource for FixedToken {
     }
 }
 
-/// Prepares and sends `spec` through `datasource`. When an OAuth 2.0 token believed valid is
+/// Prepares (variables resolved, as [`prepare`] does) and sends `spec` through `datasource`
+/// (as the store's `datasource_in` gives it), signed now. When an OAuth 2.0 token believed valid is
 /// answered with 401, the token source renews it once and the request is sent once more,
 /// unless its body cannot be sent twice.
 ///
@@ -71,19 +73,20 @@ pub async fn execute<T: TokenSource>(
         AuthConfig::OAuth2(_) => Some(tokens.access_token(datasource).await?),
         _ => None,
     };
-    let prepared = prepare(datasource, spec, token.as_ref())?;
+    let prepared = prepare(datasource, spec, token.as_ref(), SystemTime::now())?;
     let replayable = prepared.body.is_replayable();
     let response = transport.send(datasource, prepared, options).await?;
     if let (401, Some(used), true) = (response.status, &token, replayable) {
         if let Some(renewed) = tokens.renew(datasource, used).await? {
-            return transport.send(datasource, prepare(datasource, spec, Some(&renewed))?, options).await;
+            let again = prepare(datasource, spec, Some(&renewed), SystemTime::now())?;
+            return transport.send(datasource, again, options).await;
         }
     }
     Ok(response)
 }
 
-/// Prepares `spec` through `datasource`, asking `tokens` for an access token when the
-/// datasource uses OAuth 2.0.
+/// Prepares `spec` through `datasource` as [`prepare`] does, signed now, asking `tokens` for an
+/// access token when the datasource uses OAuth 2.0 (Copy as cURL, the request as it would go).
 ///
 /// # Errors
 /// As [`prepare`], and whatever the token source reports.
@@ -96,5 +99,5 @@ pub async fn prepare_with<T: TokenSource>(
         AuthConfig::OAuth2(_) => Some(tokens.access_token(datasource).await?),
         _ => None,
     };
-    prepare(datasource, spec, token.as_ref())
+    prepare(datasource, spec, token.as_ref(), SystemTime::now())
 }

@@ -215,7 +215,7 @@ impl Transport {
             }
             PreparedBody::Multipart(parts) => {
                 let mut form = reqwest::multipart::Form::new();
-                for part in parts {
+                for (i, part) in parts.iter().enumerate() {
                     let mut piece = match &part.file {
                         Some(path) => {
                             let file = tokio::fs::File::open(path).await.map_err(|e| Error::io(path, e))?;
@@ -234,9 +234,10 @@ impl Transport {
                         None => reqwest::multipart::Part::text(part.value.clone()),
                     };
                     if !part.content_type.is_empty() {
+                        // `RequestSpec::validate` (run by `prepare`) has refused a bad one already.
                         piece = piece.mime_str(&part.content_type).map_err(|_| {
                             Error::field(
-                                format!("body.parts.{}.contentType", part.key),
+                                format!("body.parts[{i}].contentType"),
                                 format!("`{}` is not a media type", part.content_type),
                             )
                         })?;

@@ -124,6 +124,16 @@ impl RequestSpec {
                     if part.key.trim().is_empty() {
                         errors.push(FieldError::new(format!("body.parts[{i}].key"), "a multipart part needs a name"));
                     }
+                    if !part.content_type.is_empty() && !is_media_type(&part.content_type) {
+                        errors.push(FieldError::new(
+                            format!("body.parts[{i}].contentType"),
+                            format!(
+                                "`{}` is not a media type: write type/subtype (text/plain, image/png), or leave it \
+                                 empty",
+                                part.content_type
+                            ),
+                        ));
+                    }
                 }
             }
             RequestBody::Binary { path, .. } if path.trim().is_empty() => {
@@ -137,6 +147,12 @@ impl RequestSpec {
             Err(errors)
         }
     }
+}
+
+/// Whether `text` is a media type a multipart part can be sent with: the same parse reqwest
+/// applies when it writes the part.
+fn is_media_type(text: &str) -> bool {
+    reqwest::multipart::Part::text("").mime_str(text).is_ok()
 }
 
 #[cfg(test)]
@@ -158,6 +174,24 @@ mod tests {
         let text =
             serde_json::to_string(&RequestBody::Binary { path: "/tmp/x".into(), content_type: String::new() }).unwrap();
         assert_eq!(text, r#"{"type":"binary","path":"/tmp/x","contentType":""}"#);
+    }
+
+    #[test]
+    fn multipart_content_types_are_checked_under_their_part() {
+        let part = |content_type: &str| MultipartPart {
+            key: "file".into(),
+            value: "x".into(),
+            content_type: content_type.into(),
+            ..Default::default()
+        };
+        let spec = RequestSpec {
+            body: RequestBody::Multipart { parts: vec![part("text/plain"), part(""), part("not a type")] },
+            ..Default::default()
+        };
+        let errors = spec.validate().unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].field, "body.parts[2].contentType");
+        assert!(errors[0].message.contains("`not a type` is not a media type"), "{}", errors[0].message);
     }
 
     #[test]

@@ -6,7 +6,9 @@
 //                     token (Authorization header or `access_token` query parameter) is a live
 //                     access token of this provider, 401 otherwise.
 //   GET /test/stats   what the provider did: calls per route (token calls per grant type) and the
-//                     OAuth errors it answered, so tests can count refreshes.
+//                     OAuth errors it answered, so tests can count refreshes; and the same counts
+//                     per authenticated client (`clients`: {client_id: {route or token:GRANT: n}}),
+//                     so tests that use several clients can tell whose calls they were.
 //   GET /test/issued  every secret value of the flows so far, for tests that check none reaches
 //                     where it must not (the desktop app's window): the access, client-credentials
 //                     and refresh tokens and authorization codes issued (opaque, so each value is
@@ -37,9 +39,13 @@ await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const { port } = server.address();
 const issuer = `http://127.0.0.1:${port}`;
 
-const stats = { calls: {}, errors: [] };
+const stats = { calls: {}, errors: [], clients: {} };
 const count = (key) => {
   stats.calls[key] = (stats.calls[key] ?? 0) + 1;
+};
+const countForClient = (clientId, key) => {
+  const calls = (stats.clients[clientId] ??= {});
+  calls[key] = (calls[key] ?? 0) + 1;
 };
 
 const provider = new Provider(issuer, {
@@ -124,6 +130,8 @@ provider.use(async (ctx, next) => {
   const verifier = route === 'token' ? ctx.oidc.params?.code_verifier : undefined;
   if (verifier && !issued.code_verifier.includes(verifier)) issued.code_verifier.push(verifier);
   count(grantType ? `token:${grantType}` : route);
+  const clientId = ctx.oidc.client?.clientId;
+  if (clientId) countForClient(clientId, grantType ? `token:${grantType}` : route);
   if (ctx.status >= 400 && ctx.body && typeof ctx.body === 'object') {
     stats.errors.push({ route, grantType, status: ctx.status, error: ctx.body.error });
   }

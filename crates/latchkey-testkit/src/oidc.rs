@@ -89,7 +89,8 @@ impl OidcProvider {
         format!("{}{path}", self.issuer)
     }
 
-    /// What the provider did so far: `{"calls": {route or "token:GRANT": n}, "errors": [...]}`.
+    /// What the provider did so far: `{"calls": {route or "token:GRANT": n}, "errors": [...], "clients":
+    /// {client_id: {route or "token:GRANT": n}}}`.
     pub fn stats(&self) -> serde_json::Value {
         self.test_route("/test/stats")
     }
@@ -123,6 +124,12 @@ impl OidcProvider {
     /// How many calls `key` ("token:refresh_token", "revocation", "api", …) had.
     pub fn calls(&self, key: &str) -> u64 {
         self.stats()["calls"][key].as_u64().unwrap_or(0)
+    }
+
+    /// How many calls `key` ("token:client_credentials", "token:refresh_token", …) the client
+    /// `client_id` made, as the provider authenticated it.
+    pub fn client_calls(&self, client_id: &str, key: &str) -> u64 {
+        self.stats()["clients"][client_id][key].as_u64().unwrap_or(0)
     }
 
     /// The OAuth errors the provider answered, as `(route, error)`.

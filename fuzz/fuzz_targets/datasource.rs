@@ -7,6 +7,8 @@
 //!   values containing `SECRET` are the canary; field and variant names may be repeated);
 //! - an export imports back the same: the loaded secrets with Reveal, markers with Marker, and only
 //!   the `<set>` mask (never a value) with Mask;
+//! - every environment's effective configuration resolves its variables without panicking, never
+//!   resolves the name, and an unknown variable's error never quotes a variable's value;
 //! - a datasource that validates has a usable base URL, and an authorization-code one a usable
 //!   authorization URL;
 //! - with several documents separated by `---` lines, imports over an existing datasource keep
@@ -15,9 +17,12 @@
 
 mod replace;
 
-use latchkey_core::model::{AuthConfig, Datasource, DatasourceConfig, GrantType, RequestSpec};
+use latchkey_core::model::{
+    AuthConfig, Datasource, DatasourceConfig, EnvironmentConfig, GrantType, RequestSpec, Variable,
+};
 use latchkey_core::oauth::{authorization, token_client};
 use latchkey_core::transfer::{export_datasource, parse_datasource, SecretView, MASK};
+use latchkey_core::variables::{self, Variables};
 use latchkey_core::{Error, Secret, SecretField};
 use libfuzzer_sys::fuzz_target;
 
@@ -28,11 +33,16 @@ fn names_allowed(message: &str) -> bool {
     ["unknown field", "unknown variant", "duplicate field", "missing field"].iter().any(|p| message.contains(p))
 }
 
-/// `config` with every secret slot mapped by `f`.
+/// `config` with every secret slot (per-environment overrides' too) mapped by `f`.
 fn map_secrets(config: &DatasourceConfig, f: impl Fn(&SecretField) -> SecretField) -> DatasourceConfig {
     let mut config = config.clone();
     for (_, field) in config.secret_slots_mut() {
         *field = f(field);
+    }
+    for overrides in config.environments.values_mut() {
+        for (_, field) in overrides.secret_slots_mut() {
+            *field = f(field);
+        }
     }
     config
 }
@@ -71,6 +81,25 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(reimport(&datasource, SecretView::Mask), map_secrets(&config, masked), "Mask round trip");
     let marked = |f: &SecretField| if f.is_set() { SecretField::Stored } else { SecretField::Empty };
     assert_eq!(reimport(&datasource, SecretView::Marker), map_secrets(&config, marked), "Marker round trip");
+
+    // Every environment's effective configuration with variables resolved (a secret one among
+    // them): no panic, the name is never resolved, and an error never quotes a variable's value.
+    let vars = Variables::of(&EnvironmentConfig {
+        name: "staging".into(),
+        production: false,
+        variables: vec![
+            Variable::plain("host", "staging.example.com"),
+            Variable::secret("apiKey", SecretField::from("SECRET-variable")),
+        ],
+    });
+    for env in config.environments.keys().map(String::as_str).chain(["staging"]) {
+        if let Ok(effective) = config.effective(env) {
+            match variables::resolve_config(&effective, &vars) {
+                Ok(resolved) => assert_eq!(resolved.name, config.name, "the name is never resolved"),
+                Err(err) => assert!(!err.to_string().contains("SECRET-variable"), "an error quotes a value: {err}"),
+            }
+        }
+    }
 
     let valid = config.validate();
     if let Err(errors) = &valid {

@@ -44,10 +44,7 @@ pub fn export_environment(environment: &Environment, view: SecretView) -> Value 
     let Some(Value::Array(rows)) = value.get_mut("variables") else { return value };
     for (row, variable) in rows.iter_mut().zip(&environment.config.variables) {
         if let VariableValue::Secret(field) = &variable.value {
-            show_secret(row, std::iter::once("value"), field, view);
-            if let Value::Object(map) = row {
-                map.entry("value").or_insert(Value::Null);
-            }
+            show_secret(row, std::iter::once("value"), field, view, Absent::Null);
         }
     }
     value
@@ -112,11 +109,13 @@ pub const MASK: &str = "<set>";
 pub fn export_datasource(datasource: &Datasource, view: SecretView) -> Value {
     let mut value = serde_json::to_value(&datasource.config).expect("a datasource config always serializes");
     for (slot, field) in datasource.config.secret_slots() {
-        show_secret(&mut value, slot.split('.'), field, view);
+        show_secret(&mut value, slot.split('.'), field, view, Absent::Remove);
     }
     for (name, overrides) in &datasource.config.environments {
         for (slot, field) in overrides.secret_slots() {
-            show_secret(&mut value, ["environments", name.as_str()].into_iter().chain(slot.split('.')), field, view);
+            let path = ["environments", name.as_str()].into_iter().chain(slot.split('.'));
+            // An override's field stays (as null): leaving it out would mean "as the base".
+            show_secret(&mut value, path, field, view, Absent::Null);
         }
     }
     if datasource.config.environments.is_empty() {
@@ -127,8 +126,21 @@ pub fn export_datasource(datasource: &Datasource, view: SecretView) -> Value {
     value
 }
 
-/// Writes the secret `field` at `path` in `value` as `view` says (or removes it).
-fn show_secret<'p>(value: &mut Value, path: impl Iterator<Item = &'p str>, field: &SecretField, view: SecretView) {
+/// What [`show_secret`] writes for a value it does not show.
+#[derive(Clone, Copy)]
+enum Absent {
+    Remove,
+    Null,
+}
+
+/// Writes the secret `field` at `path` in `value` as `view` says (or leaves it out as `absent`).
+fn show_secret<'p>(
+    value: &mut Value,
+    path: impl Iterator<Item = &'p str>,
+    field: &SecretField,
+    view: SecretView,
+    absent: Absent,
+) {
     let mut path: Vec<&str> = path.collect();
     let last = path.pop().expect("slot names are not empty");
     let Some(Value::Object(parent)) = path.iter().try_fold(value, |v, key| v.get_mut(*key)) else {
@@ -144,9 +156,14 @@ fn show_secret<'p>(value: &mut Value, path: impl Iterator<Item = &'p str>, field
         (SecretView::Marker, _) if field.is_set() => {
             parent.insert(last.to_owned(), serde_json::json!({ "set": true }));
         }
-        _ => {
-            parent.remove(last);
-        }
+        _ => match absent {
+            Absent::Remove => {
+                parent.remove(last);
+            }
+            Absent::Null => {
+                parent.insert(last.to_owned(), Value::Null);
+            }
+        },
     }
 }
 

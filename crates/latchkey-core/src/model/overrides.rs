@@ -33,16 +33,22 @@ pub struct ConfigOverrides {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub send_signature_header: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "present")]
     #[ts(optional)]
     pub signature_secret: Option<SecretField>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "present")]
     #[ts(optional)]
     pub self_signed_certificate: Option<SecretField>,
     /// Fields of `auth`, merged into the base's; with another `type`, the whole `auth`.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "Record<string, unknown>")]
     pub auth: Option<AuthOverride>,
+}
+
+/// An override's secret field as given: `null` too is an override (to no value), so a present
+/// field is always `Some`; an absent one stays `None` (the default).
+fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<SecretField>, D::Error> {
+    SecretField::deserialize(deserializer).map(Some)
 }
 
 /// Overridden fields of `auth`. Secret fields (`password`, `value`, `token`, `clientSecret`)

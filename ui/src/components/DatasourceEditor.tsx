@@ -9,6 +9,7 @@ import { api } from '../api';
 import type { Datasource } from '../bindings/Datasource';
 import type { DatasourceSummary } from '../bindings/DatasourceSummary';
 import type { EnvironmentSummary } from '../bindings/EnvironmentSummary';
+import type { FieldError } from '../bindings/FieldError';
 import { useShortcuts } from '../events';
 import { discoverySummary, needsInsecureHttp, splitEnvironmentPath } from '../state/datasourceForm';
 import { fieldLabel } from '../state/fieldErrors';
@@ -50,11 +51,16 @@ export interface DatasourceEditorProps {
   environments?: EnvironmentSummary[];
 }
 
-/** What the list over the form calls the field at `path`: "URL in staging" for `environments.staging.url`. */
-export function errorLabel(path: string): string {
-  const { environment, field } = splitEnvironmentPath(path);
-  if (environment === null) return fieldLabel(path);
-  return field === '' ? `Overrides for ${environment}` : `${fieldLabel(field)} in ${environment}`;
+/**
+ * A line of the list over the form: "URL in staging: not an absolute URL…" for an error on
+ * `environments.staging.url` (the core's own "in staging: " not said twice).
+ */
+export function errorLine({ field, message }: FieldError): string {
+  const { environment, field: inside } = splitEnvironmentPath(field);
+  if (environment === null) return `${fieldLabel(field)}: ${message}`;
+  const label = inside === '' ? `Overrides for ${environment}` : `${fieldLabel(inside)} in ${environment}`;
+  const prefix = `in ${environment}: `;
+  return `${label}: ${message.startsWith(prefix) ? message.slice(prefix.length) : message}`;
 }
 
 /** The panel the editor scrolls in (the App's `.panel`), or the page. */
@@ -203,9 +209,7 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
               {problem.others.length > 0 && (
                 <ul>
                   {problem.others.map((other) => (
-                    <li key={`${other.field}-${other.message}`}>
-                      {errorLabel(other.field)}: {other.message}
-                    </li>
+                    <li key={`${other.field}-${other.message}`}>{errorLine(other)}</li>
                   ))}
                 </ul>
               )}
@@ -335,7 +339,7 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
               datasourceId={id}
               grant={grant}
               busy={busy}
-              revision={`${auth.flow.kind}:${tokenStatus}:${summary?.tokenExpiresAt}:${summary?.tokenRefreshFailing}`}
+              revision={`${auth.flow.kind}:${tokenStatus}:${summary?.tokenExpiresAt}:${summary?.tokenRefreshFailing}:${props.environment?.id}`}
               onAuthorize={() => void auth.run('authorize', api.authorize)}
               onChanged={onChanged}
             />

@@ -4,11 +4,17 @@
 import { describe, expect, test } from 'vitest';
 import {
   DEFAULT_LOOPBACK_PORT,
+  defaultOAuth2,
+  editForm,
+  effectiveForm,
   emptyForm,
   fieldValue,
   formFromDatasource,
   formToConfig,
   isFieldShown,
+  isOverridden,
+  overrideField,
+  resetField,
   normalizeSecret,
   oauthFieldsShown,
   parseScopes,
@@ -161,5 +167,109 @@ describe('fieldValue', () => {
     expect(fieldValue(form, 'headers[0].key')).toBe('"A"');
     expect(fieldValue(form, 'headers[3].key'), 'a row that is gone').toBe('null');
     expect(fieldValue({ ...form, authType: 'basic' }, 'auth.loopbackPort'), 'another auth type').toBe('null');
+  });
+});
+
+describe('per-environment overrides', () => {
+  const base = () =>
+    datasource({
+      headers: [{ key: 'X-A', value: '1' }],
+      auth: {
+        type: 'oauth2',
+        ...defaultOAuth2(),
+        grantType: 'client_credentials',
+        accessTokenUrl: 'https://id.example.com/token',
+        clientId: 'base-client',
+        clientSecret: { set: true },
+        scopes: ['read'],
+      },
+      environments: {
+        staging: {
+          url: 'https://staging.example.com',
+          auth: { clientId: 'staging-client', scopes: ['read', 'write'] },
+        },
+        legacy: { auth: { type: 'bearer', token: { set: true } } },
+      },
+    });
+
+  test('a stored datasource comes back unchanged through the form', () => {
+    const loaded = base();
+    const { config } = formToConfig(formFromDatasource(loaded));
+    expect(config.environments).toEqual(loaded.environments);
+    expect(config.url).toBe(loaded.url);
+  });
+
+  test('the effective form merges auth fields, and another auth type replaces the whole auth', () => {
+    const form = formFromDatasource(base());
+    const staging = effectiveForm(form, 'Staging');
+    expect(staging.url).toBe('https://staging.example.com');
+    expect(staging.oauth2.clientId).toBe('staging-client');
+    expect(staging.scopesText).toBe('read, write');
+    expect(staging.oauth2.accessTokenUrl, 'not overridden: the base').toBe('https://id.example.com/token');
+    expect(staging.headers).toEqual([{ key: 'X-A', value: '1' }]);
+    const legacy = effectiveForm(form, 'legacy');
+    expect(legacy.authType).toBe('bearer');
+    expect(legacy.bearer.token).toEqual({ set: true });
+    expect(isOverridden(form, 'legacy', 'auth.clientId'), 'its own auth, every field of it').toBe(true);
+    expect(effectiveForm(form, 'production'), 'no overrides: the base itself').toBe(form);
+  });
+
+  test('an edit goes to the override of a field the environment sets, to the base otherwise', () => {
+    const form = formFromDatasource(base());
+    const shown = effectiveForm(form, 'staging');
+    const edited = editForm(form, 'staging', {
+      oauth2: { ...shown.oauth2, clientId: 'staging-2', accessTokenUrl: 'https://id.example.com/t2' },
+    });
+    const { config } = formToConfig(edited);
+    if (config.auth.type !== 'oauth2') throw new Error('not oauth2');
+    expect(config.auth.clientId).toBe('base-client');
+    expect(config.auth.accessTokenUrl).toBe('https://id.example.com/t2');
+    expect(config.environments.staging.auth).toEqual({ clientId: 'staging-2', scopes: ['read', 'write'] });
+  });
+
+  test('an override equal to the base is not sent; a reset one neither', () => {
+    let form = overrideField(formFromDatasource(base()), 'staging', 'headers');
+    expect(isOverridden(form, 'staging', 'headers')).toBe(true);
+    expect(formToConfig(form).config.environments.staging.headers, 'same rows as the base').toBeUndefined();
+    form = resetField(resetField(form, 'staging', 'url'), 'staging', 'auth.clientId');
+    form = resetField(form, 'staging', 'auth.scopes');
+    expect(Object.keys(formToConfig(form).config.environments)).toEqual(['legacy']);
+  });
+
+  test("an environment's own auth type is sent whole, its secret empty until entered", () => {
+    let form = overrideField(formFromDatasource(base()), 'staging', 'auth.type');
+    form = editForm(form, 'staging', { authType: 'basic' });
+    const shown = effectiveForm(form, 'staging');
+    form = editForm(form, 'staging', { basic: { ...shown.basic, username: 'ada' } });
+    const { config } = formToConfig(form);
+    expect(config.auth.type, 'the base keeps its type').toBe('oauth2');
+    expect(config.environments.staging.auth).toEqual({ type: 'basic', username: 'ada', password: null });
+  });
+
+  test("an environment's row and number errors are named under it, rows mapped to the screen", () => {
+    let form = overrideField(formFromDatasource(base()), 'staging', 'headers');
+    form = editForm(form, 'staging', {
+      headers: [
+        { key: '', value: '' },
+        { key: '', value: 'no name' },
+      ],
+    });
+    form = overrideField(form, 'staging', 'auth.loopbackPort');
+    form = editForm(form, 'staging', {
+      authType: 'oauth2',
+      oauth2: { ...effectiveForm(form, 'staging').oauth2, grantType: 'authorization_code' },
+    });
+    form = editForm(form, 'staging', { loopbackPortText: 'x' });
+    const { config, errors, rowMaps } = formToConfig(form);
+    expect(config.environments.staging.headers).toEqual([{ key: '', value: 'no name' }]);
+    expect(
+      errors.map((e) => e.field),
+      'the base port is fine',
+    ).toEqual(['environments.staging.auth.loopbackPort']);
+    expect(
+      remapFieldErrors([{ field: 'environments.staging.headers[0].key', message: 'enter a name' }], rowMaps),
+    ).toEqual([{ field: 'environments.staging.headers[1].key', message: 'enter a name' }]);
+    expect(fieldValue(form, 'environments.staging.headers[1].value')).toBe('"no name"');
+    expect(fieldValue(form, 'headers[0].key')).toBe('"X-A"');
   });
 });

@@ -303,7 +303,11 @@ export function formToConfig(form: DatasourceForm): {
   errors: FieldError[];
   rowMaps: RowMaps;
 } {
-  const base = fieldsToConfig(form);
+  // The base's signature secret is kept while an environment turns the signature header on.
+  const signs = Object.values(form.environments).some(
+    (own) => own.fields.includes('sendSignatureHeader') && own.values.sendSignatureHeader,
+  );
+  const base = fieldsToConfig(form, signs);
   const environments: Record<string, ConfigOverrides> = {};
   const errors = [...base.errors];
   const rowMaps = { ...base.rowMaps };
@@ -316,7 +320,10 @@ export function formToConfig(form: DatasourceForm): {
   return { config: { ...base.config, environments }, errors, rowMaps };
 }
 
-function fieldsToConfig(form: FormFields): {
+function fieldsToConfig(
+  form: FormFields,
+  signatureUsed = false,
+): {
   config: Omit<DatasourceConfig, 'environments'>;
   errors: FieldError[];
   rowMaps: RowMaps;
@@ -386,7 +393,7 @@ function fieldsToConfig(form: FormFields): {
     headers: headers.rows,
     queryParams: queryParams.rows,
     sendSignatureHeader: form.sendSignatureHeader,
-    signatureSecret: form.sendSignatureHeader ? normalizeSecret(form.signatureSecret) : null,
+    signatureSecret: form.sendSignatureHeader || signatureUsed ? normalizeSecret(form.signatureSecret) : null,
     selfSignedCertificate: form.useCertificate ? normalizeSecret(form.selfSignedCertificate) : null,
     auth,
   };
@@ -732,9 +739,12 @@ export function formSnapshot(form: DatasourceForm): string {
 
 /**
  * What the field at `path` holds in the form, as text, so an error can be dropped once the
- * person changed that field: rows by their index on screen, number and list fields as typed.
+ * person changed that field: rows by their index on screen, number and list fields as typed;
+ * `environments.<name>.<field>` in that environment.
  */
 export function fieldValue(form: DatasourceForm, path: string): string {
+  const { environment, field } = splitEnvironmentPath(path);
+  if (environment !== null) return field === '' ? 'null' : fieldValue(effectiveForm(form, environment), field);
   const auth =
     form.authType === 'oauth2'
       ? {

@@ -112,7 +112,9 @@ fuzz_target!(|data: &[u8]| {
     // A request through it (this must not panic; errors are fine, e.g. a credential with a
     // line break cannot go into a header).
     let token = Secret::new("tok-123");
-    if let Ok(prepared) = latchkey_core::http::prepare(&datasource, &RequestSpec::default(), Some(&token)) {
+    if let Ok(prepared) =
+        latchkey_core::http::prepare(&datasource, &RequestSpec::default(), Some(&token), std::time::SystemTime::now())
+    {
         let _ = prepared.curl_command();
         let _ = prepared.redacted();
     }

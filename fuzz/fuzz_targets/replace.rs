@@ -111,7 +111,11 @@ pub fn check(data: &[u8]) {
             // The Debug of a secret is redacted: compare the values too.
             let values = |d: &Option<latchkey_core::model::Datasource>| {
                 d.as_ref().map(|d| {
-                    d.config.secret_slots().iter().map(|(_, f)| f.value().map(|s| s.expose().to_owned())).collect::<Vec<_>>()
+                    d.config
+                        .secret_slots()
+                        .iter()
+                        .map(|(_, f)| f.value().map(|s| s.expose().to_owned()))
+                        .collect::<Vec<_>>()
                 })
             };
             assert_eq!(values(&before), values(&after), "a refused import changed a stored secret");
@@ -120,7 +124,13 @@ pub fn check(data: &[u8]) {
         let datasource = after.expect("an accepted import is stored");
         let config = &datasource.config;
         let token = Secret::new("fuzz-access-token");
-        let prepared = latchkey_core::http::prepare(&datasource, &RequestSpec::default(), Some(&token)).ok();
+        let prepared = latchkey_core::http::prepare(
+            &datasource,
+            &RequestSpec::default(),
+            Some(&token),
+            std::time::SystemTime::now(),
+        )
+        .ok();
 
         for (slot, field) in config.secret_slots() {
             let Some(value) = field.value() else { continue };
@@ -135,14 +145,20 @@ pub fn check(data: &[u8]) {
             if slot.starts_with("auth.") {
                 assert_eq!(entered.kind, config.auth.kind(), "{slot} moved from one authentication type to another");
             }
-            let api_credential = !matches!((slot, config.auth.kind()), ("auth.clientSecret", _) | ("auth.password", AuthType::OAuth2));
+            let api_credential =
+                !matches!((slot, config.auth.kind()), ("auth.clientSecret", _) | ("auth.password", AuthType::OAuth2));
             if api_credential {
                 assert_eq!(origin(&config.url), entered.origin, "{slot} now goes to another origin");
                 if let Some(prepared) = &prepared {
                     let in_url = prepared.url.as_str().contains(value);
-                    let in_headers = prepared.headers.values().any(|h| String::from_utf8_lossy(h.as_bytes()).contains(value));
+                    let in_headers =
+                        prepared.headers.values().any(|h| String::from_utf8_lossy(h.as_bytes()).contains(value));
                     if in_url || in_headers {
-                        assert_eq!(prepared.url.origin().ascii_serialization(), entered.origin, "{slot} sent to another origin");
+                        assert_eq!(
+                            prepared.url.origin().ascii_serialization(),
+                            entered.origin,
+                            "{slot} sent to another origin"
+                        );
                     }
                     if let (AuthConfig::ApiKey(k), Some(placement)) = (&config.auth, entered.placement) {
                         assert_eq!(k.add_to, placement, "the API key moved between header and query");
@@ -152,7 +168,9 @@ pub fn check(data: &[u8]) {
             }
             let AuthConfig::OAuth2(oauth) = &config.auth else { unreachable!("an OAuth 2.0 secret outside OAuth 2.0") };
             let requests = [
-                (oauth.grant_type != GrantType::AuthorizationCode).then(|| token_client::direct_grant_request(oauth).ok()).flatten(),
+                (oauth.grant_type != GrantType::AuthorizationCode)
+                    .then(|| token_client::direct_grant_request(oauth).ok())
+                    .flatten(),
                 token_client::refresh_request(oauth, &Secret::new("fuzz-refresh")).ok(),
                 (!oauth.revocation_url.trim().is_empty())
                     .then(|| token_client::revocation_request(oauth, &token, "access_token").ok())

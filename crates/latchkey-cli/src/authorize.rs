@@ -1,12 +1,15 @@
 //! `latchkey authorize`, `latchkey token` and `latchkey logout`: the OAuth 2.0 lifecycle of a
-//! datasource from the command line. The flows are the core's; here are the browser, the
-//! printing and the flags.
+//! datasource in an environment (tokens are kept per datasource and environment) from the command
+//! line. The flows are the core's; here are the browser, the printing and the flags.
 
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Args;
-use latchkey_core::model::{rfc3339, DecodedJwt, TokenCallEntry, TokenDetails, TokenState, TokenStatus};
+use latchkey_core::model::{
+    rfc3339, Datasource, DecodedJwt, EnvironmentRef, TokenCallEntry, TokenDetails, TokenState, TokenStatus,
+    DEFAULT_ENVIRONMENT,
+};
 use latchkey_core::oauth::{self, redirect, TokenLifecycle};
 use latchkey_core::store::now_millis;
 
@@ -42,8 +45,8 @@ pub struct TokenArgs {
 }
 
 /// Authorization code: the browser flow. Client credentials and password: fetch a token now.
-pub async fn authorize(lifecycle: &TokenLifecycle, args: AuthorizeArgs) -> Outcome {
-    let datasource = lifecycle.store().datasource_with_secrets(&args.name).await?;
+pub async fn authorize(lifecycle: &TokenLifecycle, env: EnvironmentRef<'_>, args: AuthorizeArgs) -> Outcome {
+    let datasource = lifecycle.store().datasource_in(&args.name, env).await?;
     let timeout = Duration::from_secs(args.timeout.max(1));
     let open = |pending: &oauth::PendingAuthorization| {
         eprintln!("Redirect URL (register it with the provider): {}", pending.redirect_uri);
@@ -61,15 +64,15 @@ pub async fn authorize(lifecycle: &TokenLifecycle, args: AuthorizeArgs) -> Outco
     let state = oauth::authorize_loopback(lifecycle, &datasource, timeout, open, ignored).await?;
     // One clean line: "Authorized `X` · expires in 59 min · scopes: a b · refresh token: yes".
     match state.status {
-        TokenStatus::Authorized => eprintln!("Authorized `{}` · {}", datasource.config.name, facts(&state).join(" · ")),
-        _ => eprintln!("`{}`: {}", datasource.config.name, describe(&state)),
+        TokenStatus::Authorized => eprintln!("Authorized {} · {}", titled(&datasource), facts(&state).join(" · ")),
+        _ => eprintln!("{}: {}", titled(&datasource), describe(&state)),
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// Prints the token state, or with `--reveal` only a valid access token.
-pub async fn token(lifecycle: &TokenLifecycle, args: TokenArgs) -> Outcome {
-    let datasource = lifecycle.store().datasource_with_secrets(&args.name).await?;
+pub async fn token(lifecycle: &TokenLifecycle, env: EnvironmentRef<'_>, args: TokenArgs) -> Outcome {
+    let datasource = lifecycle.store().datasource_in(&args.name, env).await?;
     oauth::oauth_config(&datasource)?;
     if args.reveal {
         let token = lifecycle.access_token(&datasource).await?;
@@ -83,7 +86,7 @@ pub async fn token(lifecycle: &TokenLifecycle, args: TokenArgs) -> Outcome {
             return output::json(&calls);
         }
         if calls.is_empty() {
-            eprintln!("No token calls yet for `{}`.", datasource.config.name);
+            eprintln!("No token calls yet for {}.", titled(&datasource));
         }
         for call in &details.calls {
             println!("{}", log_line(call));
@@ -204,8 +207,8 @@ fn log_line(call: &TokenCallEntry) -> String {
 }
 
 /// Forgets the tokens, revoking them where a Revocation URL is set.
-pub async fn logout(lifecycle: &TokenLifecycle, name: &str) -> Outcome {
-    let datasource = lifecycle.store().datasource_with_secrets(name).await?;
+pub async fn logout(lifecycle: &TokenLifecycle, env: EnvironmentRef<'_>, name: &str) -> Outcome {
+    let datasource = lifecycle.store().datasource_in(name, env).await?;
     let outcome = lifecycle.logout(&datasource).await?;
     for failure in &outcome.failures {
         eprintln!("latchkey: revocation failed, forgot the token locally anyway: {failure}");
@@ -217,8 +220,18 @@ pub async fn logout(lifecycle: &TokenLifecycle, name: &str) -> Outcome {
     } else {
         format!(" (revoked at the provider: {})", outcome.revoked.join(", "))
     };
-    eprintln!("Forgot the tokens of `{}`{revoked}", datasource.config.name);
+    eprintln!("Forgot the tokens of {}{revoked}", titled(&datasource));
     Ok(ExitCode::SUCCESS)
+}
+
+/// "`Google`", or "`Google` in staging" outside the default environment.
+fn titled(datasource: &Datasource) -> String {
+    match &datasource.environment {
+        Some(env) if !env.name.eq_ignore_ascii_case(DEFAULT_ENVIRONMENT) => {
+            format!("`{}` in {}", datasource.config.name, env.name)
+        }
+        _ => format!("`{}`", datasource.config.name),
+    }
 }
 
 /// One line about a token state: "authorized · expires in 42 min · scopes: a b".

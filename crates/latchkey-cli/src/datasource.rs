@@ -1,4 +1,6 @@
-//! `latchkey datasource …`: list, show, import, export, delete, discover.
+//! `latchkey datasource …`: list, show, import, export, delete, discover. `list` and `show` are of
+//! the chosen environment (token badges; the effective configuration); import and export carry
+//! the stored shape, base and per-environment overrides.
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -6,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 use latchkey_core::http::Transport;
+use latchkey_core::model::{EnvironmentRef, DEFAULT_ENVIRONMENT};
 use latchkey_core::oauth::discovery;
 use latchkey_core::store::ImportOutcome;
 use latchkey_core::transfer::{export_datasource, parse_for_import, SecretView};
@@ -15,19 +18,27 @@ use crate::{output, Failure, Outcome};
 
 #[derive(Subcommand)]
 pub enum DatasourceCommand {
-    /// List datasources: name, authentication, URL.
-    #[command(after_help = "Examples:\n  latchkey datasource list\n  latchkey datasource list --json")]
+    /// List datasources: name, authentication, URL, and for OAuth 2.0 the token status.
+    #[command(after_help = "The token status is that of the environment of --env (default: the `default` one).\n\n\
+                            Examples:\n  latchkey datasource list\n  latchkey datasource list --json\n  \
+                            latchkey --env staging datasource list")]
     List {
         /// Print a JSON array (with ids, timestamps and token status) instead of columns.
         #[arg(long)]
         json: bool,
     },
-    /// Show one datasource; secrets appear as "<set>", never their values.
-    #[command(after_help = "Examples:\n  latchkey datasource show Dropbox\n  latchkey datasource show Dropbox --json")]
+    /// Show one datasource as it is in an environment; secrets appear as "<set>", never their values.
+    #[command(
+        after_help = "The effective configuration in the environment of --env (default: the `default` one): that \
+                      environment's overrides applied and its variables resolved, secret variables shown as \
+                      <redacted>. The stored shape, with every environment's overrides, is `datasource export`.\n\n\
+                      Examples:\n  latchkey datasource show Dropbox\n  latchkey datasource show Dropbox --json\n  \
+                      latchkey --env staging datasource show Dropbox"
+    )]
     Show {
         /// The datasource's name (case-insensitive).
         name: String,
-        /// Print the stored JSON, secrets as {"set": true}.
+        /// Print JSON with the id, timestamps and the environment's name, secrets as {"set": true}.
         #[arg(long)]
         json: bool,
     },
@@ -63,20 +74,38 @@ pub enum DatasourceCommand {
     },
 }
 
-pub async fn run(store: &Store, command: DatasourceCommand) -> Outcome {
+pub async fn run(store: &Store, env: EnvironmentRef<'_>, command: DatasourceCommand) -> Outcome {
     match command {
         DatasourceCommand::List { json } => {
-            let list = store.list_datasources().await?;
+            let list = store.list_datasources_in(env).await?;
             let empty = "No datasources yet. Import one with `latchkey datasource import FILE`.";
-            output::listing(&list, json, empty, |d| [d.name.clone(), d.auth_type.as_str().to_owned(), d.url.clone()])
+            output::listing(&list, json, empty, |d| {
+                let badge = match (d.token_status, d.token_refresh_failing) {
+                    (Some(status), Some(true)) => format!("{} (refresh failing)", status.as_str()),
+                    (Some(status), _) => status.as_str().to_owned(),
+                    (None, _) => String::new(),
+                };
+                [d.name.clone(), d.auth_type.as_str().to_owned(), d.url.clone(), badge]
+            })
         }
         DatasourceCommand::Show { name, json } => {
-            let datasource = store.datasource(&name).await?;
+            let datasource = store.datasource_in(&name, env).await?;
+            let secrets = datasource.redacted_values();
+            let env_name = datasource.environment.as_ref().map_or(DEFAULT_ENVIRONMENT, |e| e.name.as_str());
             if json {
-                return output::json(&datasource);
+                let mut value = serde_json::to_value(&datasource).expect("a datasource serializes");
+                if let serde_json::Value::Object(map) = &mut value {
+                    map.remove("environments");
+                    map.insert("environment".into(), env_name.into());
+                }
+                output::redact(&mut value, &secrets);
+                return output::json(&value);
             }
             println!("id: {}", datasource.id);
-            output::json(&export_datasource(&datasource, SecretView::Mask))
+            println!("environment: {env_name}");
+            let mut value = export_datasource(&datasource, SecretView::Mask);
+            output::redact(&mut value, &secrets);
+            output::json(&value)
         }
         DatasourceCommand::Import { file } => {
             let text = read_input(&file)?;

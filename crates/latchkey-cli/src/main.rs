@@ -1,9 +1,10 @@
-//! `latchkey`, the command line over the Latchkey core: list, import and export datasources,
-//! authorize them, send requests through them, run saved queries. Each subcommand parses its arguments and
-//! calls the core; nothing here decides how a request is built or a secret is kept.
+//! `latchkey`, the command line over the Latchkey core: list, import and export datasources and
+//! environments, authorize them, send requests through them, run saved queries. Each subcommand parses its
+//! arguments and calls the core; nothing here decides how a request is built or a secret is kept.
 
 mod authorize;
 mod datasource;
+mod env;
 mod output;
 mod query;
 mod request;
@@ -12,6 +13,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use latchkey_core::model::EnvironmentRef;
 use latchkey_core::oauth::{TokenClient, TokenLifecycle};
 use latchkey_core::{DataDir, Error, Store};
 
@@ -25,12 +27,17 @@ use latchkey_core::{DataDir, Error, Store};
     version,
     about = "Keep the APIs you use, with their credentials sealed in a local vault, and send requests through them.",
     after_help = "Examples:\n  latchkey datasource import github.json\n  latchkey request GitHub /user\n  \
-                  latchkey authorize Google && latchkey request Google /oauth2/v3/userinfo"
+                  latchkey authorize Google && latchkey request Google /oauth2/v3/userinfo\n  \
+                  latchkey --env staging request Api /items"
 )]
 struct Cli {
     /// Data directory (default: $LATCHKEY_DATA_DIR, else the platform data directory).
     #[arg(long, global = true, value_name = "DIR")]
     data_dir: Option<PathBuf>,
+    /// The environment (its URL, overrides, variables, tokens) of request, query run, authorize,
+    /// token, logout and datasource list and show (default: the vault's `default`).
+    #[arg(long = "env", global = true, value_name = "NAME", env = "LATCHKEY_ENV")]
+    environment: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -48,6 +55,9 @@ enum Command {
     /// Save, list, run and delete named requests of a datasource.
     #[command(subcommand)]
     Query(query::QueryCommand),
+    /// List, show, create, delete, import and export environments, and set their variables.
+    #[command(subcommand)]
+    Env(env::EnvCommand),
     /// Authorize an OAuth 2.0 datasource: the browser flow, or a token fetch for client
     /// credentials and password.
     #[command(after_help = "Examples:\n  latchkey authorize Google\n  \
@@ -59,7 +69,7 @@ enum Command {
                             curl -H \"Authorization: Bearer $(latchkey token Google --reveal)\" https://…")]
     Token(authorize::TokenArgs),
     /// Forget a datasource's tokens, revoking them where a Revocation URL is set.
-    #[command(after_help = "Example:\n  latchkey logout Google")]
+    #[command(after_help = "Examples:\n  latchkey logout Google\n  latchkey logout Google --env staging")]
     Logout {
         /// The datasource's name.
         name: String,
@@ -76,6 +86,8 @@ impl From<Error> for Failure {
     fn from(err: Error) -> Self {
         let code = match err {
             Error::NotAuthorized(_) | Error::NeedsReauthorization { .. } => 3,
+            // A mistyped --env (or environment name) is a mistake in the command line.
+            Error::EnvironmentNotFound { .. } => 2,
             _ => 1,
         };
         Failure { code, message: err.to_string() }
@@ -110,13 +122,16 @@ async fn run(cli: Cli) -> Outcome {
         eprintln!("latchkey: note: {notice}");
     }
     let lifecycle = TokenLifecycle::new(store.clone(), TokenClient::default());
+    // `LATCHKEY_ENV=` (empty) is as good as unset.
+    let environment = EnvironmentRef::from(cli.environment.as_deref().filter(|name| !name.is_empty()));
     let outcome = match cli.command {
-        Command::Datasource(command) => datasource::run(&store, command).await,
-        Command::Request(args) => request::run(&lifecycle, args).await,
-        Command::Query(command) => query::run(&lifecycle, command).await,
-        Command::Authorize(args) => authorize::authorize(&lifecycle, args).await,
-        Command::Token(args) => authorize::token(&lifecycle, args).await,
-        Command::Logout { name } => authorize::logout(&lifecycle, &name).await,
+        Command::Datasource(command) => datasource::run(&store, environment, command).await,
+        Command::Request(args) => request::run(&lifecycle, environment, args).await,
+        Command::Query(command) => query::run(&lifecycle, environment, command).await,
+        Command::Env(command) => env::run(&store, command).await,
+        Command::Authorize(args) => authorize::authorize(&lifecycle, environment, args).await,
+        Command::Token(args) => authorize::token(&lifecycle, environment, args).await,
+        Command::Logout { name } => authorize::logout(&lifecycle, environment, &name).await,
     };
     store.close().await;
     outcome

@@ -4,7 +4,8 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use base64::Engine;
-use latchkey_core::http::{Response, ResponseBody};
+use latchkey_core::http::{Response, ResponseBody, REDACTED};
+use latchkey_core::Secret;
 
 use crate::{Failure, Outcome};
 
@@ -14,12 +15,13 @@ pub fn json(value: &impl serde::Serialize) -> Outcome {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Prints `items` as JSON with `--json`, else as aligned columns (or `empty` on stderr).
-pub fn listing<T: serde::Serialize>(
+/// Prints `items` as JSON with `--json`, else as aligned columns (or `empty` on stderr). Empty
+/// cells at the end of a row are left out.
+pub fn listing<T: serde::Serialize, const N: usize>(
     items: &[T],
     json_output: bool,
     empty: &str,
-    columns: impl Fn(&T) -> [String; 3],
+    columns: impl Fn(&T) -> [String; N],
 ) -> Outcome {
     if json_output {
         return json(&items);
@@ -27,13 +29,35 @@ pub fn listing<T: serde::Serialize>(
     if items.is_empty() {
         eprintln!("{empty}");
     }
-    let rows: Vec<[String; 3]> = items.iter().map(columns).collect();
-    let first = rows.iter().map(|r| r[0].len()).max().unwrap_or(0);
-    let second = rows.iter().map(|r| r[1].len()).max().unwrap_or(0);
-    for [a, b, c] in &rows {
-        println!("{a:first$}  {b:second$}  {c}");
+    let rows: Vec<[String; N]> = items.iter().map(columns).collect();
+    let widths: Vec<usize> = (0..N).map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
+    for row in &rows {
+        let used = row.iter().rposition(|cell| !cell.is_empty()).map_or(0, |last| last + 1);
+        let cells: Vec<String> = row[..used]
+            .iter()
+            .enumerate()
+            .map(|(i, cell)| if i + 1 == used { cell.clone() } else { format!("{cell:w$}", w = widths[i]) })
+            .collect();
+        println!("{}", cells.join("  "));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Replaces every value of a secret variable inside the strings of `value` with `<redacted>`
+/// (a header `Bearer {{token}}` resolved from a secret variable is shown `Bearer <redacted>`).
+pub fn redact(value: &mut serde_json::Value, secrets: &[Secret]) {
+    match value {
+        serde_json::Value::String(text) => {
+            for secret in secrets.iter().map(Secret::expose).filter(|s| !s.is_empty()) {
+                if text.contains(secret) {
+                    *text = text.replace(secret, REDACTED);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|item| redact(item, secrets)),
+        serde_json::Value::Object(map) => map.values_mut().for_each(|item| redact(item, secrets)),
+        _ => {}
+    }
 }
 
 fn io_failure(e: std::io::Error) -> Failure {
@@ -45,6 +69,8 @@ pub struct ResponseFormat {
     pub include_head: bool,
     pub json: bool,
     pub fail_on_error_status: bool,
+    /// Values of the environment's secret variables, shown `<redacted>` in the request as sent.
+    pub redacted: Vec<Secret>,
 }
 
 /// Prints `response` as asked; with `fail_on_error_status`, a status of 400 or above exits 22
@@ -68,6 +94,8 @@ pub fn response(response: &Response, format: &ResponseFormat) -> Outcome {
                 (serde_json::Value::String(base64::engine::general_purpose::STANDARD.encode(e.as_bytes())), "base64")
             }
         };
+        let mut sent = serde_json::to_value(&response.sent).expect("a sent request serializes");
+        redact(&mut sent, &format.redacted);
         let value = serde_json::json!({
             "status": response.status,
             "reason": response.reason,
@@ -76,7 +104,7 @@ pub fn response(response: &Response, format: &ResponseFormat) -> Outcome {
             "bodyEncoding": encoding,
             "size": response.size,
             "timings": response.timings,
-            "request": response.sent,
+            "request": sent,
         });
         writeln!(stdout, "{}", serde_json::to_string_pretty(&value).expect("serializes")).map_err(io_failure)?;
     } else {

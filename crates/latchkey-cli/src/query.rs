@@ -3,9 +3,10 @@
 use std::process::ExitCode;
 
 use clap::Subcommand;
+use latchkey_core::model::EnvironmentRef;
 use latchkey_core::oauth::TokenLifecycle;
 
-use crate::request::{FormatFlags, RequestFlags};
+use crate::request::{ConfirmFlags, FormatFlags, RequestFlags};
 use crate::{output, Outcome};
 
 #[derive(Subcommand)]
@@ -19,10 +20,10 @@ pub enum QueryCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Run a saved query and print the response as `request` does.
-    #[command(
-        after_help = "Examples:\n  latchkey query run Api \"Open issues\"\n  latchkey query run Api \"Open issues\" --json"
-    )]
+    /// Run a saved query and print the response as `request` does (in the environment of --env).
+    #[command(after_help = "Examples:\n  latchkey query run Api \"Open issues\"\n  \
+                            latchkey query run Api \"Open issues\" --json\n  \
+                            latchkey --env production query run Api \"New item\" --yes")]
     Run {
         /// The datasource's name.
         datasource: String,
@@ -30,6 +31,8 @@ pub enum QueryCommand {
         query: String,
         #[command(flatten)]
         format: FormatFlags,
+        #[command(flatten)]
+        confirm: ConfirmFlags,
     },
     /// Save a request under a name (replacing a query of that name).
     #[command(after_help = "Examples:\n  latchkey query save Api \"Open issues\" GET /issues -q state=open\n  \
@@ -52,7 +55,7 @@ pub enum QueryCommand {
     },
 }
 
-pub async fn run(lifecycle: &TokenLifecycle, command: QueryCommand) -> Outcome {
+pub async fn run(lifecycle: &TokenLifecycle, env: EnvironmentRef<'_>, command: QueryCommand) -> Outcome {
     let store = lifecycle.store();
     match command {
         QueryCommand::List { datasource, json } => {
@@ -63,9 +66,9 @@ pub async fn run(lifecycle: &TokenLifecycle, command: QueryCommand) -> Outcome {
                 [q.name.clone(), q.request.method_or_default(), q.request.path.clone()]
             })
         }
-        QueryCommand::Run { datasource, query, format } => {
+        QueryCommand::Run { datasource, query, format, confirm } => {
             let saved = store.query(&datasource, &query).await?;
-            crate::request::send(lifecycle, &datasource, &saved.request, &format).await
+            crate::request::send(lifecycle, &datasource, env, &saved.request, &format, &confirm).await
         }
         QueryCommand::Save { datasource, query, flags } => {
             let saved = store.save_query(&datasource, &query, flags.to_spec()?).await?;

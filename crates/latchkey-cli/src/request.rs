@@ -1,9 +1,12 @@
 //! `latchkey request NAME [METHOD] PATH …`: curl-like flags turned into a request spec, sent
-//! through the core.
+//! through the core in the chosen environment; in a production environment a method that changes
+//! things is confirmed first (`--yes`, or a question on the terminal).
+
+use std::io::{BufRead, IsTerminal, Write};
 
 use clap::Args;
 use latchkey_core::http::{execute, SendOptions, Transport};
-use latchkey_core::model::{KeyValue, MultipartPart, RequestBody, RequestSpec};
+use latchkey_core::model::{Datasource, EnvironmentRef, KeyValue, MultipartPart, RequestBody, RequestSpec};
 use latchkey_core::oauth::TokenLifecycle;
 
 use crate::output::{self, ResponseFormat};
@@ -50,6 +53,16 @@ pub struct RequestArgs {
     pub flags: RequestFlags,
     #[command(flatten)]
     pub format: FormatFlags,
+    #[command(flatten)]
+    pub confirm: ConfirmFlags,
+}
+
+#[derive(Args)]
+pub struct ConfirmFlags {
+    /// Send without asking in a production environment (needed there for anything but GET, HEAD
+    /// and OPTIONS when standard input is not a terminal).
+    #[arg(short = 'y', long)]
+    pub yes: bool,
 }
 
 #[derive(Args)]
@@ -142,18 +155,91 @@ impl RequestFlags {
     }
 }
 
-pub async fn run(lifecycle: &TokenLifecycle, args: RequestArgs) -> Outcome {
+pub async fn run(lifecycle: &TokenLifecycle, env: EnvironmentRef<'_>, args: RequestArgs) -> Outcome {
     let spec = args.flags.to_spec()?;
-    send(lifecycle, &args.name, &spec, &args.format).await
+    send(lifecycle, &args.name, env, &spec, &args.format, &args.confirm).await
 }
 
-/// Sends `spec` through the datasource `name`, its OAuth tokens kept alive by `lifecycle`,
-/// and prints the response.
-pub async fn send(lifecycle: &TokenLifecycle, name: &str, spec: &RequestSpec, format: &FormatFlags) -> Outcome {
-    let datasource = lifecycle.store().datasource_with_secrets(name).await?;
+/// Sends `spec` through the datasource `name` as it is in environment `env`, its OAuth tokens
+/// kept alive by `lifecycle`, and prints the response. In a production environment a method that
+/// changes things goes only with `--yes` or the person's yes on the terminal.
+pub async fn send(
+    lifecycle: &TokenLifecycle,
+    name: &str,
+    env: EnvironmentRef<'_>,
+    spec: &RequestSpec,
+    format: &FormatFlags,
+    confirm: &ConfirmFlags,
+) -> Outcome {
+    let datasource = lifecycle.store().datasource_in(name, env).await?;
+    if datasource.needs_confirmation(spec) && !confirm.yes {
+        confirm_production(&datasource, spec)?;
+    }
     let response = execute(&Transport::new(), &datasource, spec, lifecycle, &SendOptions::default()).await?;
     output::response(
         &response,
-        &ResponseFormat { include_head: format.include, json: format.json, fail_on_error_status: format.fail },
+        &ResponseFormat {
+            include_head: format.include,
+            json: format.json,
+            fail_on_error_status: format.fail,
+            redacted: datasource.redacted_values(),
+        },
     )
+}
+
+/// Asks on the terminal whether to send `spec` through a datasource of a production environment;
+/// without a terminal the answer is a usage error saying to add `--yes`.
+fn confirm_production(datasource: &Datasource, spec: &RequestSpec) -> Result<(), Failure> {
+    let method = spec.method_or_default();
+    let target = shown_target(&datasource.config.url, &spec.path);
+    let env = datasource.environment.as_ref().map_or("default", |e| e.name.as_str());
+    let place = if env.eq_ignore_ascii_case("production") {
+        "production".to_owned()
+    } else {
+        format!("`{env}` (a production environment)")
+    };
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::usage(format!(
+            "not sent: {method} to {target} in {place} must be confirmed, and standard input is not a \
+             terminal to ask on: add --yes to send it"
+        )));
+    }
+    eprint!("Send {method} to {target} in {place}? [y/N] ");
+    std::io::stderr().flush().ok();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| Failure { code: 1, message: format!("standard input: {e}") })?;
+    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+        Ok(())
+    } else {
+        Err(Failure { code: 1, message: format!("not sent: {method} to {target} was not confirmed") })
+    }
+}
+
+/// Where a request goes, for a person to read: the path joined to the base URL, without any
+/// query (where a credential may be).
+fn shown_target(base: &str, path: &str) -> String {
+    let path = path.trim().split(['?', '#']).next().unwrap_or_default();
+    if path.starts_with("https://") || path.starts_with("http://") {
+        return path.to_owned();
+    }
+    let base = base.trim().split(['?', '#']).next().unwrap_or_default();
+    match path.trim_start_matches('/') {
+        "" => base.to_owned(),
+        rest => format!("{}/{rest}", base.trim_end_matches('/')),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_target;
+
+    #[test]
+    fn the_target_shown_has_no_query() {
+        assert_eq!(shown_target("https://api.example.com/v1/?key=k", "/items?x=1"), "https://api.example.com/v1/items");
+        assert_eq!(shown_target("https://api.example.com", ""), "https://api.example.com");
+        assert_eq!(shown_target("https://api.example.com", "https://api.example.com/a?b"), "https://api.example.com/a");
+    }
 }

@@ -331,6 +331,14 @@ fn every_subcommand_explains_itself_with_examples() {
         &["authorize"],
         &["token"],
         &["logout"],
+        &["env", "list"],
+        &["env", "show"],
+        &["env", "create"],
+        &["env", "delete"],
+        &["env", "set"],
+        &["env", "unset"],
+        &["env", "import"],
+        &["env", "export"],
     ];
     for leaf in leaves {
         let mut args = leaf.to_vec();

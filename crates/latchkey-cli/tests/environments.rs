@@ -315,3 +315,36 @@ fn tokens_are_per_environment_and_logout_in_one_leaves_the_other() {
         assert!(!shown.contains(secret.as_str()), "secret #{} printed: {shown}", i + 1);
     }
 }
+
+#[test]
+fn production_asks_on_a_terminal_and_sends_only_on_yes() {
+    let env = Env::new();
+    let server = TestServer::http();
+    env.ok(&["env", "create", "live", "--production"]);
+    env.import(&format!(r#"{{"name":"Echo","url":"{}"}}"#, server.base_url()));
+    // `script` (util-linux) runs the binary on a pseudo-terminal and passes our answer to it.
+    let bin = assert_cmd::cargo::cargo_bin("latchkey");
+    let line = format!(
+        "'{}' --data-dir '{}' --env live request Echo POST /items -d x; echo \"exit=$?\"",
+        bin.display(),
+        env.data().join("data").display()
+    );
+    let mut asked = Vec::new();
+    for answer in ["n\n", "y\n"] {
+        let out = assert_cmd::Command::new("script")
+            .args(["-qec", &line, "/dev/null"])
+            .env("LATCHKEY_KEYRING", "off")
+            .env_remove("LATCHKEY_DATA_DIR")
+            .write_stdin(answer)
+            .timeout(Duration::from_secs(60))
+            .output()
+            .unwrap();
+        asked.push(String::from_utf8_lossy(&out.stdout).into_owned());
+    }
+    let question = format!("Send POST to {}/items in `live` (a production environment)? [y/N]", server.base_url());
+    assert!(asked[0].contains(&question) && asked[0].contains("was not confirmed"), "{}", asked[0]);
+    assert!(asked[0].contains("exit=1"), "{}", asked[0]);
+    assert!(asked[1].contains(&question) && asked[1].contains("exit=0"), "{}", asked[1]);
+    let methods: Vec<String> = server.requests().into_iter().map(|r| r.method).collect();
+    assert_eq!(methods, ["POST"], "sent once: after the yes, not after the no");
+}

@@ -1,18 +1,24 @@
-// The main window: the datasource list on the left; on the right the selected datasource's
-// Settings (the editor) and Requests (the tester), plus notices from the store and from
-// background token refreshes. Leaving unsaved changes asks first.
+// The main window: the environment switcher and the datasource list on the left; on the right
+// the selected datasource's Settings (the editor) and Requests (the tester), plus notices from
+// the store and from background token refreshes. Leaving unsaved changes asks first. The active
+// environment (kept across starts) decides the badges, the token state and where requests go;
+// a production one puts a coloured bar across the top of the window.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, errorMessage } from './api';
 import type { Datasource } from './bindings/Datasource';
 import type { DatasourceSummary } from './bindings/DatasourceSummary';
+import type { EnvironmentSummary } from './bindings/EnvironmentSummary';
 import { ConfirmDialog } from './components/ConfirmDialog';
 import { DatasourceEditor } from './components/DatasourceEditor';
+import { EnvironmentSwitcher } from './components/EnvironmentSwitcher';
+import { VariablesEditor } from './components/VariablesEditor';
 import { NoticeBanner, type Notice } from './components/NoticeBanner';
 import { RequestTester } from './components/RequestTester';
 import { Sidebar, type ListState } from './components/Sidebar';
 import { blockBrowserMenu } from './contextMenu';
 import { listenWhileMounted } from './events';
 import { requestStartup, type Settled, type StartupCalls } from './startup';
+import { activeEnvironmentId, pickEnvironment, setActiveEnvironmentId } from './state/environment';
 import { useNow } from './useNow';
 
 type Tab = 'settings' | 'requests';
@@ -71,13 +77,50 @@ export function App({ startup, browserMenu = !import.meta.env.PROD }: AppProps) 
   const [pending, setPending] = useState<(() => void) | null>(null);
   const [notices, setNotices] = useState<Notice[]>(() => (answeredFirst ? storeNotices(answeredFirst.notices) : []));
   const nextKey = useRef(1);
+  const [environments, setEnvironments] = useState<EnvironmentSummary[]>([]);
+  const [environmentsError, setEnvironmentsError] = useState<string | null>(null);
+  const [activeId, setActiveId] = useState(activeEnvironmentId);
+  const [editingVariables, setEditingVariables] = useState<string | null>(null);
+  const activeEnvironment = environments.find((env) => env.id === activeId) ?? null;
 
+  // The list's badges are those of the environment active when it was asked for.
   const refresh = useCallback(() => {
+    const asked = activeEnvironmentId();
     api
-      .listDatasources()
-      .then((items) => setList({ status: 'loaded', items }))
-      .catch((error: unknown) => setList({ status: 'failed', message: errorMessage(error) }));
+      .listDatasources(asked)
+      .then((items) => asked === activeEnvironmentId() && setList({ status: 'loaded', items }))
+      .catch(
+        (error: unknown) =>
+          asked === activeEnvironmentId() && setList({ status: 'failed', message: errorMessage(error) }),
+      );
   }, []);
+
+  /** Makes `id` the active environment (kept for the next start) and lists the badges of it. */
+  const activate = useCallback(
+    (id: string) => {
+      setActiveEnvironmentId(id);
+      setActiveId(id);
+      refresh();
+    },
+    [refresh],
+  );
+
+  /** Reads the environments again; the active one stays, or falls back to `default`, else the first. */
+  const reloadEnvironments = useCallback(async () => {
+    try {
+      const listed = await api.listEnvironments();
+      setEnvironments(listed);
+      setEnvironmentsError(null);
+      const picked = pickEnvironment(listed, activeEnvironmentId());
+      if (picked && picked.id !== activeEnvironmentId()) activate(picked.id);
+    } catch (error) {
+      setEnvironmentsError(errorMessage(error));
+    }
+  }, [activate]);
+
+  useEffect(() => {
+    void reloadEnvironments();
+  }, [reloadEnvironments]);
 
   useEffect(() => {
     if (answeredFirst) return;
@@ -93,11 +136,12 @@ export function App({ startup, browserMenu = !import.meta.env.PROD }: AppProps) 
     () =>
       listenWhileMounted(() =>
         api.onTokenProblem((problem) => {
+          const name = problem.environment ? `${problem.name} (${problem.environment})` : problem.name;
           const notice: Notice = {
-            id: `token-${problem.datasourceId}`,
+            id: `token-${problem.datasourceId}-${problem.environmentId ?? ''}`,
             text: problem.needsAuthorization
-              ? `${problem.name} needs authorization again`
-              : `${problem.name}: refreshing the token failed`,
+              ? `${name} needs authorization again`
+              : `${name}: refreshing the token failed`,
             detail: problem.message,
             tone: 'warn',
           };
@@ -139,98 +183,142 @@ export function App({ startup, browserMenu = !import.meta.env.PROD }: AppProps) 
   const items = list.status === 'loaded' ? list.items : [];
   const summary = selection?.id ? (items.find((item) => item.id === selection.id) ?? null) : null;
 
+  const production = activeEnvironment?.production === true;
+
   return (
-    <div className="layout">
-      <Sidebar
-        list={list}
-        selectedId={selection?.id ?? null}
-        creating={selection !== null && selection.id === null}
-        now={now}
-        onSelect={(id) => {
-          if (id !== selection?.id) leave(() => open(id));
-        }}
-        onNew={() => leave(() => open(null))}
-      />
-      <main className="panel">
-        <NoticeBanner
-          notices={notices}
-          onDismiss={(id) => setNotices((current) => current.filter((n) => n.id !== id))}
+    <div className={`app${production ? ' in-production' : ''}`}>
+      {production && activeEnvironment && (
+        <div className="production-bar" role="status" data-testid="production-bar">
+          <strong>{activeEnvironment.name}</strong> is a production environment: requests reach production, and anything
+          but GET, HEAD or OPTIONS asks first.
+        </div>
+      )}
+      <div className="layout">
+        <Sidebar
+          environment={
+            <EnvironmentSwitcher
+              environments={environments}
+              active={activeEnvironment}
+              error={environmentsError}
+              onPick={(id) => {
+                if (id !== activeId) activate(id);
+              }}
+              onCreate={async (name, production) => {
+                const created = await api.createEnvironment(name, production);
+                await reloadEnvironments();
+                activate(created.id);
+                setEditingVariables(created.id);
+              }}
+              onEditVariables={() => activeEnvironment && setEditingVariables(activeEnvironment.id)}
+              onDelete={async (env) => {
+                await api.deleteEnvironment(env.id);
+                await reloadEnvironments();
+                refresh();
+              }}
+            />
+          }
+          list={list}
+          selectedId={selection?.id ?? null}
+          creating={selection !== null && selection.id === null}
+          now={now}
+          onSelect={(id) => {
+            if (id !== selection?.id) leave(() => open(id));
+          }}
+          onNew={() => leave(() => open(null))}
         />
-        {selection === null && (
-          <div className="empty-state">
-            {list.status === 'loaded' && items.length === 0 ? (
-              <>
-                <h2>No datasources yet</h2>
-                <p className="muted">
-                  Create one with New datasource: give it a URL, choose how it authenticates, and try requests against
-                  it.
-                </p>
-                <button type="button" className="primary" onClick={() => open(null)}>
-                  New datasource
+        <main className="panel">
+          <NoticeBanner
+            notices={notices}
+            onDismiss={(id) => setNotices((current) => current.filter((n) => n.id !== id))}
+          />
+          {selection === null && (
+            <div className="empty-state">
+              {list.status === 'loaded' && items.length === 0 ? (
+                <>
+                  <h2>No datasources yet</h2>
+                  <p className="muted">
+                    Create one with New datasource: give it a URL, choose how it authenticates, and try requests against
+                    it.
+                  </p>
+                  <button type="button" className="primary" onClick={() => open(null)}>
+                    New datasource
+                  </button>
+                </>
+              ) : (
+                list.status === 'loaded' && (
+                  <p className="muted">Select a datasource in the list, or create one with New datasource.</p>
+                )
+              )}
+            </div>
+          )}
+          {selection !== null && (
+            <>
+              <div className="tabs" role="tablist" aria-label="Datasource">
+                <button
+                  type="button"
+                  role="tab"
+                  id="tab-settings"
+                  aria-selected={tab === 'settings'}
+                  aria-controls="panel-settings"
+                  data-testid="tab-settings"
+                  onClick={() => setTab('settings')}
+                >
+                  Settings
                 </button>
-              </>
-            ) : (
-              list.status === 'loaded' && (
-                <p className="muted">Select a datasource in the list, or create one with New datasource.</p>
-              )
-            )}
-          </div>
-        )}
-        {selection !== null && (
-          <>
-            <div className="tabs" role="tablist" aria-label="Datasource">
-              <button
-                type="button"
-                role="tab"
-                id="tab-settings"
-                aria-selected={tab === 'settings'}
-                aria-controls="panel-settings"
-                data-testid="tab-settings"
-                onClick={() => setTab('settings')}
-              >
-                Settings
-              </button>
-              <button
-                type="button"
-                role="tab"
-                id="tab-requests"
-                aria-selected={tab === 'requests'}
-                aria-controls="panel-requests"
-                data-testid="tab-requests"
-                disabled={selection.id === null}
-                title={selection.id === null ? 'Save the datasource first' : undefined}
-                onClick={() => setTab('requests')}
-              >
-                Requests
-              </button>
-            </div>
-            <div role="tabpanel" id="panel-settings" aria-labelledby="tab-settings" hidden={tab !== 'settings'}>
-              <DatasourceEditor
-                key={selection.key}
-                datasourceId={selection.id}
-                summary={summary}
-                now={now}
-                active={tab === 'settings' && pending === null}
-                onSaved={onSaved}
-                onChanged={refresh}
-                onDirtyChange={setDirty}
-                onDeleted={onDeleted}
-              />
-            </div>
-            {selection.id !== null && (
-              <div role="tabpanel" id="panel-requests" aria-labelledby="tab-requests" hidden={tab !== 'requests'}>
-                <RequestTester
+                <button
+                  type="button"
+                  role="tab"
+                  id="tab-requests"
+                  aria-selected={tab === 'requests'}
+                  aria-controls="panel-requests"
+                  data-testid="tab-requests"
+                  disabled={selection.id === null}
+                  title={selection.id === null ? 'Save the datasource first' : undefined}
+                  onClick={() => setTab('requests')}
+                >
+                  Requests
+                </button>
+              </div>
+              <div role="tabpanel" id="panel-settings" aria-labelledby="tab-settings" hidden={tab !== 'settings'}>
+                <DatasourceEditor
                   key={selection.key}
+                  environment={activeEnvironment}
                   datasourceId={selection.id}
-                  revision={summary?.updatedAt ?? 0}
-                  active={tab === 'requests' && pending === null}
-                  onDirtyChange={setTesterDirty}
+                  summary={summary}
+                  now={now}
+                  active={tab === 'settings' && pending === null}
+                  onSaved={onSaved}
+                  onChanged={refresh}
+                  onDirtyChange={setDirty}
+                  onDeleted={onDeleted}
                 />
               </div>
-            )}
-          </>
-        )}
-      </main>
+              {selection.id !== null && (
+                <div role="tabpanel" id="panel-requests" aria-labelledby="tab-requests" hidden={tab !== 'requests'}>
+                  <RequestTester
+                    key={selection.key}
+                    datasourceId={selection.id}
+                    environment={activeEnvironment}
+                    revision={summary?.updatedAt ?? 0}
+                    active={tab === 'requests' && pending === null}
+                    onDirtyChange={setTesterDirty}
+                  />
+                </div>
+              )}
+            </>
+          )}
+        </main>
+      </div>
+      {editingVariables !== null && (
+        <VariablesEditor
+          environmentId={editingVariables}
+          onSaved={() => {
+            void reloadEnvironments();
+            refresh();
+          }}
+          onClose={() => setEditingVariables(null)}
+        />
+      )}
       {pending && (
         <ConfirmDialog
           title="Discard unsaved changes?"

@@ -1,5 +1,7 @@
 // The desktop commands, typed: the only place the UI calls `invoke`. Every shape comes from the
 // ts-rs bindings generated from the Rust types. A rejected call carries an `ErrorPayload`.
+// Calls that send, authorize or show token state are for one environment: the `environmentId`
+// given, else the window's active one (state/environment.ts).
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type { AuthorizationStarted } from './bindings/AuthorizationStarted';
@@ -11,6 +13,10 @@ import type { DatasourceId } from './bindings/DatasourceId';
 import type { DatasourceSummary } from './bindings/DatasourceSummary';
 import type { DestinationCheck } from './bindings/DestinationCheck';
 import type { Disconnected } from './bindings/Disconnected';
+import type { Environment } from './bindings/Environment';
+import type { EnvironmentConfig } from './bindings/EnvironmentConfig';
+import type { EnvironmentId } from './bindings/EnvironmentId';
+import type { EnvironmentSummary } from './bindings/EnvironmentSummary';
 import type { ErrorPayload } from './bindings/ErrorPayload';
 import type { HistoryEntry } from './bindings/HistoryEntry';
 import type { OAuth2Config } from './bindings/OAuth2Config';
@@ -19,15 +25,33 @@ import type { Preset } from './bindings/Preset';
 import type { RequestSpec } from './bindings/RequestSpec';
 import type { ResponseView } from './bindings/ResponseView';
 import type { SavedDatasource } from './bindings/SavedDatasource';
+import type { SavedEnvironment } from './bindings/SavedEnvironment';
 import type { SavedQuery } from './bindings/SavedQuery';
 import type { TokenProblem } from './bindings/TokenProblem';
 import type { TokenDetails } from './bindings/TokenDetails';
 import type { TokenState } from './bindings/TokenState';
+import { activeEnvironmentId } from './state/environment';
 
 export const api = {
   storeNotices: () => invoke<string[]>('store_notices'),
 
-  listDatasources: () => invoke<DatasourceSummary[]>('list_datasources'),
+  listEnvironments: () => invoke<EnvironmentSummary[]>('list_environments'),
+  /** Secret values come back as `{ set: true }`, never as values. */
+  getEnvironment: (id: EnvironmentId) => invoke<Environment>('get_environment', { id }),
+  createEnvironment: (name: string, production: boolean) =>
+    invoke<Environment>('create_environment', { name, production }),
+  /**
+   * Replaces name, production marker and variables. A secret value sent as a string replaces it,
+   * `{ set: true }` keeps the stored one. Rejects with field errors (`variables[i].key`).
+   */
+  saveEnvironment: (id: EnvironmentId, config: EnvironmentConfig) =>
+    invoke<SavedEnvironment>('save_environment', { id, config }),
+  /** Deletes it with its variables, tokens and every datasource's overrides for it. */
+  deleteEnvironment: (id: EnvironmentId) => invoke<void>('delete_environment', { id }),
+
+  /** Every datasource, with its token badge in the environment. */
+  listDatasources: (environmentId: EnvironmentId = activeEnvironmentId()) =>
+    invoke<DatasourceSummary[]>('list_datasources', { environmentId }),
   /** Secrets come back as `{ set: boolean }`, never as values. */
   getDatasource: (id: DatasourceId) => invoke<Datasource>('get_datasource', { id }),
   /**
@@ -49,15 +73,20 @@ export const api = {
   discover: (auth: OAuth2Config) => invoke<OAuth2Config>('discover', { auth }),
 
   /** Save and Authorize / Save and Test. Emits `authorization-started` once the browser opens. */
-  authorize: (id: DatasourceId) => invoke<TokenState>('authorize', { id }),
+  authorize: (id: DatasourceId, environmentId: EnvironmentId = activeEnvironmentId()) =>
+    invoke<TokenState>('authorize', { id, environmentId }),
   cancelAuthorization: () => invoke<void>('cancel_authorization'),
-  tokenState: (id: DatasourceId) => invoke<TokenState>('token_state', { id }),
+  tokenState: (id: DatasourceId, environmentId: EnvironmentId = activeEnvironmentId()) =>
+    invoke<TokenState>('token_state', { id, environmentId }),
   /** The token panel: state, scopes, decoded JWT header and claims (never a token), call log. */
-  tokenDetails: (id: DatasourceId) => invoke<TokenDetails>('token_details', { id }),
+  tokenDetails: (id: DatasourceId, environmentId: EnvironmentId = activeEnvironmentId()) =>
+    invoke<TokenDetails>('token_details', { id, environmentId }),
   /** Refresh now: refreshes (or fetches again) the token, due or not. */
-  refreshTokenNow: (id: DatasourceId) => invoke<TokenState>('refresh_token_now', { id }),
+  refreshTokenNow: (id: DatasourceId, environmentId: EnvironmentId = activeEnvironmentId()) =>
+    invoke<TokenState>('refresh_token_now', { id, environmentId }),
   /** Forgets the tokens, revoking them where the datasource has a Revocation URL; says which. */
-  disconnect: (id: DatasourceId) => invoke<Disconnected>('disconnect', { id }),
+  disconnect: (id: DatasourceId, environmentId: EnvironmentId = activeEnvironmentId()) =>
+    invoke<Disconnected>('disconnect', { id, environmentId }),
   onAuthorizationStarted: (handler: (event: AuthorizationStarted) => void): Promise<UnlistenFn> =>
     listen<AuthorizationStarted>('authorization-started', (event) => handler(event.payload)),
   /** A background refresh failed (`needsAuthorization`: a person must authorize again). */
@@ -71,8 +100,13 @@ export const api = {
   deleteQuery: (datasourceId: DatasourceId, name: string) => invoke<void>('delete_query', { datasourceId, name }),
 
   /** Sends through the datasource; `requestId` lets `cancelRequest` stop it. */
-  sendRequest: (datasourceId: DatasourceId, request: RequestSpec, requestId: string, queryName: string | null) =>
-    invoke<ResponseView>('send_request', { datasourceId, request, requestId, queryName }),
+  sendRequest: (
+    datasourceId: DatasourceId,
+    request: RequestSpec,
+    requestId: string,
+    queryName: string | null,
+    environmentId: EnvironmentId = activeEnvironmentId(),
+  ) => invoke<ResponseView>('send_request', { datasourceId, environmentId, request, requestId, queryName }),
   cancelRequest: (requestId: string) => invoke<void>('cancel_request', { requestId }),
   /** Newest first; `before` (a `createdAt`) pages back. */
   history: (datasourceId: DatasourceId, before: number | null, limit: number) =>
@@ -87,8 +121,12 @@ export const api = {
    * Puts a curl command line for the request on the clipboard (with the secrets when
    * `includeSecrets`, copied by the Rust side) and answers with the redacted command only.
    */
-  copyCurlCommand: (datasourceId: DatasourceId, request: RequestSpec, includeSecrets: boolean) =>
-    invoke<CurlCopy>('copy_curl_command', { datasourceId, request, includeSecrets }),
+  copyCurlCommand: (
+    datasourceId: DatasourceId,
+    request: RequestSpec,
+    includeSecrets: boolean,
+    environmentId: EnvironmentId = activeEnvironmentId(),
+  ) => invoke<CurlCopy>('copy_curl_command', { datasourceId, environmentId, request, includeSecrets }),
   /** A file dialog opened by the Rust side: the picked body file's handle, `null` when cancelled. */
   pickBodyFile: (title: string) => invoke<PickedFile | null>('pick_body_file', { title }),
   /** Puts `text` (something already shown) on the system clipboard. */

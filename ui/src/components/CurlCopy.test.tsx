@@ -38,7 +38,12 @@ test('the first click copies, and with secrets the page only ever sees the redac
   await waitFor(() => expect(clipboard).toHaveLength(1));
   expect(clipboard[0], 'the clipboard got the command with the token').toContain(`Bearer ${TOKEN}`);
   expect(backend.argsOf('copy_curl_command')).toEqual([
-    { datasourceId: 'ds-1', request: expect.objectContaining({ path: '/users' }), includeSecrets: true },
+    {
+      datasourceId: 'ds-1',
+      environmentId: 'env_default',
+      request: expect.objectContaining({ path: '/users' }),
+      includeSecrets: true,
+    },
   ]);
   expect(await screen.findByTestId('curl-status')).toHaveProperty(
     'textContent',

@@ -1,16 +1,22 @@
 // The request tester of one datasource: saved requests, the request (method, path, params,
 // headers, body), Send (Ctrl+Enter) with Cancel, the response, Copy as cURL, and the history
 // (whose runs open again here). Edits to a saved request are marked, and discarding them asks.
+// Requests go through the datasource as it is in the active environment: `{{` offers its
+// variables, names it lacks are marked before Send, the URL preview resolves the plain ones, and
+// in a production environment Send says so and anything but GET, HEAD or OPTIONS asks first.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, errorMessage, isErrorPayload } from '../api';
 import type { Datasource } from '../bindings/Datasource';
+import type { EnvironmentSummary } from '../bindings/EnvironmentSummary';
 import type { ErrorCode } from '../bindings/ErrorCode';
 import type { FieldError } from '../bindings/FieldError';
 import type { HistoryEntry } from '../bindings/HistoryEntry';
 import type { RequestSpec } from '../bindings/RequestSpec';
 import type { ResponseView as Response } from '../bindings/ResponseView';
 import type { SavedQuery } from '../bindings/SavedQuery';
+import type { Variable } from '../bindings/Variable';
 import { useShortcuts } from '../events';
+import { effectiveTarget, isSafeMethod, resolvePreview, showVariables, unknownNames } from '../state/environment';
 import { fieldErrorsOf } from '../state/fieldErrors';
 import { AUTH_TYPE_LABELS } from '../state/format';
 import {
@@ -25,6 +31,7 @@ import {
   sendBlocker,
   specFromQuery,
   uniqueName,
+  variableTexts,
   type RequestDraft,
 } from '../state/requestDraft';
 import { remapFieldErrors, type RowMaps } from '../state/rows';
@@ -38,9 +45,12 @@ import { History } from './History';
 import { KeyValueRows } from './KeyValueRows';
 import { ResponseView } from './ResponseView';
 import { SavedQueries } from './SavedQueries';
+import { VariableSuggestions } from './VariableSuggestions';
 
 export interface RequestTesterProps {
   datasourceId: string;
+  /** The active environment: where requests go, and whose variables and tokens they use. */
+  environment?: EnvironmentSummary | null;
   /** Changes when the datasource was saved, so its URL, headers and parameters are re-read. */
   revision: number;
   active: boolean;
@@ -90,7 +100,13 @@ interface Opened {
   draft: RequestDraft;
 }
 
-export function RequestTester({ datasourceId, revision, active, onDirtyChange }: RequestTesterProps) {
+export function RequestTester({
+  datasourceId,
+  environment = null,
+  revision,
+  active,
+  onDirtyChange,
+}: RequestTesterProps) {
   const [datasource, setDatasource] = useState<Datasource | null>(null);
   const [queries, setQueries] = useState<SavedQuery[]>([]);
   const [opened, setOpened] = useState<Opened | null>(null);
@@ -106,9 +122,13 @@ export function RequestTester({ datasourceId, revision, active, onDirtyChange }:
   // Counts the requests loaded into the editor: a body editor per request (an empty JSON body of
   // a request just opened is not "typed" yet).
   const [loads, setLoads] = useState(0);
+  const [variables, setVariables] = useState<Variable[]>([]);
+  // A non-safe request in production, waiting for the person's yes.
+  const [confirming, setConfirming] = useState<{ request: RequestDraft; queryName: string | null } | null>(null);
+  const environmentId = environment?.id;
 
   const sendCommand = useCommand((spec: RequestSpec, requestId: string, queryName: string | null) =>
-    api.sendRequest(datasourceId, spec, requestId, queryName),
+    api.sendRequest(datasourceId, spec, requestId, queryName, environmentId),
   );
   const queryCommand = useCommand(async (step: () => Promise<void>) => step());
   const currentName = opened?.name ?? null;
@@ -124,6 +144,22 @@ export function RequestTester({ datasourceId, revision, active, onDirtyChange }:
     };
   }, [datasourceId, revision]);
 
+  // The environment's variables (secret ones only marked as set), read again when it changes.
+  useEffect(() => {
+    if (!environment) {
+      setVariables([]);
+      return;
+    }
+    let current = true;
+    api
+      .getEnvironment(environment.id)
+      .then((loaded) => current && setVariables(loaded.variables))
+      .catch(() => current && setVariables([]));
+    return () => {
+      current = false;
+    };
+  }, [environment]);
+
   const reloadQueries = useCallback(async () => setQueries(await api.listQueries(datasourceId)), [datasourceId]);
   const { run: runQueryCommand } = queryCommand;
 
@@ -138,7 +174,24 @@ export function RequestTester({ datasourceId, revision, active, onDirtyChange }:
 
   const update = (patch: Partial<RequestDraft>) => setDraft((current) => ({ ...current, ...patch }));
   const blocker = sendBlocker(draft);
-  const url = datasource ? fullUrl(datasource.url, draft.path, datasource.queryParams, draft.queryParams) : null;
+  const target = datasource ? effectiveTarget(datasource, environment?.name ?? null, variables) : null;
+  const resolvedParams = draft.queryParams.map((row) => ({
+    key: resolvePreview(row.key, variables),
+    value: resolvePreview(row.value, variables),
+  }));
+  const url = target
+    ? fullUrl(target.url, resolvePreview(draft.path, variables), target.queryParams, resolvedParams)
+    : null;
+  const unresolved = environment
+    ? unknownNames(
+        [
+          ...variableTexts(draft),
+          ...(target ? [target.url, ...[...target.headers, ...target.queryParams].map((row) => row.value)] : []),
+        ],
+        variables,
+      )
+    : [];
+  const production = environment?.production === true;
 
   /** Runs `action` now, or once the person agrees to drop the edits of the saved request. */
   function guard(action: () => void) {
@@ -161,11 +214,15 @@ export function RequestTester({ datasourceId, revision, active, onDirtyChange }:
    * Sends `from` (the draft on screen unless given; a query in its path moved to the table),
    * recorded in the history under `queryName`.
    */
-  async function send(from: RequestDraft = draft, queryName: string | null = currentName) {
+  async function send(from: RequestDraft = draft, queryName: string | null = currentName, confirmed = false) {
     if (inFlight.current) return;
     const request = movePathQuery(from);
     if (request !== draft) setDraft(request);
     if (sendBlocker(request) !== null) return;
+    if (production && !confirmed && !isSafeMethod(request.method)) {
+      setConfirming({ request, queryName });
+      return;
+    }
     const { spec, rowMaps } = draftToSpec(request);
     const requestId = newRequestId();
     inFlight.current = true;
@@ -245,7 +302,7 @@ export function RequestTester({ datasourceId, revision, active, onDirtyChange }:
     });
   }
 
-  useShortcuts(active && pending === null, { Enter: () => void send(), s: () => saveQuery() });
+  useShortcuts(active && pending === null && confirming === null, { Enter: () => void send(), s: () => saveQuery() });
 
   const context = useMemo(() => ({ errorsFor: errorLookup(fieldErrors), version: 0 }), [fieldErrors]);
   const authNote =
@@ -276,6 +333,7 @@ export function RequestTester({ datasourceId, revision, active, onDirtyChange }:
             <input
               id="rq-name"
               data-testid="request-name"
+              data-no-variables=""
               value={name}
               placeholder="Untitled request"
               onChange={(event) => setName(event.target.value)}
@@ -290,101 +348,109 @@ export function RequestTester({ datasourceId, revision, active, onDirtyChange }:
             )}
           </div>
 
-          <form
-            className="request-line"
-            onSubmit={(event) => {
-              event.preventDefault();
-              void send();
-            }}
-          >
-            <label htmlFor="rq-method" className="visually-hidden">
-              Method
-            </label>
-            <select
-              id="rq-method"
-              data-testid="request-method"
-              value={draft.method}
-              onChange={(event) => update({ method: event.target.value })}
-            >
-              {METHODS.map((method) => (
-                <option key={method} value={method}>
-                  {method}
-                </option>
-              ))}
-            </select>
-            <label htmlFor="rq-path" className="visually-hidden">
-              Path
-            </label>
-            <input
-              id="rq-path"
-              data-testid="request-path"
-              className="mono"
-              placeholder="/path?query=value"
-              spellCheck={false}
-              autoComplete="off"
-              value={draft.path}
-              onChange={(event) => {
-                const path = event.target.value;
-                // Pasted with a query: the query goes to the table at once; typed, on leaving the field.
-                const pasted = path.length - draft.path.length > 1;
-                setDraft((current) => (pasted ? movePathQuery({ ...current, path }) : { ...current, path }));
+          <VariableSuggestions variables={variables} environment={environment?.name ?? null}>
+            <form
+              className="request-line"
+              onSubmit={(event) => {
+                event.preventDefault();
+                void send();
               }}
-              onBlur={() => setDraft(movePathQuery)}
-            />
-            {sendingId === null ? (
-              <button
-                type="submit"
-                className="primary"
-                data-testid="send"
-                disabled={blocker !== null}
-                title={blocker ?? 'Send (Ctrl+Enter)'}
+            >
+              <label htmlFor="rq-method" className="visually-hidden">
+                Method
+              </label>
+              <select
+                id="rq-method"
+                data-testid="request-method"
+                value={draft.method}
+                onChange={(event) => update({ method: event.target.value })}
               >
-                Send
-              </button>
-            ) : (
-              <>
-                <button type="button" className="primary" data-testid="send" disabled>
-                  <span className="spinner" aria-hidden="true" />
-                  Sending…
-                </button>
+                {METHODS.map((method) => (
+                  <option key={method} value={method}>
+                    {method}
+                  </option>
+                ))}
+              </select>
+              <label htmlFor="rq-path" className="visually-hidden">
+                Path
+              </label>
+              <input
+                id="rq-path"
+                data-testid="request-path"
+                className="mono"
+                placeholder="/path?query=value"
+                spellCheck={false}
+                autoComplete="off"
+                value={draft.path}
+                onChange={(event) => {
+                  const path = event.target.value;
+                  // Pasted with a query: the query goes to the table at once; typed, on leaving the field.
+                  const pasted = path.length - draft.path.length > 1;
+                  setDraft((current) => (pasted ? movePathQuery({ ...current, path }) : { ...current, path }));
+                }}
+                onBlur={() => setDraft(movePathQuery)}
+              />
+              {sendingId === null ? (
                 <button
-                  type="button"
-                  data-testid="cancel-request"
-                  onClick={() => void api.cancelRequest(sendingId).catch(() => undefined)}
+                  type="submit"
+                  className="primary"
+                  data-testid="send"
+                  disabled={blocker !== null}
+                  title={blocker ?? `Send${production ? ` to ${environment?.name}` : ''} (Ctrl+Enter)`}
                 >
-                  Cancel
+                  {production ? `Send to ${environment?.name}` : 'Send'}
                 </button>
-              </>
+              ) : (
+                <>
+                  <button type="button" className="primary" data-testid="send" disabled>
+                    <span className="spinner" aria-hidden="true" />
+                    Sending…
+                  </button>
+                  <button
+                    type="button"
+                    data-testid="cancel-request"
+                    onClick={() => void api.cancelRequest(sendingId).catch(() => undefined)}
+                  >
+                    Cancel
+                  </button>
+                </>
+              )}
+            </form>
+            <p className="full-url mono" data-testid="full-url" aria-label="Full URL">
+              {url ? showVariables(url) : 'Set the datasource URL in Settings to see where this goes.'}
+            </p>
+            {unresolved.length > 0 && (
+              <p className="warning-text unresolved" role="status" data-testid="unresolved-variables">
+                Not defined in {environment?.name}: {unresolved.map((name) => `{{${name}}}`).join(', ')}. Add{' '}
+                {unresolved.length === 1 ? 'it' : 'them'} with Edit variables, or the request is not sent.
+              </p>
             )}
-          </form>
-          <p className="full-url mono" data-testid="full-url" aria-label="Full URL">
-            {url ?? 'Set the datasource URL in Settings to see where this goes.'}
-          </p>
-          {blocker && draft.bodyMode !== 'json' && <p className="hint">{blocker}</p>}
+            {blocker && draft.bodyMode !== 'json' && <p className="hint">{blocker}</p>}
 
-          <KeyValueRows
-            id="rq-params"
-            legend="Query parameters"
-            noun="parameter"
-            path="queryParams"
-            rows={draft.queryParams}
-            onChange={(queryParams) => update({ queryParams })}
-            inherited={datasource ? { rows: datasource.queryParams, from: 'the datasource' } : undefined}
-            empty="No parameters of this request."
-          />
-          <KeyValueRows
-            id="rq-headers"
-            legend="Headers"
-            noun="header"
-            path="headers"
-            rows={draft.headers}
-            keyPlaceholder="Header name"
-            onChange={(headers) => update({ headers })}
-            inherited={datasource ? { rows: datasource.headers, from: 'the datasource' } : undefined}
-            empty={authNote ?? 'No headers of this request.'}
-          />
-          {authNote && draft.headers.length > 0 && <p className="hint">{authNote}</p>}
-          <BodyEditor key={loads} draft={draft} onChange={update} />
+            <KeyValueRows
+              id="rq-params"
+              legend="Query parameters"
+              noun="parameter"
+              path="queryParams"
+              rows={draft.queryParams}
+              onChange={(queryParams) => update({ queryParams })}
+              inherited={datasource ? { rows: datasource.queryParams, from: 'the datasource' } : undefined}
+              empty="No parameters of this request."
+            />
+            <KeyValueRows
+              id="rq-headers"
+              legend="Headers"
+              noun="header"
+              path="headers"
+              rows={draft.headers}
+              keyPlaceholder="Header name"
+              onChange={(headers) => update({ headers })}
+              inherited={datasource ? { rows: datasource.headers, from: 'the datasource' } : undefined}
+              empty={authNote ?? 'No headers of this request.'}
+            />
+            {authNote && draft.headers.length > 0 && <p className="hint">{authNote}</p>}
+            <BodyEditor key={loads} draft={draft} onChange={update} />
+          </VariableSuggestions>
           <CurlCopy datasourceId={datasourceId} request={() => draftToSpec(draft).spec} disabled={blocker !== null} />
 
           {problem && (
@@ -417,6 +483,20 @@ export function RequestTester({ datasourceId, revision, active, onDirtyChange }:
           />
         </div>
       </div>
+      {confirming && (
+        <ConfirmDialog
+          title={`Send ${confirming.request.method} to ${environment?.name ?? 'production'}?`}
+          message={`${environment?.name ?? 'This environment'} is a production environment: this ${confirming.request.method} request may change real data at ${url ? showVariables(url) : 'the datasource'}.`}
+          confirmLabel={`Send to ${environment?.name ?? 'production'}`}
+          cancelLabel="Don't send"
+          onCancel={() => setConfirming(null)}
+          onConfirm={() => {
+            const { request, queryName } = confirming;
+            setConfirming(null);
+            void send(request, queryName, true);
+          }}
+        />
+      )}
       {pending && (
         <ConfirmDialog
           title="Discard unsaved changes?"

@@ -1,5 +1,6 @@
-// The datasource list: search, New datasource, and one row per datasource with its
-// authentication type and, for OAuth 2.0, the token badge. A long list (thousands of
+// The datasource list: the environment switcher on top, search, New datasource, and one row per
+// datasource with its authentication type and, for OAuth 2.0, the token badge (of the active
+// environment). A long list (thousands of
 // datasources) renders only the rows in view, so scrolling and typing in search stay smooth.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { DatasourceSummary } from '../bindings/DatasourceSummary';
@@ -10,6 +11,8 @@ export type ListState =
   { status: 'loading' } | { status: 'loaded'; items: DatasourceSummary[] } | { status: 'failed'; message: string };
 
 export interface SidebarProps {
+  /** The environment switcher, shown above everything else. */
+  environment?: ReactNode;
   list: ListState;
   selectedId: string | null;
   creating: boolean;
@@ -35,7 +38,7 @@ export function matchesSearch(item: DatasourceSummary, search: string): boolean 
   return needle === '' || item.name.toLowerCase().includes(needle) || item.url.toLowerCase().includes(needle);
 }
 
-export function Sidebar({ list, selectedId, creating, now, onSelect, onNew }: SidebarProps) {
+export function Sidebar({ environment, list, selectedId, creating, now, onSelect, onNew }: SidebarProps) {
   const [search, setSearch] = useState('');
   const items = list.status === 'loaded' ? list.items : [];
   const shown = items.filter((item) => matchesSearch(item, search));
@@ -43,6 +46,7 @@ export function Sidebar({ list, selectedId, creating, now, onSelect, onNew }: Si
   return (
     <aside className="sidebar">
       <h1 className="sidebar-title">Latchkey</h1>
+      {environment}
       <button
         type="button"
         className="primary new-datasource"

@@ -150,7 +150,9 @@ describe('the token panel', () => {
       refresh_token_now: () => details().state,
     });
     await user.click(await screen.findByTestId('token-refresh-now'));
-    await waitFor(() => expect(backend.argsOf('refresh_token_now')).toEqual([{ id: 'ds-1' }]));
+    await waitFor(() =>
+      expect(backend.argsOf('refresh_token_now')).toEqual([{ id: 'ds-1', environmentId: 'env_default' }]),
+    );
     await waitFor(() => expect(backend.argsOf('token_details').length).toBe(2));
     expect(onChanged).toHaveBeenCalled();
 
@@ -231,7 +233,7 @@ describe('the tester offers Authorize', () => {
     await user.click(screen.getByRole('button', { name: 'Send' }));
     const error = await screen.findByTestId('send-error');
     await user.click(within(error).getByTestId('authorize-offer-button'));
-    await waitFor(() => expect(backend.argsOf('authorize')).toEqual([{ id: 'ds-1' }]));
+    await waitFor(() => expect(backend.argsOf('authorize')).toEqual([{ id: 'ds-1', environmentId: 'env_default' }]));
     expect((await within(error).findByRole('status')).textContent).toBe('Authorized: send the request again.');
   });
 
@@ -277,8 +279,8 @@ describe('in the editor', () => {
     });
     const { user } = await renderEditor('ds-1');
     await user.click(await screen.findByTestId('token-authorize-again'));
-    await waitFor(() => expect(backend.argsOf('authorize')).toEqual([{ id: 'ds-1' }]));
-    expect(backend.argsOf('token_details')[0]).toEqual({ id: 'ds-1' });
+    await waitFor(() => expect(backend.argsOf('authorize')).toEqual([{ id: 'ds-1', environmentId: 'env_default' }]));
+    expect(backend.argsOf('token_details')[0]).toEqual({ id: 'ds-1', environmentId: 'env_default' });
   });
 
   test('other authentication types and new datasources have no token panel', async () => {

@@ -16,6 +16,8 @@ import { StatusBadge } from './StatusBadge';
 
 export interface TokenPanelProps {
   datasourceId: string;
+  /** The environment whose tokens to show; the window's active one when not given. */
+  environmentId?: string;
   grant: GrantType;
   /** Changes whenever the token state may have changed elsewhere: the panel reloads. */
   revision: string;
@@ -57,7 +59,15 @@ function Jwt({ title, jwt, testId }: { title: string; jwt: DecodedJwt; testId: s
   );
 }
 
-export function TokenPanel({ datasourceId, grant, revision, busy, onAuthorize, onChanged }: TokenPanelProps) {
+export function TokenPanel({
+  datasourceId,
+  environmentId,
+  grant,
+  revision,
+  busy,
+  onAuthorize,
+  onChanged,
+}: TokenPanelProps) {
   // The countdown moves every second.
   const now = useNow(1000);
   const [details, setDetails] = useState<TokenDetails | null>(null);
@@ -67,13 +77,13 @@ export function TokenPanel({ datasourceId, grant, revision, busy, onAuthorize, o
 
   const reload = useCallback(() => {
     api
-      .tokenDetails(datasourceId)
+      .tokenDetails(datasourceId, environmentId)
       .then((loaded) => {
         setDetails(loaded);
         setLoadError(null);
       })
       .catch((error: unknown) => setLoadError(errorMessage(error)));
-  }, [datasourceId]);
+  }, [datasourceId, environmentId]);
 
   useEffect(() => reload(), [reload, revision]);
 
@@ -81,7 +91,7 @@ export function TokenPanel({ datasourceId, grant, revision, busy, onAuthorize, o
     setRefreshing(true);
     setRefreshError(null);
     try {
-      await api.refreshTokenNow(datasourceId);
+      await api.refreshTokenNow(datasourceId, environmentId);
     } catch (error) {
       setRefreshError(errorMessage(error));
     } finally {

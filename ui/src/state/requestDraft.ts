@@ -469,3 +469,14 @@ export function draftFromSent(
   }
   return draft;
 }
+
+/** The texts of the draft in which the core resolves `{{variables}}`: path, rows, text bodies. */
+export function variableTexts(draft: RequestDraft): string[] {
+  const rows = (list: KeyValue[]) => list.flatMap((row) => [row.key, row.value]);
+  const texts = [draft.path, ...rows(draft.queryParams), ...rows(draft.headers)];
+  if (draft.bodyMode === 'json') texts.push(draft.jsonText);
+  if (draft.bodyMode === 'raw') texts.push(draft.rawText);
+  if (draft.bodyMode === 'formUrlencoded') texts.push(...rows(draft.formFields));
+  if (draft.bodyMode === 'multipart') texts.push(...draft.parts.filter((p) => p.kind === 'text').map((p) => p.value));
+  return texts;
+}

@@ -6,6 +6,8 @@ import { mockIPC } from '@tauri-apps/api/mocks';
 import type { Datasource } from '../bindings/Datasource';
 import type { SavedDatasource } from '../bindings/SavedDatasource';
 import type { DatasourceConfig } from '../bindings/DatasourceConfig';
+import type { Environment } from '../bindings/Environment';
+import type { EnvironmentSummary } from '../bindings/EnvironmentSummary';
 import type { ErrorPayload } from '../bindings/ErrorPayload';
 import type { FieldError } from '../bindings/FieldError';
 import type { ResponseView } from '../bindings/ResponseView';
@@ -25,8 +27,26 @@ export interface Backend {
   argsOf: (cmd: string) => Args[];
 }
 
+/** The environment every vault starts with, as the switcher lists it. */
+export const DEFAULT_ENV: EnvironmentSummary = { id: 'env_default', name: 'default', production: false, variables: 0 };
+
+/** An environment as `get_environment` answers (secret values as `{ set: true }`). */
+export function environment(overrides: Partial<Environment> = {}): Environment {
+  return {
+    id: 'env_default',
+    createdAt: 1_700_000_000_000,
+    updatedAt: 1_700_000_000_000,
+    name: 'default',
+    production: false,
+    variables: [],
+    ...overrides,
+  };
+}
+
 /** Commands the screens call on their own when they mount, answered with "nothing yet". */
 const DEFAULTS: Record<string, Handler> = {
+  list_environments: () => [DEFAULT_ENV],
+  get_environment: (args) => environment({ id: args.id as string }),
   presets: () => [],
   list_queries: () => [],
   history: () => [],
@@ -131,6 +151,7 @@ export function datasource(overrides: Partial<Datasource> = {}): Datasource {
     signatureSecret: { set: false },
     selfSignedCertificate: { set: false },
     auth: { type: 'none' },
+    environments: {},
     ...overrides,
   };
 }

@@ -337,6 +337,7 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
           {isOAuth && id !== null && (
             <TokenPanel
               datasourceId={id}
+              environmentId={props.environment?.id}
               grant={grant}
               busy={busy}
               revision={`${auth.flow.kind}:${tokenStatus}:${summary?.tokenExpiresAt}:${summary?.tokenRefreshFailing}:${props.environment?.id}`}

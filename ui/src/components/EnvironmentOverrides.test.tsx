@@ -217,6 +217,22 @@ describe('overrides for the active environment', () => {
     expect(screen.queryByTestId('form-error')).toBeNull();
   });
 
+  test("staging with an authentication of its own: every auth field is staging's, sent whole", async () => {
+    const backend = backendWith(stored({ auth: { type: 'basic', username: 'ada', password: { set: true } } }));
+    const { user } = await renderIn(STAGING);
+    await user.click(screen.getByRole('button', { name: 'Override Authentication type for staging' }));
+    await user.selectOptions(screen.getByLabelText('Authentication type'), 'Bearer Token');
+    expect(markedFields().sort()).toEqual(['auth.token', 'auth.type']);
+    expect(screen.getAllByRole('button', { name: /Reset .* to base/ }), 'one reset, for the whole auth').toHaveLength(
+      1,
+    );
+    await user.type(screen.getByTestId('field-token'), 'staging-token');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    const config = await savedConfig(backend);
+    expect(config.auth).toEqual({ type: 'basic', username: 'ada', password: { set: true } });
+    expect(config.environments).toEqual({ staging: { auth: { type: 'bearer', token: 'staging-token' } } });
+  });
+
   test('a vault with one environment shows no override controls', async () => {
     backendWith(stored({ auth: { type: 'basic', username: 'ada', password: { set: true } } }));
     await renderIn(DEFAULT, [DEFAULT]);

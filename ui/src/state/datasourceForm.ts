@@ -621,8 +621,10 @@ export function overrideField(form: DatasourceForm, environment: string, path: s
   const key = overridesKey(form, environment) ?? environment;
   const effective = effectiveForm(form, environment);
   const current = form.environments[key] ?? { fields: [], values: fieldsOf(form) };
-  const values = copyOf(current.values);
-  copyField(values, effective, path, effective.authType);
+  const copied = copyOf(current.values);
+  copyField(copied, effective, path, effective.authType);
+  // Copied objects are shared with the base: copy again before emptying secrets.
+  const values = copyOf(copied);
   clearSecrets(values, path);
   const fields = [...current.fields.filter((field) => field !== path), path];
   return { ...form, environments: { ...form.environments, [key]: { fields, values } } };

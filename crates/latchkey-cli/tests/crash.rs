@@ -23,6 +23,10 @@
 //!
 //! The delays come from a seeded PRNG; the seed is printed, and `LATCHKEY_CRASH_SEED=N` runs the
 //! same delays again (the processes' own timing still varies).
+//!
+//! The cross-process single flight per environment (issue 10) is here too: several `latchkey
+//! token --reveal --env staging` processes at once make one refresh at the provider, by
+//! staging's client, and leave the default environment's tokens as they were.
 
 #![cfg(target_os = "linux")] // SIGKILL, and /proc/net/tcp to see the provider's open connections
 
@@ -39,6 +43,7 @@ use latchkey_core::model::TokenStatus;
 use latchkey_core::store::{now_millis, NewTokens, TokenRecord};
 use latchkey_core::vault::key::KeyringUse;
 use latchkey_core::{DataDir, Store};
+use latchkey_testkit::oidc::{NATIVE_CLIENT, WEB_BASIC_CLIENT};
 use latchkey_testkit::OidcProvider;
 
 const KILLS: usize = 100;
@@ -211,12 +216,15 @@ fn open_connections(port: u16) -> usize {
 /// `latchkey authorize NAME --no-browser`, the person being [`consent`]: the first
 /// authorization, and again after each kill that lost a rotated refresh token.
 fn authorize(env: &Env, provider: &OidcProvider) {
-    let mut child = env
-        .process(&["authorize", NAME, "--no-browser", "--timeout", "60"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start latchkey authorize");
+    authorize_in(env, provider, &[]);
+}
+
+/// [`authorize`] with more arguments (`--env staging`).
+fn authorize_in(env: &Env, provider: &OidcProvider, more: &[&str]) {
+    let mut args = vec!["authorize", NAME, "--no-browser", "--timeout", "60"];
+    args.extend_from_slice(more);
+    let mut child =
+        env.process(&args).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("start latchkey authorize");
     let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
     let url = lines
         .by_ref()
@@ -357,6 +365,37 @@ impl Db {
         let datasource = self.runtime.block_on(self.store.datasource(&self.id)).expect("the datasource");
         self.runtime.block_on(self.store.save_tokens(&datasource, &tokens)).expect("make the token due");
         self.record()
+    }
+}
+
+impl Db {
+    /// The datasource in the environment `name`.
+    fn datasource_in(&self, name: &str) -> latchkey_core::model::Datasource {
+        self.runtime.block_on(self.store.datasource_in(&self.id, name)).expect("the datasource in the environment")
+    }
+
+    /// [`Db::record`] in the environment `name`.
+    fn record_in(&self, name: &str) -> TokenRecord {
+        let datasource = self.datasource_in(name);
+        self.runtime.block_on(self.store.tokens(&datasource)).expect("read the tokens").expect("tokens are stored")
+    }
+
+    /// [`Db::make_due`] in the environment `name`.
+    fn make_due_in(&self, name: &str) -> TokenRecord {
+        let datasource = self.datasource_in(name);
+        let record = self.record_in(name);
+        assert_eq!(record.status, TokenStatus::Authorized, "{name}");
+        let now = now_millis();
+        let tokens = NewTokens {
+            access_token: record.access_token.expect("an access token"),
+            refresh_token: None,
+            token_type: record.token_type,
+            scope: record.scope,
+            obtained_at: now - 60_000,
+            expires_at: Some(now - 1_000),
+        };
+        self.runtime.block_on(self.store.save_tokens(&datasource, &tokens)).expect("make the token due");
+        self.record_in(name)
     }
 }
 
@@ -542,4 +581,84 @@ fn sigkill_during_refresh_never_loses_a_committed_rotated_refresh_token() {
         KILLS,
         "every kill is counted"
     );
+}
+
+/// The cross-process single flight per environment (issue 10): `default` authorizes with the
+/// provider's public native client, `staging` overrides the client with the confidential
+/// `web-basic` one (so the provider's per-client counts tell the environments apart). While only
+/// staging's token is due, several `latchkey token NAME --reveal --env staging` processes run at
+/// once: the provider sees ONE refresh, by staging's client; every process prints the same new
+/// token; default's tokens do not move. Then both are due and processes run in both environments
+/// at once: one refresh per environment.
+#[test]
+fn processes_refreshing_in_one_environment_at_once_make_one_refresh_there_and_leave_the_other() {
+    const PROCESSES: usize = 4;
+    let provider = OidcProvider::start(Duration::from_secs(3600));
+    let env = Env::new();
+    let created = run(&env, &["env", "create", "staging"], "create staging");
+    assert!(created.status.success(), "{}", created.describe());
+    let mut json: serde_json::Value = serde_json::from_str(&common::authorization_code(NAME, &provider)).unwrap();
+    json["environments"] = serde_json::json!({"staging": {"auth": {
+        "clientId": WEB_BASIC_CLIENT.0,
+        "clientSecret": WEB_BASIC_CLIENT.1,
+        "clientAuthentication": "basic_header",
+    }}});
+    let out = env.import(&json.to_string());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    authorize(&env, &provider);
+    authorize_in(&env, &provider, &["--env", "staging"]);
+    assert_eq!(provider.client_calls(NATIVE_CLIENT, "token:authorization_code"), 1, "default's client");
+    assert_eq!(provider.client_calls(WEB_BASIC_CLIENT.0, "token:authorization_code"), 1, "staging's client");
+    let db = Db::open(&env.data().join("data"));
+    let refreshes = |client: &str| provider.client_calls(client, "token:refresh_token");
+
+    // Only staging is due, three rounds.
+    for round in 1..=3_u64 {
+        let default = db.record_in("default");
+        let before = db.make_due_in("staging");
+        let children: Vec<Child> =
+            (0..PROCESSES).map(|_| spawn(&env, &["token", NAME, "--reveal", "--env", "staging"])).collect();
+        let printed: Vec<String> = children
+            .into_iter()
+            .map(|child| {
+                let out = finish(child, "`latchkey token --reveal --env staging`");
+                assert!(out.status.success(), "round {round}: {}", out.describe());
+                out.stdout.trim().to_owned()
+            })
+            .collect();
+        let after = db.record_in("staging");
+        assert_eq!(
+            refreshes(WEB_BASIC_CLIENT.0),
+            round,
+            "round {round}: ONE refresh in staging for {PROCESSES} processes"
+        );
+        assert_eq!(refreshes(NATIVE_CLIENT), 0, "round {round}: none in default");
+        assert_eq!(after.generation, before.generation + 1, "round {round}: staging committed once");
+        assert_ne!(refresh_token(&after), refresh_token(&before), "round {round}: staging's refresh token rotated");
+        let token = after.access_token.as_ref().expect("an access token").expose();
+        assert!(printed.iter().all(|p| p == token), "round {round}: every process printed staging's one new token");
+        let now = db.record_in("default");
+        assert_eq!(now.generation, default.generation, "round {round}: default's tokens were not written");
+        assert_eq!(now.access_token.as_ref().map(|t| t.expose()), default.access_token.as_ref().map(|t| t.expose()));
+        assert_eq!(refresh_token(&now), refresh_token(&default), "round {round}: default's refresh token is the same");
+        assert_eq!(now.obtained_at, default.obtained_at, "round {round}: default's obtained_at is the same");
+    }
+
+    // Both due: processes in both environments at once, one refresh each.
+    let (default, staging) = (db.make_due_in("default"), db.make_due_in("staging"));
+    let children: Vec<(&str, Child)> = (0..PROCESSES)
+        .flat_map(|_| ["default", "staging"])
+        .map(|name| (name, spawn(&env, &["token", NAME, "--reveal", "--env", name])))
+        .collect();
+    for (name, child) in children {
+        let out = finish(child, "`latchkey token --reveal --env`");
+        assert!(out.status.success(), "{name}: {}", out.describe());
+        let stored = db.record_in(name);
+        assert_eq!(out.stdout.trim(), stored.access_token.as_ref().unwrap().expose(), "{name}: its own new token");
+    }
+    assert_eq!(refreshes(NATIVE_CLIENT), 1, "one refresh in default");
+    assert_eq!(refreshes(WEB_BASIC_CLIENT.0), 4, "one more refresh in staging");
+    assert_eq!(db.record_in("default").generation, default.generation + 1);
+    assert_eq!(db.record_in("staging").generation, staging.generation + 1);
+    assert_eq!(provider.errors(), Vec::<(String, String)>::new(), "no spent refresh token was sent");
 }

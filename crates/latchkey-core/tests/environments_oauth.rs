@@ -54,7 +54,11 @@ fn two_clients(provider: &OidcProvider) -> serde_json::Value {
             "scopes": "api:read",
         },
         "environments": {
-            STAGING: {"auth": {"clientId": POST_CLIENT.0, "clientSecret": POST_CLIENT.1, "clientAuthentication": "body"}}
+            STAGING: {"auth": {
+                "clientId": POST_CLIENT.0,
+                "clientSecret": POST_CLIENT.1,
+                "clientAuthentication": "body",
+            }}
         }
     })
 }

@@ -126,7 +126,7 @@ export function EnvironmentSwitcher({
           <button
             type="button"
             role="menuitem"
-            className="danger-link"
+            className="env-delete"
             data-testid="delete-environment"
             disabled={active === null || environments.length <= 1}
             title={

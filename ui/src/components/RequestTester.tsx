@@ -126,6 +126,14 @@ export function RequestTester({
   // A non-safe request in production, waiting for the person's yes.
   const [confirming, setConfirming] = useState<{ request: RequestDraft; queryName: string | null } | null>(null);
   const environmentId = environment?.id;
+  // A response or error of another environment is not this one's: switching clears them.
+  const [shownFor, setShownFor] = useState(environmentId);
+  if (shownFor !== environmentId) {
+    setShownFor(environmentId);
+    setResponse(null);
+    setProblem(null);
+    setFieldErrors([]);
+  }
 
   const sendCommand = useCommand((spec: RequestSpec, requestId: string, queryName: string | null) =>
     api.sendRequest(datasourceId, spec, requestId, queryName, environmentId),
@@ -393,7 +401,7 @@ export function RequestTester({
               {sendingId === null ? (
                 <button
                   type="submit"
-                  className="primary"
+                  className={production ? 'primary production' : 'primary'}
                   data-testid="send"
                   disabled={blocker !== null}
                   title={blocker ?? `Send${production ? ` to ${environment?.name}` : ''} (Ctrl+Enter)`}

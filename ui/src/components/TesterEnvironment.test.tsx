@@ -13,6 +13,12 @@ const STAGING: EnvironmentSummary = { id: 'env_staging', name: 'staging', produc
 const PROD: EnvironmentSummary = { id: 'env_prod', name: 'prod', production: true, variables: 0 };
 
 function renderTester(env: EnvironmentSummary) {
+  const backend = backendFor(env);
+  const view = render(<RequestTester datasourceId="ds-1" environment={env} revision={0} active />);
+  return { backend, user: userEvent.setup(), view };
+}
+
+function backendFor(env: EnvironmentSummary) {
   const backend = mockBackend({
     get_datasource: () =>
       datasource({
@@ -35,8 +41,7 @@ function renderTester(env: EnvironmentSummary) {
       }),
     send_request: () => response(),
   });
-  render(<RequestTester datasourceId="ds-1" environment={env} revision={0} active />);
-  return { backend, user: userEvent.setup() };
+  return backend;
 }
 
 describe('the tester in an environment', () => {
@@ -53,6 +58,15 @@ describe('the tester in an environment', () => {
     await waitFor(() => expect(backend.argsOf('send_request')).toHaveLength(1));
     expect(backend.argsOf('send_request')[0]).toMatchObject({ datasourceId: 'ds-1', environmentId: 'env_staging' });
     expect(backend.argsOf('send_request')[0].request).toMatchObject({ path: '/t/{{tenant}}/k/{{apiKey}}' });
+  });
+
+  test("switching environment clears the other environment's response", async () => {
+    const { user, view } = renderTester(STAGING);
+    await user.click(screen.getByTestId('send'));
+    expect(await screen.findByTestId('response-status')).toBeTruthy();
+    view.rerender(<RequestTester datasourceId="ds-1" environment={PROD} revision={0} active />);
+    expect(screen.queryByTestId('response-status')).toBeNull();
+    expect(screen.getByTestId('send').className).toContain('production');
   });
 
   test('typing {{ offers the variables, narrowed as typed; Enter puts the name in', async () => {

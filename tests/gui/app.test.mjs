@@ -766,4 +766,147 @@ describe('the desktop app', () => {
       `);
       assert.deepEqual(menus, [true, false], 'the menu is stopped outside text and kept in the path field');
     }));
+
+  test('environments: staging sends to its own server with its own token; production shows a bar and asks before a POST', async () => {
+    // Two loopback APIs, one per environment, recording the Authorization header of each request.
+    const servers = {};
+    for (const name of ['default', 'staging']) {
+      const received = [];
+      const server = createServer((req, res) => {
+        received.push({ method: req.method, url: req.url, authorization: req.headers.authorization ?? '' });
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ environment: name, path: req.url }));
+      });
+      await new Promise((done) => server.listen(0, '127.0.0.1', done));
+      servers[name] = { server, received, url: `http://127.0.0.1:${server.address().port}` };
+    }
+    const sizes = [[1100, 720, ''], [800, 600, '-800'], [640, 400, '-640']];
+    /** Screenshots `name` at every size, the window put back to 1100×720. */
+    const shoot = async (app, name, prepare = async () => {}) => {
+      for (const [width, height, suffix] of sizes) {
+        await resizeWindow(app, width, height);
+        await prepare();
+        await app.screenshot(`${name}${suffix}`);
+      }
+      await resizeWindow(app, 1100, 720);
+    };
+    const openSwitcher = async (app) => {
+      if ((await (await app.find('[data-testid=environment-switcher]')).attribute('aria-expanded')) !== 'true') {
+        await (await app.find('[data-testid=environment-switcher]')).click();
+      }
+      return app.find('[data-testid=environment-menu]');
+    };
+    const pick = async (app, name) => {
+      await openSwitcher(app);
+      await (await app.find(`[data-testid=environment-option][data-name="${name}"]`)).click();
+      await app.waitForText('[data-testid=active-environment]', name);
+    };
+    /** Adds the variable `key` = `value` in the open variables editor. */
+    const addVariable = async (app, key, value) => {
+      await (await app.find('[data-testid=add-variable]')).click();
+      const keys = await app.findAll('[data-testid=variable-key]');
+      const values = await app.findAll('[data-testid=variable-value]');
+      await keys.at(-1).fill(key);
+      await values.at(-1).fill(value);
+    };
+    const saveVariables = async (app) => {
+      await (await app.find('[data-testid=save-variables]')).click();
+      await waitFor('the variables editor to close', async () => !(await app.exists('[data-testid=variables-editor]')));
+    };
+    const ipc = ['list_environments', 'get_environment', 'create_environment', 'save_environment', 'send_request', 'authorize'];
+    try {
+      await withApp({ ipc }, async (app) => {
+        // default: base is the first server.
+        await openSwitcher(app);
+        await (await app.find('[data-testid=edit-variables]')).click();
+        await app.find('[data-testid=variables-editor]');
+        await addVariable(app, 'base', servers.default.url);
+        await saveVariables(app);
+
+        // staging: created from the switcher, its variables editor opens; base is the second server.
+        await openSwitcher(app);
+        await (await app.find('[data-testid=new-environment]')).click();
+        await (await app.find('[data-testid=new-environment-name]')).fill('staging');
+        await (await app.find('[data-testid=create-environment]')).click();
+        await app.find('[data-testid=variables-editor]');
+        await app.waitForText('[data-testid=active-environment]', 'staging');
+        await addVariable(app, 'base', servers.staging.url);
+        await addVariable(app, 'tenant', 'acme');
+        await shoot(app, 'env-variables');
+        await saveVariables(app);
+        await openSwitcher(app);
+        await shoot(app, 'env-switcher', () => openSwitcher(app));
+        await (await app.find('[data-testid=environment-switcher]')).click();
+
+        // One datasource whose URL is {{base}}, client credentials against the provider.
+        await pick(app, 'default');
+        await newOAuthDatasource(app, { name: 'Env API', grant: 'client_credentials', clientId: POST_CLIENT.id, secret: POST_CLIENT.secret });
+        await (await app.find('[data-testid=field-url]')).fill('{{base}}');
+        await (await app.find('[data-testid=save-and-test]')).click();
+        await app.waitForText('[data-testid=auth-result]', 'Token received', 20_000);
+        await app.waitForText('[data-testid=badge]', 'Authorized');
+
+        // staging has no token yet: the badge follows the environment; Save and Test fetches its own.
+        await pick(app, 'staging');
+        await app.waitForText('[data-testid=badge]', 'Not authorized');
+        await (await app.find('[data-testid=tab-settings]')).click();
+        await (await app.find('[data-testid=save-and-test]')).click();
+        await app.waitForText('[data-testid=badge]', 'Authorized', 20_000);
+
+        // Sent in staging: to the staging server, with staging's token; `{{` offers its variables.
+        await (await app.find('[data-testid=tab-requests]')).click();
+        await app.waitForText('[data-testid=full-url]', servers.staging.url);
+        const path = await app.find('[data-testid=request-path]');
+        await path.fill('/orders/{{');
+        await app.find('[data-testid=variable-suggestions]');
+        await shoot(app, 'env-suggestions', async () => {
+          await (await app.find('[data-testid=request-path]')).fill('/orders/{{');
+          await app.find('[data-testid=variable-suggestions]');
+        });
+        await (await app.find('[data-testid=request-path]')).fill('/orders/{{');
+        await (await app.find('[data-testid=variable-suggestion][data-key=tenant]')).click();
+        assert.equal(await (await app.find('[data-testid=request-path]')).value(), '/orders/{{tenant}}', 'the suggestion was put in');
+        await app.waitForText('[data-testid=full-url]', `${servers.staging.url}/orders/acme`);
+        await (await app.find('[data-testid=send]')).click();
+        await app.waitForText('[data-testid=response-status]', '200', 20_000);
+        assert.equal(servers.staging.received.length, 1, 'the staging server got the request');
+        assert.equal(servers.default.received.length, 0, 'the default server got nothing');
+        assert.equal(servers.staging.received[0].url, '/orders/acme', 'the variable was resolved in the path');
+
+        // The same request in default: the default server, with default's token, not staging's.
+        await pick(app, 'default');
+        await app.waitForText('[data-testid=full-url]', servers.default.url);
+        await (await app.find('[data-testid=request-path]')).fill('/orders');
+        await (await app.find('[data-testid=send]')).click();
+        await waitFor('the default server to get the request', async () => servers.default.received.length === 1, 20_000);
+        const stagingToken = servers.staging.received[0].authorization;
+        const defaultToken = servers.default.received[0].authorization;
+        assert.match(stagingToken, /^Bearer \S{10,}/, 'staging sent a bearer token');
+        assert.match(defaultToken, /^Bearer \S{10,}/, 'default sent a bearer token');
+        assert.notEqual(stagingToken, defaultToken, 'each environment sends its own token');
+
+        // staging made production: the bar, the Send label, and a POST that asks first.
+        await pick(app, 'staging');
+        await openSwitcher(app);
+        await (await app.find('[data-testid=edit-variables]')).click();
+        await (await app.find('[data-testid=environment-production]')).click();
+        await saveVariables(app);
+        await app.waitForText('[data-testid=production-bar]', 'staging is a production environment');
+        await app.waitForText('[data-testid=send]', 'Send to staging');
+        await (await app.find('[data-testid=request-method]')).select('POST');
+        await (await app.find('[data-testid=send]')).click();
+        await app.waitForText('[data-testid=confirm-dialog]', 'Send POST to staging?');
+        await shoot(app, 'env-production');
+        await confirmChoice(app, "Don't send");
+        assert.equal(servers.staging.received.length, 1, 'nothing was sent without a yes');
+        await (await app.find('[data-testid=send]')).click();
+        await confirmChoice(app, 'Send to staging');
+        await waitFor('the POST to reach staging', async () => servers.staging.received.length === 2, 20_000);
+        assert.equal(servers.staging.received[1].method, 'POST');
+        await app.waitForText('[data-testid=response-status]', '200', 20_000);
+      });
+    } finally {
+      for (const { server } of Object.values(servers)) server.close();
+    }
+  });
 });

@@ -221,8 +221,12 @@ fn read_value_from_stdin(key: &str) -> Result<String, Failure> {
     Ok(value.strip_suffix('\r').unwrap_or(value).to_owned())
 }
 
-/// One line per datasource whose tokens in the environment the change dropped.
+/// One line per datasource whose tokens in the environment the change dropped, and one per
+/// datasource whose stored secrets now have a destination there (a variable they need defined).
 fn report_dropped(saved: &SavedEnvironment) {
+    for line in &saved.secrets_routed {
+        eprintln!("note: {line}");
+    }
     let env = &saved.environment.config.name;
     let flag = if env.eq_ignore_ascii_case(DEFAULT_ENVIRONMENT) { String::new() } else { format!("--env {env} ") };
     for line in &saved.tokens_dropped {

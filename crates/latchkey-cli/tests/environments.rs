@@ -348,3 +348,25 @@ fn production_asks_on_a_terminal_and_sends_only_on_yes() {
     let methods: Vec<String> = server.requests().into_iter().map(|r| r.method).collect();
     assert_eq!(methods, ["POST"], "sent once: after the yes, not after the no");
 }
+
+#[test]
+fn a_variable_says_where_it_sends_stored_secrets_and_cannot_move_them() {
+    let env = Env::new();
+    env.ok(&["env", "set", "default", "host=api.example.com"]);
+    let datasource = r#"{"name":"Tok","url":"https://{{host}}/v1","auth":{"type":"bearer","token":"bearer-SECRET-9"}}"#;
+    let out = env.import(datasource);
+    assert!(out.status.success(), "{}", stderr(&out));
+    env.ok(&["env", "create", "qa"]);
+    let out = env.run(&["env", "set", "qa", "host=qa.example.com"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("note: Tok: its stored auth.token will be sent to https://qa.example.com in qa"),
+        "the first definition says where the stored token will go: {}",
+        stderr(&out)
+    );
+    let out = env.run(&["env", "set", "qa", "host=evil.example"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("would move where datasource `Tok`'s `auth.token` goes in qa"), "{}", stderr(&out));
+    let shown = env.ok(&["env", "show", "qa", "--json"]);
+    assert!(shown.contains("qa.example.com") && !shown.contains("evil.example"), "nothing changed: {shown}");
+}

@@ -28,9 +28,10 @@ function renderEditor(save: (config: EnvironmentConfig) => unknown) {
   return { backend, onClose, onSaved, user: userEvent.setup() };
 }
 
-const saved = (config: EnvironmentConfig, tokensDropped: string[] = []) => ({
+const saved = (config: EnvironmentConfig, tokensDropped: string[] = [], secretsRouted: string[] = []) => ({
   environment: { ...STAGING, ...config },
   tokensDropped,
+  secretsRouted,
 });
 
 describe('VariablesEditor', () => {
@@ -110,5 +111,15 @@ describe('VariablesEditor', () => {
     expect(onClose).not.toHaveBeenCalled();
     await user.click(screen.getByTestId('variables-close'));
     expect(onClose).toHaveBeenCalled();
+  });
+
+  test('where stored secrets now go is said after saving', async () => {
+    const line = 'Orders API: its stored auth.clientSecret will be sent to https://staging.example.com in staging';
+    const { onClose, user } = renderEditor((config) => saved(config, [], [line]));
+    await screen.findAllByTestId('variable-row');
+    await user.click(screen.getByTestId('save-variables'));
+    expect((await screen.findByTestId('secrets-routed')).textContent).toContain(line);
+    expect(screen.queryByTestId('tokens-dropped')).toBeNull();
+    expect(onClose).not.toHaveBeenCalled();
   });
 });

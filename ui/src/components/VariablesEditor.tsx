@@ -66,6 +66,7 @@ export function VariablesEditor({ environmentId, onSaved, onClose }: VariablesEd
   const [problem, setProblem] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [dropped, setDropped] = useState<string[] | null>(null);
+  const [routed, setRouted] = useState<string[]>([]);
 
   useEffect(() => {
     let current = true;
@@ -107,8 +108,9 @@ export function VariablesEditor({ environmentId, onSaved, onClose }: VariablesEd
     try {
       const saved = await api.saveEnvironment(environmentId, config);
       onSaved(saved.environment);
-      if (saved.tokensDropped.length > 0) {
+      if (saved.tokensDropped.length > 0 || saved.secretsRouted.length > 0) {
         setDropped(saved.tokensDropped);
+        setRouted(saved.secretsRouted);
         setLoaded(saved.environment);
         setRows(rowsOf(saved.environment.variables));
       } else onClose();
@@ -280,7 +282,17 @@ export function VariablesEditor({ environmentId, onSaved, onClose }: VariablesEd
             ))}
           </div>
         )}
-        {dropped && (
+        {routed.length > 0 && (
+          <div className="note" role="status" data-testid="secrets-routed">
+            <p>Saved. Stored secrets that need these variables now go here:</p>
+            <ul>
+              {routed.map((line) => (
+                <li key={line}>{line}</li>
+              ))}
+            </ul>
+          </div>
+        )}
+        {dropped && dropped.length > 0 && (
           <div className="note" role="status" data-testid="tokens-dropped">
             <p>Saved. These tokens had to be dropped; authorize again where you need them:</p>
             <ul>

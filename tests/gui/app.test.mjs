@@ -904,6 +904,17 @@ describe('the desktop app', () => {
         await waitFor('the POST to reach staging', async () => servers.staging.received.length === 2, 20_000);
         assert.equal(servers.staging.received[1].method, 'POST');
         await app.waitForText('[data-testid=response-status]', '200', 20_000);
+
+        // The editor in staging: a field overridden for staging carries its marker and Reset to
+        // base; the others offer Override for staging.
+        await (await app.find('[data-testid=tab-settings]')).click();
+        await (await app.find('button[aria-label="Override Headers for staging"]')).click();
+        await app.find('[data-testid=override-marker][data-field=headers]');
+        assert.ok(
+          await app.exists('button[aria-label="Override URL for staging"]'),
+          'a field staging does not override offers to',
+        );
+        await shoot(app, 'env-overrides');
       });
     } finally {
       for (const { server } of Object.values(servers)) server.close();

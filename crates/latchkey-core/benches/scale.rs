@@ -3,6 +3,11 @@
 //! start and on every change (list the datasources with their token badges) and what the tester
 //! does when it opens (the newest history page, and a page further back).
 //!
+//! The vault has three environments besides `default` (issue 10): every datasource overrides
+//! its `url` in each, and the OAuth quarter holds tokens in two of them (`staging` and
+//! `production`, none in `qa`) as well as in `default`. Listing in each of the three is measured
+//! (target: under 20 ms), since the badges come from that environment's token rows.
+//!
 //! Filling the store takes a while (every datasource goes through validation and the vault);
 //! the fill time is printed before the measurements.
 
@@ -18,9 +23,28 @@ use latchkey_core::{DataDir, Secret, Store};
 
 const DATASOURCES: usize = 10_000;
 const HISTORY_ROWS: usize = 100_000;
+/// The environments created besides `default`; every datasource overrides its URL in each.
+const ENVIRONMENTS: [&str; 3] = ["staging", "qa", "production"];
+/// The environments (besides `default`) where the OAuth datasources hold tokens.
+const WITH_TOKENS: [&str; 2] = ["staging", "production"];
+
+fn tokens(i: usize, env: &str) -> NewTokens {
+    let now = now_millis();
+    NewTokens {
+        access_token: Secret::new(format!("access-{i}-{env}")),
+        refresh_token: None,
+        token_type: "Bearer".into(),
+        scope: String::new(),
+        obtained_at: now,
+        expires_at: Some(now + 3_600_000),
+    }
+}
 
 fn fill(runtime: &tokio::runtime::Runtime, store: &Store) -> latchkey_core::model::DatasourceId {
     let started = Instant::now();
+    for env in ENVIRONMENTS {
+        runtime.block_on(store.create_environment(env, env == "production")).unwrap();
+    }
     let mut busiest = latchkey_core::model::DatasourceId::new("");
     for i in 0..DATASOURCES {
         let auth = if i % 4 == 0 {
@@ -28,19 +52,21 @@ fn fill(runtime: &tokio::runtime::Runtime, store: &Store) -> latchkey_core::mode
         } else {
             r#"{"type":"bearer","token":"t"}"#
         };
-        let json = format!(r#"{{"name":"Datasource {i:05}","url":"https://api{i}.example.com/v1","auth":{auth}}}"#);
+        let overrides: Vec<String> = ENVIRONMENTS
+            .iter()
+            .map(|env| format!(r#""{env}":{{"url":"https://api{i}.{env}.example.com/v1"}}"#))
+            .collect();
+        let json = format!(
+            r#"{{"name":"Datasource {i:05}","url":"https://api{i}.example.com/v1","auth":{auth},"environments":{{{}}}}}"#,
+            overrides.join(",")
+        );
         let created = runtime.block_on(store.create_datasource(parse_datasource(&json).unwrap())).unwrap();
         if i % 4 == 0 {
-            let now = now_millis();
-            let tokens = NewTokens {
-                access_token: Secret::new(format!("access-{i}")),
-                refresh_token: None,
-                token_type: "Bearer".into(),
-                scope: String::new(),
-                obtained_at: now,
-                expires_at: Some(now + 3_600_000),
-            };
-            runtime.block_on(store.save_tokens(&created, &tokens)).unwrap();
+            runtime.block_on(store.save_tokens(&created, &tokens(i, "default"))).unwrap();
+            for env in WITH_TOKENS {
+                let in_env = runtime.block_on(store.datasource_in(&created.id, env)).unwrap();
+                runtime.block_on(store.save_tokens(&in_env, &tokens(i, env))).unwrap();
+            }
         }
         if i == 0 {
             busiest = created.id;
@@ -65,7 +91,10 @@ fn fill(runtime: &tokio::runtime::Runtime, store: &Store) -> latchkey_core::mode
         runtime.block_on(store.record_history(&busiest, entry)).unwrap();
     }
     println!(
-        "filled: {DATASOURCES} datasources in {:.1} s, {HISTORY_ROWS} history rows in {:.1} s",
+        "filled: {DATASOURCES} datasources with overrides in {} environments and tokens in {} in {:.1} s, \
+         {HISTORY_ROWS} history rows in {:.1} s",
+        ENVIRONMENTS.len(),
+        WITH_TOKENS.len() + 1,
         filled.as_secs_f64(),
         (started.elapsed() - filled).as_secs_f64()
     );
@@ -84,6 +113,19 @@ fn bench(c: &mut Criterion) {
     group.bench_function("list 10,000 datasources with token state", |b| {
         b.iter(|| assert_eq!(runtime.block_on(store.list_datasources()).unwrap().len(), DATASOURCES))
     });
+    for env in ENVIRONMENTS {
+        let authorized = runtime
+            .block_on(store.list_datasources_in(env))
+            .unwrap()
+            .iter()
+            .filter(|s| s.token_status == Some(latchkey_core::model::TokenStatus::Authorized))
+            .count();
+        let want = if WITH_TOKENS.contains(&env) { DATASOURCES / 4 } else { 0 };
+        assert_eq!(authorized, want, "{env}: the badges are that environment's");
+        group.bench_function(format!("list 10,000 datasources in {env} (4 environments)"), |b| {
+            b.iter(|| assert_eq!(runtime.block_on(store.list_datasources_in(env)).unwrap().len(), DATASOURCES))
+        });
+    }
     group.bench_function("newest history page (50 of 100,000)", |b| {
         b.iter(|| assert_eq!(runtime.block_on(store.history(&busiest, None, 50)).unwrap().len(), 50))
     });

@@ -52,11 +52,14 @@ fn bench(c: &mut Criterion) {
         ("locale", "en-GB"),
         ("tenant", "t-1234"),
     ];
+    // Every environment must define what a datasource uses: `default` as well as `bench`.
     runtime.block_on(store.create_environment("bench", false)).unwrap();
-    for (key, value) in variables {
-        runtime.block_on(store.set_variable("bench", Variable::plain(key, value))).unwrap();
+    for env in ["default", "bench"] {
+        for (key, value) in variables {
+            runtime.block_on(store.set_variable(env, Variable::plain(key, value))).unwrap();
+        }
+        runtime.block_on(store.set_variable(env, Variable::secret("apiKey", "k-0123456789abcdef".into()))).unwrap();
     }
-    runtime.block_on(store.set_variable("bench", Variable::secret("apiKey", "k-0123456789abcdef".into()))).unwrap();
     let config = parse_datasource(
         r#"{"name":"Vars","url":"https://{{host}}/{{version}}","headers":[{"key":"Accept","value":"application/json"},{"key":"X-Team","value":"{{team}}"}],
             "queryParams":[{"key":"region","value":"{{region}}"}],

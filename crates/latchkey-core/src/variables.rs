@@ -155,6 +155,12 @@ fn scan<'t>(text: &'t str, mut emit: impl FnMut(Piece<'t>)) {
         }
         let Some(len) = rest[at + 2..].find("}}") else { break };
         let inner = &rest[at + 2..at + 2 + len];
+        if let Some(open) = inner.find("{{") {
+            // A later `{{` opens the variable (`{{a} and {{host}}`): keep the text before it.
+            emit(Piece::Text(&rest[..at + 2 + open]));
+            rest = &rest[at + 2 + open..];
+            continue;
+        }
         let name = inner.trim();
         if is_variable_name(name) {
             emit(Piece::Text(&rest[..at]));
@@ -333,6 +339,9 @@ mod tests {
         assert_eq!(resolve(r"\{{host}} is {{host}}").unwrap(), "{{host}} is staging.example.com");
         assert_eq!(resolve("{{ not a name }} and {{").unwrap(), "{{ not a name }} and {{");
         assert_eq!(resolve("no variables").unwrap(), "no variables");
+        assert_eq!(resolve("{{a} and {{host}}").unwrap(), "{{a} and staging.example.com", "a stray {{ hides nothing");
+        assert_eq!(resolve("{{{{host}}}}").unwrap(), "{{staging.example.com}}");
+        assert!(resolve("{{a} {{nope}}").is_err(), "nor an unknown variable after it");
         let error = resolve("/items/{{itemId}}").unwrap_err();
         assert_eq!(error.field, "path");
         assert!(

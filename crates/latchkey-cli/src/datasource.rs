@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use latchkey_core::http::Transport;
+use latchkey_core::http::{Redaction, Transport};
 use latchkey_core::model::{EnvironmentRef, DEFAULT_ENVIRONMENT};
 use latchkey_core::oauth::discovery;
 use latchkey_core::store::ImportOutcome;
@@ -90,7 +90,6 @@ pub async fn run(store: &Store, env: EnvironmentRef<'_>, command: DatasourceComm
         }
         DatasourceCommand::Show { name, json } => {
             let datasource = store.datasource_in(&name, env).await?;
-            let secrets = datasource.redacted_values();
             let env_name = datasource.environment.as_ref().map_or(DEFAULT_ENVIRONMENT, |e| e.name.as_str());
             if json {
                 let mut value = serde_json::to_value(&datasource).expect("a datasource serializes");
@@ -98,14 +97,12 @@ pub async fn run(store: &Store, env: EnvironmentRef<'_>, command: DatasourceComm
                     map.remove("environments");
                     map.insert("environment".into(), env_name.into());
                 }
-                output::redact(&mut value, &secrets);
+                Redaction::of(&datasource.redacted_values()).apply_json(&mut value);
                 return output::json(&value);
             }
             println!("id: {}", datasource.id);
             println!("environment: {env_name}");
-            let mut value = export_datasource(&datasource, SecretView::Mask);
-            output::redact(&mut value, &secrets);
-            output::json(&value)
+            output::json(&export_datasource(&datasource, SecretView::Mask))
         }
         DatasourceCommand::Import { file } => {
             let text = read_input(&file)?;

@@ -4,8 +4,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use base64::Engine;
-use latchkey_core::http::{Response, ResponseBody, REDACTED};
-use latchkey_core::Secret;
+use latchkey_core::http::{Response, ResponseBody};
 
 use crate::{Failure, Outcome};
 
@@ -43,23 +42,6 @@ pub fn listing<T: serde::Serialize, const N: usize>(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Replaces every value of a secret variable inside the strings of `value` with `<redacted>`
-/// (a header `Bearer {{token}}` resolved from a secret variable is shown `Bearer <redacted>`).
-pub fn redact(value: &mut serde_json::Value, secrets: &[Secret]) {
-    match value {
-        serde_json::Value::String(text) => {
-            for secret in secrets.iter().map(Secret::expose).filter(|s| !s.is_empty()) {
-                if text.contains(secret) {
-                    *text = text.replace(secret, REDACTED);
-                }
-            }
-        }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(|item| redact(item, secrets)),
-        serde_json::Value::Object(map) => map.values_mut().for_each(|item| redact(item, secrets)),
-        _ => {}
-    }
-}
-
 fn io_failure(e: std::io::Error) -> Failure {
     Failure { code: 1, message: format!("cannot write the response: {e}") }
 }
@@ -69,8 +51,6 @@ pub struct ResponseFormat {
     pub include_head: bool,
     pub json: bool,
     pub fail_on_error_status: bool,
-    /// Values of the environment's secret variables, shown `<redacted>` in the request as sent.
-    pub redacted: Vec<Secret>,
 }
 
 /// Prints `response` as asked; with `fail_on_error_status`, a status of 400 or above exits 22
@@ -94,8 +74,7 @@ pub fn response(response: &Response, format: &ResponseFormat) -> Outcome {
                 (serde_json::Value::String(base64::engine::general_purpose::STANDARD.encode(e.as_bytes())), "base64")
             }
         };
-        let mut sent = serde_json::to_value(&response.sent).expect("a sent request serializes");
-        redact(&mut sent, &format.redacted);
+        let sent = serde_json::to_value(&response.sent).expect("a sent request serializes");
         let value = serde_json::json!({
             "status": response.status,
             "reason": response.reason,

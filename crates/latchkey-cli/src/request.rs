@@ -178,12 +178,7 @@ pub async fn send(
     let response = execute(&Transport::new(), &datasource, spec, lifecycle, &SendOptions::default()).await?;
     output::response(
         &response,
-        &ResponseFormat {
-            include_head: format.include,
-            json: format.json,
-            fail_on_error_status: format.fail,
-            redacted: datasource.redacted_values(),
-        },
+        &ResponseFormat { include_head: format.include, json: format.json, fail_on_error_status: format.fail },
     )
 }
 

@@ -104,7 +104,8 @@ pub enum SecretView {
 /// Shown instead of a stored secret by [`SecretView::Mask`].
 pub const MASK: &str = "<set>";
 
-/// The datasource as a file, with secret slots as `view` says. No ids or timestamps: those
+/// The datasource as a file, with secret slots as `view` says (and, for one resolved in an
+/// environment, its secret variables' values `<redacted>` unless `view` reveals). No ids or timestamps: those
 /// belong to the store that imports it.
 pub fn export_datasource(datasource: &Datasource, view: SecretView) -> Value {
     let mut value = serde_json::to_value(&datasource.config).expect("a datasource config always serializes");
@@ -122,6 +123,10 @@ pub fn export_datasource(datasource: &Datasource, view: SecretView) -> Value {
         if let Value::Object(map) = &mut value {
             map.remove("environments");
         }
+    }
+    // Resolved in an environment, a text may hold a secret variable's value.
+    if view != SecretView::Reveal && datasource.environment.is_some() {
+        crate::http::Redaction::of(&datasource.redacted_values()).apply_json(&mut value);
     }
     value
 }

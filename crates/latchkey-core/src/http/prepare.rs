@@ -281,13 +281,17 @@ impl PreparedBody {
 }
 
 /// Every form a secret variable's value can take in a request as sent — as is, form-encoded
-/// (query and form values), percent-encoded as in a URL path —, longest first.
-pub(super) struct Redaction {
+/// (query and form values), percent-encoded as in a URL path —, longest first. The one place
+/// such values are replaced by `<redacted>`: the request as sent, Copy as cURL, a shown
+/// configuration.
+#[derive(Debug)]
+pub struct Redaction {
     forms: Vec<String>,
 }
 
 impl Redaction {
-    fn of(secrets: &[Secret]) -> Redaction {
+    /// The redaction of `secrets` (empty ones are left out).
+    pub fn of(secrets: &[Secret]) -> Redaction {
         let mut forms = Vec::new();
         for secret in secrets {
             let value = secret.expose();
@@ -308,8 +312,22 @@ impl Redaction {
         Redaction { forms }
     }
 
+    /// Every string of `value` (a JSON document) redacted as [`Redaction::apply`] does.
+    pub fn apply_json(&self, value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::String(text) => {
+                if let Cow::Owned(redacted) = self.apply(text) {
+                    *text = redacted;
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|item| self.apply_json(item)),
+            serde_json::Value::Object(map) => map.values_mut().for_each(|item| self.apply_json(item)),
+            _ => {}
+        }
+    }
+
     /// `text` with every form of every secret value replaced by `<redacted>`, in one pass.
-    pub(super) fn apply<'t>(&self, text: &'t str) -> Cow<'t, str> {
+    pub fn apply<'t>(&self, text: &'t str) -> Cow<'t, str> {
         if !self.forms.iter().any(|form| text.contains(form.as_str())) {
             return Cow::Borrowed(text);
         }

@@ -244,30 +244,24 @@ async fn deleting_an_environment_drops_its_tokens_only() {
 /// Chromium, a rotating refresh token), client credentials with `cc-post` in `staging` (the grant
 /// type, client and scopes overridden).
 fn code_in_default(provider: &OidcProvider) -> serde_json::Value {
-    serde_json::json!({
-        "name": "Mixed API",
-        "url": provider.issuer(),
-        "auth": {
-            "type": "oauth2",
-            "grantType": "authorization_code",
-            "issuer": provider.issuer(),
-            "authorizationUrl": provider.url("/auth"),
-            "accessTokenUrl": provider.url("/token"),
-            "clientId": NATIVE_CLIENT,
+    let mut json = provider.code_datasource(
+        "Mixed API",
+        NATIVE_CLIENT,
+        serde_json::json!({
             "scopes": "openid, offline_access",
             "customAuthParams": [{"key": "prompt", "value": "consent"}],
-            "loopbackPort": 0,
-        },
-        "environments": {
-            STAGING: {"auth": {
-                "grantType": "client_credentials",
-                "clientId": POST_CLIENT.0,
-                "clientSecret": POST_CLIENT.1,
-                "clientAuthentication": "body",
-                "scopes": ["api:read"],
-            }}
-        }
-    })
+        }),
+    );
+    json["environments"] = serde_json::json!({
+        STAGING: {"auth": {
+            "grantType": "client_credentials",
+            "clientId": POST_CLIENT.0,
+            "clientSecret": POST_CLIENT.1,
+            "clientAuthentication": "body",
+            "scopes": ["api:read"],
+        }}
+    });
+    json
 }
 
 #[tokio::test]

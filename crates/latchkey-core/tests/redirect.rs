@@ -184,20 +184,7 @@ async fn no_callback_times_out_naming_the_redirect_url_and_a_taken_port_is_named
 
 /// A store in a temp dir with an authorization-code datasource on `provider`, its Issuer set.
 async fn on_provider(provider: &OidcProvider) -> (TokenLifecycle, Datasource, tempfile::TempDir) {
-    let json = serde_json::json!({
-        "name": "Native",
-        "url": provider.issuer(),
-        "auth": {
-            "type": "oauth2",
-            "grantType": "authorization_code",
-            "issuer": provider.issuer(),
-            "authorizationUrl": provider.url("/auth"),
-            "accessTokenUrl": provider.url("/token"),
-            "clientId": NATIVE_CLIENT,
-            "scopes": ["openid"],
-            "loopbackPort": 0,
-        }
-    });
+    let json = provider.code_datasource("Native", NATIVE_CLIENT, serde_json::json!({"scopes": ["openid"]}));
     let config = latchkey_core::transfer::parse_datasource(&json.to_string()).expect("a valid datasource");
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open_with(&DataDir::at(dir.path()), KeyringUse::Off).await.expect("open the store");

@@ -34,23 +34,16 @@ async fn open(dir: &std::path::Path) -> (Store, TokenLifecycle) {
 /// Authentication "Send as Basic Auth header"; `refresh` is the refresh setting, `None` to leave
 /// it out as the editor's default does.
 fn web_basic(provider: &OidcProvider, refresh: Option<&str>) -> latchkey_core::model::DatasourceConfig {
-    let mut json = serde_json::json!({
-        "name": "Web",
-        "url": provider.issuer(),
-        "auth": {
-            "type": "oauth2",
-            "grantType": "authorization_code",
-            "issuer": provider.issuer(),
-            "authorizationUrl": provider.url("/auth"),
-            "accessTokenUrl": provider.url("/token"),
-            "clientId": WEB_BASIC_CLIENT.0,
+    let mut json = provider.code_datasource(
+        "Web",
+        WEB_BASIC_CLIENT.0,
+        serde_json::json!({
             "clientSecret": WEB_BASIC_CLIENT.1,
             "clientAuthentication": "basic_header",
             "scopes": "openid, offline_access, api:read",
             "customAuthParams": [{"key": "prompt", "value": "consent"}],
-            "loopbackPort": 0,
-        }
-    });
+        }),
+    );
     if let Some(refresh) = refresh {
         json["auth"]["refreshClientAuthentication"] = refresh.into();
     }

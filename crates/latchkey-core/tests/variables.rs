@@ -62,6 +62,17 @@ async fn define(store: &Store, env: &str, host: &str) {
 }
 
 /// A datasource using variables in its URL, a header, a query value and its secret API key.
+/// A store whose `Vars` datasource goes to `server` in `staging` (and to a closed port in
+/// `default`), and that datasource in `staging`.
+async fn vars_in_staging(server: &TestServer) -> (Fixture, latchkey_core::model::Datasource) {
+    let f = fixture().await;
+    define(&f.store, "default", "127.0.0.1:9").await;
+    define(&f.store, "staging", &host_of(server)).await;
+    create_vars_datasource(&f.store).await;
+    let ds = f.store.datasource_in("Vars", "staging").await.unwrap();
+    (f, ds)
+}
+
 async fn create_vars_datasource(store: &Store) {
     let json = r#"{"name":"Vars","url":"http://{{host}}/{{version}}",
         "headers":[{"key":"X-Team","value":"{{team}}"}],
@@ -85,11 +96,7 @@ fn post(path: &str, body: RequestBody) -> RequestSpec {
 #[tokio::test]
 async fn variables_are_resolved_in_every_place_and_arrive_at_the_server() {
     let server = TestServer::http();
-    let f = fixture().await;
-    define(&f.store, "default", "127.0.0.1:9").await;
-    define(&f.store, "staging", &host_of(&server)).await;
-    create_vars_datasource(&f.store).await;
-    let ds = f.store.datasource_in("Vars", "staging").await.unwrap();
+    let (_f, ds) = vars_in_staging(&server).await;
 
     let spec = RequestSpec {
         headers: vec![KeyValue::new("X-Tenant", "{{tenant}}")],
@@ -137,11 +144,7 @@ async fn variables_are_resolved_in_every_place_and_arrive_at_the_server() {
 #[tokio::test]
 async fn an_unknown_variable_is_named_with_where_it_is_and_nothing_is_sent() {
     let server = TestServer::http();
-    let f = fixture().await;
-    define(&f.store, "default", "127.0.0.1:9").await;
-    define(&f.store, "staging", &host_of(&server)).await;
-    create_vars_datasource(&f.store).await;
-    let ds = f.store.datasource_in("Vars", "staging").await.unwrap();
+    let (f, ds) = vars_in_staging(&server).await;
 
     let cases = [
         (RequestSpec { path: "/items/{{itemId}}".into(), ..Default::default() }, "path", "itemId"),
@@ -170,11 +173,7 @@ async fn an_unknown_variable_is_named_with_where_it_is_and_nothing_is_sent() {
 #[tokio::test]
 async fn an_escaped_brace_arrives_as_two_braces() {
     let server = TestServer::http();
-    let f = fixture().await;
-    define(&f.store, "default", "127.0.0.1:9").await;
-    define(&f.store, "staging", &host_of(&server)).await;
-    create_vars_datasource(&f.store).await;
-    let ds = f.store.datasource_in("Vars", "staging").await.unwrap();
+    let (_f, ds) = vars_in_staging(&server).await;
 
     let spec = RequestSpec {
         headers: vec![KeyValue::new("X-Template", r"Hello \{{name}}")],
@@ -191,11 +190,7 @@ async fn an_escaped_brace_arrives_as_two_braces() {
 #[tokio::test]
 async fn secret_variable_values_are_redacted_in_history_curl_and_the_request_as_sent_but_arrive_as_they_are() {
     let server = TestServer::http();
-    let f = fixture().await;
-    define(&f.store, "default", "127.0.0.1:9").await;
-    define(&f.store, "staging", &host_of(&server)).await;
-    create_vars_datasource(&f.store).await;
-    let ds = f.store.datasource_in("Vars", "staging").await.unwrap();
+    let (f, ds) = vars_in_staging(&server).await;
 
     // The secret in the secret field (auth) and in plain places: a header, the query, the body.
     let spec = RequestSpec {

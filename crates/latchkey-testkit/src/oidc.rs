@@ -89,6 +89,31 @@ impl OidcProvider {
         format!("{}{path}", self.issuer)
     }
 
+    /// An authorization-code datasource `name` on this provider for `client_id` (Issuer and
+    /// endpoints set, any free loopback port), with `auth` members merged in (scopes, secret,
+    /// client authentication, custom parameters…): the JSON the tests import.
+    pub fn code_datasource(&self, name: &str, client_id: &str, auth: serde_json::Value) -> serde_json::Value {
+        let mut json = serde_json::json!({
+            "name": name,
+            "url": self.issuer(),
+            "auth": {
+                "type": "oauth2",
+                "grantType": "authorization_code",
+                "issuer": self.issuer(),
+                "authorizationUrl": self.url("/auth"),
+                "accessTokenUrl": self.url("/token"),
+                "clientId": client_id,
+                "loopbackPort": 0,
+            }
+        });
+        if let serde_json::Value::Object(members) = auth {
+            for (key, value) in members {
+                json["auth"][key] = value;
+            }
+        }
+        json
+    }
+
     /// What the provider did so far: `{"calls": {route or "token:GRANT": n}, "errors": [...], "clients":
     /// {client_id: {route or "token:GRANT": n}}}`.
     pub fn stats(&self) -> serde_json::Value {

@@ -22,6 +22,8 @@ use latchkey_core::vault::key::KeyringUse;
 use latchkey_core::{tester, DataDir, Error, ErrorPayload, Secret, Store};
 use latchkey_testkit::{openssl_self_signed, Handler, RecordedRequest, Reply, TestServer};
 
+/// The clock of client assertions (none of these datasources uses one).
+const NOW: u64 = 1_700_000_000;
 const CLIENT_SECRET: &str = "MARKER-CS-5d1e";
 /// With a space and characters that each encoding writes differently.
 const PASSWORD: &str = "MARKER pw/7Qz9&x";
@@ -76,22 +78,24 @@ async fn a_pinned_certificate_is_not_trusted_for_oauth_endpoints_on_another_host
     let client = TokenClient::new(Transport::new(), once());
 
     let off = pinned(&api.base_url(), &cert.cert_pem, &token_url, false);
-    let request = direct_grant_request(oauth_config(&off).unwrap()).unwrap();
+    let request = direct_grant_request(oauth_config(&off).unwrap(), NOW).unwrap();
     let err = client.exchange(&off, &request).await.unwrap_err();
     let Error::Token(token) = &err else { panic!("expected a token call failure, got {err:?}") };
     assert_eq!(token.kind, TokenErrorKind::Unavailable, "{err}");
     assert!(token.detail.contains("certificate") || token.detail.contains("UnknownIssuer"), "{err}");
-    let revocation = revocation_request(oauth_config(&off).unwrap(), &Secret::new("a-token"), "access_token").unwrap();
+    let revocation =
+        revocation_request(oauth_config(&off).unwrap(), &Secret::new("a-token"), "access_token", NOW).unwrap();
     let err = client.revoke(&off, &revocation).await.unwrap_err();
     assert!(matches!(&err, Error::Token(t) if t.kind == TokenErrorKind::Unavailable), "{err}");
     assert_eq!(elsewhere.request_count(), 0, "the client secret never reached the other host");
 
     let on = pinned(&api.base_url(), &cert.cert_pem, &token_url, true);
-    let request = direct_grant_request(oauth_config(&on).unwrap()).unwrap();
+    let request = direct_grant_request(oauth_config(&on).unwrap(), NOW).unwrap();
     let err = client.exchange(&on, &request).await.unwrap_err();
     let Error::Token(token) = &err else { panic!("expected a token call failure, got {err:?}") };
     assert_eq!(token.kind, TokenErrorKind::MissingAccessToken, "TLS accepted; the echo is no token: {err}");
-    let revocation = revocation_request(oauth_config(&on).unwrap(), &Secret::new("a-token"), "access_token").unwrap();
+    let revocation =
+        revocation_request(oauth_config(&on).unwrap(), &Secret::new("a-token"), "access_token", NOW).unwrap();
     client.revoke(&on, &revocation).await.expect("the revocation endpoint is trusted with the switch on");
     assert_eq!(elsewhere.request_count(), 2, "with useSelfSignedCertForAuth the pin holds for the token endpoint");
 
@@ -112,7 +116,7 @@ async fn a_pinned_certificate_holds_for_a_token_endpoint_on_the_datasource_host(
     let api = TestServer::https(&cert);
     let token = TestServer::https(&cert);
     let ds = pinned(&api.base_url(), &cert.cert_pem, &token.url("/token"), false);
-    let request = direct_grant_request(oauth_config(&ds).unwrap()).unwrap();
+    let request = direct_grant_request(oauth_config(&ds).unwrap(), NOW).unwrap();
     let err = TokenClient::new(Transport::new(), once()).exchange(&ds, &request).await.unwrap_err();
     assert!(matches!(&err, Error::Token(t) if t.kind == TokenErrorKind::MissingAccessToken), "{err}");
     assert_eq!(token.request_count(), 1, "the host, not the port, is what the pin is for");
@@ -224,7 +228,7 @@ async fn a_body_that_is_not_json_is_described_by_content_type_and_length() {
           "accessTokenUrl":"{}","clientId":"c","clientSecret":"{CLIENT_SECRET}"}}}}"#,
         provider.url("/token")
     ));
-    let request = direct_grant_request(oauth_config(&ds).unwrap()).unwrap();
+    let request = direct_grant_request(oauth_config(&ds).unwrap(), NOW).unwrap();
     let err = TokenClient::new(Transport::new(), once()).exchange(&ds, &request).await.unwrap_err();
     let message = err.to_string();
     assert!(
@@ -294,7 +298,7 @@ async fn the_engine_refuses_to_send_credentials_over_plain_http_off_loopback() {
     assert!(errors[0].1.contains("Allow insecure HTTP"), "{}", errors[0].1);
 
     let oauth = stored(&oauth_json("http://id.example.invalid/token"));
-    let request = direct_grant_request(oauth_config(&oauth).unwrap()).unwrap();
+    let request = direct_grant_request(oauth_config(&oauth).unwrap(), NOW).unwrap();
     let err = TokenClient::new(Transport::new(), once()).exchange(&oauth, &request).await.unwrap_err();
     assert_eq!(fields(&err)[0].0, "auth.accessTokenUrl", "{err}");
 

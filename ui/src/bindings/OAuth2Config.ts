@@ -26,7 +26,12 @@ scopes: Array<string>, authorizationUrl: string,
 /**
  * Extra parameters for the authorization request (e.g. Google `access_type=offline`).
  */
-customAuthParams: Array<KeyValue>, clientAuthentication: ClientAuthentication, 
+customAuthParams: Array<KeyValue>, 
+/**
+ * Extra parameters for the body of every token request of the grant (not the authorization
+ * request's); on refresh too when `sendCustomTokenParamsWithRefresh` is on.
+ */
+customTokenParams: Array<KeyValue>, sendCustomTokenParamsWithRefresh: boolean, clientAuthentication: ClientAuthentication, 
 /**
  * Token lifetime in seconds to assume when the provider gives none.
  */

@@ -12,6 +12,8 @@ export const DEFAULTS: Defaults = {
     "scopes": [],
     "authorizationUrl": "",
     "customAuthParams": [],
+    "customTokenParams": [],
+    "sendCustomTokenParamsWithRefresh": false,
     "clientAuthentication": "body",
     "expiresInOverride": null,
     "audience": "",

@@ -36,6 +36,12 @@ pub fn sign(secret: &Secret, method: &str, url: &url::Url, issued_at: u64) -> St
         "htm": method,
         "htu": htu.as_str(),
     });
+    hs256(secret, &claims)
+}
+
+/// An HS256 JWT (RFC 7515 §3.1 compact form, RFC 7518 §3.2) of `claims` signed with `secret`:
+/// the one signer of the signature header and of `client_secret_jwt` client assertions.
+pub fn hs256(secret: &Secret, claims: &serde_json::Value) -> String {
     let signing_input =
         format!("{}.{}", B64URL.encode(br#"{"alg":"HS256","typ":"JWT"}"#), B64URL.encode(claims.to_string()));
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.expose().as_bytes()).expect("HMAC takes keys of any length");

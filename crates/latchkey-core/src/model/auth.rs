@@ -99,13 +99,16 @@ pub enum GrantType {
     Password,
 }
 
-/// RFC 6749 §2.3.1: how the client id and secret reach the token endpoint.
+/// How the client authenticates at the token endpoint: RFC 6749 §2.3.1 (the secret in the body
+/// or the Basic header), or RFC 7523 §2.2 with an HS256 assertion signed with the secret
+/// (OIDC Core §9 `client_secret_jwt`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ClientAuthentication {
     #[default]
     Body,
     BasicHeader,
+    ClientSecretJwt,
 }
 
 /// How client credentials are sent with a refresh-token request (RFC 6749 §6 refers to §2.3).
@@ -156,6 +159,10 @@ pub struct OAuth2Config {
     pub authorization_url: String,
     /// Extra parameters for the authorization request (e.g. Google `access_type=offline`).
     pub custom_auth_params: Vec<KeyValue>,
+    /// Extra parameters for the body of every token request of the grant (not the authorization
+    /// request's); on refresh too when `sendCustomTokenParamsWithRefresh` is on.
+    pub custom_token_params: Vec<KeyValue>,
+    pub send_custom_token_params_with_refresh: bool,
     pub client_authentication: ClientAuthentication,
     /// Token lifetime in seconds to assume when the provider gives none.
     #[ts(type = "number | null")]
@@ -203,6 +210,8 @@ impl Default for OAuth2Config {
             scopes: Vec::new(),
             authorization_url: String::new(),
             custom_auth_params: Vec::new(),
+            custom_token_params: Vec::new(),
+            send_custom_token_params_with_refresh: false,
             client_authentication: ClientAuthentication::default(),
             expires_in_override: None,
             audience: String::new(),
@@ -222,13 +231,19 @@ impl Default for OAuth2Config {
 }
 
 impl OAuth2Config {
+    /// How a refresh-token request authenticates the client: as Client Authentication with
+    /// `Same`, else the secret in the body or the Basic header.
+    pub fn refresh_client_authentication_method(&self) -> ClientAuthentication {
+        match self.refresh_client_authentication {
+            RefreshClientAuthentication::Same => self.client_authentication,
+            RefreshClientAuthentication::Body => ClientAuthentication::Body,
+            RefreshClientAuthentication::Header => ClientAuthentication::BasicHeader,
+        }
+    }
+
     /// Whether a refresh-token request authenticates the client with the Basic header.
     pub fn refresh_uses_basic_header(&self) -> bool {
-        match self.refresh_client_authentication {
-            RefreshClientAuthentication::Same => self.client_authentication == ClientAuthentication::BasicHeader,
-            RefreshClientAuthentication::Body => false,
-            RefreshClientAuthentication::Header => true,
-        }
+        self.refresh_client_authentication_method() == ClientAuthentication::BasicHeader
     }
 }
 
@@ -393,6 +408,26 @@ impl OAuth2Config {
             if let Some(fix) = reserved_auth_param(row.key.trim()) {
                 errors.push(FieldError::new(format!("auth.customAuthParams[{i}].key"), fix));
             }
+        }
+        super::check_param_rows(&self.custom_token_params, "auth.customTokenParams", errors);
+        for (i, row) in self.custom_token_params.iter().enumerate() {
+            let key = row.key.trim();
+            if crate::oauth::token_request::RESERVED_TOKEN_PARAMS.contains(&key) {
+                errors.push(FieldError::new(
+                    format!("auth.customTokenParams[{i}].key"),
+                    format!(
+                        "Latchkey sets `{key}` itself on token requests (from the grant, the client \
+                         authentication or another field): remove this row"
+                    ),
+                ));
+            }
+        }
+        if self.client_authentication == ClientAuthentication::ClientSecretJwt && self.client_secret.is_empty() {
+            errors.push(FieldError::new(
+                "auth.clientSecret",
+                "client_secret_jwt signs the client assertion with the Client Secret: enter it, or choose another \
+                 Client Authentication",
+            ));
         }
         if self.expires_in_override == Some(0) {
             errors
@@ -576,5 +611,30 @@ mod tests {
     fn unknown_auth_types_are_rejected() {
         let err = serde_json::from_str::<AuthConfig>(r#"{"type":"kerberos"}"#).unwrap_err();
         assert!(err.to_string().contains("unknown variant `kerberos`"), "{err}");
+    }
+
+    #[test]
+    fn custom_token_params_cannot_name_what_latchkey_sets_and_client_secret_jwt_needs_the_secret() {
+        let mut o = oauth(
+            r#"{"grantType":"client_credentials","accessTokenUrl":"https://id.example.com/token","clientId":"abc",
+            "clientAuthentication":"client_secret_jwt"}"#,
+        );
+        o.custom_token_params = ["tenant", "client_assertion", " grant_type ", "code_verifier", "Tenant"]
+            .into_iter()
+            .map(|key| KeyValue::new(key, "x"))
+            .collect();
+        let mut errors = Vec::new();
+        AuthConfig::OAuth2(Box::new(o)).validate(&mut errors);
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "auth.customTokenParams[1].key",
+                "auth.customTokenParams[2].key",
+                "auth.customTokenParams[3].key",
+                "auth.clientSecret"
+            ]
+        );
+        assert!(errors[0].message.contains("remove this row"), "{}", errors[0].message);
     }
 }

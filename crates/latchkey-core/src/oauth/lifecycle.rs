@@ -31,6 +31,11 @@ use crate::{Error, Result, Secret, Store};
 /// refreshed at half their lifetime.
 pub const REFRESH_MARGIN_MS: i64 = 60_000;
 
+/// The clock of client assertions: seconds since the epoch.
+fn now_seconds() -> u64 {
+    u64::try_from(now_millis() / 1000).unwrap_or(0)
+}
+
 /// Whether a token obtained at `obtained_at` and expiring at `expires_at` (ms) should be
 /// refreshed at `now`. An unknown expiry is never due: a 401 will tell.
 pub fn refresh_due(now: i64, obtained_at: i64, expires_at: Option<i64>) -> bool {
@@ -225,7 +230,13 @@ impl TokenLifecycle {
         code: &Secret,
     ) -> Result<TokenState> {
         let config = super::oauth_config(datasource)?;
-        let request = token_client::code_request(config, code, &pending.redirect_uri, pending.code_verifier.as_ref())?;
+        let request = token_client::code_request(
+            config,
+            code,
+            &pending.redirect_uri,
+            pending.code_verifier.as_ref(),
+            now_seconds(),
+        )?;
         let flight = self.flight(&datasource.token_owner());
         let _flight = flight.lock().await;
         let _lock = ProcessLock::acquire(self.lock_path(&datasource.token_owner())).await?;
@@ -249,7 +260,7 @@ impl TokenLifecycle {
             let tokens = [("refresh_token", record.refresh_token), ("access_token", record.access_token)];
             for (hint, token) in tokens {
                 let Some(token) = token else { continue };
-                let request = token_client::revocation_request(config, &token, hint)?;
+                let request = token_client::revocation_request(config, &token, hint, now_seconds())?;
                 let started = (now_millis(), std::time::Instant::now());
                 let result = self.client.revoke(datasource, &request).await;
                 self.log_call(datasource, &request, started, result.as_ref().map(|()| 200)).await;
@@ -313,7 +324,7 @@ impl TokenLifecycle {
         let direct = config.grant_type != GrantType::AuthorizationCode;
         match record {
             Some(TokenRecord { status: TokenStatus::Authorized, refresh_token: Some(refresh), .. }) => {
-                let request = token_client::refresh_request(config, &refresh)?;
+                let request = token_client::refresh_request(config, &refresh, now_seconds())?;
                 match self.exchange(datasource, &request).await {
                     Ok(response) => self.save(datasource, config, response, false).await,
                     Err(Error::Token(err)) if err.is_invalid_grant() && direct => self.direct_grant(datasource).await,
@@ -348,7 +359,7 @@ impl TokenLifecycle {
 
     async fn direct_grant(&self, datasource: &Datasource) -> Result<Secret> {
         let config = super::oauth_config(datasource)?;
-        let request = token_client::direct_grant_request(config)?;
+        let request = token_client::direct_grant_request(config, now_seconds())?;
         let response = self.exchange(datasource, &request).await?;
         self.save(datasource, config, response, true).await
     }
@@ -384,7 +395,7 @@ impl TokenLifecycle {
                 let description = err.description.clone().or_else(|| Some(err.to_string()));
                 (
                     (err.status > 0).then_some(err.status),
-                    Some(err.error.clone().unwrap_or_else(|| kind.to_owned())),
+                    Some(err.error.as_ref().map_or_else(|| kind.to_owned(), ToString::to_string)),
                     description,
                 )
             }
@@ -425,9 +436,12 @@ impl TokenLifecycle {
             GrantType::AuthorizationCode => "refresh_token",
         };
         let (grant, error, description, field) = match err {
-            Error::Token(token) => {
-                (token.call.grant(), token.error.clone(), token.description.clone(), token.field().map(str::to_owned))
-            }
+            Error::Token(token) => (
+                token.call.grant(),
+                token.error.as_ref().map(ToString::to_string),
+                token.description.clone(),
+                token.field().map(str::to_owned),
+            ),
             Error::Invalid(fields) => (grant, None, None, fields.first().map(|f| f.field.clone())),
             _ => (grant, None, None, None),
         };

@@ -1,6 +1,7 @@
 //! OAuth 2.0 for datasources: the authorization request (`authorization`), the callback and
 //! its checks (`callback`), the loopback redirect receiver (`redirect`), the token client
-//! (`token_client`), the token lifecycle (`lifecycle`), and endpoint discovery (`discovery`).
+//! (`token_client`) with the requests it sends (`token_request`), the answers it reads
+//! (`token_response`) and the refusals (`token_error`), the token lifecycle (`lifecycle`), and endpoint discovery (`discovery`).
 //! The configuration types are the model's; storage of tokens is the store's. Opening the
 //! system browser is `browser`'s; the deep link belongs to the front ends, which hand the core
 //! a URL opener and callbacks.
@@ -12,6 +13,9 @@ pub mod discovery;
 pub mod lifecycle;
 pub mod redirect;
 pub mod token_client;
+pub mod token_error;
+pub mod token_request;
+pub mod token_response;
 
 use std::time::Duration;
 

@@ -9,6 +9,9 @@
 //                     OAuth errors it answered, so tests can count refreshes; and the same counts
 //                     per authenticated client (`clients`: {client_id: {route or token:GRANT: n}}),
 //                     so tests that use several clients can tell whose calls they were.
+//                     `tokenParams`: the parameters of each token request read from its body (those
+//                     without a Basic header) that are not RFC 6749's or the client
+//                     authentication's, so tests see custom token parameters arrive.
 //   GET /test/issued  every secret value of the flows so far, for tests that check none reaches
 //                     where it must not (the desktop app's window): the access, client-credentials
 //                     and refresh tokens and authorization codes issued (opaque, so each value is
@@ -32,14 +35,23 @@ export const CLIENTS = {
   post: { id: 'cc-post', secret: 'post secret/+:%&' },
   native: { id: 'native-app' },
   webBasic: { id: 'web-basic', secret: 'web basic secret/+:%&' },
+  // client_secret_jwt (RFC 7523 §2.2): the secret signs an HS256 assertion and is never sent.
+  ccJwt: { id: 'cc-jwt', secret: 'cc jwt secret/+:%& 0123456789abcdefghij' },
+  webJwt: { id: 'web-jwt', secret: 'web jwt secret/+:%& 0123456789abcdefghij' },
 };
+
+// Token request parameters Latchkey sets from its fields; any other is a custom one.
+const STANDARD_TOKEN_PARAMS = new Set([
+  'grant_type', 'code', 'redirect_uri', 'code_verifier', 'client_id', 'client_secret', 'client_assertion',
+  'client_assertion_type', 'refresh_token', 'scope', 'username', 'password', 'audience', 'resource',
+]);
 
 const server = http.createServer();
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const { port } = server.address();
 const issuer = `http://127.0.0.1:${port}`;
 
-const stats = { calls: {}, errors: [], clients: {} };
+const stats = { calls: {}, errors: [], clients: {}, tokenParams: [] };
 const count = (key) => {
   stats.calls[key] = (stats.calls[key] ?? 0) + 1;
 };
@@ -91,7 +103,27 @@ const provider = new Provider(issuer, {
       response_types: ['code'],
       redirect_uris: ['http://127.0.0.1/callback'],
     },
+    {
+      client_id: CLIENTS.ccJwt.id,
+      client_secret: CLIENTS.ccJwt.secret,
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
+      token_endpoint_auth_method: 'client_secret_jwt',
+      scope: 'api:read api:write',
+    },
+    {
+      // client_secret_jwt for the code grant and its refreshes (and revocation).
+      client_id: CLIENTS.webJwt.id,
+      client_secret: CLIENTS.webJwt.secret,
+      application_type: 'native',
+      token_endpoint_auth_method: 'client_secret_jwt',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      redirect_uris: ['http://127.0.0.1/callback'],
+    },
   ],
+  clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post', 'client_secret_jwt'],
   scopes: ['openid', 'offline_access', 'api:read', 'api:write'],
   features: {
     clientCredentials: { enabled: true },
@@ -148,6 +180,14 @@ provider.use(async (ctx, next) => {
     for await (const chunk of ctx.req) chunks.push(chunk);
     const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
     ctx.request.body = Object.fromEntries(form);
+    const custom = [...form.keys()].filter((key) => !STANDARD_TOKEN_PARAMS.has(key));
+    if (custom.length) {
+      stats.tokenParams.push({
+        grantType: form.get('grant_type'),
+        clientId: form.get('client_id'),
+        params: Object.fromEntries(custom.map((key) => [key, form.get(key)])),
+      });
+    }
     if (form.get('client_id') === CLIENTS.webBasic.id && form.has('client_secret')) {
       count(`token:${form.get('grant_type')}`);
       stats.errors.push({ route: 'token', grantType: form.get('grant_type'), status: 401, error: 'invalid_client' });

@@ -21,6 +21,11 @@ pub const NATIVE_CLIENT: &str = "native-app";
 /// refuses its secret sent in the body (`invalid_client`), refreshes included.
 pub const WEB_BASIC_CLIENT: (&str, &str) = ("web-basic", "web basic secret/+:%&");
 
+/// Client credentials client authenticating with `client_secret_jwt` (an HS256 assertion).
+pub const JWT_CLIENT: (&str, &str) = ("cc-jwt", "cc jwt secret/+:%& 0123456789abcdefghij");
+/// Authorization-code client (with refresh) authenticating with `client_secret_jwt`.
+pub const WEB_JWT_CLIENT: (&str, &str) = ("web-jwt", "web jwt secret/+:%& 0123456789abcdefghij");
+
 /// The repository root (tests and scripts live there).
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root")

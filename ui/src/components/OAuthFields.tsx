@@ -31,6 +31,7 @@ const TOKEN_PLACEMENTS: { value: KeyPlacement; label: string }[] = [
 const CLIENT_AUTHENTICATIONS: { value: ClientAuthentication; label: string }[] = [
   { value: 'body', label: 'Send client credentials in body' },
   { value: 'basic_header', label: 'Send as Basic Auth header' },
+  { value: 'client_secret_jwt', label: 'Signed assertion with the client secret (client_secret_jwt)' },
 ];
 
 const REFRESH_AUTHENTICATIONS: { value: RefreshClientAuthentication; label: string }[] = [
@@ -204,6 +205,17 @@ export function OAuthFields({ form, onChange, clientIdHint, discoveredIds = [] }
         options={CLIENT_AUTHENTICATIONS}
         onChange={(clientAuthentication) => set({ clientAuthentication })}
       />
+      {shown.has('customTokenParams') && (
+        <KeyValueRows
+          id="ds-auth-customTokenParams"
+          legend="Custom token parameters"
+          noun="parameter"
+          path="auth.customTokenParams"
+          rows={auth.customTokenParams}
+          empty="None: add one when the provider expects extra parameters on token requests (e.g. a tenant)."
+          onChange={(customTokenParams) => set({ customTokenParams })}
+        />
+      )}
       <TextField
         id="ds-auth-audience"
         label="Audience"
@@ -239,6 +251,15 @@ export function OAuthFields({ form, onChange, clientIdHint, discoveredIds = [] }
           path="auth.sendScopeWithRefreshToken"
           checked={auth.sendScopeWithRefreshToken}
           onChange={(sendScopeWithRefreshToken) => set({ sendScopeWithRefreshToken })}
+        />
+      )}
+      {shown.has('sendCustomTokenParamsWithRefresh') && (
+        <CheckboxField
+          id="ds-auth-sendCustomTokenParamsWithRefresh"
+          label="Send custom token parameters with refresh token"
+          path="auth.sendCustomTokenParamsWithRefresh"
+          checked={auth.sendCustomTokenParamsWithRefresh}
+          onChange={(sendCustomTokenParamsWithRefresh) => set({ sendCustomTokenParamsWithRefresh })}
         />
       )}
       {shown.has('refreshClientAuthentication') && (

@@ -48,6 +48,31 @@ describe('oauthFieldsShown', () => {
   });
 });
 
+describe('custom token parameters', () => {
+  test('every grant has them; only the code grant sends them on refresh', () => {
+    for (const grant of ['authorization_code', 'client_credentials', 'password'] as const) {
+      expect(oauthFieldsShown(grant).has('customTokenParams')).toBe(true);
+    }
+    expect(oauthFieldsShown('authorization_code').has('sendCustomTokenParamsWithRefresh')).toBe(true);
+    expect(oauthFieldsShown('client_credentials').has('sendCustomTokenParamsWithRefresh')).toBe(false);
+  });
+
+  test('blank rows are dropped on save and field errors point at the row shown', () => {
+    const form = oauthForm({
+      grantType: 'client_credentials',
+      customTokenParams: [
+        { key: '', value: '' },
+        { key: 'grant_type', value: 'x' },
+      ],
+    });
+    const { config, rowMaps } = formToConfig(form);
+    expect(config.auth.type === 'oauth2' && config.auth.customTokenParams).toEqual([{ key: 'grant_type', value: 'x' }]);
+    expect(remapFieldErrors([{ field: 'auth.customTokenParams[0].key', message: 'remove this row' }], rowMaps)).toEqual(
+      [{ field: 'auth.customTokenParams[1].key', message: 'remove this row' }],
+    );
+  });
+});
+
 describe('isFieldShown', () => {
   test('follows the selected authentication type', () => {
     const basic = { ...emptyForm(), authType: 'basic' as const };

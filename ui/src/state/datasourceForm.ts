@@ -150,6 +150,7 @@ function authFormFields(auth: { type: AuthType } & Record<string, unknown>): Par
         clientSecret: normalizeSecret(config.clientSecret),
         password: normalizeSecret(config.password),
         customAuthParams: config.customAuthParams.map((row) => ({ ...row })),
+        customTokenParams: config.customTokenParams.map((row) => ({ ...row })),
       };
       return { authType: 'oauth2', oauth2, ...oauthTexts(oauth2) };
     }
@@ -186,6 +187,7 @@ export function applyPreset(form: DatasourceForm, preset: Preset): DatasourceFor
     clientSecret: form.oauth2.clientSecret,
     password: form.oauth2.password,
     customAuthParams: preset.auth.customAuthParams.map((row) => ({ ...row })),
+    customTokenParams: preset.auth.customTokenParams.map((row) => ({ ...row })),
   };
   return {
     ...form,
@@ -217,6 +219,7 @@ const COMMON_OAUTH_FIELDS: OAuthField[] = [
   'clientSecret',
   'scopes',
   'clientAuthentication',
+  'customTokenParams',
   'audience',
   'resource',
   'issuer',
@@ -229,6 +232,7 @@ const GRANT_FIELDS: Record<GrantType, OAuthField[]> = {
     'customAuthParams',
     'expiresInOverride',
     'sendScopeWithRefreshToken',
+    'sendCustomTokenParamsWithRefresh',
     'refreshClientAuthentication',
     'pkce',
     'redirect',
@@ -332,10 +336,12 @@ function fieldsToConfig(
   const headers = compactRows(form.headers, isBlankRow);
   const queryParams = compactRows(form.queryParams, isBlankRow);
   const customAuthParams = compactRows(form.oauth2.customAuthParams, isBlankRow);
+  const customTokenParams = compactRows(form.oauth2.customTokenParams, isBlankRow);
   const rowMaps: RowMaps = {
     headers: headers.sourceIndex,
     queryParams: queryParams.sourceIndex,
     'auth.customAuthParams': customAuthParams.sourceIndex,
+    'auth.customTokenParams': customTokenParams.sourceIndex,
   };
 
   let auth: DatasourceConfig['auth'];
@@ -378,6 +384,7 @@ function fieldsToConfig(
         password: normalizeSecret(form.oauth2.password),
         scopes: parseScopes(form.scopesText),
         customAuthParams: customAuthParams.rows,
+        customTokenParams: customTokenParams.rows,
         expiresInOverride,
         loopbackPort,
         useSelfSignedCertForAuth: form.useCertificate && form.oauth2.useSelfSignedCertForAuth,

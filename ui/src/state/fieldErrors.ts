@@ -32,6 +32,8 @@ const LABELS: Record<string, string> = {
   'auth.authorizationUrl': 'Authorization URL',
   'auth.customAuthParams': 'Custom authentication parameters',
   'auth.clientAuthentication': 'Client authentication',
+  'auth.customTokenParams': 'Custom token parameters',
+  'auth.sendCustomTokenParamsWithRefresh': 'Send custom token parameters with refresh token',
   'auth.audience': 'Audience',
   'auth.resource': 'Resource',
   'auth.expiresInOverride': 'Authorization expires in (seconds)',

@@ -200,8 +200,8 @@ impl TokenError {
                  credentials with (on refresh token), and whether the Client Secret was changed at the provider"
                     .into()
             }
-            Some(Code::InvalidClient) => "check the Client ID and Client Secret, and Client Authentication (body or \
-                                      Basic header)"
+            Some(Code::InvalidClient) => "check the Client ID and Client Secret, and Client Authentication (body, \
+                                      Basic header or client_secret_jwt)"
                 .into(),
             Some(Code::InvalidGrant) => match self.call {
                 TokenCall::Password => "check the Username and Password".into(),

@@ -181,3 +181,22 @@ impl TokenClient {
         Ok((status, content_type, body))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_5xx_and_unreachable_endpoints_are_worth_another_try() {
+        let answer = |status: u16| -> Answer { Ok((status, String::new(), Vec::new())) };
+        assert_eq!(classify(&answer(503)), Verdict::Transient);
+        assert_eq!(classify(&answer(500)), Verdict::Transient);
+        for status in [200, 302, 400, 401, 404] {
+            assert_eq!(classify(&answer(status)), Verdict::Final, "{status}");
+        }
+        let error = |kind| -> Answer { Err(TokenError::new(kind, TokenCall::Refresh, 0)) };
+        assert_eq!(classify(&error(TokenErrorKind::Unavailable)), Verdict::Transient);
+        assert_eq!(classify(&error(TokenErrorKind::TooLarge)), Verdict::Final);
+        assert_eq!(classify(&error(TokenErrorKind::Redirected)), Verdict::Final);
+    }
+}

@@ -605,4 +605,22 @@ mod tests {
         assert!(revoke.to_string().contains("(no content type, 4 bytes"), "{revoke}");
         assert!(revoke.to_string().contains("the wrong Revocation URL"), "{revoke}");
     }
+
+    #[test]
+    fn provider_error_codes_are_an_enum_with_extensions_kept() {
+        for text in ["invalid_request", "invalid_client", "invalid_grant", "unauthorized_client"].into_iter().chain([
+            "unsupported_grant_type",
+            "invalid_scope",
+            "unsupported_token_type",
+            "bad_verification_code",
+        ]) {
+            let code = ProviderErrorCode::new(text);
+            assert_eq!((code.as_str(), code.to_string().as_str()), (text, text));
+        }
+        assert_eq!(ProviderErrorCode::new("invalid_client"), ProviderErrorCode::InvalidClient);
+        assert_eq!(ProviderErrorCode::new("slow_down"), ProviderErrorCode::Other("slow_down".into()));
+        let err = parse(401, "application/json", r#"{"error":"invalid_client"}"#).unwrap_err();
+        assert_eq!(err.error, Some(ProviderErrorCode::InvalidClient));
+        assert_eq!(err.field(), Some("auth.refreshClientAuthentication"), "a refresh names the refresh setting");
+    }
 }

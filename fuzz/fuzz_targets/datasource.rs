@@ -26,6 +26,9 @@ use latchkey_core::variables::{self, Variables};
 use latchkey_core::{Error, Secret, SecretField};
 use libfuzzer_sys::fuzz_target;
 
+/// The clock the token requests are built at (any fixed time will do).
+const NOW: u64 = 1_800_000_000;
+
 const CANARY: &str = "SECRET";
 
 /// Messages that name a field or variant from the input, which transfer.rs allows.
@@ -124,11 +127,11 @@ fuzz_target!(|data: &[u8]| {
             let redirect = oauth.redirect_uri(oauth.loopback_port);
             let pending = authorization::start(&datasource, &redirect);
             assert!(pending.is_ok(), "a valid datasource can start authorizing: {:?}", pending.err());
-            let _ = token_client::code_request(oauth, &Secret::new("code"), &redirect, None);
+            let _ = token_client::code_request(oauth, &Secret::new("code"), &redirect, None, NOW);
         } else {
-            let _ = token_client::direct_grant_request(oauth).map(|r| r.body());
+            let _ = token_client::direct_grant_request(oauth, NOW).map(|r| r.body());
         }
-        let _ = token_client::refresh_request(oauth, &Secret::new("refresh")).map(|r| r.body());
-        let _ = token_client::revocation_request(oauth, &token, "refresh_token");
+        let _ = token_client::refresh_request(oauth, &Secret::new("refresh"), NOW).map(|r| r.body());
+        let _ = token_client::revocation_request(oauth, &token, "refresh_token", NOW);
     }
 });

@@ -27,6 +27,8 @@ use latchkey_core::transfer::parse_datasource;
 use latchkey_core::vault::key::KeyringUse;
 use latchkey_core::{DataDir, Secret, SecretField};
 
+use super::NOW;
+
 /// Where a secret was entered.
 #[derive(Debug, Clone)]
 struct Entered {
@@ -169,11 +171,11 @@ pub fn check(data: &[u8]) {
             let AuthConfig::OAuth2(oauth) = &config.auth else { unreachable!("an OAuth 2.0 secret outside OAuth 2.0") };
             let requests = [
                 (oauth.grant_type != GrantType::AuthorizationCode)
-                    .then(|| token_client::direct_grant_request(oauth).ok())
+                    .then(|| token_client::direct_grant_request(oauth, NOW).ok())
                     .flatten(),
-                token_client::refresh_request(oauth, &Secret::new("fuzz-refresh")).ok(),
+                token_client::refresh_request(oauth, &Secret::new("fuzz-refresh"), NOW).ok(),
                 (!oauth.revocation_url.trim().is_empty())
-                    .then(|| token_client::revocation_request(oauth, &token, "access_token").ok())
+                    .then(|| token_client::revocation_request(oauth, &token, "access_token", NOW).ok())
                     .flatten(),
             ];
             for request in requests.into_iter().flatten() {

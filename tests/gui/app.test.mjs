@@ -564,13 +564,14 @@ describe('the desktop app', () => {
               invoke(cmd, args).then(() => ({ cmd, ok: true }), (e) => ({ cmd, field: e && e.field, message: String(e && e.message || e) })),
               new Promise((settle) => setTimeout(() => settle({ cmd, ok: true, hung: true }), 5000)),
             ]);
-            invoke('list_datasources').then(async (list) => {
+            const environmentId = 'env_default';
+            invoke('list_datasources', { environmentId }).then(async (list) => {
               const datasourceId = list.find((d) => d.name === 'Uploads').id;
               const spec = (body) => ({ method: 'POST', path: '/steal', headers: [], queryParams: [], body });
               done([
-                await tryIt('send_request', { datasourceId, request: spec({ type: 'binary', path: secretFile, contentType: '' }), requestId: 'attack-1', queryName: null }),
-                await tryIt('send_request', { datasourceId, request: spec({ type: 'multipart', parts: [{ key: 'f', value: '', file: secretFile, contentType: '' }] }), requestId: 'attack-2', queryName: null }),
-                await tryIt('copy_curl_command', { datasourceId, request: spec({ type: 'binary', path: secretFile, contentType: '' }), includeSecrets: true }),
+                await tryIt('send_request', { datasourceId, environmentId, request: spec({ type: 'binary', path: secretFile, contentType: '' }), requestId: 'attack-1', queryName: null }),
+                await tryIt('send_request', { datasourceId, environmentId, request: spec({ type: 'multipart', parts: [{ key: 'f', value: '', file: secretFile, contentType: '' }] }), requestId: 'attack-2', queryName: null }),
+                await tryIt('copy_curl_command', { datasourceId, environmentId, request: spec({ type: 'binary', path: secretFile, contentType: '' }), includeSecrets: true }),
                 await tryIt('plugin:dialog|open', { options: {} }),
                 await tryIt('plugin:dialog|save', { options: {} }),
               ]);

@@ -253,12 +253,18 @@ const IPC_RECORDER = `
     const settle = (cmd, args) => invoke(cmd, args).then(() => undefined, () => undefined);
     try {
       await settle('store_notices');
-      const list = await invoke('list_datasources').catch(() => []);
-      for (const { id } of list) {
-        await settle('get_datasource', { id });
-        await settle('token_state', { name: id });
-        await settle('list_queries', { datasourceId: id });
-        await settle('history', { datasourceId: id, before: null, limit: 100 });
+      // Every environment: each has its own effective configuration, variables and tokens.
+      const environments = await invoke('list_environments');
+      for (const { id: environmentId } of environments) {
+        await settle('get_environment', { id: environmentId });
+        const list = await invoke('list_datasources', { environmentId });
+        for (const { id } of list) {
+          await settle('get_datasource', { id });
+          await settle('token_state', { id, environmentId });
+          await settle('token_details', { id, environmentId });
+          await settle('list_queries', { datasourceId: id });
+          await settle('history', { datasourceId: id, before: null, limit: 100 });
+        }
       }
     } finally {
       recorder.sweeping = false;

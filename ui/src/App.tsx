@@ -77,7 +77,9 @@ export function App({ startup, browserMenu = !import.meta.env.PROD }: AppProps) 
   const [pending, setPending] = useState<(() => void) | null>(null);
   const [notices, setNotices] = useState<Notice[]>(() => (answeredFirst ? storeNotices(answeredFirst.notices) : []));
   const nextKey = useRef(1);
-  const [environments, setEnvironments] = useState<EnvironmentSummary[]>([]);
+  const [environments, setEnvironments] = useState<EnvironmentSummary[]>(() =>
+    answeredFirst?.environments.ok ? answeredFirst.environments.value : [],
+  );
   const [environmentsError, setEnvironmentsError] = useState<string | null>(null);
   const [activeId, setActiveId] = useState(activeEnvironmentId);
   const [editingVariables, setEditingVariables] = useState<string | null>(null);
@@ -105,30 +107,43 @@ export function App({ startup, browserMenu = !import.meta.env.PROD }: AppProps) 
     [refresh],
   );
 
-  /** Reads the environments again; the active one stays, or falls back to `default`, else the first. */
+  /** Takes the environments read; the active one stays, or falls back to `default`, else the first. */
+  const takeEnvironments = useCallback(
+    (answer: Settled<EnvironmentSummary[]>) => {
+      if (!answer.ok) {
+        setEnvironmentsError(errorMessage(answer.error));
+        return;
+      }
+      setEnvironments(answer.value);
+      setEnvironmentsError(null);
+      const picked = pickEnvironment(answer.value, activeEnvironmentId());
+      if (picked && picked.id !== activeEnvironmentId()) activate(picked.id);
+    },
+    [activate],
+  );
+
+  /** Reads the environments again (after a change in the switcher or the variables editor). */
   const reloadEnvironments = useCallback(async () => {
     try {
-      const listed = await api.listEnvironments();
-      setEnvironments(listed);
-      setEnvironmentsError(null);
-      const picked = pickEnvironment(listed, activeEnvironmentId());
-      if (picked && picked.id !== activeEnvironmentId()) activate(picked.id);
+      takeEnvironments({ ok: true, value: await api.listEnvironments() });
     } catch (error) {
-      setEnvironmentsError(errorMessage(error));
+      takeEnvironments({ ok: false, error });
     }
-  }, [activate]);
+  }, [takeEnvironments]);
 
+  // The environments came with the start-up calls (no call of their own, no second render when
+  // the answers were in before the first one).
   useEffect(() => {
-    void reloadEnvironments();
-  }, [reloadEnvironments]);
-
-  useEffect(() => {
-    if (answeredFirst) return;
+    if (answeredFirst) {
+      takeEnvironments(answeredFirst.environments);
+      return;
+    }
     void (startup ?? requestStartup()).answered.then((answers) => {
       setList(listState(answers.list));
+      takeEnvironments(answers.environments);
       setNotices((current) => withNotices(current, storeNotices(answers.notices)));
     });
-  }, [answeredFirst, startup]);
+  }, [answeredFirst, startup, takeEnvironments]);
 
   useEffect(() => (browserMenu ? undefined : blockBrowserMenu()), [browserMenu]);
 

@@ -9,7 +9,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
 use super::environments::{override_slot, EnvironmentVars};
-use super::{new_id, now_millis, sealed_secrets, Store};
+use super::{new_id, now_millis, sealed_secrets, Store, Target};
 use crate::model::{
     destination, secret_slot, AuthType, Datasource, DatasourceConfig, DatasourceId, DatasourceRef, DatasourceSummary,
     DestinationCheck, EnvironmentId, SavedDatasource, TokenStatus,
@@ -22,13 +22,6 @@ use crate::{Error, FieldError, Result, SecretField};
 pub enum ImportOutcome {
     Created,
     Replaced,
-}
-
-/// Which row a write goes to.
-enum Target<'a> {
-    New,
-    Existing(DatasourceRef<'a>),
-    SameName,
 }
 
 const COLUMNS: &str = "id, name, url, auth_type, config, created_at, updated_at, generation";
@@ -261,7 +254,7 @@ impl Store {
 
     async fn write(
         &self,
-        target: Target<'_>,
+        target: Target<DatasourceRef<'_>>,
         mut config: DatasourceConfig,
     ) -> Result<(SavedDatasource, ImportOutcome)> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use sqlx::{Row, SqliteConnection};
 
-use super::{new_id, now_millis, ImportOutcome, Store};
+use super::{new_id, now_millis, ImportOutcome, Store, Target};
 use crate::model::{
     destination, ActiveEnvironment, Datasource, DatasourceConfig, DatasourceRef, Environment, EnvironmentConfig,
     EnvironmentId, EnvironmentRef, EnvironmentSummary, Variable, VariableValue, DEFAULT_ENVIRONMENT,
@@ -86,7 +86,7 @@ impl Store {
     /// [`Error::Invalid`] for a bad or taken name.
     pub async fn create_environment(&self, name: &str, production: bool) -> Result<Environment> {
         let config = EnvironmentConfig { name: name.to_owned(), production, variables: Vec::new() };
-        Ok(self.write_environment(EnvTarget::New, config).await?.0.environment)
+        Ok(self.write_environment(Target::New, config).await?.0.environment)
     }
 
     /// Replaces the environment `by` (name, production marker, variables). Secret values given
@@ -100,7 +100,7 @@ impl Store {
         by: impl Into<EnvironmentRef<'a>>,
         config: EnvironmentConfig,
     ) -> Result<SavedEnvironment> {
-        Ok(self.write_environment(EnvTarget::Existing(by.into()), config).await?.0)
+        Ok(self.write_environment(Target::Existing(by.into()), config).await?.0)
     }
 
     /// Creates the environment, or replaces the one of the same name (`latchkey env import`),
@@ -109,7 +109,7 @@ impl Store {
     /// # Errors
     /// As [`Store::update_environment`].
     pub async fn import_environment(&self, config: EnvironmentConfig) -> Result<(SavedEnvironment, ImportOutcome)> {
-        self.write_environment(EnvTarget::SameName, config).await
+        self.write_environment(Target::SameName, config).await
     }
 
     /// Sets one variable of the environment `by` (adding it, or replacing its value).
@@ -246,15 +246,15 @@ impl Store {
 
     async fn write_environment(
         &self,
-        target: EnvTarget<'_>,
+        target: Target<EnvironmentRef<'_>>,
         mut config: EnvironmentConfig,
     ) -> Result<(SavedEnvironment, ImportOutcome)> {
         config.validate().map_err(Error::Invalid)?;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let existing = match target {
-            EnvTarget::New => None,
-            EnvTarget::Existing(by) => Some(read_environment(&mut tx, by).await?),
-            EnvTarget::SameName => read_environment(&mut tx, EnvironmentRef::Name(&config.name)).await.ok(),
+            Target::New => None,
+            Target::Existing(by) => Some(read_environment(&mut tx, by).await?),
+            Target::SameName => read_environment(&mut tx, EnvironmentRef::Name(&config.name)).await.ok(),
         };
         let (id, created_at, outcome) = match &existing {
             Some(old) => (old.id.clone(), old.created_at, ImportOutcome::Replaced),
@@ -525,13 +525,6 @@ fn destinations_unresolved(config: &DatasourceConfig) -> bool {
 /// `scheme://host:port` of a URL, for messages.
 fn origin_of(raw: &str) -> String {
     url::Url::parse(raw).map_or_else(|_| raw.to_owned(), |u| u.origin().ascii_serialization())
-}
-
-/// Which row an environment write goes to.
-enum EnvTarget<'a> {
-    New,
-    Existing(EnvironmentRef<'a>),
-    SameName,
 }
 
 /// The sealed-secret slot of a variable.

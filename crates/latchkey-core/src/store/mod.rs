@@ -163,6 +163,14 @@ async fn unlock_vault(pool: &SqlitePool, dir: &DataDir, keyring_use: KeyringUse)
     Ok(Unlocked { vault, vault_id, location: created.location, notice: created.notice })
 }
 
+/// Which row a write of a datasource or an environment goes to: a new one, the one `R` names,
+/// or the one of the same name (an import).
+enum Target<R> {
+    New,
+    Existing(R),
+    SameName,
+}
+
 /// A new id: the type prefix, `_`, and 80 random bits in lowercase hex.
 pub(crate) fn new_id(prefix: &str) -> String {
     let bytes: [u8; 10] = rand::random();

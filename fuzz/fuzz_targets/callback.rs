@@ -31,7 +31,9 @@ fn pendings() -> &'static [(PendingAuthorization, String, bool); 2] {
     static PENDING: OnceLock<[(PendingAuthorization, String, bool); 2]> = OnceLock::new();
     PENDING.get_or_init(|| {
         let make = |issuer: &str| {
-            let datasource = Datasource::unsaved("ds_fuzz", DatasourceConfig {
+            let datasource = Datasource::unsaved(
+                "ds_fuzz",
+                DatasourceConfig {
                     name: "fuzz".into(),
                     url: "https://api.example.com".into(),
                     auth: AuthConfig::OAuth2(Box::new(OAuth2Config {
@@ -42,9 +44,13 @@ fn pendings() -> &'static [(PendingAuthorization, String, bool); 2] {
                         ..Default::default()
                     })),
                     ..Default::default()
-                });
-            let mut pending =
-                authorization::start(&datasource, "http://127.0.0.1:8976/callback").expect("a valid config");
+                },
+            );
+            let mut pending = authorization::start(
+                latchkey_core::oauth::OAuthDatasource::of(&datasource).expect("OAuth 2.0"),
+                "http://127.0.0.1:8976/callback",
+            )
+            .expect("a valid config");
             if !issuer.is_empty() {
                 pending.require_iss();
             }
@@ -116,7 +122,11 @@ fn check(pending: &PendingAuthorization, expected_state: &str, with_issuer: bool
                 _ => AuthorizationError::MissingCode,
             };
             assert_eq!(reason, want);
-            assert_eq!(reason.ends_attempt(), state.as_deref() == Some(expected_state), "only its own callback ends it");
+            assert_eq!(
+                reason.ends_attempt(),
+                state.as_deref() == Some(expected_state),
+                "only its own callback ends it"
+            );
             let _ = reason.to_string();
         }
         Err(other) => panic!("accept failed with {other:?}"),

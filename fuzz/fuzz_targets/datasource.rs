@@ -125,7 +125,10 @@ fuzz_target!(|data: &[u8]| {
     if let AuthConfig::OAuth2(oauth) = &config.auth {
         if oauth.grant_type == GrantType::AuthorizationCode {
             let redirect = oauth.redirect_uri(oauth.loopback_port);
-            let pending = authorization::start(&datasource, &redirect);
+            let pending = authorization::start(
+                latchkey_core::oauth::OAuthDatasource::of(&datasource).expect("OAuth 2.0"),
+                &redirect,
+            );
             assert!(pending.is_ok(), "a valid datasource can start authorizing: {:?}", pending.err());
             let _ = token_client::code_request(oauth, &Secret::new("code"), &redirect, None, NOW);
         } else {

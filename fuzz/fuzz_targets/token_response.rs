@@ -67,7 +67,7 @@ fuzz_target!(|data: &[u8]| {
             }
             for now in [0, 1_700_000_000_000, i64::MAX, i64::MIN, -1] {
                 for over in [None, Some(0), Some(3600), Some(u64::MAX)] {
-                    let _ = token.expires_at(now, over);
+                    let _ = latchkey_core::oauth::lifecycle::expires_at(&token, now, over);
                 }
             }
         }

@@ -75,7 +75,7 @@ pub async fn authorize(
 ) -> Result<TokenState, ErrorPayload> {
     let lifecycle = store.lifecycle()?;
     let datasource = lifecycle.store().datasource_in(&id, &environment_id).await?;
-    let config = oauth::oauth_config(&datasource)?;
+    let config = oauth::OAuthDatasource::of(&datasource)?.config;
     let open = |pending: &PendingAuthorization| {
         let browser_opened = oauth::browser::open(pending.url.as_str()).is_ok();
         let _ = app.emit(

@@ -73,7 +73,7 @@ pub async fn authorize(lifecycle: &TokenLifecycle, env: EnvironmentRef<'_>, args
 /// Prints the token state, or with `--reveal` only a valid access token.
 pub async fn token(lifecycle: &TokenLifecycle, env: EnvironmentRef<'_>, args: TokenArgs) -> Outcome {
     let datasource = lifecycle.store().datasource_in(&args.name, env).await?;
-    oauth::oauth_config(&datasource)?;
+    oauth::OAuthDatasource::of(&datasource)?;
     if args.reveal {
         let token = lifecycle.access_token(&datasource).await?;
         println!("{}", token.expose());

@@ -79,12 +79,12 @@ impl Fixture {
     /// Tokens the first time: the code exchange (any code is good at the provider), or a
     /// direct grant.
     async fn authorize(&self) -> latchkey_core::Result<TokenState> {
-        let config = latchkey_core::oauth::oauth_config(&self.ds).unwrap();
-        if config.grant_type != latchkey_core::model::GrantType::AuthorizationCode {
+        let oauth = latchkey_core::oauth::OAuthDatasource::of(&self.ds).unwrap();
+        if !oauth.needs_person() {
             return self.lifecycle.fetch_now(&self.ds).await;
         }
-        let pending = authorization::start(&self.ds, "http://127.0.0.1:9/callback").unwrap();
-        self.lifecycle.complete(&self.ds, &pending, &Secret::new("code-from-the-browser")).await
+        let pending = authorization::start(oauth, "http://127.0.0.1:9/callback").unwrap();
+        self.lifecycle.complete(oauth, &pending, &Secret::new("code-from-the-browser")).await
     }
 
     async fn record(&self) -> TokenRecord {

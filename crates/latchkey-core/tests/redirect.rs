@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use latchkey_core::model::{AuthConfig, Datasource, DatasourceConfig, OAuth2Config};
-use latchkey_core::oauth::{authorization, authorize_loopback, AuthorizationError, RedirectListener};
+use latchkey_core::oauth::{authorization, authorize_loopback, AuthorizationError, OAuthDatasource, RedirectListener};
 use latchkey_core::oauth::{TokenClient, TokenClientOptions, TokenLifecycle};
 use latchkey_core::vault::key::KeyringUse;
 use latchkey_core::{DataDir, Error, Result, Secret, Store};
@@ -63,7 +63,8 @@ fn recorder() -> (Arc<Mutex<Vec<AuthorizationError>>>, impl FnMut(&Authorization
 async fn the_matching_callback_gives_the_code_and_closes_the_listener() {
     let listener = RedirectListener::bind(0).await.unwrap();
     let redirect = listener.redirect_uri();
-    let pending = authorization::start(&datasource(), &redirect).unwrap();
+    let datasource = datasource();
+    let pending = authorization::start(OAuthDatasource::of(&datasource).unwrap(), &redirect).unwrap();
     let callback = format!("{redirect}?code=the-code&state={}", state_of(&pending.url));
     let base = redirect.trim_end_matches("/callback").to_owned();
     let browser = tokio::spawn(async move {
@@ -85,7 +86,8 @@ async fn the_matching_callback_gives_the_code_and_closes_the_listener() {
 async fn a_wrong_state_callback_is_ignored_and_the_right_one_completes() {
     let listener = RedirectListener::bind(0).await.unwrap();
     let redirect = listener.redirect_uri();
-    let pending = authorization::start(&datasource(), &redirect).unwrap();
+    let datasource = datasource();
+    let pending = authorization::start(OAuthDatasource::of(&datasource).unwrap(), &redirect).unwrap();
     let forged = format!("{redirect}?code=forged&state=not-the-state");
     let real = format!("{redirect}?code=real&state={}", state_of(&pending.url));
     // The real callback goes only once the forged one was answered, so the order is sure.
@@ -108,7 +110,8 @@ async fn a_wrong_state_callback_is_ignored_and_the_right_one_completes() {
 async fn a_missing_state_callback_is_ignored_and_a_provider_error_still_ends_the_attempt() {
     let listener = RedirectListener::bind(0).await.unwrap();
     let redirect = listener.redirect_uri();
-    let pending = authorization::start(&datasource(), &redirect).unwrap();
+    let datasource = datasource();
+    let pending = authorization::start(OAuthDatasource::of(&datasource).unwrap(), &redirect).unwrap();
     let stateless = format!("{redirect}?code=abc");
     let denied =
         format!("{redirect}?error=access_denied&error_description=User+declined&state={}", state_of(&pending.url));
@@ -135,7 +138,8 @@ async fn thirty_idle_connections_do_not_block_the_callback() {
     let listener = RedirectListener::bind(0).await.unwrap();
     let redirect = listener.redirect_uri();
     let port = listener.port();
-    let pending = authorization::start(&datasource(), &redirect).unwrap();
+    let datasource = datasource();
+    let pending = authorization::start(OAuthDatasource::of(&datasource).unwrap(), &redirect).unwrap();
     let real = format!("{redirect}?code=real&state={}", state_of(&pending.url));
     let browser = tokio::spawn(async move {
         // Thirty connections that never finish their request head (half of them started one),
@@ -165,7 +169,8 @@ async fn no_callback_times_out_naming_the_redirect_url_and_a_taken_port_is_named
     let listener = RedirectListener::bind(0).await.unwrap();
     let port = listener.port();
     let redirect = listener.redirect_uri();
-    let pending = authorization::start(&datasource(), &redirect).unwrap();
+    let datasource = datasource();
+    let pending = authorization::start(OAuthDatasource::of(&datasource).unwrap(), &redirect).unwrap();
     let taken = RedirectListener::bind(port).await.unwrap_err();
     assert!(
         matches!(&taken, Error::Authorization(AuthorizationError::PortUnavailable { port: p, .. }) if *p == port),

@@ -235,8 +235,9 @@ async fn background_keep_alive_refreshes_due_tokens_and_reports_refusals() {
     );
     let coded = f.store.create_datasource(parse_datasource(&json).unwrap()).await.unwrap();
     let coded = f.store.datasource_with_secrets(&coded.id).await.unwrap();
-    let pending = authorization::start(&coded, "http://127.0.0.1:9/callback").unwrap();
-    f.lifecycle.complete(&coded, &pending, &Secret::new("code")).await.unwrap();
+    let oauth = latchkey_core::oauth::OAuthDatasource::of(&coded).unwrap();
+    let pending = authorization::start(oauth, "http://127.0.0.1:9/callback").unwrap();
+    f.lifecycle.complete(oauth, &pending, &Secret::new("code")).await.unwrap();
     provider.set(|q| q.refuse_refresh = true);
     tokio::time::sleep(Duration::from_millis(1_100)).await;
     let failures = f.lifecycle.keep_alive().await.unwrap();

@@ -16,7 +16,7 @@ use std::time::{Duration, SystemTime};
 use latchkey_core::http::{prepare, SendOptions, Transport};
 use latchkey_core::model::{Datasource, DatasourceConfig, EnvironmentRef, RequestSpec};
 use latchkey_core::oauth::token_client::{direct_grant_request, revocation_request, TokenErrorKind};
-use latchkey_core::oauth::{oauth_config, TokenClient, TokenClientOptions, TokenLifecycle};
+use latchkey_core::oauth::{OAuthDatasource, TokenClient, TokenClientOptions, TokenLifecycle};
 use latchkey_core::transfer::parse_datasource;
 use latchkey_core::vault::key::KeyringUse;
 use latchkey_core::{tester, DataDir, Error, ErrorPayload, Secret, Store};
@@ -78,24 +78,26 @@ async fn a_pinned_certificate_is_not_trusted_for_oauth_endpoints_on_another_host
     let client = TokenClient::new(Transport::new(), once());
 
     let off = pinned(&api.base_url(), &cert.cert_pem, &token_url, false);
-    let request = direct_grant_request(oauth_config(&off).unwrap(), NOW).unwrap();
+    let request = direct_grant_request(OAuthDatasource::of(&off).unwrap().config, NOW).unwrap();
     let err = client.exchange(&off, &request).await.unwrap_err();
     let Error::Token(token) = &err else { panic!("expected a token call failure, got {err:?}") };
     assert_eq!(token.kind, TokenErrorKind::Unavailable, "{err}");
     assert!(token.detail.contains("certificate") || token.detail.contains("UnknownIssuer"), "{err}");
     let revocation =
-        revocation_request(oauth_config(&off).unwrap(), &Secret::new("a-token"), "access_token", NOW).unwrap();
+        revocation_request(OAuthDatasource::of(&off).unwrap().config, &Secret::new("a-token"), "access_token", NOW)
+            .unwrap();
     let err = client.revoke(&off, &revocation).await.unwrap_err();
     assert!(matches!(&err, Error::Token(t) if t.kind == TokenErrorKind::Unavailable), "{err}");
     assert_eq!(elsewhere.request_count(), 0, "the client secret never reached the other host");
 
     let on = pinned(&api.base_url(), &cert.cert_pem, &token_url, true);
-    let request = direct_grant_request(oauth_config(&on).unwrap(), NOW).unwrap();
+    let request = direct_grant_request(OAuthDatasource::of(&on).unwrap().config, NOW).unwrap();
     let err = client.exchange(&on, &request).await.unwrap_err();
     let Error::Token(token) = &err else { panic!("expected a token call failure, got {err:?}") };
     assert_eq!(token.kind, TokenErrorKind::MissingAccessToken, "TLS accepted; the echo is no token: {err}");
     let revocation =
-        revocation_request(oauth_config(&on).unwrap(), &Secret::new("a-token"), "access_token", NOW).unwrap();
+        revocation_request(OAuthDatasource::of(&on).unwrap().config, &Secret::new("a-token"), "access_token", NOW)
+            .unwrap();
     client.revoke(&on, &revocation).await.expect("the revocation endpoint is trusted with the switch on");
     assert_eq!(elsewhere.request_count(), 2, "with useSelfSignedCertForAuth the pin holds for the token endpoint");
 
@@ -116,7 +118,7 @@ async fn a_pinned_certificate_holds_for_a_token_endpoint_on_the_datasource_host(
     let api = TestServer::https(&cert);
     let token = TestServer::https(&cert);
     let ds = pinned(&api.base_url(), &cert.cert_pem, &token.url("/token"), false);
-    let request = direct_grant_request(oauth_config(&ds).unwrap(), NOW).unwrap();
+    let request = direct_grant_request(OAuthDatasource::of(&ds).unwrap().config, NOW).unwrap();
     let err = TokenClient::new(Transport::new(), once()).exchange(&ds, &request).await.unwrap_err();
     assert!(matches!(&err, Error::Token(t) if t.kind == TokenErrorKind::MissingAccessToken), "{err}");
     assert_eq!(token.request_count(), 1, "the host, not the port, is what the pin is for");
@@ -228,7 +230,7 @@ async fn a_body_that_is_not_json_is_described_by_content_type_and_length() {
           "accessTokenUrl":"{}","clientId":"c","clientSecret":"{CLIENT_SECRET}"}}}}"#,
         provider.url("/token")
     ));
-    let request = direct_grant_request(oauth_config(&ds).unwrap(), NOW).unwrap();
+    let request = direct_grant_request(OAuthDatasource::of(&ds).unwrap().config, NOW).unwrap();
     let err = TokenClient::new(Transport::new(), once()).exchange(&ds, &request).await.unwrap_err();
     let message = err.to_string();
     assert!(
@@ -298,7 +300,7 @@ async fn the_engine_refuses_to_send_credentials_over_plain_http_off_loopback() {
     assert!(errors[0].1.contains("Allow insecure HTTP"), "{}", errors[0].1);
 
     let oauth = stored(&oauth_json("http://id.example.invalid/token"));
-    let request = direct_grant_request(oauth_config(&oauth).unwrap(), NOW).unwrap();
+    let request = direct_grant_request(OAuthDatasource::of(&oauth).unwrap().config, NOW).unwrap();
     let err = TokenClient::new(Transport::new(), once()).exchange(&oauth, &request).await.unwrap_err();
     assert_eq!(fields(&err)[0].0, "auth.accessTokenUrl", "{err}");
 

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use url::Url;
 
 use super::callback::IssuerCheck;
-use crate::model::{Datasource, OAuth2Config};
+use crate::model::OAuth2Config;
 use crate::{Error, Result, Secret};
 
 /// An authorization attempt in progress: what the browser was sent to, and what the callback
@@ -54,8 +54,8 @@ pub fn pkce_challenge(verifier: &str) -> String {
 ///
 /// # Errors
 /// [`Error::Invalid`] when the datasource is not OAuth 2.0 or its Authorization URL is unusable.
-pub fn start(datasource: &Datasource, redirect_uri: &str) -> Result<PendingAuthorization> {
-    let config = super::oauth_config(datasource)?;
+pub fn start(oauth: super::OAuthDatasource<'_>, redirect_uri: &str) -> Result<PendingAuthorization> {
+    let (datasource, config) = (oauth.datasource, oauth.config);
     let state = random_token();
     let code_verifier = config.pkce.then(random_token);
     let url = authorization_url(config, redirect_uri, state.expose(), code_verifier.as_ref())?;
@@ -114,7 +114,7 @@ fn authorization_url(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{AuthConfig, DatasourceConfig, KeyValue};
+    use crate::model::{AuthConfig, Datasource, DatasourceConfig, KeyValue};
 
     fn datasource(config: OAuth2Config) -> Datasource {
         Datasource::unsaved(
@@ -150,7 +150,9 @@ mod tests {
             custom_auth_params: vec![KeyValue::new("access_type", "offline"), KeyValue::new("prompt", "consent")],
             ..Default::default()
         };
-        let pending = start(&datasource(config), "http://127.0.0.1:8976/callback").unwrap();
+        let pending =
+            start(super::super::OAuthDatasource::of(&datasource(config)).unwrap(), "http://127.0.0.1:8976/callback")
+                .unwrap();
         let q = query(&pending.url);
         let get = |k: &str| q.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
         assert_eq!(get("hd"), Some("example.com"), "the provider's own query is kept");
@@ -173,12 +175,24 @@ mod tests {
     #[test]
     fn state_and_verifier_are_fresh_each_time_and_pkce_can_be_off() {
         let config = OAuth2Config { authorization_url: "https://id.example.com/auth".into(), ..Default::default() };
-        let a = start(&datasource(config.clone()), "http://127.0.0.1:1/callback").unwrap();
-        let b = start(&datasource(config.clone()), "http://127.0.0.1:1/callback").unwrap();
+        let a = start(
+            super::super::OAuthDatasource::of(&datasource(config.clone())).unwrap(),
+            "http://127.0.0.1:1/callback",
+        )
+        .unwrap();
+        let b = start(
+            super::super::OAuthDatasource::of(&datasource(config.clone())).unwrap(),
+            "http://127.0.0.1:1/callback",
+        )
+        .unwrap();
         assert_ne!(a.state.expose(), b.state.expose(), "state must be unguessable, so never repeated");
         assert_eq!(a.state.expose().len(), 43);
         assert_ne!(a.code_verifier.unwrap().expose(), b.code_verifier.unwrap().expose());
-        let off = start(&datasource(OAuth2Config { pkce: false, ..config }), "http://127.0.0.1:1/callback").unwrap();
+        let off = start(
+            super::super::OAuthDatasource::of(&datasource(OAuth2Config { pkce: false, ..config })).unwrap(),
+            "http://127.0.0.1:1/callback",
+        )
+        .unwrap();
         assert!(off.code_verifier.is_none());
         assert!(!query(&off.url).iter().any(|(k, _)| k.starts_with("code_challenge")), "{}", off.url);
     }

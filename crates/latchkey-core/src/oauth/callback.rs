@@ -239,7 +239,11 @@ mod tests {
                 ..Default::default()
             },
         );
-        super::super::authorization::start(&datasource, "http://127.0.0.1:1/callback").unwrap()
+        super::super::authorization::start(
+            super::super::OAuthDatasource::of(&datasource).unwrap(),
+            "http://127.0.0.1:1/callback",
+        )
+        .unwrap()
     }
 
     fn reason(result: Result<Secret>) -> AuthorizationError {
@@ -290,7 +294,11 @@ mod tests {
             "ds_1",
             DatasourceConfig { name: "x".into(), auth: AuthConfig::OAuth2(Box::new(config)), ..Default::default() },
         );
-        super::super::authorization::start(&datasource, "http://127.0.0.1:1/callback").unwrap()
+        super::super::authorization::start(
+            super::super::OAuthDatasource::of(&datasource).unwrap(),
+            "http://127.0.0.1:1/callback",
+        )
+        .unwrap()
     }
 
     #[test]

@@ -19,10 +19,10 @@ use std::sync::{Arc, Mutex};
 
 use super::authorization::PendingAuthorization;
 use super::token_client::{self, TokenClient, TokenErrorKind, TokenRequest, TokenResponse};
+use super::OAuthDatasource;
 use crate::http::TokenSource;
 use crate::model::{
-    Datasource, DecodedJwt, GrantType, LastTokenError, OAuth2Config, TokenCallEntry, TokenDetails, TokenState,
-    TokenStatus,
+    Datasource, DecodedJwt, GrantType, LastTokenError, TokenCallEntry, TokenDetails, TokenState, TokenStatus,
 };
 use crate::store::{now_millis, IdToken, NewTokens, TokenRecord};
 use crate::{Error, Result, Secret, Store};
@@ -95,7 +95,7 @@ impl TokenLifecycle {
     /// # Errors
     /// [`Error::NotAuthorized`], [`Error::NeedsReauthorization`], [`Error::Token`].
     pub async fn access_token(&self, datasource: &Datasource) -> Result<Secret> {
-        self.obtain(datasource, None).await
+        self.obtain(OAuthDatasource::of(datasource)?, None).await
     }
 
     /// After the API answered 401 to `rejected`: a new token (refreshed or re-fetched), or
@@ -104,13 +104,10 @@ impl TokenLifecycle {
     /// # Errors
     /// As [`TokenLifecycle::access_token`].
     pub async fn renew_rejected(&self, datasource: &Datasource, rejected: &Secret) -> Result<Option<Secret>> {
-        match self.obtain(datasource, Some(rejected)).await {
+        let oauth = OAuthDatasource::of(datasource)?;
+        match self.obtain(oauth, Some(rejected)).await {
             Ok(token) => Ok(Some(token)),
-            Err(Error::NeedsReauthorization { .. } | Error::NotAuthorized(_))
-                if super::oauth_config(datasource)?.grant_type == GrantType::AuthorizationCode =>
-            {
-                Ok(None)
-            }
+            Err(Error::NeedsReauthorization { .. } | Error::NotAuthorized(_)) if oauth.needs_person() => Ok(None),
             Err(err) => Err(err),
         }
     }
@@ -145,10 +142,16 @@ impl TokenLifecycle {
     /// # Errors
     /// [`Error::Invalid`] for the authorization code grant, [`Error::Token`].
     pub async fn fetch_now(&self, datasource: &Datasource) -> Result<TokenState> {
+        self.fetch(OAuthDatasource::of(datasource)?).await
+    }
+
+    /// [`TokenLifecycle::fetch_now`] for a datasource already narrowed to OAuth 2.0.
+    pub(super) async fn fetch(&self, oauth: OAuthDatasource<'_>) -> Result<TokenState> {
+        let datasource = oauth.datasource;
         let flight = self.flight(&datasource.token_owner());
         let _flight = flight.lock().await;
         let _lock = ProcessLock::acquire(self.lock_path(&datasource.token_owner())).await?;
-        self.direct_grant(datasource).await?;
+        self.direct_grant(oauth).await?;
         self.state(datasource).await
     }
 
@@ -159,10 +162,10 @@ impl TokenLifecycle {
     /// [`Error::NotAuthorized`], [`Error::NeedsReauthorization`], [`Error::Invalid`] on
     /// `auth.scopes` when the provider issued no refresh token, [`Error::Token`].
     pub async fn refresh_now(&self, datasource: &Datasource) -> Result<TokenState> {
-        let config = super::oauth_config(datasource)?;
+        let oauth = OAuthDatasource::of(datasource)?;
         let record = self.store.tokens(datasource).await?;
         let name = || datasource.config.name.clone();
-        if config.grant_type == GrantType::AuthorizationCode {
+        if oauth.needs_person() {
             match &record {
                 None => return Err(Error::NotAuthorized(name())),
                 Some(TokenRecord { status: TokenStatus::NeedsReauthorization, reason, .. }) => {
@@ -188,8 +191,8 @@ impl TokenLifecycle {
         // caller finished meanwhile is taken instead.
         let current = record.and_then(|r| r.access_token);
         match current {
-            Some(current) => self.obtain(datasource, Some(&current)).await?,
-            None => self.obtain(datasource, None).await?,
+            Some(current) => self.obtain(oauth, Some(&current)).await?,
+            None => self.obtain(oauth, None).await?,
         };
         self.state(datasource).await
     }
@@ -200,7 +203,7 @@ impl TokenLifecycle {
     /// # Errors
     /// [`Error::Invalid`] for a datasource that is not OAuth 2.0, storage and vault errors.
     pub async fn details(&self, datasource: &Datasource) -> Result<TokenDetails> {
-        let config = super::oauth_config(datasource)?;
+        let config = OAuthDatasource::of(datasource)?.config;
         let record = self.store.tokens(datasource).await?;
         let state = record.as_ref().map_or_else(TokenState::not_authorized, TokenRecord::state);
         let missing_scopes = if state.status == TokenStatus::Authorized {
@@ -225,11 +228,11 @@ impl TokenLifecycle {
     /// [`Error::Token`]; nothing is stored then.
     pub async fn complete(
         &self,
-        datasource: &Datasource,
+        oauth: OAuthDatasource<'_>,
         pending: &PendingAuthorization,
         code: &Secret,
     ) -> Result<TokenState> {
-        let config = super::oauth_config(datasource)?;
+        let (datasource, config) = (oauth.datasource, oauth.config);
         let request = token_client::code_request(
             config,
             code,
@@ -241,7 +244,7 @@ impl TokenLifecycle {
         let _flight = flight.lock().await;
         let _lock = ProcessLock::acquire(self.lock_path(&datasource.token_owner())).await?;
         let response = self.exchange(datasource, &request).await?;
-        self.save(datasource, config, response, true).await?;
+        self.save(oauth, response, true).await?;
         self.state(datasource).await
     }
 
@@ -251,7 +254,7 @@ impl TokenLifecycle {
     /// # Errors
     /// Storage errors.
     pub async fn logout(&self, datasource: &Datasource) -> Result<Logout> {
-        let config = super::oauth_config(datasource)?;
+        let config = OAuthDatasource::of(datasource)?.config;
         let flight = self.flight(&datasource.token_owner());
         let _flight = flight.lock().await;
         let _lock = ProcessLock::acquire(self.lock_path(&datasource.token_owner())).await?;
@@ -274,8 +277,8 @@ impl TokenLifecycle {
         Ok(outcome)
     }
 
-    async fn obtain(&self, datasource: &Datasource, rejected: Option<&Secret>) -> Result<Secret> {
-        let config = super::oauth_config(datasource)?;
+    async fn obtain(&self, oauth: OAuthDatasource<'_>, rejected: Option<&Secret>) -> Result<Secret> {
+        let datasource = oauth.datasource;
         if let Some(token) = usable(self.store.tokens(datasource).await?.as_ref(), rejected) {
             return Ok(token);
         }
@@ -291,8 +294,7 @@ impl TokenLifecycle {
         }
         let previous = record.as_ref().and_then(|r| r.last_error.clone());
         // A datasource already waiting for a person has nothing new to report.
-        let keeping = record.as_ref().is_some_and(|r| r.status == TokenStatus::Authorized)
-            || config.grant_type != GrantType::AuthorizationCode;
+        let keeping = record.as_ref().is_some_and(|r| r.status == TokenStatus::Authorized) || !oauth.needs_person();
         // While the refresh fails, an access token that has not expired (and was not refused)
         // is still handed out: the request works, the badge says "Refresh failing".
         let still_valid = record
@@ -300,10 +302,10 @@ impl TokenLifecycle {
             .filter(|r| r.status == TokenStatus::Authorized && r.expires_at.is_some_and(|at| at > now_millis()))
             .and_then(|r| r.access_token.clone())
             .filter(|token| rejected.is_none_or(|r| r.expose() != token.expose()));
-        let result = self.renew(datasource, config, record, rejected).await;
+        let result = self.renew(oauth, record, rejected).await;
         match result {
             Err(err) if keeping => {
-                self.note_failure(datasource, config, &err, previous.as_ref()).await;
+                self.note_failure(oauth, &err, previous.as_ref()).await;
                 match (still_valid, &err) {
                     (Some(token), Error::Token(_) | Error::Network(_) | Error::Tls(_)) => Ok(token),
                     _ => Err(err),
@@ -316,18 +318,18 @@ impl TokenLifecycle {
     /// Gets a new access token the way `record` allows: refresh, fetch again, or none.
     async fn renew(
         &self,
-        datasource: &Datasource,
-        config: &OAuth2Config,
+        oauth: OAuthDatasource<'_>,
         record: Option<TokenRecord>,
         rejected: Option<&Secret>,
     ) -> Result<Secret> {
-        let direct = config.grant_type != GrantType::AuthorizationCode;
+        let (datasource, config) = (oauth.datasource, oauth.config);
+        let direct = !oauth.needs_person();
         match record {
             Some(TokenRecord { status: TokenStatus::Authorized, refresh_token: Some(refresh), .. }) => {
                 let request = token_client::refresh_request(config, &refresh, now_seconds())?;
                 match self.exchange(datasource, &request).await {
-                    Ok(response) => self.save(datasource, config, response, false).await,
-                    Err(Error::Token(err)) if err.is_invalid_grant() && direct => self.direct_grant(datasource).await,
+                    Ok(response) => self.save(oauth, response, false).await,
+                    Err(Error::Token(err)) if err.is_invalid_grant() && direct => self.direct_grant(oauth).await,
                     Err(Error::Token(err)) if err.is_invalid_grant() => {
                         let reason = match &err.description {
                             Some(description) => format!("the provider refused the refresh token: {description}"),
@@ -338,7 +340,7 @@ impl TokenLifecycle {
                     Err(err) => Err(err),
                 }
             }
-            _ if direct => self.direct_grant(datasource).await,
+            _ if direct => self.direct_grant(oauth).await,
             None => Err(Error::NotAuthorized(datasource.config.name.clone())),
             Some(TokenRecord { status: TokenStatus::NeedsReauthorization, reason, .. }) => {
                 Err(Error::NeedsReauthorization {
@@ -357,11 +359,10 @@ impl TokenLifecycle {
         }
     }
 
-    async fn direct_grant(&self, datasource: &Datasource) -> Result<Secret> {
-        let config = super::oauth_config(datasource)?;
-        let request = token_client::direct_grant_request(config, now_seconds())?;
-        let response = self.exchange(datasource, &request).await?;
-        self.save(datasource, config, response, true).await
+    async fn direct_grant(&self, oauth: OAuthDatasource<'_>) -> Result<Secret> {
+        let request = token_client::direct_grant_request(oauth.config, now_seconds())?;
+        let response = self.exchange(oauth.datasource, &request).await?;
+        self.save(oauth, response, true).await
     }
 
     /// Sends `request` and logs the call.
@@ -420,13 +421,8 @@ impl TokenLifecycle {
     }
 
     /// Keeps a failed refresh or re-fetch as the token state's `lastError`.
-    async fn note_failure(
-        &self,
-        datasource: &Datasource,
-        config: &OAuth2Config,
-        err: &Error,
-        previous: Option<&LastTokenError>,
-    ) {
+    async fn note_failure(&self, oauth: OAuthDatasource<'_>, err: &Error, previous: Option<&LastTokenError>) {
+        let (datasource, config) = (oauth.datasource, oauth.config);
         if matches!(err, Error::NotAuthorized(_) | Error::ConfigurationChanged(_) | Error::DatasourceNotFound(_)) {
             return;
         }
@@ -466,16 +462,11 @@ impl TokenLifecycle {
 
     /// Stores obtained tokens; `fresh` for a new authorization or fetch (its ID token replaces
     /// the stored one), not for a refresh (a refresh without one keeps it).
-    async fn save(
-        &self,
-        datasource: &Datasource,
-        config: &OAuth2Config,
-        response: TokenResponse,
-        fresh: bool,
-    ) -> Result<Secret> {
+    async fn save(&self, oauth: OAuthDatasource<'_>, response: TokenResponse, fresh: bool) -> Result<Secret> {
+        let (datasource, config) = (oauth.datasource, oauth.config);
         let now = now_millis();
         let tokens = NewTokens {
-            expires_at: response.expires_at(now, config.expires_in_override),
+            expires_at: expires_at(&response, now, config.expires_in_override),
             access_token: response.access_token,
             refresh_token: response.refresh_token,
             token_type: response.token_type,
@@ -494,6 +485,16 @@ impl TokenLifecycle {
 
     fn lock_path(&self, id: &str) -> PathBuf {
         self.store.dir().path().join("locks").join(format!("{id}.lock"))
+    }
+}
+
+/// When an access token obtained at `now_ms` expires (ms since the epoch): the response's
+/// `expires_in`, else the datasource's override (`expiresInOverride`), else the `exp` claim when
+/// the token is a JWT, else unknown (then a 401 tells).
+pub fn expires_at(response: &TokenResponse, now_ms: i64, expires_in_override: Option<u64>) -> Option<i64> {
+    match response.expires_in.or(expires_in_override) {
+        Some(s) => Some(now_ms.saturating_add((s.min(i64::MAX as u64 / 1000) as i64) * 1000)),
+        None => token_client::jwt_expiry(response.access_token.expose()).map(|exp| exp.saturating_mul(1000)),
     }
 }
 
@@ -559,5 +560,25 @@ mod tests {
         assert!(!refresh_due(3_999, 0, Some(8_000)), "an 8 s token is good for its first half");
         assert!(refresh_due(4_000, 0, Some(8_000)), "an 8 s token is refreshed at half its lifetime");
         assert!(!refresh_due(i64::MAX / 2, 0, None), "an unknown expiry is never due");
+    }
+
+    #[test]
+    fn expiry_falls_back_to_the_override_then_the_jwt() {
+        use base64::Engine;
+        let response = |token: &str, expires_in| TokenResponse {
+            status: 200,
+            access_token: Secret::new(token.to_owned()),
+            token_type: String::new(),
+            expires_in,
+            refresh_token: None,
+            id_token: None,
+            scope: None,
+        };
+        let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(br#"{"exp":2000000000,"sub":"x"}"#);
+        let jwt = format!("eyJhbGciOiJIUzI1NiJ9.{payload}.sig");
+        assert_eq!(expires_at(&response(&jwt, Some(30)), 1_000, Some(60)), Some(31_000), "the response first");
+        assert_eq!(expires_at(&response(&jwt, None), 1_000, Some(60)), Some(61_000), "then the override");
+        assert_eq!(expires_at(&response(&jwt, None), 1_000, None), Some(2_000_000_000_000), "then the JWT's exp");
+        assert_eq!(expires_at(&response("opaque", None), 1_000, None), None, "unknown expiry stays unknown");
     }
 }

@@ -28,21 +28,37 @@ pub use token_client::{TokenClient, TokenClientOptions, TokenError};
 use crate::model::{AuthConfig, Datasource, GrantType, OAuth2Config, RedirectKind, TokenState};
 use crate::{Error, Result};
 
-/// The OAuth 2.0 configuration of `datasource`.
-///
-/// # Errors
-/// [`Error::Invalid`] on `auth.type` when the datasource uses another authentication.
-pub fn oauth_config(datasource: &Datasource) -> Result<&OAuth2Config> {
-    match &datasource.config.auth {
-        AuthConfig::OAuth2(config) => Ok(config),
-        other => Err(Error::field(
-            "auth.type",
-            format!(
-                "datasource `{}` uses {} authentication, not OAuth 2.0: there is nothing to authorize",
-                datasource.config.name,
-                other.kind().as_str()
-            ),
-        )),
+/// A datasource narrowed to OAuth 2.0: the datasource (its name, transport and tokens) and its
+/// OAuth configuration, made once where a flow starts and handed down from there.
+#[derive(Debug, Clone, Copy)]
+pub struct OAuthDatasource<'a> {
+    pub datasource: &'a Datasource,
+    pub config: &'a OAuth2Config,
+}
+
+impl<'a> OAuthDatasource<'a> {
+    /// The OAuth 2.0 view of `datasource`.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] on `auth.type` when the datasource uses another authentication.
+    pub fn of(datasource: &'a Datasource) -> Result<Self> {
+        match &datasource.config.auth {
+            AuthConfig::OAuth2(config) => Ok(OAuthDatasource { datasource, config }),
+            other => Err(Error::field(
+                "auth.type",
+                format!(
+                    "datasource `{}` uses {} authentication, not OAuth 2.0: there is nothing to authorize",
+                    datasource.config.name,
+                    other.kind().as_str()
+                ),
+            )),
+        }
+    }
+
+    /// Whether a person gives the grant (in a browser), so that without a refresh token only
+    /// a new authorization helps; client credentials and password are fetched again instead.
+    pub fn needs_person(&self) -> bool {
+        self.config.grant_type == GrantType::AuthorizationCode
     }
 }
 
@@ -67,9 +83,10 @@ pub async fn authorize_loopback(
     open: impl FnOnce(&PendingAuthorization),
     ignored: impl FnMut(&AuthorizationError),
 ) -> Result<TokenState> {
-    let config = oauth_config(datasource)?;
-    if config.grant_type != GrantType::AuthorizationCode {
-        return lifecycle.fetch_now(datasource).await;
+    let oauth = OAuthDatasource::of(datasource)?;
+    let config = oauth.config;
+    if !oauth.needs_person() {
+        return lifecycle.fetch(oauth).await;
     }
     if config.redirect != RedirectKind::Loopback {
         return Err(Error::field(
@@ -79,13 +96,13 @@ pub async fn authorize_loopback(
         ));
     }
     let listener = RedirectListener::bind(config.loopback_port).await?;
-    let mut pending = authorization::start(datasource, &listener.redirect_uri())?;
+    let mut pending = authorization::start(oauth, &listener.redirect_uri())?;
     if issuer_promises_iss(config).await {
         pending.require_iss();
     }
     open(&pending);
     let code = listener.wait(&pending, timeout, ignored).await?;
-    lifecycle.complete(datasource, &pending, &code).await
+    lifecycle.complete(oauth, &pending, &code).await
 }
 
 /// Authorizes `datasource` with the callback arriving by deep link
@@ -103,9 +120,9 @@ pub async fn authorize_deep_link(
     open: impl FnOnce(&PendingAuthorization),
     mut ignored: impl FnMut(&AuthorizationError),
 ) -> Result<TokenState> {
-    let config = oauth_config(datasource)?;
-    let mut pending = authorization::start(datasource, crate::model::DEEP_LINK_REDIRECT_URI)?;
-    if issuer_promises_iss(config).await {
+    let oauth = OAuthDatasource::of(datasource)?;
+    let mut pending = authorization::start(oauth, crate::model::DEEP_LINK_REDIRECT_URI)?;
+    if issuer_promises_iss(oauth.config).await {
         pending.require_iss();
     }
     open(&pending);
@@ -127,7 +144,7 @@ pub async fn authorize_deep_link(
             return Err(Error::Authorization(AuthorizationError::timed_out(timeout, redirect_uri)));
         }
     };
-    lifecycle.complete(datasource, &pending, &code).await
+    lifecycle.complete(oauth, &pending, &code).await
 }
 
 /// Whether the datasource's Issuer publishes `authorization_response_iss_parameter_supported`

@@ -1,6 +1,6 @@
 //! Token responses: RFC 6749 §5.1 read leniently (JSON or form bodies, numbers as strings),
-//! errors inside any status (§5.2) handed to the token error module, and the expiry a response
-//! implies.
+//! errors inside any status (§5.2) handed to the token error module. Which expiry a response
+//! implies is the lifecycle's choice.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as BASE64URL;
 use base64::Engine;
@@ -25,18 +25,6 @@ pub struct TokenResponse {
     /// The OpenID Connect ID token (OIDC Core §3.1.3.3), when one came.
     pub id_token: Option<Secret>,
     pub scope: Option<String>,
-}
-
-impl TokenResponse {
-    /// When the access token expires (ms since the epoch): `expires_in`, else the configured
-    /// override, else the `exp` claim when the token is a JWT, else unknown.
-    pub fn expires_at(&self, now_ms: i64, expires_in_override: Option<u64>) -> Option<i64> {
-        let seconds = self.expires_in.or(expires_in_override);
-        match seconds {
-            Some(s) => Some(now_ms.saturating_add((s.min(i64::MAX as u64 / 1000) as i64) * 1000)),
-            None => jwt_expiry(self.access_token.expose()).map(|exp| exp.saturating_mul(1000)),
-        }
-    }
 }
 
 /// The `exp` claim (seconds) of a JWT's payload, without checking the signature: only used to
@@ -155,17 +143,6 @@ mod tests {
         assert!(t.refresh_token.is_none() && t.expires_in.is_none());
         let t = parse(200, "text/plain", "access_token=x&expires_in=60").unwrap();
         assert_eq!(t.expires_in, Some(60), "form bodies are recognised without the content type");
-    }
-
-    #[test]
-    fn expiry_falls_back_to_the_override_then_the_jwt() {
-        let payload = BASE64URL.encode(br#"{"exp":2000000000,"sub":"x"}"#);
-        let jwt = format!("eyJhbGciOiJIUzI1NiJ9.{payload}.sig");
-        let t = parse(200, "application/json", &format!(r#"{{"access_token":"{jwt}"}}"#)).unwrap();
-        assert_eq!(t.expires_at(1_000, Some(60)), Some(61_000));
-        assert_eq!(t.expires_at(1_000, None), Some(2_000_000_000_000));
-        let t = parse(200, "application/json", r#"{"access_token":"opaque"}"#).unwrap();
-        assert_eq!(t.expires_at(1_000, None), None, "unknown expiry stays unknown");
     }
 
     #[test]

@@ -39,6 +39,15 @@ pub struct ConfigOverrides {
     #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "present")]
     #[ts(optional)]
     pub self_signed_certificate: Option<SecretField>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub client_certificate: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[ts(optional)]
+    pub client_certificate_key: Option<SecretField>,
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[ts(optional)]
+    pub client_certificate_passphrase: Option<SecretField>,
     /// Fields of `auth`, merged into the base's; with another `type`, the whole `auth`.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "Record<string, unknown>")]
@@ -175,6 +184,9 @@ impl ConfigOverrides {
         add(self.send_signature_header.is_some(), "sendSignatureHeader");
         add(self.signature_secret.is_some(), "signatureSecret");
         add(self.self_signed_certificate.is_some(), "selfSignedCertificate");
+        add(self.client_certificate.is_some(), "clientCertificate");
+        add(self.client_certificate_key.is_some(), "clientCertificateKey");
+        add(self.client_certificate_passphrase.is_some(), "clientCertificatePassphrase");
         if let Some(auth) = &self.auth {
             if auth.replaces_any() {
                 paths.push("auth".to_owned());
@@ -201,6 +213,12 @@ impl ConfigOverrides {
         if let Some(field) = &mut self.self_signed_certificate {
             slots.push((secret_slot::SELF_SIGNED_CERTIFICATE, field));
         }
+        if let Some(field) = &mut self.client_certificate_key {
+            slots.push((secret_slot::CLIENT_CERTIFICATE_KEY, field));
+        }
+        if let Some(field) = &mut self.client_certificate_passphrase {
+            slots.push((secret_slot::CLIENT_CERTIFICATE_PASSPHRASE, field));
+        }
         if let Some(auth) = &mut self.auth {
             for (key, field) in &mut auth.secrets {
                 if let Some(slot) = auth_secret_slot(key) {
@@ -219,6 +237,12 @@ impl ConfigOverrides {
         }
         if let Some(field) = &self.self_signed_certificate {
             slots.push((secret_slot::SELF_SIGNED_CERTIFICATE, field));
+        }
+        if let Some(field) = &self.client_certificate_key {
+            slots.push((secret_slot::CLIENT_CERTIFICATE_KEY, field));
+        }
+        if let Some(field) = &self.client_certificate_passphrase {
+            slots.push((secret_slot::CLIENT_CERTIFICATE_PASSPHRASE, field));
         }
         if let Some(auth) = &self.auth {
             for (key, field) in &auth.secrets {
@@ -274,6 +298,13 @@ impl DatasourceConfig {
         }
         if let Some(field) = &overrides.self_signed_certificate {
             config.self_signed_certificate = field.clone();
+        }
+        set(&mut config.client_certificate, &overrides.client_certificate);
+        if let Some(field) = &overrides.client_certificate_key {
+            config.client_certificate_key = field.clone();
+        }
+        if let Some(field) = &overrides.client_certificate_passphrase {
+            config.client_certificate_passphrase = field.clone();
         }
         if let Some(auth) = &overrides.auth {
             config.auth = auth.apply(&self.auth).map_err(|message| {

@@ -320,3 +320,42 @@ async fn a_key_of_another_certificate_or_an_expired_certificate_is_a_field_error
     assert_eq!(errors.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>(), ["auth.clientAuthentication"]);
     assert_eq!(fx.token_calls(), 0, "nothing was sent: {}", fx.provider.stats());
 }
+
+#[tokio::test]
+async fn the_key_is_sealed_follows_its_destinations_and_a_new_certificate_drops_the_bound_tokens() {
+    let fx = Fixture::start().await;
+    let json = fx.client_credentials(MTLS_CC_CLIENT, fx.client_certificate(), serde_json::json!({}));
+    let datasource = fx.stored(&json).await;
+    fx.lifecycle.fetch_now(&datasource).await.expect("a token");
+
+    // Sealed: never in an export, the listing or Debug.
+    let stored = fx.store.datasource(&datasource.id).await.unwrap();
+    let exported = latchkey_core::transfer::export_datasource(&stored, latchkey_core::transfer::SecretView::Marker);
+    assert_eq!(exported["clientCertificateKey"], serde_json::json!({"set": true}));
+    assert_eq!(exported["clientCertificate"], fx.client.cert_pem.as_str(), "the certificate is no secret");
+    let key_line = fx.client.key_pem.lines().nth(1).unwrap();
+    assert!(!exported.to_string().contains(key_line));
+    assert!(!format!("{datasource:?}").contains(key_line), "Debug redacts the key");
+
+    // Kept (`{"set": true}`) while the URL moves: refused on the key, nothing stored.
+    let mut kept: serde_json::Value = exported.clone();
+    kept["url"] = "https://127.0.0.1:1".into(); // another origin, the same host (the pin stays)
+    let config = parse_datasource(&kept.to_string()).unwrap();
+    let err = fx.store.update_datasource(&datasource.id, config).await.unwrap_err();
+    let Error::Invalid(fields) = &err else { panic!("a field error: {err}") };
+    let fields: Vec<&str> = fields.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["clientCertificateKey"], "{err}");
+
+    // The same key with another certificate is refused on the key (checked at send: the key is kept).
+    let mut other = exported.clone();
+    other["clientCertificate"] = fx.self_signed.cert_pem.clone().into();
+    let saved =
+        fx.store.update_datasource(&datasource.id, parse_datasource(&other.to_string()).unwrap()).await.unwrap();
+    let dropped = saved.tokens_dropped.expect("the bound token is dropped with its certificate");
+    assert!(dropped.contains("client certificate changed"), "{dropped}");
+    let reloaded = fx.store.datasource_with_secrets(&datasource.id).await.unwrap();
+    let err = fx.lifecycle.fetch_now(&reloaded).await.unwrap_err();
+    let Error::Invalid(fields) = &err else { panic!("a field error at send: {err}") };
+    assert_eq!(fields[0].field, "clientCertificateKey", "{err}");
+    assert_eq!(fx.provider.client_calls(MTLS_CC_CLIENT, "token:client_credentials"), 1, "nothing more was sent");
+}

@@ -360,6 +360,30 @@ mod tests {
     }
 
     #[test]
+    fn an_environment_can_have_a_client_certificate_of_its_own_and_its_key_stays_sealed() {
+        let mut config = base();
+        config.environments.insert(
+            "mtls".into(),
+            serde_json::from_value(serde_json::json!({
+                "clientCertificate": "CERT",
+                "clientCertificateKey": "KEY-SECRET",
+                "clientCertificatePassphrase": null,
+            }))
+            .unwrap(),
+        );
+        let effective = config.effective("mtls").unwrap();
+        assert_eq!(effective.client_certificate, "CERT");
+        assert_eq!(secret(&effective, "clientCertificateKey"), SecretField::from("KEY-SECRET"));
+        let overrides = &config.environments["mtls"];
+        let slots: Vec<&str> = overrides.secret_slots().into_iter().map(|(slot, _)| slot).collect();
+        assert_eq!(slots, ["clientCertificateKey", "clientCertificatePassphrase"]);
+        assert!(overrides.overrides("clientCertificate") && overrides.overrides("clientCertificatePassphrase"));
+        let written = serde_json::to_string(&config).unwrap();
+        assert!(!written.contains("KEY-SECRET") && !format!("{config:?}").contains("KEY-SECRET"), "{written}");
+        assert_eq!(config.effective("staging").unwrap().client_certificate, "", "others keep the base's (none)");
+    }
+
+    #[test]
     fn another_auth_type_replaces_the_whole_auth() {
         let legacy = base().effective("legacy").unwrap();
         assert_eq!(legacy.auth.kind(), AuthType::Bearer);

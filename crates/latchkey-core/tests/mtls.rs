@@ -185,6 +185,7 @@ async fn tls_client_auth_gets_a_certificate_bound_token_that_works_only_with_the
     let err = fx.lifecycle.fetch_now(&datasource).await.unwrap_err();
     let Error::Token(token) = &err else { panic!("a token error: {err}") };
     assert_eq!(token.error.as_deref(), Some("invalid_client"), "{err}");
+    assert!(err.to_string().contains("check the Client ID and Client Secret"), "{err}");
 }
 
 #[tokio::test]
@@ -215,6 +216,9 @@ async fn self_signed_tls_client_auth_uses_the_certificate_registered_in_the_jwks
     let datasource = fx.stored(&other).await;
     let err = fx.lifecycle.fetch_now(&datasource).await.unwrap_err();
     assert!(matches!(&err, Error::Token(t) if t.error.as_deref() == Some("invalid_client")), "{err}");
+    let message = err.to_string();
+    assert!(message.contains("did not accept the client certificate for this Client ID"), "{message}");
+    assert!(!message.contains("Client Secret"), "no secret is involved: {message}");
 }
 
 #[tokio::test]

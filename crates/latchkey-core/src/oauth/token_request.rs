@@ -66,6 +66,8 @@ pub struct TokenRequest {
     secrets: Vec<Zeroizing<String>>,
     /// A refresh whose client authentication was set apart from Client Authentication.
     pub(crate) refresh_differs: bool,
+    /// Whether the client certificate authenticates this call (RFC 8705 §2).
+    pub(crate) client_certificate: bool,
 }
 
 impl std::fmt::Debug for TokenRequest {
@@ -91,6 +93,7 @@ impl TokenRequest {
             form: Vec::new(),
             secrets: Vec::new(),
             refresh_differs: false,
+            client_certificate: false,
         })
     }
 
@@ -142,6 +145,7 @@ impl TokenRequest {
         match (config.client_secret.value(), method) {
             (_, ClientAuthentication::TlsClientAuth | ClientAuthentication::SelfSignedTlsClientAuth) => {
                 self.param("client_id", &config.client_id);
+                self.client_certificate = true;
             }
             (Some(secret), ClientAuthentication::BasicHeader) => {
                 let encode = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();

@@ -28,9 +28,10 @@
 // key and certificate, asking every client for a certificate (`requestCert`, verified against
 // `ca` but not required, so the browser's pages work without one), oidc-provider's
 // `features.mTLS` on (tls_client_auth, self_signed_tls_client_auth, certificate-bound access
-// tokens) and three clients of its own (MTLS_CLIENTS). `/api/whoami` then refuses a token bound
+// tokens) and four clients of its own (MTLS_CLIENTS). `/api/whoami` then refuses a token bound
 // to a certificate (`x5t#S256`) other than the one the caller presented, and answers the
-// binding (`boundTo`). The test routes are served on a second, plain-http listener on 127.0.0.1
+// binding (`boundTo`); `discovery:certificate` in the stats counts discovery calls that came
+// with a client certificate. The test routes are served on a second, plain-http listener on 127.0.0.1
 // (`testPort` in the line printed at start) so that tests read them without a certificate.
 
 import crypto from 'node:crypto';
@@ -63,9 +64,10 @@ const mtls = process.env.PROVIDER_MTLS ? JSON.parse(process.env.PROVIDER_MTLS) :
 
 // Mutual-TLS clients (RFC 8705 §2): a client certificate signed by the test CA, registered by its
 // subject DN (tls_client_auth), for client credentials and for the code grant with refresh; and
-// a self-signed one registered in the client's JWKS as x5c (self_signed_tls_client_auth). Their
+// a self-signed one registered in the client's JWKS as x5c (self_signed_tls_client_auth), for
+// client credentials and for the code grant with refresh. Their
 // access tokens are bound to the certificate (§3).
-export const MTLS_CLIENTS = { cc: 'mtls-cc', web: 'mtls-web', selfSigned: 'mtls-self' };
+export const MTLS_CLIENTS = { cc: 'mtls-cc', web: 'mtls-web', selfSigned: 'mtls-self', webSelfSigned: 'mtls-web-self' };
 
 const server = mtls
   ? https.createServer({
@@ -91,6 +93,13 @@ const mtlsClients = () => {
   const selfSigned = new crypto.X509Certificate(readFileSync(mtls.selfSigned));
   const jwk = { ...selfSigned.publicKey.export({ format: 'jwk' }), use: 'sig', x5c: [selfSigned.raw.toString('base64')] };
   const common = { grant_types: ['client_credentials'], response_types: [], redirect_uris: [], scope: 'api:read api:write' };
+  const web = {
+    application_type: 'native',
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    redirect_uris: ['http://127.0.0.1/callback'],
+    tls_client_certificate_bound_access_tokens: true,
+  };
   return [
     {
       ...common,
@@ -100,14 +109,16 @@ const mtlsClients = () => {
       tls_client_certificate_bound_access_tokens: true,
     },
     {
+      ...web,
       client_id: MTLS_CLIENTS.web,
-      application_type: 'native',
       token_endpoint_auth_method: 'tls_client_auth',
       tls_client_auth_subject_dn: mtls.subjectDn,
-      tls_client_certificate_bound_access_tokens: true,
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      redirect_uris: ['http://127.0.0.1/callback'],
+    },
+    {
+      ...web,
+      client_id: MTLS_CLIENTS.webSelfSigned,
+      token_endpoint_auth_method: 'self_signed_tls_client_auth',
+      jwks: { keys: [jwk] },
     },
     {
       ...common,
@@ -249,6 +260,8 @@ provider.use(async (ctx, next) => {
   const verifier = route === 'token' ? ctx.oidc.params?.code_verifier : undefined;
   if (verifier && !issued.code_verifier.includes(verifier)) issued.code_verifier.push(verifier);
   count(grantType ? `token:${grantType}` : route);
+  // Whether discovery came with a client certificate (mutual-TLS mode).
+  if (route === 'discovery' && mtls && peerCertificate(ctx)) count('discovery:certificate');
   const clientId = ctx.oidc.client?.clientId;
   if (clientId) countForClient(clientId, grantType ? `token:${grantType}` : route);
   if (ctx.status >= 400 && ctx.body && typeof ctx.body === 'object') {

@@ -20,6 +20,7 @@ use latchkey_core::oauth::{authorization, authorize_loopback, TokenClient, Token
 use latchkey_core::transfer::parse_datasource;
 use latchkey_core::vault::key::KeyringUse;
 use latchkey_core::{DataDir, Error, Store};
+use latchkey_testkit::oidc::MTLS_WEB_SELF_SIGNED_CLIENT;
 use latchkey_testkit::oidc::{consent_browser, MtlsSetup, MTLS_CC_CLIENT, MTLS_SELF_SIGNED_CLIENT, MTLS_WEB_CLIENT};
 use latchkey_testkit::{openssl_encrypt_pkcs8, openssl_self_signed, IssuedCert, OidcProvider, SelfSignedCert};
 use latchkey_testkit::{TestCa, Validity};
@@ -221,21 +222,26 @@ async fn self_signed_tls_client_auth_uses_the_certificate_registered_in_the_jwks
     assert!(!message.contains("Client Secret"), "no secret is involved: {message}");
 }
 
-#[tokio::test]
-async fn the_code_grant_and_its_refresh_authenticate_with_tls_client_auth() {
-    let fx = Fixture::start().await;
+/// Authorizes a code-grant datasource of `client_id` authenticating with `method` and the
+/// certificate `(cert, key)` in headless Chromium, refreshes once, calls the API with the bound
+/// token and logs out (revocation presents the certificate too).
+async fn code_grant_and_refresh(fx: &Fixture, client_id: &str, method: &str, (cert, key): (&str, &str)) {
     let mut json = fx.provider.code_datasource(
         "Web mTLS",
-        MTLS_WEB_CLIENT,
+        client_id,
         serde_json::json!({
-            "clientAuthentication": "tls_client_auth",
+            "clientAuthentication": method,
             "scopes": "openid, offline_access, api:read",
             "customAuthParams": [{"key": "prompt", "value": "consent"}],
             "revocationUrl": fx.provider.url("/token/revocation"),
             "useSelfSignedCertForAuth": true,
         }),
     );
-    merge(&mut json, fx.client_certificate(), serde_json::json!({}));
+    merge(
+        &mut json,
+        serde_json::json!({"clientCertificate": cert, "clientCertificateKey": key}),
+        serde_json::json!({}),
+    );
     json["selfSignedCertificate"] = fx.ca.cert_pem.clone().into();
     let datasource = fx.stored(&json).await;
     let open = |pending: &authorization::PendingAuthorization| {
@@ -246,16 +252,32 @@ async fn the_code_grant_and_its_refresh_authenticate_with_tls_client_auth() {
         .await
         .expect("the code exchange with the client certificate works");
     assert!(state.has_refresh_token);
+    let discovery = fx.provider.calls("discovery:certificate");
+    assert!(discovery >= 1, "the Issuer's discovery presents the certificate: {}", fx.provider.stats());
     make_due(&fx.store, &datasource).await;
     fx.lifecycle.access_token(&datasource).await.expect("the refresh with the client certificate works");
-    assert_eq!(fx.provider.client_calls(MTLS_WEB_CLIENT, "token:authorization_code"), 1, "{}", fx.provider.stats());
-    assert_eq!(fx.provider.client_calls(MTLS_WEB_CLIENT, "token:refresh_token"), 1, "{}", fx.provider.stats());
+    assert_eq!(fx.provider.client_calls(client_id, "token:authorization_code"), 1, "{}", fx.provider.stats());
+    assert_eq!(fx.provider.client_calls(client_id, "token:refresh_token"), 1, "{}", fx.provider.stats());
     let (status, who) = fx.whoami(&datasource).await;
-    assert_eq!((status, who["boundTo"].clone()), (200, thumbprint(&fx.client.cert_pem).into()), "{who}");
+    assert_eq!((status, who["boundTo"].clone()), (200, thumbprint(cert).into()), "{who}");
     let logout = fx.lifecycle.logout(&datasource).await.unwrap();
     assert_eq!(logout.revoked, ["refresh_token", "access_token"], "{:?}", logout.failures);
-    assert_eq!(fx.provider.client_calls(MTLS_WEB_CLIENT, "revocation"), 2, "revocation presents the certificate too");
+    assert_eq!(fx.provider.client_calls(client_id, "revocation"), 2, "revocation presents the certificate too");
     assert_eq!(fx.provider.errors(), Vec::<(String, String)>::new());
+}
+
+#[tokio::test]
+async fn the_code_grant_and_its_refresh_authenticate_with_tls_client_auth() {
+    let fx = Fixture::start().await;
+    let certificate = (fx.client.cert_pem.as_str(), fx.client.key_pem.as_str());
+    code_grant_and_refresh(&fx, MTLS_WEB_CLIENT, "tls_client_auth", certificate).await;
+}
+
+#[tokio::test]
+async fn the_code_grant_and_its_refresh_authenticate_with_self_signed_tls_client_auth() {
+    let fx = Fixture::start().await;
+    let certificate = (fx.self_signed.cert_pem.as_str(), fx.self_signed.key_pem.as_str());
+    code_grant_and_refresh(&fx, MTLS_WEB_SELF_SIGNED_CLIENT, "self_signed_tls_client_auth", certificate).await;
 }
 
 #[tokio::test]
@@ -362,4 +384,20 @@ async fn the_key_is_sealed_follows_its_destinations_and_a_new_certificate_drops_
     let Error::Invalid(fields) = &err else { panic!("a field error at send: {err}") };
     assert_eq!(fields[0].field, "clientCertificateKey", "{err}");
     assert_eq!(fx.provider.client_calls(MTLS_CC_CLIENT, "token:client_credentials"), 1, "nothing more was sent");
+}
+
+#[tokio::test]
+async fn an_import_discovers_the_endpoints_with_the_pin_and_the_client_certificate() {
+    let fx = Fixture::start().await;
+    let mut json = fx.client_credentials(MTLS_CC_CLIENT, fx.client_certificate(), serde_json::json!({}));
+    json["auth"]["accessTokenUrl"] = "".into();
+    json["auth"]["issuer"] = fx.provider.issuer().into();
+    let config = latchkey_core::transfer::parse_for_import(&json.to_string(), &Transport::new())
+        .await
+        .expect("discovery trusts the pinned CA for the Issuer");
+    let latchkey_core::model::AuthConfig::OAuth2(oauth) = &config.auth else { panic!("oauth2") };
+    assert_eq!(oauth.access_token_url, fx.provider.url("/token"));
+    let with_certificate = fx.provider.calls("discovery:certificate");
+    assert!(with_certificate >= 1, "{}", fx.provider.stats());
+    assert_eq!(with_certificate, fx.provider.calls("discovery"), "every metadata request presented it");
 }

@@ -32,8 +32,10 @@ pub const WEB_JWT_CLIENT: (&str, &str) = ("web-jwt", "web jwt secret/+:%& 012345
 pub const MTLS_CC_CLIENT: &str = "mtls-cc";
 /// …the code grant with refresh and `tls_client_auth`…
 pub const MTLS_WEB_CLIENT: &str = "mtls-web";
-/// …and client credentials with `self_signed_tls_client_auth` (the certificate in its JWKS).
+/// …client credentials with `self_signed_tls_client_auth` (the certificate in its JWKS)…
 pub const MTLS_SELF_SIGNED_CLIENT: &str = "mtls-self";
+/// …and the code grant with refresh and `self_signed_tls_client_auth`.
+pub const MTLS_WEB_SELF_SIGNED_CLIENT: &str = "mtls-web-self";
 
 /// What [`OidcProvider::start_mtls`] needs: the server's key and certificate (for 127.0.0.1),
 /// the CA it verifies client certificates with, the subject DN `tls_client_auth` clients are
@@ -78,7 +80,8 @@ impl OidcProvider {
 
     /// Starts a provider in mutual-TLS mode (RFC 8705): HTTPS on 127.0.0.1 with `setup`'s server
     /// certificate, asking for client certificates, with `features.mTLS` on and the clients
-    /// [`MTLS_CC_CLIENT`], [`MTLS_WEB_CLIENT`] and [`MTLS_SELF_SIGNED_CLIENT`]. Its issuer is
+    /// [`MTLS_CC_CLIENT`], [`MTLS_WEB_CLIENT`], [`MTLS_SELF_SIGNED_CLIENT`] and
+    /// [`MTLS_WEB_SELF_SIGNED_CLIENT`]. Its issuer is
     /// `https://127.0.0.1:PORT`; [`OidcProvider::stats`] still works (over plain http).
     pub fn start_mtls(access_ttl: Duration, setup: &MtlsSetup) -> OidcProvider {
         let option = serde_json::json!({

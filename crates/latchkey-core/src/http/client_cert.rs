@@ -10,7 +10,6 @@ use std::sync::Arc;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::sign::CertifiedKey;
-use zeroize::Zeroizing;
 
 use crate::{FieldError, SecretField};
 
@@ -199,8 +198,8 @@ fn parse_key(key: &SecretField, passphrase: &SecretField) -> Result<Option<Priva
         let decrypted = encrypted.decrypt(passphrase.expose().as_bytes()).map_err(|_| {
             FieldError::new(PASSPHRASE, "this passphrase does not open the key: check it (and the key)")
         })?;
-        let bytes = Zeroizing::new(decrypted.as_bytes().to_vec());
-        return Ok(Some(PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(bytes.to_vec()))));
+        // `decrypted` (a SecretDocument) is zeroized when dropped.
+        return Ok(Some(PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(decrypted.as_bytes().to_vec()))));
     }
     PrivateKeyDer::from_pem_slice(text.as_bytes()).map(Some).map_err(|_| {
         let message = if text.contains("-----BEGIN CERTIFICATE-----") {

@@ -286,10 +286,14 @@ fn der_time(bytes: &[u8]) -> Option<(u64, &[u8])> {
     Some((days * 86_400 + hour * 3600 + minute * 60 + second, rest))
 }
 
-/// Days since 1970-01-01 of a date (Howard Hinnant's algorithm); `None` before 1970.
+/// Days since 1970-01-01 of a date (Howard Hinnant's algorithm); 0 for one before 1970 (a
+/// `notBefore` that far back is as good as any past one).
 fn days_from_civil(year: u64, month: u64, day: u64) -> Option<u64> {
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || year < 1970 {
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
+    }
+    if year < 1970 {
+        return Some(0);
     }
     let y = if month <= 2 { year - 1 } else { year };
     let era = y / 400;
@@ -297,7 +301,7 @@ fn days_from_civil(year: u64, month: u64, day: u64) -> Option<u64> {
     let mp = (month + 9) % 12;
     let doy = (153 * mp + 2) / 5 + day - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    (era * 146_097 + doe).checked_sub(719_468)
+    Some((era * 146_097 + doe).saturating_sub(719_468))
 }
 
 /// Seconds since the epoch as `YYYY-MM-DD HH:MM:SS UTC`.
@@ -348,6 +352,8 @@ mod tests {
     fn dates_are_read_from_the_certificate_and_written_in_utc() {
         assert_eq!(days_from_civil(1970, 1, 1), Some(0));
         assert_eq!(days_from_civil(2000, 3, 1), Some(11_017));
+        assert_eq!(days_from_civil(1950, 1, 1), Some(0), "UTCTime reaches back to 1950");
+        assert_eq!(days_from_civil(2020, 13, 1), None);
         assert_eq!(utc(951_782_400), "2000-02-29 00:00:00 UTC");
         assert_eq!(utc(0), "1970-01-01 00:00:00 UTC");
         let generated = latchkey_testkit::openssl_self_signed("client");

@@ -22,8 +22,22 @@
 //
 // Options (environment): PROVIDER_ACCESS_TTL seconds an access token lives (default 3600), so a
 // test can make refreshes really happen.
+//
+// PROVIDER_MTLS (JSON: {"key", "cert", "ca", "subjectDn", "selfSigned"}, paths of PEM files but
+// `subjectDn`) starts the provider in mutual-TLS mode (RFC 8705) instead: HTTPS with the server
+// key and certificate, asking every client for a certificate (`requestCert`, verified against
+// `ca` but not required, so the browser's pages work without one), oidc-provider's
+// `features.mTLS` on (tls_client_auth, self_signed_tls_client_auth, certificate-bound access
+// tokens) and four clients of its own (MTLS_CLIENTS). `/api/whoami` then refuses a token bound
+// to a certificate (`x5t#S256`) other than the one the caller presented, and answers the
+// binding (`boundTo`); `discovery:certificate` in the stats counts discovery calls that came
+// with a client certificate. The test routes are served on a second, plain-http listener on 127.0.0.1
+// (`testPort` in the line printed at start) so that tests read them without a certificate.
 
+import crypto from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import Provider from 'oidc-provider';
 
 const accessTtl = Number(process.env.PROVIDER_ACCESS_TTL ?? 3600);
@@ -46,10 +60,75 @@ const STANDARD_TOKEN_PARAMS = new Set([
   'client_assertion_type', 'refresh_token', 'scope', 'username', 'password', 'audience', 'resource',
 ]);
 
-const server = http.createServer();
+const mtls = process.env.PROVIDER_MTLS ? JSON.parse(process.env.PROVIDER_MTLS) : undefined;
+
+// Mutual-TLS clients (RFC 8705 §2): a client certificate signed by the test CA, registered by its
+// subject DN (tls_client_auth), for client credentials and for the code grant with refresh; and
+// a self-signed one registered in the client's JWKS as x5c (self_signed_tls_client_auth), for
+// client credentials and for the code grant with refresh. Their
+// access tokens are bound to the certificate (§3).
+export const MTLS_CLIENTS = { cc: 'mtls-cc', web: 'mtls-web', selfSigned: 'mtls-self', webSelfSigned: 'mtls-web-self' };
+
+const server = mtls
+  ? https.createServer({
+      key: readFileSync(mtls.key),
+      cert: readFileSync(mtls.cert),
+      ca: readFileSync(mtls.ca),
+      requestCert: true,
+      rejectUnauthorized: false,
+    })
+  : http.createServer();
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const { port } = server.address();
-const issuer = `http://127.0.0.1:${port}`;
+const issuer = `${mtls ? 'https' : 'http'}://127.0.0.1:${port}`;
+
+// The certificate the caller presented on this connection, as an X509Certificate, if any.
+const peerCertificate = (ctx) => {
+  const raw = ctx.req.socket.getPeerCertificate?.()?.raw;
+  return raw ? new crypto.X509Certificate(raw) : undefined;
+};
+const thumbprint = (cert) => crypto.createHash('sha256').update(cert.raw).digest('base64url');
+
+const mtlsClients = () => {
+  const selfSigned = new crypto.X509Certificate(readFileSync(mtls.selfSigned));
+  const jwk = { ...selfSigned.publicKey.export({ format: 'jwk' }), use: 'sig', x5c: [selfSigned.raw.toString('base64')] };
+  const common = { grant_types: ['client_credentials'], response_types: [], redirect_uris: [], scope: 'api:read api:write' };
+  const web = {
+    application_type: 'native',
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    redirect_uris: ['http://127.0.0.1/callback'],
+    tls_client_certificate_bound_access_tokens: true,
+  };
+  return [
+    {
+      ...common,
+      client_id: MTLS_CLIENTS.cc,
+      token_endpoint_auth_method: 'tls_client_auth',
+      tls_client_auth_subject_dn: mtls.subjectDn,
+      tls_client_certificate_bound_access_tokens: true,
+    },
+    {
+      ...web,
+      client_id: MTLS_CLIENTS.web,
+      token_endpoint_auth_method: 'tls_client_auth',
+      tls_client_auth_subject_dn: mtls.subjectDn,
+    },
+    {
+      ...web,
+      client_id: MTLS_CLIENTS.webSelfSigned,
+      token_endpoint_auth_method: 'self_signed_tls_client_auth',
+      jwks: { keys: [jwk] },
+    },
+    {
+      ...common,
+      client_id: MTLS_CLIENTS.selfSigned,
+      token_endpoint_auth_method: 'self_signed_tls_client_auth',
+      jwks: { keys: [jwk] },
+      tls_client_certificate_bound_access_tokens: true,
+    },
+  ];
+};
 
 const stats = { calls: {}, errors: [], clients: {}, tokenParams: [] };
 const count = (key) => {
@@ -62,6 +141,7 @@ const countForClient = (clientId, key) => {
 
 const provider = new Provider(issuer, {
   clients: [
+    ...(mtls ? mtlsClients() : []),
     {
       client_id: CLIENTS.basic.id,
       client_secret: CLIENTS.basic.secret,
@@ -123,12 +203,30 @@ const provider = new Provider(issuer, {
       redirect_uris: ['http://127.0.0.1/callback'],
     },
   ],
-  clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post', 'client_secret_jwt'],
+  clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post', 'client_secret_jwt'].concat(
+    mtls ? ['tls_client_auth', 'self_signed_tls_client_auth'] : [],
+  ),
   scopes: ['openid', 'offline_access', 'api:read', 'api:write'],
   features: {
     clientCredentials: { enabled: true },
     revocation: { enabled: true },
     devInteractions: { enabled: true },
+    mTLS: {
+      enabled: Boolean(mtls),
+      certificateBoundAccessTokens: true,
+      tlsClientAuth: true,
+      selfSignedTlsClientAuth: true,
+      getCertificate: (ctx) => peerCertificate(ctx),
+      // Verified against the test CA by Node (`ca`, `requestCert`).
+      certificateAuthorized: (ctx) => ctx.req.socket.authorized === true,
+      // The registered RFC 4514 DN against the certificate's subject (Node lists the RDNs first
+      // to last, one a line; RFC 4514 writes them last to first).
+      certificateSubjectMatches: (ctx, property, expected) => {
+        const cert = peerCertificate(ctx);
+        if (!cert || property !== 'tls_client_auth_subject_dn') return false;
+        return cert.subject.split('\n').reverse().join(',') === expected;
+      },
+    },
   },
   // Every authorization-code grant gets a refresh token, rotated on each use (public client).
   issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
@@ -144,7 +242,7 @@ const provider = new Provider(issuer, {
   },
   cookies: { keys: ['latchkey-test-cookie-key'] },
 });
-// Tests run on plain http://127.0.0.1.
+// Tests run on http://127.0.0.1 (https:// in mutual-TLS mode), never behind a proxy.
 provider.proxy = false;
 
 const issued = { access_token: [], client_credentials: [], refresh_token: [], authorization_code: [], code_verifier: [] };
@@ -162,6 +260,8 @@ provider.use(async (ctx, next) => {
   const verifier = route === 'token' ? ctx.oidc.params?.code_verifier : undefined;
   if (verifier && !issued.code_verifier.includes(verifier)) issued.code_verifier.push(verifier);
   count(grantType ? `token:${grantType}` : route);
+  // Whether discovery came with a client certificate (mutual-TLS mode).
+  if (route === 'discovery' && mtls && peerCertificate(ctx)) count('discovery:certificate');
   const clientId = ctx.oidc.client?.clientId;
   if (clientId) countForClient(clientId, grantType ? `token:${grantType}` : route);
   if (ctx.status >= 400 && ctx.body && typeof ctx.body === 'object') {
@@ -224,16 +324,45 @@ provider.use(async (ctx, next) => {
       ctx.body = { error: 'invalid_token' };
       return;
     }
-    ctx.body = { clientId: found.clientId, accountId: found.accountId ?? null, scope: found.scope ?? '' };
+    // RFC 8705 §3: a certificate-bound token only with the certificate it is bound to.
+    const bound = found['x5t#S256'];
+    const presented = peerCertificate(ctx);
+    if (bound && (!presented || thumbprint(presented) !== bound)) {
+      count('api:unbound');
+      ctx.status = 401;
+      ctx.set('WWW-Authenticate', 'Bearer error="invalid_token", error_description="certificate binding"');
+      ctx.body = { error: 'invalid_token', error_description: 'the token is bound to another client certificate' };
+      return;
+    }
+    ctx.body = {
+      clientId: found.clientId,
+      accountId: found.accountId ?? null,
+      scope: found.scope ?? '',
+      boundTo: bound ?? null,
+    };
     return;
   }
   await next();
 });
 
 server.on('request', provider.callback());
-process.stdout.write(`${JSON.stringify({ issuer, port })}\n`);
+// In mutual-TLS mode the test routes are read over plain http, without a certificate.
+let testPort = port;
+let testServer;
+if (mtls) {
+  testServer = http.createServer((req, res) => {
+    const body = { '/test/stats': stats, '/test/issued': issued }[req.url];
+    const text = JSON.stringify(body ?? { error: 'not_found' });
+    res.writeHead(body ? 200 : 404, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  });
+  await new Promise((resolve) => testServer.listen(0, '127.0.0.1', resolve));
+  testPort = testServer.address().port;
+}
+process.stdout.write(`${JSON.stringify({ issuer, port, testPort })}\n`);
 
 const stop = () => {
+  testServer?.close();
   server.close();
   server.closeAllConnections();
   process.exit(0);

@@ -12,7 +12,7 @@ mod server;
 #[cfg(test)]
 mod tests;
 
-pub use cert::{openssl_self_signed, SelfSignedCert};
+pub use cert::{openssl_encrypt_pkcs8, openssl_self_signed, IssuedCert, SelfSignedCert, TestCa, Validity};
 pub use files::files_under;
 pub use oidc::OidcProvider;
 pub use quirky_provider::{

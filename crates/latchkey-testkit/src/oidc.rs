@@ -26,6 +26,30 @@ pub const JWT_CLIENT: (&str, &str) = ("cc-jwt", "cc jwt secret/+:%& 0123456789ab
 /// Authorization-code client (with refresh) authenticating with `client_secret_jwt`.
 pub const WEB_JWT_CLIENT: (&str, &str) = ("web-jwt", "web jwt secret/+:%& 0123456789abcdefghij");
 
+/// Mutual-TLS clients of [`OidcProvider::start_mtls`] (RFC 8705 §2), their access tokens bound
+/// to the certificate (§3): client credentials with `tls_client_auth` (a certificate from the
+/// test CA, registered by subject DN)…
+pub const MTLS_CC_CLIENT: &str = "mtls-cc";
+/// …the code grant with refresh and `tls_client_auth`…
+pub const MTLS_WEB_CLIENT: &str = "mtls-web";
+/// …client credentials with `self_signed_tls_client_auth` (the certificate in its JWKS)…
+pub const MTLS_SELF_SIGNED_CLIENT: &str = "mtls-self";
+/// …and the code grant with refresh and `self_signed_tls_client_auth`.
+pub const MTLS_WEB_SELF_SIGNED_CLIENT: &str = "mtls-web-self";
+
+/// What [`OidcProvider::start_mtls`] needs: the server's key and certificate (for 127.0.0.1),
+/// the CA it verifies client certificates with, the subject DN `tls_client_auth` clients are
+/// registered with (RFC 4514, e.g. `CN=latchkey client`), and the self-signed certificate the
+/// `self_signed_tls_client_auth` client is registered with.
+#[derive(Debug, Clone)]
+pub struct MtlsSetup {
+    pub server_key: PathBuf,
+    pub server_cert: PathBuf,
+    pub client_ca: PathBuf,
+    pub subject_dn: String,
+    pub self_signed_cert: PathBuf,
+}
+
 /// The repository root (tests and scripts live there).
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root")
@@ -42,20 +66,46 @@ pub struct OidcProvider {
     child: Child,
     stdin: Option<ChildStdin>,
     issuer: String,
-    port: u16,
+    /// Where the test routes are served: the provider's port, or in mutual-TLS mode a plain-http
+    /// one of their own.
+    test_port: u16,
     log: Arc<Mutex<String>>,
 }
 
 impl OidcProvider {
     /// Starts a provider whose access tokens live `access_ttl` (whole seconds).
     pub fn start(access_ttl: Duration) -> OidcProvider {
+        Self::spawn(access_ttl, None)
+    }
+
+    /// Starts a provider in mutual-TLS mode (RFC 8705): HTTPS on 127.0.0.1 with `setup`'s server
+    /// certificate, asking for client certificates, with `features.mTLS` on and the clients
+    /// [`MTLS_CC_CLIENT`], [`MTLS_WEB_CLIENT`], [`MTLS_SELF_SIGNED_CLIENT`] and
+    /// [`MTLS_WEB_SELF_SIGNED_CLIENT`]. Its issuer is
+    /// `https://127.0.0.1:PORT`; [`OidcProvider::stats`] still works (over plain http).
+    pub fn start_mtls(access_ttl: Duration, setup: &MtlsSetup) -> OidcProvider {
+        let option = serde_json::json!({
+            "key": setup.server_key,
+            "cert": setup.server_cert,
+            "ca": setup.client_ca,
+            "subjectDn": setup.subject_dn,
+            "selfSigned": setup.self_signed_cert,
+        });
+        Self::spawn(access_ttl, Some(option.to_string()))
+    }
+
+    fn spawn(access_ttl: Duration, mtls: Option<String>) -> OidcProvider {
         let root = repo_root();
         assert!(
             root.join("node_modules/oidc-provider").is_dir(),
             "oidc-provider is not installed: run scripts/setup.sh (npm ci) first"
         );
-        let mut child = Command::new("node")
-            .arg(root.join("tests/oauth/provider.mjs"))
+        let mut command = Command::new("node");
+        command.arg(root.join("tests/oauth/provider.mjs"));
+        if let Some(mtls) = mtls {
+            command.env("PROVIDER_MTLS", mtls);
+        }
+        let mut child = command
             .env("PROVIDER_ACCESS_TTL", access_ttl.as_secs().max(1).to_string())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -73,9 +123,9 @@ impl OidcProvider {
         let ready: serde_json::Value = serde_json::from_str(&first)
             .unwrap_or_else(|e| panic!("the provider did not start (printed {first:?}): {e}"));
         let issuer = ready["issuer"].as_str().expect("issuer").to_owned();
-        let port = u16::try_from(ready["port"].as_u64().expect("port")).expect("port fits");
+        let test_port = u16::try_from(ready["testPort"].as_u64().expect("testPort")).expect("port fits");
         let stdin = child.stdin.take();
-        OidcProvider { child, stdin, issuer, port, log }
+        OidcProvider { child, stdin, issuer, test_port, log }
     }
 
     /// What the provider printed so far, without its development-mode warnings.
@@ -139,10 +189,10 @@ impl OidcProvider {
 
     /// The JSON a test-only route of the provider answers.
     fn test_route(&self, path: &str) -> serde_json::Value {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port))
+        let mut stream = TcpStream::connect(("127.0.0.1", self.test_port))
             .unwrap_or_else(|e| panic!("the provider is gone ({e}); it printed:\n{}", self.log()));
         stream.set_read_timeout(Some(Duration::from_secs(10))).expect("read timeout");
-        write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n", self.port)
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n", self.test_port)
             .expect("ask the provider");
         let mut raw = Vec::new();
         stream.read_to_end(&mut raw).expect("read the answer");

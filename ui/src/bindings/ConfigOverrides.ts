@@ -5,7 +5,7 @@ import type { SecretField } from "./SecretField";
 /**
  * The fields of a datasource one environment sets differently. Only what differs is written.
  */
-export type ConfigOverrides = { url?: string, allowInsecureHttp?: boolean, headers?: Array<KeyValue>, queryParams?: Array<KeyValue>, sendSignatureHeader?: boolean, signatureSecret?: SecretField, selfSignedCertificate?: SecretField, 
+export type ConfigOverrides = { url?: string, allowInsecureHttp?: boolean, headers?: Array<KeyValue>, queryParams?: Array<KeyValue>, sendSignatureHeader?: boolean, signatureSecret?: SecretField, selfSignedCertificate?: SecretField, clientCertificate?: string, clientCertificateKey?: SecretField, clientCertificatePassphrase?: SecretField, 
 /**
  * Fields of `auth`, merged into the base's; with another `type`, the whole `auth`.
  */

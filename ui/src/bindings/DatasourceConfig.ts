@@ -25,7 +25,20 @@ sendSignatureHeader: boolean, signatureSecret: SecretField,
  * A PEM certificate pinned for the host of `url` only (and for the OAuth endpoints with
  * `auth.useSelfSignedCertForAuth`).
  */
-selfSignedCertificate: SecretField, auth: AuthConfig, 
+selfSignedCertificate: SecretField, 
+/**
+ * The client certificate (mutual TLS, RFC 8705) as a PEM chain, end entity first: presented
+ * to the URL's origin and to the OAuth endpoints when they ask for one. Not a secret.
+ */
+clientCertificate: string, 
+/**
+ * Its private key: PKCS#8, PKCS#1 or SEC1 PEM, or an encrypted PKCS#8 `ENCRYPTED PRIVATE KEY`.
+ */
+clientCertificateKey: SecretField, 
+/**
+ * The passphrase of an encrypted key.
+ */
+clientCertificatePassphrase: SecretField, auth: AuthConfig, 
 /**
  * Per-environment overrides by environment name: only the fields that differ there.
  */

@@ -16,6 +16,7 @@ import { fieldLabel } from '../state/fieldErrors';
 import { AuthFields } from './AuthFields';
 import { AuthFlowStatus } from './AuthFlowStatus';
 import { CertificateField } from './CertificateField';
+import { ClientCertificateFields } from './ClientCertificateFields';
 import { CheckboxField } from './CheckboxField';
 import { DestinationNotice } from './DestinationNotice';
 import { EditorActions } from './EditorActions';
@@ -323,6 +324,12 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
                     }
                   : undefined
               }
+            />
+            <ClientCertificateFields
+              certificate={form.clientCertificate}
+              certificateKey={form.clientCertificateKey}
+              passphrase={form.clientCertificatePassphrase}
+              onChange={update}
             />
           </section>
 

@@ -6,6 +6,8 @@ import type { DestinationCheck } from '../bindings/DestinationCheck';
 const SECRET_LABELS: Record<string, string> = {
   signatureSecret: 'Signature secret',
   selfSignedCertificate: 'Self-signed certificate',
+  clientCertificateKey: 'Client certificate key',
+  clientCertificatePassphrase: 'Client certificate key passphrase',
   'auth.password': 'Password',
   'auth.value': 'Value (the API key)',
   'auth.token': 'Bearer token',

@@ -32,7 +32,14 @@ const CLIENT_AUTHENTICATIONS: { value: ClientAuthentication; label: string }[] =
   { value: 'body', label: 'Send client credentials in body' },
   { value: 'basic_header', label: 'Send as Basic Auth header' },
   { value: 'client_secret_jwt', label: 'Signed assertion with the client secret (client_secret_jwt)' },
+  { value: 'tls_client_auth', label: 'Client certificate from a CA (tls_client_auth)' },
+  { value: 'self_signed_tls_client_auth', label: 'Self-signed client certificate (self_signed_tls_client_auth)' },
 ];
+
+/** The methods that authenticate with the datasource's client certificate (RFC 8705 §2): no secret. */
+export function usesClientCertificate(method: ClientAuthentication): boolean {
+  return method === 'tls_client_auth' || method === 'self_signed_tls_client_auth';
+}
 
 const REFRESH_AUTHENTICATIONS: { value: RefreshClientAuthentication; label: string }[] = [
   { value: 'same', label: 'Same as Client authentication' },
@@ -123,14 +130,16 @@ export function OAuthFields({ form, onChange, clientIdHint, discoveredIds = [] }
         value={auth.clientId}
         onChange={(clientId) => set({ clientId })}
       />
-      <SecretInput
-        id="ds-auth-clientSecret"
-        label="Client secret"
-        testId="field-clientSecret"
-        path="auth.clientSecret"
-        value={auth.clientSecret}
-        onChange={(clientSecret) => set({ clientSecret })}
-      />
+      {!usesClientCertificate(auth.clientAuthentication) && (
+        <SecretInput
+          id="ds-auth-clientSecret"
+          label="Client secret"
+          testId="field-clientSecret"
+          path="auth.clientSecret"
+          value={auth.clientSecret}
+          onChange={(clientSecret) => set({ clientSecret })}
+        />
+      )}
       {shown.has('username') && (
         <TextField
           id="ds-auth-username"
@@ -203,6 +212,11 @@ export function OAuthFields({ form, onChange, clientIdHint, discoveredIds = [] }
         path="auth.clientAuthentication"
         value={auth.clientAuthentication}
         options={CLIENT_AUTHENTICATIONS}
+        hint={
+          usesClientCertificate(auth.clientAuthentication)
+            ? 'Uses the client certificate (Client certificate (mTLS) above): no client secret is sent.'
+            : undefined
+        }
         onChange={(clientAuthentication) => set({ clientAuthentication })}
       />
       {shown.has('customTokenParams') && (

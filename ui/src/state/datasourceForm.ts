@@ -35,6 +35,10 @@ export interface FormFields {
   signatureSecret: SecretField;
   useCertificate: boolean;
   selfSignedCertificate: SecretField;
+  /** The client certificate (mTLS) as PEM text; empty for none. */
+  clientCertificate: string;
+  clientCertificateKey: SecretField;
+  clientCertificatePassphrase: SecretField;
   authType: AuthType;
   basic: BasicAuth;
   apiKey: ApiKeyAuth;
@@ -78,6 +82,9 @@ export function emptyForm(): DatasourceForm {
     signatureSecret: null,
     useCertificate: false,
     selfSignedCertificate: null,
+    clientCertificate: '',
+    clientCertificateKey: null,
+    clientCertificatePassphrase: null,
     authType: 'none',
     basic: { username: '', password: null },
     apiKey: { key: '', value: null, addTo: 'header', headerPrefix: '' },
@@ -169,6 +176,9 @@ export function formFromDatasource(datasource: Datasource): DatasourceForm {
     signatureSecret: normalizeSecret(datasource.signatureSecret),
     useCertificate: isSecretSaved(datasource.selfSignedCertificate),
     selfSignedCertificate: normalizeSecret(datasource.selfSignedCertificate),
+    clientCertificate: datasource.clientCertificate,
+    clientCertificateKey: normalizeSecret(datasource.clientCertificateKey),
+    clientCertificatePassphrase: normalizeSecret(datasource.clientCertificatePassphrase),
     ...authFormFields(datasource.auth as { type: AuthType } & Record<string, unknown>),
   };
   const environments: Record<string, EnvironmentOverrides> = {};
@@ -278,6 +288,14 @@ export function needsInsecureHttp(form: DatasourceForm): boolean {
   return url.protocol === 'http:' && credentials && !isLoopbackUrl(url);
 }
 
+/** The client certificate's fields (mTLS), always shown (the passphrase as `needsPassphrase` says). */
+const CLIENT_CERTIFICATE_PATHS = ['clientCertificate', 'clientCertificateKey'];
+
+/** Whether the client certificate's passphrase field shows: for an encrypted key typed in, or one saved. */
+export function needsPassphrase(key: SecretField, passphrase: SecretField): boolean {
+  return passphrase !== null || (typeof key === 'string' && key.includes('ENCRYPTED PRIVATE KEY'));
+}
+
 /** Whether the editor currently shows the field at `path`, so its errors can go under it. */
 export function isFieldShown(form: DatasourceForm, path: string): boolean {
   if (path === 'name' || path === 'url') return true;
@@ -285,6 +303,9 @@ export function isFieldShown(form: DatasourceForm, path: string): boolean {
   if (path === 'auth.useSelfSignedCertForAuth') return form.authType === 'oauth2' && form.useCertificate;
   if (path === 'signatureSecret') return form.sendSignatureHeader;
   if (path === 'selfSignedCertificate') return form.useCertificate;
+  if (path === 'clientCertificatePassphrase')
+    return needsPassphrase(form.clientCertificateKey, form.clientCertificatePassphrase);
+  if (CLIENT_CERTIFICATE_PATHS.includes(path)) return true;
   if (/^(headers|queryParams)\[\d+\]\.(key|value)$/.test(path)) return true;
   if (!path.startsWith('auth.')) return false;
   const field = path.slice('auth.'.length).replace(/\[.*$/, '');
@@ -402,6 +423,9 @@ function fieldsToConfig(
     sendSignatureHeader: form.sendSignatureHeader,
     signatureSecret: form.sendSignatureHeader || signatureUsed ? normalizeSecret(form.signatureSecret) : null,
     selfSignedCertificate: form.useCertificate ? normalizeSecret(form.selfSignedCertificate) : null,
+    clientCertificate: form.clientCertificate,
+    clientCertificateKey: normalizeSecret(form.clientCertificateKey),
+    clientCertificatePassphrase: normalizeSecret(form.clientCertificatePassphrase),
     auth,
   };
   return { config, errors, rowMaps };
@@ -418,12 +442,17 @@ const TOP_OVERRIDES = [
   'sendSignatureHeader',
   'signatureSecret',
   'selfSignedCertificate',
+  'clientCertificate',
+  'clientCertificateKey',
+  'clientCertificatePassphrase',
 ] as const;
 
 /** Override paths whose value is a write-only secret slot. */
 const SECRET_PATHS = new Set([
   'signatureSecret',
   'selfSignedCertificate',
+  'clientCertificateKey',
+  'clientCertificatePassphrase',
   'auth.password',
   'auth.value',
   'auth.token',
@@ -545,6 +574,8 @@ function copyField(target: FormFields, source: FormFields, path: string, authTyp
 function clearSecrets(values: FormFields, path: string) {
   if (path === 'signatureSecret') values.signatureSecret = null;
   if (path === 'selfSignedCertificate') values.selfSignedCertificate = null;
+  if (path === 'clientCertificateKey') values.clientCertificateKey = null;
+  if (path === 'clientCertificatePassphrase') values.clientCertificatePassphrase = null;
   const all = path === 'auth.type';
   if (all || path === 'auth.password') {
     values.basic.password = null;
@@ -668,6 +699,14 @@ function overridesFromConfig(base: FormFields, overrides: ConfigOverrides): Envi
     const certificate = normalizeSecret(overrides.selfSignedCertificate);
     take('selfSignedCertificate', { useCertificate: certificate !== null, selfSignedCertificate: certificate });
   }
+  if (overrides.clientCertificate !== undefined)
+    take('clientCertificate', { clientCertificate: overrides.clientCertificate });
+  if (overrides.clientCertificateKey !== undefined)
+    take('clientCertificateKey', { clientCertificateKey: normalizeSecret(overrides.clientCertificateKey) });
+  if (overrides.clientCertificatePassphrase !== undefined)
+    take('clientCertificatePassphrase', {
+      clientCertificatePassphrase: normalizeSecret(overrides.clientCertificatePassphrase),
+    });
   const auth = overrides.auth;
   if (auth === undefined) return { fields, values };
   if (typeof auth.type === 'string' && auth.type !== base.authType) {

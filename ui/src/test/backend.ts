@@ -133,6 +133,8 @@ export function storedDatasource(id: string, config: DatasourceConfig): Datasour
     updatedAt: 1_700_000_000_000,
     signatureSecret: stored(config.signatureSecret),
     selfSignedCertificate: stored(config.selfSignedCertificate),
+    clientCertificateKey: stored(config.clientCertificateKey),
+    clientCertificatePassphrase: stored(config.clientCertificatePassphrase),
     auth,
   };
 }
@@ -150,6 +152,9 @@ export function datasource(overrides: Partial<Datasource> = {}): Datasource {
     sendSignatureHeader: false,
     signatureSecret: { set: false },
     selfSignedCertificate: { set: false },
+    clientCertificate: '',
+    clientCertificateKey: { set: false },
+    clientCertificatePassphrase: { set: false },
     auth: { type: 'none' },
     environments: {},
     ...overrides,

@@ -3,8 +3,9 @@
 //! authentication, the body and the signature header applied, a redacted copy of what is sent. Sending (`send`) is thin: a reqwest client per
 //! trust configuration, same-origin redirects only, the body streamed and spilled to a temp
 //! file past a size cap. `view` is the tester's bounded view of a response; `curl` the "Copy
-//! as cURL" line. OAuth token acquisition is the OAuth module's, behind [`TokenSource`].
+//! as cURL" line; `client_cert` the client certificate (mutual TLS) and its checks. OAuth token acquisition is the OAuth module's, behind [`TokenSource`].
 
+pub mod client_cert;
 mod curl;
 mod prepare;
 mod send;

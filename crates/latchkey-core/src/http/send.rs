@@ -12,7 +12,7 @@ use tokio::io::AsyncWriteExt;
 use ts_rs::TS;
 
 use super::prepare::{PreparedBody, PreparedRequest, SentRequest};
-use super::tls;
+use super::{client_cert, tls};
 use crate::model::{Datasource, KeyValue};
 use crate::{Error, Result};
 
@@ -63,18 +63,36 @@ pub struct Timings {
 
 /// The datasource's pinned certificate, trusted for the host of its URL; with
 /// `useSelfSignedCertForAuth` (and `for_auth`) also for the hosts of its token and revocation
-/// endpoints.
+/// endpoints and its Issuer.
 fn pin(datasource: &Datasource, for_auth: bool) -> Option<tls::Pin<'_>> {
     let pem = datasource.config.self_signed_certificate.value()?.expose();
     let host = |raw: &str| url::Url::parse(raw.trim()).ok().and_then(|url| url.host().map(|h| h.to_owned()));
     let mut hosts: Vec<url::Host<String>> = host(&datasource.config.url).into_iter().collect();
     if let (true, crate::model::AuthConfig::OAuth2(oauth)) = (for_auth, &datasource.config.auth) {
         if oauth.use_self_signed_cert_for_auth {
-            hosts.extend([&oauth.access_token_url, &oauth.revocation_url].into_iter().filter_map(|raw| host(raw)));
+            let endpoints = [&oauth.access_token_url, &oauth.revocation_url, &oauth.issuer];
+            hosts.extend(endpoints.into_iter().filter_map(|raw| host(raw)));
         }
     }
     hosts.dedup();
     Some(tls::Pin { pem, hosts })
+}
+
+/// The datasource's client certificate and key (mutual TLS), checked as on save: presented to
+/// its URL's origin and to its OAuth endpoints when they ask for one.
+///
+/// # Errors
+/// [`Error::Invalid`] on `clientCertificate`, `clientCertificateKey` or
+/// `clientCertificatePassphrase` before anything is sent.
+fn identity(datasource: &Datasource) -> Result<Option<client_cert::ClientIdentity>> {
+    let config = &datasource.config;
+    client_cert::load(
+        &config.client_certificate,
+        &config.client_certificate_key,
+        &config.client_certificate_passphrase,
+        client_cert::now(),
+    )
+    .map_err(Error::Invalid)
 }
 
 impl std::fmt::Debug for Transport {
@@ -104,7 +122,7 @@ impl Transport {
     /// A client for requests of `datasource`: its pinned certificate trusted for the host of its
     /// URL, redirects followed within the origin only.
     fn client_for(&self, datasource: &Datasource, https: bool) -> Result<reqwest::Client> {
-        self.client(pin(datasource, false), https, Redirects::SameOrigin)
+        self.client(pin(datasource, false), identity(datasource)?.as_ref(), https, Redirects::SameOrigin)
     }
 
     /// A client for token and revocation calls made for `datasource`: its pinned certificate
@@ -114,22 +132,52 @@ impl Transport {
     /// hostile).
     ///
     /// # Errors
-    /// [`Error::Invalid`] for an unparseable pinned certificate, [`Error::Tls`].
+    /// [`Error::Invalid`] for an unparseable pinned certificate or a client certificate that
+    /// cannot be used, [`Error::Tls`].
+    ///
+    /// The datasource's client certificate is presented when the endpoint asks for one (RFC 8705),
+    /// and, as [`Transport::issuer_client_for`], to its Issuer for discovery.
     pub fn token_client_for(&self, datasource: &Datasource, https: bool) -> Result<reqwest::Client> {
-        self.client(pin(datasource, true), https, Redirects::Never)
+        self.client(pin(datasource, true), identity(datasource)?.as_ref(), https, Redirects::Never)
     }
 
-    /// A client trusting the system roots only and following no redirects (discovery).
+    /// A client for the discovery of `datasource`'s Issuer: trust and client certificate as
+    /// [`Transport::token_client_for`] (the Issuer is one of its OAuth endpoints).
+    ///
+    /// # Errors
+    /// As [`Transport::token_client_for`].
+    pub fn issuer_client_for(&self, datasource: &Datasource) -> Result<reqwest::Client> {
+        self.token_client_for(datasource, true)
+    }
+
+    /// A client trusting the system roots only and following no redirects (discovery of an
+    /// Issuer that belongs to no datasource yet).
     ///
     /// # Errors
     /// [`Error::Tls`] when no TLS configuration can be built.
     pub fn system_client(&self) -> Result<reqwest::Client> {
-        self.client(None, true, Redirects::Never)
+        self.client(None, None, true, Redirects::Never)
     }
 
-    fn client(&self, pin: Option<tls::Pin<'_>>, https: bool, redirects: Redirects) -> Result<reqwest::Client> {
+    fn client(
+        &self,
+        pin: Option<tls::Pin<'_>>,
+        identity: Option<&client_cert::ClientIdentity>,
+        https: bool,
+        redirects: Redirects,
+    ) -> Result<reqwest::Client> {
         let mut hasher = Sha256::new();
         hasher.update([redirects as u8]);
+        if let (true, Some(identity)) = (https, identity) {
+            // The certificate and key are part of the configuration: another key, another client.
+            hasher.update(b"client certificate\0");
+            for cert in &identity.chain {
+                hasher.update(cert.as_ref());
+                hasher.update(b"\0");
+            }
+            hasher.update(identity.key().secret_der());
+            hasher.update(b"\0");
+        }
         if https {
             match &pin {
                 Some(pin) => {
@@ -162,7 +210,7 @@ impl Transport {
                 None => (Vec::new(), &[][..]),
             };
             let roots = self.roots.get_or_init(tls::system_roots);
-            builder = builder.use_preconfigured_tls(tls::client_config(roots, pinned, hosts)?);
+            builder = builder.use_preconfigured_tls(tls::client_config(roots, pinned, hosts, identity)?);
         }
         let client = builder.build().map_err(|e| Error::Tls(e.to_string()))?;
         self.clients.lock().expect("client cache lock").insert(fingerprint, client.clone());

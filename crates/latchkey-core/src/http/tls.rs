@@ -3,7 +3,8 @@
 //! and trusted only for the hosts it is pinned for ([`Pin::hosts`]: the datasource URL's host,
 //! and the OAuth endpoints' hosts when the datasource says so). Every other host is verified
 //! against the system's roots alone. Also here: which URLs may be reached without TLS
-//! ([`is_loopback`]).
+//! ([`is_loopback`]). A datasource's client certificate ([`super::client_cert`]) is presented by
+//! its clients when a server asks for one (mutual TLS).
 //!
 //! Pinning compares the server's end-entity certificate with the uploaded one byte for byte.
 //! Adding the certificate as a trust root instead does not work for the certificates people
@@ -107,11 +108,12 @@ pub(crate) fn system_roots() -> RootCertStore {
 }
 
 /// A rustls client configuration trusting `roots`, and the `pinned` certificates for the
-/// hosts in `pinned_for` only.
+/// hosts in `pinned_for` only; presenting `identity` (a client certificate) when a server asks.
 pub(crate) fn client_config(
     roots: &RootCertStore,
     pinned: Vec<CertificateDer<'static>>,
     pinned_for: &[url::Host<String>],
+    identity: Option<&super::client_cert::ClientIdentity>,
 ) -> Result<rustls::ClientConfig> {
     let provider = provider();
     if roots.is_empty() && pinned.is_empty() {
@@ -138,13 +140,20 @@ pub(crate) fn client_config(
     };
     let hosts = if pinned.is_empty() { Vec::new() } else { pinned_for.iter().filter_map(server_name).collect() };
     let verifier = Arc::new(PinnedOrWebPki { pinned, hosts, system, with_pins, provider: provider.clone() });
-    let config = rustls::ClientConfig::builder_with_provider(provider)
+    let builder = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::Tls(e.to_string()))?
         .dangerous()
-        .with_custom_certificate_verifier(verifier)
-        .with_no_client_auth();
-    Ok(config)
+        .with_custom_certificate_verifier(verifier);
+    match identity {
+        None => Ok(builder.with_no_client_auth()),
+        Some(identity) => builder.with_client_auth_cert(identity.chain.clone(), identity.key()).map_err(|_| {
+            Error::field(
+                super::client_cert::KEY,
+                "the client certificate's key cannot be used for TLS: use an RSA, ECDSA (P-256, P-384) or Ed25519 key",
+            )
+        }),
+    }
 }
 
 /// For a host the pin is for: accepts a server whose certificate is exactly a pinned one, and

@@ -100,8 +100,10 @@ pub enum GrantType {
 }
 
 /// How the client authenticates at the token endpoint: RFC 6749 §2.3.1 (the secret in the body
-/// or the Basic header), or RFC 7523 §2.2 with an HS256 assertion signed with the secret
-/// (OIDC Core §9 `client_secret_jwt`).
+/// or the Basic header), RFC 7523 §2.2 with an HS256 assertion signed with the secret
+/// (OIDC Core §9 `client_secret_jwt`), or RFC 8705 §2 with the datasource's client certificate
+/// (`tls_client_auth`: a certificate from a CA, registered by subject; `self_signed_tls_client_auth`:
+/// a self-signed one, registered in the client's JWKS) and `client_id` in the body, no secret.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ClientAuthentication {
@@ -109,6 +111,26 @@ pub enum ClientAuthentication {
     Body,
     BasicHeader,
     ClientSecretJwt,
+    TlsClientAuth,
+    SelfSignedTlsClientAuth,
+}
+
+impl ClientAuthentication {
+    /// The name in files and on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClientAuthentication::Body => "body",
+            ClientAuthentication::BasicHeader => "basic_header",
+            ClientAuthentication::ClientSecretJwt => "client_secret_jwt",
+            ClientAuthentication::TlsClientAuth => "tls_client_auth",
+            ClientAuthentication::SelfSignedTlsClientAuth => "self_signed_tls_client_auth",
+        }
+    }
+
+    /// Whether the client authenticates with the datasource's client certificate (RFC 8705 §2).
+    pub fn uses_client_certificate(self) -> bool {
+        matches!(self, ClientAuthentication::TlsClientAuth | ClientAuthentication::SelfSignedTlsClientAuth)
+    }
 }
 
 /// How client credentials are sent with a refresh-token request (RFC 6749 §6 refers to §2.3).

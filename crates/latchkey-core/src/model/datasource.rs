@@ -31,6 +31,13 @@ pub struct DatasourceConfig {
     /// A PEM certificate pinned for the host of `url` only (and for the OAuth endpoints with
     /// `auth.useSelfSignedCertForAuth`).
     pub self_signed_certificate: SecretField,
+    /// The client certificate (mutual TLS, RFC 8705) as a PEM chain, end entity first: presented
+    /// to the URL's origin and to the OAuth endpoints when they ask for one. Not a secret.
+    pub client_certificate: String,
+    /// Its private key: PKCS#8, PKCS#1 or SEC1 PEM, or an encrypted PKCS#8 `ENCRYPTED PRIVATE KEY`.
+    pub client_certificate_key: SecretField,
+    /// The passphrase of an encrypted key.
+    pub client_certificate_passphrase: SecretField,
     pub auth: AuthConfig,
     /// Per-environment overrides by environment name: only the fields that differ there.
     pub environments: BTreeMap<String, ConfigOverrides>,
@@ -149,6 +156,8 @@ pub mod secret_slot {
     pub const API_KEY_VALUE: &str = "auth.value";
     pub const BEARER_TOKEN: &str = "auth.token";
     pub const CLIENT_SECRET: &str = "auth.clientSecret";
+    pub const CLIENT_CERTIFICATE_KEY: &str = "clientCertificateKey";
+    pub const CLIENT_CERTIFICATE_PASSPHRASE: &str = "clientCertificatePassphrase";
 }
 
 impl DatasourceConfig {
@@ -159,6 +168,8 @@ impl DatasourceConfig {
             (secret_slot::SELF_SIGNED_CERTIFICATE, &mut self.self_signed_certificate),
         ];
         slots.extend(self.auth.secret_slots_mut());
+        slots.push((secret_slot::CLIENT_CERTIFICATE_KEY, &mut self.client_certificate_key));
+        slots.push((secret_slot::CLIENT_CERTIFICATE_PASSPHRASE, &mut self.client_certificate_passphrase));
         slots
     }
 
@@ -168,6 +179,8 @@ impl DatasourceConfig {
             (secret_slot::SELF_SIGNED_CERTIFICATE, &self.self_signed_certificate),
         ];
         slots.extend(self.auth.secret_slots());
+        slots.push((secret_slot::CLIENT_CERTIFICATE_KEY, &self.client_certificate_key));
+        slots.push((secret_slot::CLIENT_CERTIFICATE_PASSPHRASE, &self.client_certificate_passphrase));
         slots
     }
 
@@ -210,7 +223,26 @@ impl DatasourceConfig {
                 errors.push(FieldError::new("selfSignedCertificate", message));
             }
         }
+        crate::http::client_cert::check(
+            &self.client_certificate,
+            &self.client_certificate_key,
+            &self.client_certificate_passphrase,
+            crate::http::client_cert::now(),
+            &mut errors,
+        );
         self.auth.validate(&mut errors);
+        if let AuthConfig::OAuth2(oauth) = &self.auth {
+            if oauth.client_authentication.uses_client_certificate() && self.client_certificate.trim().is_empty() {
+                errors.push(FieldError::new(
+                    "auth.clientAuthentication",
+                    format!(
+                        "{} authenticates the client with its client certificate: add one under Client certificate \
+                         (mTLS), or choose another Client Authentication",
+                        oauth.client_authentication.as_str()
+                    ),
+                ));
+            }
+        }
         if errors.is_empty() {
             Ok(())
         } else {

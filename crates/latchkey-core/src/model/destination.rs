@@ -7,12 +7,16 @@
 //! - OAuth 2.0 client credentials (client secret, the password grant's password): the Access
 //!   Token URL and the Revocation URL, and the certificate pinned for them when
 //!   `useSelfSignedCertForAuth` extends the pin there;
+//! - the client certificate's key and passphrase (mutual TLS): the origin of the datasource URL
+//!   and the certificate pinned for it, and the OAuth endpoints (Access Token URL, Revocation URL,
+//!   Issuer) with the certificate pinned for them, since the key is presented to each of them;
 //! - the pinned certificate itself: the host of the datasource URL;
 //! - every `auth.*` secret: the authentication type it was entered for, since two types share a
 //!   slot name (`auth.password`) but send it to different places.
 //!
 //! Stored OAuth tokens follow the same idea: they are dropped when the token identity, the URL's
-//! origin or pin, `addTokenTo` or the Revocation URL changes. Deciding is pure; the store applies
+//! origin or pin, `addTokenTo`, the Revocation URL or the client certificate (a token bound to
+//! one, RFC 8705 §3, is useless with another) changes. Deciding is pure; the store applies
 //! it inside the transaction that saves.
 
 use super::datasource::secret_slot;
@@ -75,6 +79,9 @@ pub fn check(old: Stored<'_>, new: Stored<'_>) -> DestinationCheck {
                 secret_slot::CLIENT_SECRET => oauth_endpoints_moved(old, new),
                 secret_slot::PASSWORD if new.config.auth.kind() == AuthType::OAuth2 => oauth_endpoints_moved(old, new),
                 secret_slot::API_KEY_VALUE => api_moved.clone().or_else(|| key_placement_moved(old.config, new.config)),
+                secret_slot::CLIENT_CERTIFICATE_KEY | secret_slot::CLIENT_CERTIFICATE_PASSPHRASE => {
+                    api_moved.clone().or_else(|| certificate_endpoints_moved(old, new))
+                }
                 _ => api_moved.clone(),
             }
         };
@@ -98,6 +105,42 @@ fn api_moved(old: Stored<'_>, new: Stored<'_>) -> Option<String> {
         return Some("another self-signed certificate is now trusted for the URL".to_owned());
     }
     None
+}
+
+/// The OAuth endpoints a configuration presents its client certificate to: the Access Token URL,
+/// the Revocation URL and the Issuer, those that are set.
+fn oauth_endpoints(config: &DatasourceConfig) -> Vec<(&'static str, &str)> {
+    let AuthConfig::OAuth2(o) = &config.auth else { return Vec::new() };
+    [("Access Token URL", &o.access_token_url), ("Revocation URL", &o.revocation_url), ("Issuer", &o.issuer)]
+        .into_iter()
+        .filter(|(_, url)| !url.trim().is_empty())
+        .map(|(label, url)| (label, url.as_str()))
+        .collect()
+}
+
+/// Why the client certificate's key would now be presented somewhere new among the OAuth
+/// endpoints (one that is added or changed), or to them with another pinned certificate.
+fn certificate_endpoints_moved(old: Stored<'_>, new: Stored<'_>) -> Option<String> {
+    let before = oauth_endpoints(old.config);
+    for (label, url) in oauth_endpoints(new.config) {
+        if !before.iter().any(|(_, known)| same_url(known, url)) {
+            return Some(format!("the {label} changed ({})", origin(url)));
+        }
+    }
+    auth_pin_moved(old, new)
+}
+
+/// The client certificate as DER (so a re-wrapped PEM of the same chain is the same), or the
+/// text when it is not PEM.
+fn client_certificate_of(config: &DatasourceConfig) -> Vec<Vec<u8>> {
+    let pem = config.client_certificate.trim();
+    if pem.is_empty() {
+        return Vec::new();
+    }
+    match crate::http::tls::parse_pem_certificates(pem) {
+        Ok(certs) => certs.into_iter().map(|c| c.as_ref().to_vec()).collect(),
+        Err(_) => vec![pem.as_bytes().to_vec()],
+    }
 }
 
 fn key_placement_moved(old: &DatasourceConfig, new: &DatasourceConfig) -> Option<String> {
@@ -136,6 +179,8 @@ fn tokens_dropped(old: Stored<'_>, new: Stored<'_>, api_moved: Option<String>) -
     };
     let reason = if !o.same_token_identity(n) {
         token_identity_change(o, n)
+    } else if client_certificate_of(old.config) != client_certificate_of(new.config) {
+        "the client certificate changed (a token bound to it is useless with another)".to_owned()
     } else if let Some(moved) = api_moved {
         moved
     } else if o.add_token_to != n.add_token_to {
@@ -217,6 +262,8 @@ fn label_of(slot: &str, kind: AuthType) -> String {
         secret_slot::API_KEY_VALUE => "API key",
         secret_slot::BEARER_TOKEN => "token",
         secret_slot::CLIENT_SECRET => "client secret",
+        secret_slot::CLIENT_CERTIFICATE_KEY => "client certificate key",
+        secret_slot::CLIENT_CERTIFICATE_PASSPHRASE => "client certificate passphrase",
         other => other,
     }
     .to_owned()
@@ -293,6 +340,49 @@ mod tests {
         assert_eq!(fields(&moved), ["auth.password"], "a password-grant password is not a Basic password");
         assert!(moved.moved_secrets[0].message.contains("OAuth 2.0 → Basic"), "{:?}", moved.moved_secrets);
         assert_eq!(fields(&run(basic, oauth)), ["auth.password"]);
+    }
+
+    #[test]
+    fn a_client_certificate_key_follows_the_url_and_every_oauth_endpoint() {
+        let oauth = r#"{"name":"o","url":"https://api.example","clientCertificate":"CERT",
+            "clientCertificateKey":{"set":true},"clientCertificatePassphrase":{"set":true},
+            "auth":{"type":"oauth2","grantType":"client_credentials","clientAuthentication":"tls_client_auth",
+            "accessTokenUrl":"https://id.example/token","clientId":"c"}}"#;
+        let both = ["clientCertificateKey", "clientCertificatePassphrase"];
+        assert!(run(oauth, oauth).moved_secrets.is_empty());
+        let moved = run(oauth, &oauth.replace("https://api.example", "https://evil.example"));
+        assert_eq!(fields(&moved), both, "the key is presented to the API's origin");
+        assert!(moved.moved_secrets[0].message.contains("enter the client certificate key again"), "{moved:?}");
+        let moved = run(oauth, &oauth.replace("https://id.example/token", "https://evil.example/token"));
+        assert_eq!(fields(&moved), both, "and to the token endpoint");
+        for (field, url) in [("revocationUrl", "https://evil.example/revoke"), ("issuer", "https://evil.example")] {
+            let added = oauth.replace(r#""clientId":"c""#, &format!(r#""clientId":"c","{field}":"{url}""#));
+            let moved = run(oauth, &added);
+            assert_eq!(fields(&moved), both, "{field}");
+            assert!(moved.moved_secrets[0].message.contains("evil.example"), "{moved:?}");
+            assert!(run(&added, oauth).moved_secrets.is_empty(), "{field}: fewer places");
+        }
+        let plain = config(&oauth.replace(r#""type":"oauth2""#, r#""type":"oauth2","useSelfSignedCertForAuth":true"#));
+        let (old, pin) = (config(oauth), Some(vec![b"cert".to_vec()]));
+        let moved = check(Stored { config: &old, pin: &None }, Stored { config: &plain, pin: &pin });
+        assert_eq!(fields(&moved), both, "another server certificate trusted");
+    }
+
+    #[test]
+    fn tokens_are_dropped_when_the_client_certificate_changes() {
+        let generated = latchkey_testkit::openssl_self_signed("client");
+        let json = |cert: &str| {
+            serde_json::json!({"name":"o","url":"https://api.example","clientCertificate":cert,
+                "auth":{"type":"oauth2","grantType":"client_credentials","accessTokenUrl":"https://id.example/token",
+                "clientId":"c"}})
+            .to_string()
+        };
+        let same = run(&json(&generated.cert_pem), &json(&generated.cert_pem.replace('\n', "\r\n")));
+        assert_eq!(same.tokens_dropped, None, "the same certificate, wrapped otherwise");
+        let other = latchkey_testkit::openssl_self_signed("client");
+        let dropped = run(&json(&generated.cert_pem), &json(&other.cert_pem)).tokens_dropped.unwrap();
+        assert!(dropped.contains("client certificate changed"), "{dropped}");
+        assert!(run(&json(""), &json(&other.cert_pem)).tokens_dropped.is_some(), "a certificate added");
     }
 
     #[test]

@@ -39,6 +39,15 @@ pub struct ConfigOverrides {
     #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "present")]
     #[ts(optional)]
     pub self_signed_certificate: Option<SecretField>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub client_certificate: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[ts(optional)]
+    pub client_certificate_key: Option<SecretField>,
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[ts(optional)]
+    pub client_certificate_passphrase: Option<SecretField>,
     /// Fields of `auth`, merged into the base's; with another `type`, the whole `auth`.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "Record<string, unknown>")]
@@ -175,6 +184,9 @@ impl ConfigOverrides {
         add(self.send_signature_header.is_some(), "sendSignatureHeader");
         add(self.signature_secret.is_some(), "signatureSecret");
         add(self.self_signed_certificate.is_some(), "selfSignedCertificate");
+        add(self.client_certificate.is_some(), "clientCertificate");
+        add(self.client_certificate_key.is_some(), "clientCertificateKey");
+        add(self.client_certificate_passphrase.is_some(), "clientCertificatePassphrase");
         if let Some(auth) = &self.auth {
             if auth.replaces_any() {
                 paths.push("auth".to_owned());
@@ -201,6 +213,12 @@ impl ConfigOverrides {
         if let Some(field) = &mut self.self_signed_certificate {
             slots.push((secret_slot::SELF_SIGNED_CERTIFICATE, field));
         }
+        if let Some(field) = &mut self.client_certificate_key {
+            slots.push((secret_slot::CLIENT_CERTIFICATE_KEY, field));
+        }
+        if let Some(field) = &mut self.client_certificate_passphrase {
+            slots.push((secret_slot::CLIENT_CERTIFICATE_PASSPHRASE, field));
+        }
         if let Some(auth) = &mut self.auth {
             for (key, field) in &mut auth.secrets {
                 if let Some(slot) = auth_secret_slot(key) {
@@ -219,6 +237,12 @@ impl ConfigOverrides {
         }
         if let Some(field) = &self.self_signed_certificate {
             slots.push((secret_slot::SELF_SIGNED_CERTIFICATE, field));
+        }
+        if let Some(field) = &self.client_certificate_key {
+            slots.push((secret_slot::CLIENT_CERTIFICATE_KEY, field));
+        }
+        if let Some(field) = &self.client_certificate_passphrase {
+            slots.push((secret_slot::CLIENT_CERTIFICATE_PASSPHRASE, field));
         }
         if let Some(auth) = &self.auth {
             for (key, field) in &auth.secrets {
@@ -275,6 +299,13 @@ impl DatasourceConfig {
         if let Some(field) = &overrides.self_signed_certificate {
             config.self_signed_certificate = field.clone();
         }
+        set(&mut config.client_certificate, &overrides.client_certificate);
+        if let Some(field) = &overrides.client_certificate_key {
+            config.client_certificate_key = field.clone();
+        }
+        if let Some(field) = &overrides.client_certificate_passphrase {
+            config.client_certificate_passphrase = field.clone();
+        }
         if let Some(auth) = &overrides.auth {
             config.auth = auth.apply(&self.auth).map_err(|message| {
                 FieldError::new(format!("environments.{env}.auth"), format!("in {env}: {message}"))
@@ -326,6 +357,30 @@ mod tests {
         assert_eq!(production.url, "https://api.example.com/v1");
         assert_eq!(secret(&production, "auth.clientSecret"), SecretField::from("prod-secret"));
         assert_eq!(config.effective("nowhere").unwrap().environments.len(), 0, "no overrides: the base");
+    }
+
+    #[test]
+    fn an_environment_can_have_a_client_certificate_of_its_own_and_its_key_stays_sealed() {
+        let mut config = base();
+        config.environments.insert(
+            "mtls".into(),
+            serde_json::from_value(serde_json::json!({
+                "clientCertificate": "CERT",
+                "clientCertificateKey": "KEY-SECRET",
+                "clientCertificatePassphrase": null,
+            }))
+            .unwrap(),
+        );
+        let effective = config.effective("mtls").unwrap();
+        assert_eq!(effective.client_certificate, "CERT");
+        assert_eq!(secret(&effective, "clientCertificateKey"), SecretField::from("KEY-SECRET"));
+        let overrides = &config.environments["mtls"];
+        let slots: Vec<&str> = overrides.secret_slots().into_iter().map(|(slot, _)| slot).collect();
+        assert_eq!(slots, ["clientCertificateKey", "clientCertificatePassphrase"]);
+        assert!(overrides.overrides("clientCertificate") && overrides.overrides("clientCertificatePassphrase"));
+        let written = serde_json::to_string(&config).unwrap();
+        assert!(!written.contains("KEY-SECRET") && !format!("{config:?}").contains("KEY-SECRET"), "{written}");
+        assert_eq!(config.effective("staging").unwrap().client_certificate, "", "others keep the base's (none)");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use url::Url;
 
 use super::token_client::MAX_RESPONSE;
 use crate::http::Transport;
-use crate::model::OAuth2Config;
+use crate::model::{AuthConfig, Datasource, DatasourceConfig, OAuth2Config};
 use crate::{Error, Result};
 
 /// The largest metadata document read, as for token answers.
@@ -83,6 +83,26 @@ pub async fn discover(transport: &Transport, issuer: &str) -> Result<ProviderMet
 /// # Errors
 /// As [`discover`].
 pub async fn discover_within(transport: &Transport, issuer: &str, timeout: Duration) -> Result<ProviderMetadata> {
+    discover_with(|| transport.system_client(), issuer, timeout).await
+}
+
+/// [`discover`] of `datasource`'s Issuer with the datasource's trust and client certificate
+/// (an Issuer that asks for mutual TLS gets it, as its token endpoint does).
+///
+/// # Errors
+/// As [`discover`], and the client certificate's field errors.
+pub async fn discover_for(transport: &Transport, datasource: &Datasource) -> Result<ProviderMetadata> {
+    let AuthConfig::OAuth2(oauth) = &datasource.config.auth else {
+        return Err(Error::field("auth.issuer", "only OAuth 2.0 datasources have an Issuer"));
+    };
+    discover_with(|| transport.issuer_client_for(datasource), &oauth.issuer, TIMEOUT).await
+}
+
+async fn discover_with(
+    client: impl FnOnce() -> Result<reqwest::Client>,
+    issuer: &str,
+    timeout: Duration,
+) -> Result<ProviderMetadata> {
     let fix = "check the Issuer (for example https://accounts.google.com)";
     let issuer_url = Url::parse(issuer.trim())
         .ok()
@@ -97,7 +117,7 @@ pub async fn discover_within(transport: &Transport, issuer: &str, timeout: Durat
              accepted only for loopback hosts: 127.0.0.1, ::1, localhost)",
         ));
     }
-    let client = transport.system_client()?;
+    let client = client()?;
     let deadline = tokio::time::Instant::now() + timeout;
     let mut found: Option<ProviderMetadata> = None;
     let mut misses = Vec::new();
@@ -240,6 +260,26 @@ pub async fn fill_from_issuer(transport: &Transport, config: &mut OAuth2Config) 
         || config.revocation_url.trim().is_empty();
     if needed {
         discover(transport, &config.issuer).await?.fill(config);
+    }
+    Ok(())
+}
+
+/// [`fill_from_issuer`] for a whole datasource configuration (an import): discovery presents the
+/// datasource's client certificate and trusts its pin as its token calls do.
+///
+/// # Errors
+/// As [`discover_for`].
+pub async fn fill_datasource_from_issuer(transport: &Transport, config: &mut DatasourceConfig) -> Result<()> {
+    let AuthConfig::OAuth2(oauth) = &config.auth else { return Ok(()) };
+    let needed = oauth.access_token_url.trim().is_empty()
+        || oauth.authorization_url.trim().is_empty()
+        || oauth.revocation_url.trim().is_empty();
+    if oauth.issuer.trim().is_empty() || !needed {
+        return Ok(());
+    }
+    let metadata = discover_for(transport, &Datasource::unsaved("import", config.clone())).await?;
+    if let AuthConfig::OAuth2(oauth) = &mut config.auth {
+        metadata.fill(oauth);
     }
     Ok(())
 }

@@ -97,7 +97,7 @@ pub async fn authorize_loopback(
     }
     let listener = RedirectListener::bind(config.loopback_port).await?;
     let mut pending = authorization::start(oauth, &listener.redirect_uri())?;
-    if issuer_promises_iss(config).await {
+    if issuer_promises_iss(oauth).await {
         pending.require_iss();
     }
     open(&pending);
@@ -122,7 +122,7 @@ pub async fn authorize_deep_link(
 ) -> Result<TokenState> {
     let oauth = OAuthDatasource::of(datasource)?;
     let mut pending = authorization::start(oauth, crate::model::DEEP_LINK_REDIRECT_URI)?;
-    if issuer_promises_iss(oauth.config).await {
+    if issuer_promises_iss(oauth).await {
         pending.require_iss();
     }
     open(&pending);
@@ -148,11 +148,12 @@ pub async fn authorize_deep_link(
 }
 
 /// Whether the datasource's Issuer publishes `authorization_response_iss_parameter_supported`
-/// (RFC 9207 §3); `false` without an Issuer or when its metadata cannot be read.
-async fn issuer_promises_iss(config: &OAuth2Config) -> bool {
-    if config.issuer.trim().is_empty() {
+/// (RFC 9207 §3); `false` without an Issuer or when its metadata cannot be read. Discovery goes
+/// with the datasource's pin and client certificate, as its token calls.
+async fn issuer_promises_iss(oauth: OAuthDatasource<'_>) -> bool {
+    if oauth.config.issuer.trim().is_empty() {
         return false;
     }
     let transport = crate::http::Transport::new();
-    discovery::discover(&transport, &config.issuer).await.is_ok_and(|metadata| metadata.promises_iss())
+    discovery::discover_for(&transport, oauth.datasource).await.is_ok_and(|metadata| metadata.promises_iss())
 }

@@ -112,6 +112,8 @@ pub struct TokenError {
     pub detail: String,
     /// A refresh whose client authentication was set apart from Client Authentication.
     pub refresh_differs: bool,
+    /// A call the client certificate authenticated (`tls_client_auth`, `self_signed_tls_client_auth`).
+    pub client_certificate: bool,
 }
 
 impl TokenError {
@@ -128,6 +130,7 @@ impl TokenError {
             html: false,
             detail: String::new(),
             refresh_differs: false,
+            client_certificate: false,
         }
     }
 
@@ -193,6 +196,12 @@ impl TokenError {
                 "the provider accepted this client when it issued the tokens, but the refresh sends the client \
                  credentials another way: set Send client credentials with (on refresh token) to Same as Client \
                  Authentication"
+                    .into()
+            }
+            Some(Code::InvalidClient) if self.client_certificate && self.call != TokenCall::Refresh => {
+                "the provider did not accept the client certificate for this Client ID: check that it registered \
+                 this certificate (tls_client_auth: its subject; self_signed_tls_client_auth: the certificate \
+                 itself) and that the Client Authentication is the method it registered"
                     .into()
             }
             Some(Code::InvalidClient) if self.call == TokenCall::Refresh => {

@@ -66,6 +66,8 @@ pub struct TokenRequest {
     secrets: Vec<Zeroizing<String>>,
     /// A refresh whose client authentication was set apart from Client Authentication.
     pub(crate) refresh_differs: bool,
+    /// Whether the client certificate authenticates this call (RFC 8705 §2).
+    pub(crate) client_certificate: bool,
 }
 
 impl std::fmt::Debug for TokenRequest {
@@ -91,6 +93,7 @@ impl TokenRequest {
             form: Vec::new(),
             secrets: Vec::new(),
             refresh_differs: false,
+            client_certificate: false,
         })
     }
 
@@ -135,9 +138,15 @@ impl TokenRequest {
 
     /// The client authentication `method` (RFC 6749 §2.3.1 for the secret-based ones). A client
     /// without a secret (a public client) always sends its `client_id` in the body, except with
-    /// `client_secret_jwt`, which needs the secret to sign.
+    /// `client_secret_jwt`, which needs the secret to sign. With `tls_client_auth` and
+    /// `self_signed_tls_client_auth` (RFC 8705 §2) the client certificate, presented by the
+    /// transport, authenticates: only `client_id` goes in the body, never the secret.
     fn authenticate_client(&mut self, config: &OAuth2Config, method: ClientAuthentication, now: u64) -> Result<()> {
         match (config.client_secret.value(), method) {
+            (_, ClientAuthentication::TlsClientAuth | ClientAuthentication::SelfSignedTlsClientAuth) => {
+                self.param("client_id", &config.client_id);
+                self.client_certificate = true;
+            }
             (Some(secret), ClientAuthentication::BasicHeader) => {
                 let encode = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
                 let pair = Zeroizing::new(format!("{}:{}", encode(&config.client_id), encode(secret.expose())));
@@ -355,6 +364,21 @@ mod tests {
         assert_eq!(String::from_utf8(decoded).unwrap(), "my+client:s%26cret%3A%2F%2B+x", "RFC 6749 §2.3.1");
         assert_eq!(request.param_value("client_secret"), None, "the secret goes in one place only");
         assert_eq!(request.param_value("scope"), Some("read write"));
+    }
+
+    #[test]
+    fn certificate_methods_send_the_client_id_and_never_the_secret() {
+        for method in [ClientAuthentication::TlsClientAuth, ClientAuthentication::SelfSignedTlsClientAuth] {
+            let config =
+                OAuth2Config { client_authentication: method, grant_type: GrantType::ClientCredentials, ..config() };
+            let request = direct_grant_request(&config, 0).unwrap();
+            assert_eq!(request.param_value("client_id"), Some("my client"), "{method:?}");
+            assert_eq!(request.param_value("client_secret"), None, "{method:?}");
+            assert!(!request.body().contains("cret"), "{method:?}: {}", request.body().as_str());
+            assert!(request.authorization.is_none(), "{method:?}: no Basic header");
+            let refresh = refresh_request(&config, &Secret::new("rt"), 0).unwrap();
+            assert_eq!(refresh.param_value("client_secret"), None, "{method:?}: refreshes follow");
+        }
     }
 
     #[test]

@@ -403,13 +403,31 @@ fn secret_slots_mut<'c>(
     config: &'c mut DatasourceConfig,
     env_ids: &HashMap<String, EnvironmentId>,
 ) -> Vec<(String, String, &'c mut SecretField)> {
-    let DatasourceConfig { signature_secret, self_signed_certificate, auth, environments, .. } = config;
+    let DatasourceConfig {
+        signature_secret,
+        self_signed_certificate,
+        client_certificate_key,
+        client_certificate_passphrase,
+        auth,
+        environments,
+        ..
+    } = config;
     let mut slots: Vec<(String, String, &'c mut SecretField)> = vec![
         (secret_slot::SIGNATURE_SECRET.to_owned(), secret_slot::SIGNATURE_SECRET.to_owned(), signature_secret),
         (
             secret_slot::SELF_SIGNED_CERTIFICATE.to_owned(),
             secret_slot::SELF_SIGNED_CERTIFICATE.to_owned(),
             self_signed_certificate,
+        ),
+        (
+            secret_slot::CLIENT_CERTIFICATE_KEY.to_owned(),
+            secret_slot::CLIENT_CERTIFICATE_KEY.to_owned(),
+            client_certificate_key,
+        ),
+        (
+            secret_slot::CLIENT_CERTIFICATE_PASSPHRASE.to_owned(),
+            secret_slot::CLIENT_CERTIFICATE_PASSPHRASE.to_owned(),
+            client_certificate_passphrase,
         ),
     ];
     for (slot, field) in auth.secret_slots_mut() {

@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 use super::{
     check_header_rows, check_param_rows, AuthConfig, AuthType, ConfigOverrides, DatasourceId, EnvironmentId, KeyValue,
-    TokenStatus,
+    ProxyConfig, TokenStatus,
 };
 use crate::variables::Variables;
 use crate::{FieldError, Secret, SecretField};
@@ -32,6 +32,11 @@ pub struct DatasourceConfig {
     /// `auth.useSelfSignedCertForAuth`).
     pub self_signed_certificate: SecretField,
     pub auth: AuthConfig,
+    /// The proxy of every call made for the datasource (API, token, revocation, discovery).
+    /// `"system"` (the default) is not written.
+    #[serde(skip_serializing_if = "ProxyConfig::is_system")]
+    #[ts(as = "Option<ProxyConfig>", optional)]
+    pub proxy: ProxyConfig,
     /// Per-environment overrides by environment name: only the fields that differ there.
     pub environments: BTreeMap<String, ConfigOverrides>,
 }
@@ -149,6 +154,7 @@ pub mod secret_slot {
     pub const API_KEY_VALUE: &str = "auth.value";
     pub const BEARER_TOKEN: &str = "auth.token";
     pub const CLIENT_SECRET: &str = "auth.clientSecret";
+    pub const PROXY_PASSWORD: &str = "proxy.password";
 }
 
 impl DatasourceConfig {
@@ -159,6 +165,7 @@ impl DatasourceConfig {
             (secret_slot::SELF_SIGNED_CERTIFICATE, &mut self.self_signed_certificate),
         ];
         slots.extend(self.auth.secret_slots_mut());
+        slots.extend(self.proxy.secret_slots_mut());
         slots
     }
 
@@ -168,6 +175,7 @@ impl DatasourceConfig {
             (secret_slot::SELF_SIGNED_CERTIFICATE, &self.self_signed_certificate),
         ];
         slots.extend(self.auth.secret_slots());
+        slots.extend(self.proxy.secret_slots());
         slots
     }
 
@@ -211,6 +219,7 @@ impl DatasourceConfig {
             }
         }
         self.auth.validate(&mut errors);
+        self.proxy.validate(&mut errors);
         if errors.is_empty() {
             Ok(())
         } else {

@@ -8,6 +8,7 @@
 //!   Token URL and the Revocation URL, and the certificate pinned for them when
 //!   `useSelfSignedCertForAuth` extends the pin there;
 //! - the pinned certificate itself: the host of the datasource URL;
+//! - the explicit proxy's password (`proxy.password`): the proxy URL (it goes to the proxy only);
 //! - every `auth.*` secret: the authentication type it was entered for, since two types share a
 //!   slot name (`auth.password`) but send it to different places.
 //!
@@ -70,6 +71,7 @@ pub fn check(old: Stored<'_>, new: Stored<'_>) -> DestinationCheck {
             ))
         } else {
             match slot {
+                secret_slot::PROXY_PASSWORD => proxy_moved(old.config, new.config),
                 secret_slot::SELF_SIGNED_CERTIFICATE => host_moved(old.config, new.config)
                     .map(|(from, to)| format!("the URL moved to another host ({from} → {to})")),
                 secret_slot::CLIENT_SECRET => oauth_endpoints_moved(old, new),
@@ -98,6 +100,19 @@ fn api_moved(old: Stored<'_>, new: Stored<'_>) -> Option<String> {
         return Some("another self-signed certificate is now trusted for the URL".to_owned());
     }
     None
+}
+
+/// Why the proxy password may no longer go where it was entered for: another proxy URL, or no
+/// explicit proxy before.
+fn proxy_moved(old: &DatasourceConfig, new: &DatasourceConfig) -> Option<String> {
+    let new_url = new.proxy.custom().map(|p| p.url.as_str())?;
+    match old.proxy.custom() {
+        None => Some("the datasource had no explicit proxy".to_owned()),
+        Some(o) if !same_url(&o.url, new_url) => {
+            Some(format!("the proxy URL changed ({} → {})", origin(&o.url), origin(new_url)))
+        }
+        Some(_) => None,
+    }
 }
 
 fn key_placement_moved(old: &DatasourceConfig, new: &DatasourceConfig) -> Option<String> {
@@ -217,6 +232,7 @@ fn label_of(slot: &str, kind: AuthType) -> String {
         secret_slot::API_KEY_VALUE => "API key",
         secret_slot::BEARER_TOKEN => "token",
         secret_slot::CLIENT_SECRET => "client secret",
+        secret_slot::PROXY_PASSWORD => "proxy password",
         other => other,
     }
     .to_owned()
@@ -259,6 +275,29 @@ mod tests {
                 "{other}"
             );
         }
+    }
+
+    #[test]
+    fn a_kept_proxy_password_stays_with_its_proxy() {
+        let proxied = r#"{"name":"p","url":"https://api.example","proxy":{"url":"http://proxy.corp.example:3128",
+            "username":"u","password":{"set":true}}}"#;
+        let moved = run(proxied, &proxied.replace("proxy.corp.example:3128", "evil.example:3128"));
+        assert_eq!(fields(&moved), ["proxy.password"], "a kept proxy password cannot follow the proxy URL elsewhere");
+        let message = &moved.moved_secrets[0].message;
+        assert!(
+            message.contains("proxy URL changed") && message.contains("enter the proxy password again"),
+            "{message}"
+        );
+        assert!(message.contains("http://evil.example:3128"), "the new proxy is named: {message}");
+        assert_eq!(fields(&run(proxied, &proxied.replace(":3128", ":8080"))), ["proxy.password"], "another port");
+        let same = proxied.replace("http://proxy.corp.example:3128", "HTTP://Proxy.Corp.Example:3128/");
+        assert!(run(proxied, &same).moved_secrets.is_empty(), "the same URL written differently");
+        assert!(
+            run(proxied, &proxied.replace("https://api.example", "https://other.example")).moved_secrets.is_empty(),
+            "the proxy password never goes to the API"
+        );
+        let system = r#"{"name":"p","url":"https://api.example"}"#;
+        assert_eq!(fields(&run(system, proxied)), ["proxy.password"], "no password was entered for this proxy");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use ts_rs::TS;
 
 use super::datasource::secret_slot;
-use super::{AuthConfig, DatasourceConfig, KeyValue};
+use super::{AuthConfig, DatasourceConfig, KeyValue, ProxyConfig};
 use crate::{FieldError, SecretField};
 
 /// The fields of a datasource one environment sets differently. Only what differs is written.
@@ -43,6 +43,10 @@ pub struct ConfigOverrides {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "Record<string, unknown>")]
     pub auth: Option<AuthOverride>,
+    /// The whole `proxy`, replacing the base's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub proxy: Option<ProxyConfig>,
 }
 
 /// An override's secret field as given: `null` too is an override (to no value), so a present
@@ -175,6 +179,7 @@ impl ConfigOverrides {
         add(self.send_signature_header.is_some(), "sendSignatureHeader");
         add(self.signature_secret.is_some(), "signatureSecret");
         add(self.self_signed_certificate.is_some(), "selfSignedCertificate");
+        add(self.proxy.is_some(), "proxy");
         if let Some(auth) = &self.auth {
             if auth.replaces_any() {
                 paths.push("auth".to_owned());
@@ -208,6 +213,9 @@ impl ConfigOverrides {
                 }
             }
         }
+        if let Some(proxy) = &mut self.proxy {
+            slots.extend(proxy.secret_slots_mut());
+        }
         slots
     }
 
@@ -226,6 +234,9 @@ impl ConfigOverrides {
                     slots.push((slot, field));
                 }
             }
+        }
+        if let Some(proxy) = &self.proxy {
+            slots.extend(proxy.secret_slots());
         }
         slots
     }
@@ -274,6 +285,9 @@ impl DatasourceConfig {
         }
         if let Some(field) = &overrides.self_signed_certificate {
             config.self_signed_certificate = field.clone();
+        }
+        if let Some(proxy) = &overrides.proxy {
+            config.proxy = proxy.clone();
         }
         if let Some(auth) = &overrides.auth {
             config.auth = auth.apply(&self.auth).map_err(|message| {

@@ -403,7 +403,7 @@ fn secret_slots_mut<'c>(
     config: &'c mut DatasourceConfig,
     env_ids: &HashMap<String, EnvironmentId>,
 ) -> Vec<(String, String, &'c mut SecretField)> {
-    let DatasourceConfig { signature_secret, self_signed_certificate, auth, environments, .. } = config;
+    let DatasourceConfig { signature_secret, self_signed_certificate, auth, proxy, environments, .. } = config;
     let mut slots: Vec<(String, String, &'c mut SecretField)> = vec![
         (secret_slot::SIGNATURE_SECRET.to_owned(), secret_slot::SIGNATURE_SECRET.to_owned(), signature_secret),
         (
@@ -412,7 +412,7 @@ fn secret_slots_mut<'c>(
             self_signed_certificate,
         ),
     ];
-    for (slot, field) in auth.secret_slots_mut() {
+    for (slot, field) in auth.secret_slots_mut().into_iter().chain(proxy.secret_slots_mut()) {
         slots.push((slot.to_owned(), slot.to_owned(), field));
     }
     for (name, overrides) in environments.iter_mut() {

@@ -57,8 +57,9 @@ pub fn export_environment(environment: &Environment, view: SecretView) -> Value 
 /// As [`parse_datasource`] and [`crate::oauth::discovery::discover`].
 pub async fn parse_for_import(text: &str, transport: &crate::http::Transport) -> Result<DatasourceConfig> {
     let mut config = parse_datasource(text)?;
+    let proxy = config.proxy.clone();
     if let crate::model::AuthConfig::OAuth2(oauth) = &mut config.auth {
-        crate::oauth::discovery::fill_from_issuer(transport, oauth).await?;
+        crate::oauth::discovery::fill_from_issuer_through(transport, &proxy, oauth).await?;
     }
     Ok(config)
 }

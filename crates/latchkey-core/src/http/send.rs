@@ -12,8 +12,9 @@ use tokio::io::AsyncWriteExt;
 use ts_rs::TS;
 
 use super::prepare::{PreparedBody, PreparedRequest, SentRequest};
+use super::proxy::ProxySettings;
 use super::tls;
-use crate::model::{Datasource, KeyValue};
+use crate::model::{Datasource, KeyValue, ProxyConfig};
 use crate::{Error, Result};
 
 /// Limits of one send.
@@ -89,7 +90,30 @@ enum Redirects {
     Never,
 }
 
-/// HTTP clients, one per trust configuration, reused across requests.
+/// A client and the proxy settings it was built with, to explain the proxy's failures.
+#[derive(Debug, Clone)]
+pub struct ProxiedClient {
+    pub client: reqwest::Client,
+    pub(crate) proxy: ProxySettings,
+}
+
+impl ProxiedClient {
+    /// The error for a failed send of `url`: the proxy's explanation when it is to blame.
+    pub fn error(&self, url: &url::Url, err: reqwest::Error) -> Error {
+        self.proxy.explain(url, &err).unwrap_or_else(|| err.into())
+    }
+
+    /// For a plain http target: an error when the response came from the proxy itself (see
+    /// `http::proxy`).
+    ///
+    /// # Errors
+    /// [`Error::Proxy`].
+    pub fn check_response(&self, url: &url::Url, response: &reqwest::Response) -> Result<()> {
+        self.proxy.check_response(url, response.status().as_u16(), response.headers())
+    }
+}
+
+/// HTTP clients, one per trust and proxy configuration, reused across requests.
 #[derive(Clone, Default)]
 pub struct Transport {
     roots: Arc<OnceLock<RootCertStore>>,
@@ -102,34 +126,55 @@ impl Transport {
     }
 
     /// A client for requests of `datasource`: its pinned certificate trusted for the host of its
-    /// URL, redirects followed within the origin only.
-    fn client_for(&self, datasource: &Datasource, https: bool) -> Result<reqwest::Client> {
-        self.client(pin(datasource, false), https, Redirects::SameOrigin)
+    /// URL, redirects followed within the origin only, its proxy.
+    fn client_for(&self, datasource: &Datasource, https: bool) -> Result<(reqwest::Client, ProxySettings)> {
+        let proxy = ProxySettings::from_env(&datasource.config.proxy)?;
+        Ok((self.client(pin(datasource, false), https, Redirects::SameOrigin, &proxy)?, proxy))
     }
 
     /// A client for token and revocation calls made for `datasource`: its pinned certificate
     /// trusted for the host of its URL, and for the hosts of the token and revocation endpoints
     /// only with `useSelfSignedCertForAuth`; every other host is checked against the system's
     /// roots. Redirects are never followed (a token endpoint that redirects is misconfigured or
-    /// hostile).
+    /// hostile). The datasource's proxy, as for its API requests.
     ///
     /// # Errors
-    /// [`Error::Invalid`] for an unparseable pinned certificate, [`Error::Tls`].
-    pub fn token_client_for(&self, datasource: &Datasource, https: bool) -> Result<reqwest::Client> {
-        self.client(pin(datasource, true), https, Redirects::Never)
+    /// [`Error::Invalid`] for an unparseable pinned certificate or proxy, [`Error::Tls`].
+    pub fn token_client_for(&self, datasource: &Datasource, https: bool) -> Result<ProxiedClient> {
+        let proxy = ProxySettings::from_env(&datasource.config.proxy)?;
+        Ok(ProxiedClient { client: self.client(pin(datasource, true), https, Redirects::Never, &proxy)?, proxy })
     }
 
-    /// A client trusting the system roots only and following no redirects (discovery).
+    /// A client trusting the system roots only and following no redirects (discovery), through
+    /// the system proxy.
     ///
     /// # Errors
     /// [`Error::Tls`] when no TLS configuration can be built.
     pub fn system_client(&self) -> Result<reqwest::Client> {
-        self.client(None, true, Redirects::Never)
+        Ok(self.discovery_client(&ProxyConfig::default())?.client)
     }
 
-    fn client(&self, pin: Option<tls::Pin<'_>>, https: bool, redirects: Redirects) -> Result<reqwest::Client> {
+    /// A client trusting the system roots only and following no redirects (discovery), through
+    /// `proxy` (a datasource's).
+    ///
+    /// # Errors
+    /// [`Error::Tls`] when no TLS configuration can be built; [`Error::Invalid`] for a proxy
+    /// that cannot be used.
+    pub fn discovery_client(&self, proxy: &ProxyConfig) -> Result<ProxiedClient> {
+        let proxy = ProxySettings::from_env(proxy)?;
+        Ok(ProxiedClient { client: self.client(None, true, Redirects::Never, &proxy)?, proxy })
+    }
+
+    fn client(
+        &self,
+        pin: Option<tls::Pin<'_>>,
+        https: bool,
+        redirects: Redirects,
+        proxy: &ProxySettings,
+    ) -> Result<reqwest::Client> {
         let mut hasher = Sha256::new();
         hasher.update([redirects as u8]);
+        proxy.fingerprint(&mut hasher);
         if https {
             match &pin {
                 Some(pin) => {
@@ -151,8 +196,8 @@ impl Transport {
             Redirects::SameOrigin => same_origin_redirects(),
             Redirects::Never => reqwest::redirect::Policy::none(),
         };
-        let mut builder =
-            reqwest::Client::builder().redirect(policy).connect_timeout(Duration::from_secs(30)).no_proxy();
+        let builder = reqwest::Client::builder().redirect(policy).connect_timeout(Duration::from_secs(30));
+        let mut builder = proxy.apply(builder)?;
         if https {
             let (pinned, hosts) = match &pin {
                 Some(pin) => (
@@ -196,7 +241,8 @@ impl Transport {
             ));
         }
         let sent = request.redacted();
-        let client = self.client_for(datasource, request.url.scheme() == "https")?;
+        let (client, proxy) = self.client_for(datasource, request.url.scheme() == "https")?;
+        let url = request.url.clone();
         let mut builder = client
             .request(request.method.clone(), request.url.clone())
             .headers(request.headers.clone())
@@ -249,9 +295,10 @@ impl Transport {
         };
 
         let started = Instant::now();
-        let mut response = builder.send().await?;
+        let mut response = builder.send().await.map_err(|e| proxy.explain(&url, &e).unwrap_or_else(|| e.into()))?;
         let first_byte = started.elapsed();
         let status = response.status();
+        proxy.check_response(&url, status.as_u16(), response.headers())?;
         let version = format!("{:?}", response.version());
         let headers = response
             .headers()

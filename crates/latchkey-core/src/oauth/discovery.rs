@@ -11,8 +11,8 @@ use serde::Deserialize;
 use url::Url;
 
 use super::token_client::MAX_RESPONSE;
-use crate::http::Transport;
-use crate::model::OAuth2Config;
+use crate::http::{ProxiedClient, Transport};
+use crate::model::{OAuth2Config, ProxyConfig};
 use crate::{Error, Result};
 
 /// The largest metadata document read, as for token answers.
@@ -77,12 +77,30 @@ pub async fn discover(transport: &Transport, issuer: &str) -> Result<ProviderMet
     discover_within(transport, issuer, TIMEOUT).await
 }
 
+/// [`discover`] through `proxy` (the proxy of the datasource the issuer is for; [`discover`]
+/// uses the system's).
+///
+/// # Errors
+/// As [`discover`]; [`Error::Proxy`] when the proxy is to blame.
+pub async fn discover_through(transport: &Transport, proxy: &ProxyConfig, issuer: &str) -> Result<ProviderMetadata> {
+    discover_inner(transport, proxy, issuer, TIMEOUT).await
+}
+
 /// [`discover`] with another overall time limit. When the second document does not come in
 /// time, the first is used as it is.
 ///
 /// # Errors
 /// As [`discover`].
 pub async fn discover_within(transport: &Transport, issuer: &str, timeout: Duration) -> Result<ProviderMetadata> {
+    discover_inner(transport, &ProxyConfig::default(), issuer, timeout).await
+}
+
+async fn discover_inner(
+    transport: &Transport,
+    proxy: &ProxyConfig,
+    issuer: &str,
+    timeout: Duration,
+) -> Result<ProviderMetadata> {
     let fix = "check the Issuer (for example https://accounts.google.com)";
     let issuer_url = Url::parse(issuer.trim())
         .ok()
@@ -97,7 +115,7 @@ pub async fn discover_within(transport: &Transport, issuer: &str, timeout: Durat
              accepted only for loopback hosts: 127.0.0.1, ::1, localhost)",
         ));
     }
-    let client = transport.system_client()?;
+    let client = transport.discovery_client(proxy)?;
     let deadline = tokio::time::Instant::now() + timeout;
     let mut found: Option<ProviderMetadata> = None;
     let mut misses = Vec::new();
@@ -141,12 +159,15 @@ pub async fn discover_within(transport: &Transport, issuer: &str, timeout: Durat
 
 /// One metadata document; the outer error is a failure to reach the issuer at all. The
 /// caller bounds the time.
-async fn fetch(
-    client: &reqwest::Client,
-    url: &Url,
-    issuer: &str,
-) -> Result<std::result::Result<ProviderMetadata, Miss>> {
-    let mut response = client.get(url.clone()).header("Accept", "application/json").send().await?;
+async fn fetch(client: &ProxiedClient, url: &Url, issuer: &str) -> Result<std::result::Result<ProviderMetadata, Miss>> {
+    let mut response = client
+        .client
+        .get(url.clone())
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(|e| client.error(url, e))?;
+    client.check_response(url, &response)?;
     let status = response.status();
     if !status.is_success() {
         return Ok(Err(Miss::Unusable(format!("{} answered HTTP {}", url.path(), status.as_u16()))));
@@ -227,11 +248,24 @@ impl ProviderMetadata {
     }
 }
 
-/// When `config` names an issuer, fills its empty endpoints from the issuer's metadata.
+/// When `config` names an issuer, fills its empty endpoints from the issuer's metadata, found
+/// through the system proxy.
 ///
 /// # Errors
 /// As [`discover`].
 pub async fn fill_from_issuer(transport: &Transport, config: &mut OAuth2Config) -> Result<()> {
+    fill_from_issuer_through(transport, &ProxyConfig::default(), config).await
+}
+
+/// [`fill_from_issuer`] through `proxy`, the proxy of the datasource `config` belongs to.
+///
+/// # Errors
+/// As [`discover_through`].
+pub async fn fill_from_issuer_through(
+    transport: &Transport,
+    proxy: &ProxyConfig,
+    config: &mut OAuth2Config,
+) -> Result<()> {
     if config.issuer.trim().is_empty() {
         return Ok(());
     }
@@ -239,7 +273,7 @@ pub async fn fill_from_issuer(transport: &Transport, config: &mut OAuth2Config) 
         || config.authorization_url.trim().is_empty()
         || config.revocation_url.trim().is_empty();
     if needed {
-        discover(transport, &config.issuer).await?.fill(config);
+        discover_through(transport, proxy, &config.issuer).await?.fill(config);
     }
     Ok(())
 }

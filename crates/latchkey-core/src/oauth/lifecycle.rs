@@ -391,6 +391,7 @@ impl TokenLifecycle {
                     TokenErrorKind::TooLarge => "too_large",
                     TokenErrorKind::Redirected => "redirected",
                     TokenErrorKind::Unavailable => "unavailable",
+                    TokenErrorKind::Proxy => "proxy",
                 };
                 let description = err.description.clone().or_else(|| Some(err.to_string()));
                 (

@@ -80,7 +80,7 @@ pub async fn authorize_loopback(
     }
     let listener = RedirectListener::bind(config.loopback_port).await?;
     let mut pending = authorization::start(datasource, &listener.redirect_uri())?;
-    if issuer_promises_iss(config).await {
+    if issuer_promises_iss(datasource, config).await {
         pending.require_iss();
     }
     open(&pending);
@@ -105,7 +105,7 @@ pub async fn authorize_deep_link(
 ) -> Result<TokenState> {
     let config = oauth_config(datasource)?;
     let mut pending = authorization::start(datasource, crate::model::DEEP_LINK_REDIRECT_URI)?;
-    if issuer_promises_iss(config).await {
+    if issuer_promises_iss(datasource, config).await {
         pending.require_iss();
     }
     open(&pending);
@@ -132,10 +132,11 @@ pub async fn authorize_deep_link(
 
 /// Whether the datasource's Issuer publishes `authorization_response_iss_parameter_supported`
 /// (RFC 9207 §3); `false` without an Issuer or when its metadata cannot be read.
-async fn issuer_promises_iss(config: &OAuth2Config) -> bool {
+async fn issuer_promises_iss(datasource: &Datasource, config: &OAuth2Config) -> bool {
     if config.issuer.trim().is_empty() {
         return false;
     }
     let transport = crate::http::Transport::new();
-    discovery::discover(&transport, &config.issuer).await.is_ok_and(|metadata| metadata.promises_iss())
+    let proxy = &datasource.config.proxy;
+    discovery::discover_through(&transport, proxy, &config.issuer).await.is_ok_and(|metadata| metadata.promises_iss())
 }

@@ -14,6 +14,7 @@ import type { FieldError } from '../bindings/FieldError';
 import type { GrantType } from '../bindings/GrantType';
 import type { OAuth2Config } from '../bindings/OAuth2Config';
 import type { Preset } from '../bindings/Preset';
+import type { ProxyConfig } from '../bindings/ProxyConfig';
 import type { SecretField } from '../bindings/SecretField';
 import { compactRows, isBlankRow, type RowMaps } from './rows';
 
@@ -35,6 +36,7 @@ export interface FormFields {
   signatureSecret: SecretField;
   useCertificate: boolean;
   selfSignedCertificate: SecretField;
+  proxy: ProxyForm;
   authType: AuthType;
   basic: BasicAuth;
   apiKey: ApiKeyAuth;
@@ -45,6 +47,31 @@ export interface FormFields {
   /** "Authorization expires in (seconds)" as typed; empty for none. */
   expiresInText: string;
   loopbackPortText: string;
+}
+
+/** The datasource's proxy as the editor holds it: the explicit proxy's fields stay while another mode is picked. */
+export interface ProxyForm {
+  mode: 'system' | 'none' | 'custom';
+  url: string;
+  username: string;
+  password: SecretField;
+}
+
+export function emptyProxy(): ProxyForm {
+  return { mode: 'system', url: '', username: '', password: null };
+}
+
+/** The form's proxy for a stored `proxy` (absent: `"system"`). */
+export function proxyFormOf(proxy: ProxyConfig | undefined): ProxyForm {
+  if (proxy === undefined || proxy === 'system') return emptyProxy();
+  if (proxy === 'none') return { ...emptyProxy(), mode: 'none' };
+  return { mode: 'custom', url: proxy.url, username: proxy.username, password: normalizeSecret(proxy.password) };
+}
+
+/** What Save sends for the proxy; `"system"` is written out so an environment can set it over another base. */
+export function proxyToConfig(proxy: ProxyForm): ProxyConfig {
+  if (proxy.mode !== 'custom') return proxy.mode;
+  return { url: proxy.url.trim(), username: proxy.username.trim(), password: normalizeSecret(proxy.password) };
 }
 
 /**
@@ -78,6 +105,7 @@ export function emptyForm(): DatasourceForm {
     signatureSecret: null,
     useCertificate: false,
     selfSignedCertificate: null,
+    proxy: emptyProxy(),
     authType: 'none',
     basic: { username: '', password: null },
     apiKey: { key: '', value: null, addTo: 'header', headerPrefix: '' },
@@ -169,6 +197,7 @@ export function formFromDatasource(datasource: Datasource): DatasourceForm {
     signatureSecret: normalizeSecret(datasource.signatureSecret),
     useCertificate: isSecretSaved(datasource.selfSignedCertificate),
     selfSignedCertificate: normalizeSecret(datasource.selfSignedCertificate),
+    proxy: proxyFormOf(datasource.proxy),
     ...authFormFields(datasource.auth as { type: AuthType } & Record<string, unknown>),
   };
   const environments: Record<string, EnvironmentOverrides> = {};
@@ -285,6 +314,8 @@ export function isFieldShown(form: DatasourceForm, path: string): boolean {
   if (path === 'auth.useSelfSignedCertForAuth') return form.authType === 'oauth2' && form.useCertificate;
   if (path === 'signatureSecret') return form.sendSignatureHeader;
   if (path === 'selfSignedCertificate') return form.useCertificate;
+  if (path === 'proxy') return true;
+  if (path.startsWith('proxy.')) return form.proxy.mode === 'custom';
   if (/^(headers|queryParams)\[\d+\]\.(key|value)$/.test(path)) return true;
   if (!path.startsWith('auth.')) return false;
   const field = path.slice('auth.'.length).replace(/\[.*$/, '');
@@ -402,6 +433,7 @@ function fieldsToConfig(
     sendSignatureHeader: form.sendSignatureHeader,
     signatureSecret: form.sendSignatureHeader || signatureUsed ? normalizeSecret(form.signatureSecret) : null,
     selfSignedCertificate: form.useCertificate ? normalizeSecret(form.selfSignedCertificate) : null,
+    proxy: proxyToConfig(form.proxy),
     auth,
   };
   return { config, errors, rowMaps };
@@ -418,6 +450,7 @@ const TOP_OVERRIDES = [
   'sendSignatureHeader',
   'signatureSecret',
   'selfSignedCertificate',
+  'proxy',
 ] as const;
 
 /** Override paths whose value is a write-only secret slot. */
@@ -473,6 +506,7 @@ function copyOf<T extends FormFields>(form: T): T {
     apiKey: { ...form.apiKey },
     bearer: { ...form.bearer },
     oauth2: { ...form.oauth2 },
+    proxy: { ...form.proxy },
   };
 }
 
@@ -545,6 +579,7 @@ function copyField(target: FormFields, source: FormFields, path: string, authTyp
 function clearSecrets(values: FormFields, path: string) {
   if (path === 'signatureSecret') values.signatureSecret = null;
   if (path === 'selfSignedCertificate') values.selfSignedCertificate = null;
+  if (path === 'proxy') values.proxy = { ...values.proxy, password: null };
   const all = path === 'auth.type';
   if (all || path === 'auth.password') {
     values.basic.password = null;
@@ -668,6 +703,7 @@ function overridesFromConfig(base: FormFields, overrides: ConfigOverrides): Envi
     const certificate = normalizeSecret(overrides.selfSignedCertificate);
     take('selfSignedCertificate', { useCertificate: certificate !== null, selfSignedCertificate: certificate });
   }
+  if (overrides.proxy !== undefined) take('proxy', { proxy: proxyFormOf(overrides.proxy) });
   const auth = overrides.auth;
   if (auth === undefined) return { fields, values };
   if (typeof auth.type === 'string' && auth.type !== base.authType) {

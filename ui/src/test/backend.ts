@@ -133,6 +133,14 @@ export function storedDatasource(id: string, config: DatasourceConfig): Datasour
     updatedAt: 1_700_000_000_000,
     signatureSecret: stored(config.signatureSecret),
     selfSignedCertificate: stored(config.selfSignedCertificate),
+    ...(config.proxy === undefined || config.proxy === 'system'
+      ? {}
+      : {
+          proxy:
+            typeof config.proxy === 'string'
+              ? config.proxy
+              : { ...config.proxy, password: stored(config.proxy.password) },
+        }),
     auth,
   };
 }

@@ -8,7 +8,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{stderr, Env};
+use common::{assert_in_no_file, stderr, Env};
 use latchkey_testkit::oidc::POST_CLIENT;
 use latchkey_testkit::tinyproxy::closed_port;
 use latchkey_testkit::{openssl_self_signed, OidcProvider, TestServer, Tinyproxy};
@@ -153,4 +153,33 @@ fn discovery_takes_the_datasources_proxy_and_the_system_one_without_a_datasource
     );
     let later: Vec<String> = proxy.requests().into_iter().skip(seen).collect();
     assert!(later.iter().any(|r| r.starts_with(&well_known)), "import discovery went through the proxy: {later:?}");
+}
+
+#[test]
+fn the_proxy_password_is_sealed_exported_as_set_and_follows_its_proxy() {
+    let proxy = Tinyproxy::start_with(latchkey_testkit::TinyproxyOptions {
+        basic_auth: Some(("carol".into(), "sealed-proxy-pass-91".into())),
+        ..Default::default()
+    });
+    let server = TestServer::http();
+    let env = Env::new();
+    let base = serde_json::json!({
+        "name": "Corp", "url": server.base_url(),
+        "proxy": {"url": proxy.url(), "username": "carol", "password": "sealed-proxy-pass-91"}
+    });
+    import(&env, base.clone());
+    env.ok(&["request", "Corp", "/sealed"]);
+    assert!(went_through(&proxy, "/sealed"), "the stored password opened the proxy: {:?}", proxy.requests());
+
+    let exported: serde_json::Value = serde_json::from_str(&env.ok(&["datasource", "export", "Corp"])).unwrap();
+    assert_eq!(exported["proxy"]["password"], serde_json::json!({"set": true}), "{exported}");
+    assert_in_no_file(env.data(), &["sealed-proxy-pass-91".to_owned()], "the proxy password");
+
+    // Re-importing the export keeps the password; pointing it at another proxy refuses it.
+    import(&env, exported.clone());
+    let mut moved = exported.clone();
+    moved["proxy"]["url"] = format!("http://127.0.0.1:{}", closed_port()).into();
+    let out = env.import(&moved.to_string());
+    assert!(!out.status.success(), "a kept proxy password cannot follow another proxy URL");
+    assert!(stderr(&out).contains("proxy.password: the proxy URL changed"), "{}", stderr(&out));
 }

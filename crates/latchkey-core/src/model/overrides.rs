@@ -343,6 +343,32 @@ mod tests {
     }
 
     #[test]
+    fn an_environment_replaces_the_whole_proxy_and_its_password_is_a_secret_slot() {
+        let mut config = base();
+        let staging: ConfigOverrides = serde_json::from_value(serde_json::json!({
+            "proxy": {"url": "http://staging-proxy.example:3128", "username": "s", "password": "staging-proxy-pw"}
+        }))
+        .unwrap();
+        config.environments.insert("staging".into(), staging);
+        let effective = config.effective("staging").unwrap();
+        assert_eq!(effective.proxy.custom().map(|p| p.url.as_str()), Some("http://staging-proxy.example:3128"));
+        assert_eq!(secret(&effective, "proxy.password"), SecretField::from("staging-proxy-pw"));
+        assert!(config.effective("production").unwrap().proxy.is_system(), "the base's proxy elsewhere");
+        let overrides = &config.environments["staging"];
+        assert!(
+            overrides.overrides("proxy.url") && overrides.secret_slots().iter().any(|(s, _)| *s == "proxy.password")
+        );
+        let written = serde_json::to_string(overrides).unwrap();
+        assert!(!written.contains("staging-proxy-pw") && written.contains(r#""password":{"set":true}"#), "{written}");
+        let none: ConfigOverrides = serde_json::from_value(serde_json::json!({"proxy": "system"})).unwrap();
+        assert_eq!(
+            serde_json::to_string(&none).unwrap(),
+            r#"{"proxy":"system"}"#,
+            "an override writes even the default"
+        );
+    }
+
+    #[test]
     fn another_auth_type_replaces_the_whole_auth() {
         let legacy = base().effective("legacy").unwrap();
         assert_eq!(legacy.auth.kind(), AuthType::Bearer);

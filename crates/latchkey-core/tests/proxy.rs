@@ -169,6 +169,7 @@ async fn a_proxy_that_refuses_the_host_says_so() {
     // A 403 of the server itself, forwarded by the proxy (with `Via`), stays the server's answer.
     let allowed = through(&server.base_url(), serde_json::json!({"url": proxy.url()}));
     assert_eq!(get(&allowed, "/status/403").await.expect("the server's own 403 is a response").status, 403);
+    assert_eq!(get(&allowed, "/status/401").await.expect("and so is its 401").status, 401);
     assert_eq!(secure.request_count(), 0);
 }
 

@@ -70,7 +70,7 @@ impl ProxySettings {
     ///
     /// # Errors
     /// [`Error::Invalid`] on `proxy.url` for an explicit proxy URL that does not parse (a stored
-    /// datasource was validated, so only a hand-made one), or on the variable for an environment
+    /// datasource was validated, so only a hand-made one); [`Error::Proxy`] for an environment
     /// variable that is not a proxy URL.
     pub fn of(config: &ProxyConfig, var: impl Fn(&str) -> Option<String>) -> Result<ProxySettings> {
         match config {
@@ -220,9 +220,10 @@ impl ProxySettings {
     }
 
     /// For a plain http target, a response that came from the proxy itself rather than the
-    /// server: 407 (the proxy asks for credentials), and 401 or 403 without `Via` (RFC 9110
-    /// §7.6.3: a proxy adds `Via` to what it forwards, so an answer without one is its own;
-    /// tinyproxy answers wrong credentials with 401).
+    /// server: 407 (the proxy asks for credentials); 403 without `Via` (RFC 9110 §7.6.3: a proxy
+    /// adds `Via` to what it forwards, so an answer without one is its own); and tinyproxy's 401
+    /// without `Via` (it answers wrong credentials with 401 instead of 407, naming itself in
+    /// `Server`). Any other answer is the server's, 401 included (the OAuth retry needs it).
     ///
     /// # Errors
     /// [`Error::Proxy`] saying so.
@@ -232,9 +233,13 @@ impl ProxySettings {
         }
         let Some(route) = self.route(url) else { return Ok(()) };
         let own = !headers.contains_key(reqwest::header::VIA);
+        let tinyproxy = headers
+            .get(reqwest::header::SERVER)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|server| server.starts_with("tinyproxy/"));
         let problem = match status {
             407 => Problem::AuthenticationRequired(status),
-            401 if own => Problem::AuthenticationRequired(status),
+            401 if own && tinyproxy => Problem::AuthenticationRequired(status),
             403 if own => Problem::Refused(status),
             _ => return Ok(()),
         };
@@ -325,13 +330,10 @@ fn parse_env_proxy(source: &'static str, raw: &str) -> Result<url::Url> {
         .ok()
         .filter(|url| matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty()))
         .ok_or_else(|| {
-            Error::field(
-                source,
-                format!(
-                    "the environment variable {source} is not an http:// proxy URL such as http://proxy:3128: fix or \
-                     unset it, or set the datasource's proxy to \"none\""
-                ),
-            )
+            Error::Proxy(format!(
+                "the environment variable {source} is not an http:// proxy URL such as http://proxy:3128: fix or \
+                 unset it, or set the datasource's proxy to \"none\""
+            ))
         })
 }
 
@@ -458,6 +460,30 @@ mod tests {
         let mut b = Sha256::new();
         ProxySettings::of(&other, |_| None).unwrap().fingerprint(&mut b);
         assert_ne!(a.finalize(), b.finalize(), "another password is another client");
+    }
+
+    #[test]
+    fn only_the_proxys_own_answers_to_plain_http_become_its_errors() {
+        use reqwest::header::{HeaderMap, HeaderValue, SERVER, VIA};
+        let settings = system(&[("HTTP_PROXY", "http://p:3128")]);
+        let target = url("http://api.example/x");
+        let headers = |pairs: &[(reqwest::header::HeaderName, &'static str)]| {
+            let mut map = HeaderMap::new();
+            for (name, value) in pairs {
+                map.insert(name.clone(), HeaderValue::from_static(value));
+            }
+            map
+        };
+        let own = headers(&[(SERVER, "tinyproxy/1.11.1")]);
+        let forwarded = headers(&[(VIA, "1.1 proxy (tinyproxy/1.11.1)"), (SERVER, "nginx")]);
+        assert!(settings.check_response(&target, 407, &forwarded).is_err(), "407 is always the proxy's");
+        assert!(settings.check_response(&target, 403, &own).is_err());
+        assert!(settings.check_response(&target, 401, &own).is_err(), "tinyproxy's 401 for wrong credentials");
+        assert!(settings.check_response(&target, 403, &forwarded).is_ok(), "the server's 403, forwarded");
+        assert!(settings.check_response(&target, 401, &forwarded).is_ok(), "the server's 401, forwarded");
+        assert!(settings.check_response(&target, 401, &headers(&[(SERVER, "nginx")])).is_ok(), "a 401 is the server's");
+        assert!(settings.check_response(&url("https://api.example"), 403, &own).is_ok(), "https: the tunnel decides");
+        assert!(ProxySettings::Direct.check_response(&target, 407, &own).is_ok(), "no proxy, no proxy error");
     }
 
     #[test]

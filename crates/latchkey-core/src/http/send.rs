@@ -146,15 +146,6 @@ impl Transport {
     }
 
     /// A client trusting the system roots only and following no redirects (discovery), through
-    /// the system proxy.
-    ///
-    /// # Errors
-    /// [`Error::Tls`] when no TLS configuration can be built.
-    pub fn system_client(&self) -> Result<reqwest::Client> {
-        Ok(self.discovery_client(&ProxyConfig::default())?.client)
-    }
-
-    /// A client trusting the system roots only and following no redirects (discovery), through
     /// `proxy` (a datasource's).
     ///
     /// # Errors

@@ -53,7 +53,8 @@ impl<'de> Deserialize<'de> for ProxyConfig {
             Value::String(mode) => match mode.as_str() {
                 "system" => Ok(ProxyConfig::Mode(ProxyMode::System)),
                 "none" => Ok(ProxyConfig::Mode(ProxyMode::None)),
-                other => Err(serde::de::Error::custom(format!("`{other}` is not a proxy: {SHAPE}"))),
+                // The text is not quoted: import errors never repeat the input's values.
+                _ => Err(serde::de::Error::custom(format!("unknown proxy: {SHAPE}"))),
             },
             object @ Value::Object(_) => CustomProxy::deserialize(object)
                 .map(ProxyConfig::Custom)
@@ -193,6 +194,7 @@ mod tests {
         for bad in [r#""socks""#, "3", r#"{"url":"http://p:1","pass":"x"}"#] {
             let message = parse(bad).unwrap_err();
             assert!(message.contains(r#""system", "none""#), "{bad}: {message}");
+            assert!(!message.contains("socks"), "the input's value is not repeated: {message}");
         }
     }
 

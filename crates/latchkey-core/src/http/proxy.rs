@@ -115,6 +115,17 @@ impl ProxySettings {
         Self::of(config, |name| std::env::var(name).ok())
     }
 
+    /// Whether a proxy is reached over TLS (an `https://` proxy URL).
+    pub fn uses_tls(&self) -> bool {
+        match self {
+            ProxySettings::Direct => false,
+            ProxySettings::Explicit { url, .. } => url.scheme() == "https",
+            ProxySettings::System { http, https, .. } => {
+                [http, https].into_iter().flatten().any(|named| named.url.scheme() == "https")
+            }
+        }
+    }
+
     /// Feeds what tells these settings apart into a client's cache key.
     pub fn fingerprint(&self, hasher: &mut Sha256) {
         match self {
@@ -411,6 +422,7 @@ mod tests {
         assert_eq!(system(&[("NO_PROXY", "*")]), ProxySettings::Direct, "no proxy variable: direct");
         let upper_first = system(&[("HTTPS_PROXY", "http://upper:1"), ("https_proxy", "http://lower:2")]);
         assert_eq!(via(&upper_first, "https://a.example").as_deref(), Some("HTTPS_PROXY upper:1"));
+        assert!(!env.uses_tls() && system(&[("HTTPS_PROXY", "https://tls-proxy:443")]).uses_tls(), "https:// proxies");
         let none = ProxySettings::of(&ProxyConfig::Mode(ProxyMode::None), |_| Some("http://p:1".into())).unwrap();
         assert_eq!(none, ProxySettings::Direct, "\"none\" ignores the environment");
         let bad = ProxySettings::of(&ProxyConfig::default(), |n| (n == "HTTPS_PROXY").then(|| "ftp://x:1".into()));

@@ -163,6 +163,8 @@ impl Transport {
         redirects: Redirects,
         proxy: &ProxySettings,
     ) -> Result<reqwest::Client> {
+        // An https:// proxy is reached over TLS too, with the same verification.
+        let https = https || proxy.uses_tls();
         let mut hasher = Sha256::new();
         hasher.update([redirects as u8]);
         proxy.fingerprint(&mut hasher);

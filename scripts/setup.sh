@@ -11,6 +11,7 @@ packages=(
   dbus dbus-x11 gnome-keyring                                     # a real Secret Service in tests
   openssl curl ca-certificates time                               # test certificates, benchmarks
   chromium                                                        # the "system browser" giving OAuth consent in tests
+  tinyproxy                                                       # a real HTTP proxy (CONNECT, Basic auth) in the proxy tests
 )
 command -v node >/dev/null || packages+=(nodejs npm)
 missing=()

@@ -17,6 +17,9 @@ echo "== vite build"; npx vite build --logLevel warn
 # One cargo feature set everywhere (--workspace, all targets), so tauri is built once per profile.
 echo "== clippy";    cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
+# The tests' servers are on loopback hosts, which a "system" proxy does not exempt by itself
+# (curl's rule, see README "Proxies"): a machine's own proxy variables must leave them alone.
+export NO_PROXY="127.0.0.1,localhost,::1${NO_PROXY:+,$NO_PROXY}" no_proxy="127.0.0.1,localhost,::1${no_proxy:+,$no_proxy}"
 # A fresh keyring directory each run: never the developer's own keyring, never a stale password.
 keyring_home=$(mktemp -d)
 trap 'rm -rf "$keyring_home"' EXIT

@@ -4,7 +4,7 @@ use latchkey_core::error::ErrorPayload;
 use latchkey_core::http::Transport;
 use latchkey_core::model::{
     Datasource, DatasourceConfig, DatasourceId, DatasourceSummary, DestinationCheck, EnvironmentId, OAuth2Config,
-    SavedDatasource,
+    ProxyConfig, SavedDatasource,
 };
 use latchkey_core::oauth::discovery;
 use latchkey_core::preset::{self, Preset};
@@ -66,12 +66,13 @@ pub fn presets() -> Vec<Preset> {
     preset::presets()
 }
 
-/// Fills the empty endpoints of `auth` from its issuer's metadata.
+/// Fills the empty endpoints of `auth` from its issuer's metadata, through the datasource's
+/// `proxy` (the system's when not given).
 #[tauri::command]
-pub async fn discover(mut auth: OAuth2Config) -> Result<OAuth2Config, ErrorPayload> {
+pub async fn discover(mut auth: OAuth2Config, proxy: Option<ProxyConfig>) -> Result<OAuth2Config, ErrorPayload> {
     if auth.issuer.trim().is_empty() {
         return Err(Error::field("auth.issuer", "enter the issuer URL, e.g. https://accounts.example.com").into());
     }
-    discovery::fill_from_issuer(&Transport::new(), &mut auth).await?;
+    discovery::fill_from_issuer_through(&Transport::new(), &proxy.unwrap_or_default(), &mut auth).await?;
     Ok(auth)
 }

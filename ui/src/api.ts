@@ -22,6 +22,7 @@ import type { HistoryEntry } from './bindings/HistoryEntry';
 import type { OAuth2Config } from './bindings/OAuth2Config';
 import type { PickedFile } from './bindings/PickedFile';
 import type { Preset } from './bindings/Preset';
+import type { ProxyConfig } from './bindings/ProxyConfig';
 import type { RequestSpec } from './bindings/RequestSpec';
 import type { ResponseView } from './bindings/ResponseView';
 import type { SavedDatasource } from './bindings/SavedDatasource';
@@ -69,8 +70,11 @@ export const api = {
   deleteDatasource: (id: DatasourceId) => invoke<void>('delete_datasource', { id }),
 
   presets: () => invoke<Preset[]>('presets'),
-  /** Fills the empty endpoints of `auth` from `auth.issuer` (OpenID Connect / RFC 8414 discovery). */
-  discover: (auth: OAuth2Config) => invoke<OAuth2Config>('discover', { auth }),
+  /**
+   * Fills the empty endpoints of `auth` from `auth.issuer` (OpenID Connect / RFC 8414 discovery),
+   * through the datasource's `proxy` (the system's when not given).
+   */
+  discover: (auth: OAuth2Config, proxy?: ProxyConfig) => invoke<OAuth2Config>('discover', { auth, proxy }),
 
   /** Save and Authorize / Save and Test. Emits `authorization-started` once the browser opens. */
   authorize: (id: DatasourceId, environmentId: EnvironmentId = activeEnvironmentId()) =>

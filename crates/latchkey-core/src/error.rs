@@ -79,6 +79,9 @@ pub enum Error {
     Network(String),
     #[error("TLS: {0}")]
     Tls(String),
+    /// The proxy a call went through is unreachable, asks for credentials or refused it.
+    #[error("{0}")]
+    Proxy(String),
     /// The person stopped it (a request in the tester).
     #[error("cancelled")]
     Cancelled,
@@ -117,7 +120,7 @@ impl Error {
             Error::Vault(_) => ErrorCode::Vault,
             Error::Database(_) | Error::Migration(_) => ErrorCode::Storage,
             Error::Io { .. } => ErrorCode::Io,
-            Error::Network(_) => ErrorCode::Network,
+            Error::Network(_) | Error::Proxy(_) => ErrorCode::Network,
             Error::Tls(_) => ErrorCode::Tls,
             Error::Cancelled => ErrorCode::Cancelled,
             Error::ConfigurationChanged(_) => ErrorCode::ConfigurationChanged,

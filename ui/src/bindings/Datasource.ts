@@ -3,6 +3,7 @@ import type { AuthConfig } from "./AuthConfig";
 import type { ConfigOverrides } from "./ConfigOverrides";
 import type { DatasourceId } from "./DatasourceId";
 import type { KeyValue } from "./KeyValue";
+import type { ProxyConfig } from "./ProxyConfig";
 import type { SecretField } from "./SecretField";
 
 /**
@@ -40,6 +41,11 @@ clientCertificateKey: SecretField,
  * The passphrase of an encrypted key.
  */
 clientCertificatePassphrase: SecretField, auth: AuthConfig, 
+/**
+ * The proxy of every call made for the datasource (API, token, revocation, discovery).
+ * `"system"` (the default) is not written.
+ */
+proxy?: ProxyConfig, 
 /**
  * Per-environment overrides by environment name: only the fields that differ there.
  */

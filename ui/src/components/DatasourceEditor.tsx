@@ -24,6 +24,7 @@ import { errorLookup, FormContext } from './FieldErrorsContext';
 import { KeyValueRows } from './KeyValueRows';
 import { OverrideContext } from './OverrideMarker';
 import { PresetPicker } from './PresetPicker';
+import { ProxyFields } from './ProxyFields';
 import { SecretInput } from './SecretInput';
 import { StatusBadge } from './StatusBadge';
 import { TextField } from './TextField';
@@ -332,6 +333,8 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
               onChange={update}
             />
           </section>
+
+          <ProxyFields value={form.proxy} onChange={(proxy) => update({ proxy })} />
 
           <AuthFields
             form={form}

@@ -139,6 +139,22 @@ describe('Discover endpoints', () => {
     expect(hint(), 'an edited field is no longer what discovery filled').not.toMatch(/Filled from the issuer/);
   });
 
+  test("asks the core to discover through the datasource's proxy", async () => {
+    const calls = backend([], { discover: (args) => args.auth });
+    const { user } = await renderEditor();
+    await user.click(await screen.findByTestId('preset-oidc'));
+    await user.selectOptions(screen.getByLabelText('Proxy server'), 'Custom');
+    await user.type(screen.getByLabelText('Proxy URL'), 'http://proxy.corp.example:3128');
+    await user.type(screen.getByTestId('preset-issuer'), 'https://login.example.com');
+    await user.click(screen.getByTestId('discover'));
+    await screen.findByTestId('discovered');
+    expect(calls.argsOf('discover')[0].proxy).toEqual({
+      url: 'http://proxy.corp.example:3128',
+      username: '',
+      password: null,
+    });
+  });
+
   test('says so when there was nothing to fill', async () => {
     backend([], { discover: (args) => args.auth });
     const { user } = await renderEditor();

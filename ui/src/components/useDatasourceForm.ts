@@ -274,7 +274,7 @@ export function useDatasourceForm({
     setDiscoverError(null);
     setDiscovered(null);
     try {
-      const found = await api.discover(auth);
+      const found = await api.discover(auth, config.proxy);
       setForm((current) => applyDiscovery(current, found));
       setDiscovered(discoveryOutcome(auth, found));
     } catch (error) {

@@ -261,6 +261,33 @@ describe('per-environment overrides', () => {
     expect(Object.keys(formToConfig(form).config.environments)).toEqual(['legacy']);
   });
 
+  test('an environment\'s proxy is sent whole, its password empty until entered, even "system" over a custom base', () => {
+    let form = overrideField(formFromDatasource(base()), 'staging', 'proxy');
+    const shown = effectiveForm(form, 'staging');
+    form = editForm(form, 'staging', { proxy: { ...shown.proxy, mode: 'custom', url: 'http://staging-proxy:3128' } });
+    let { config } = formToConfig(form);
+    expect(config.proxy, 'the base keeps the system proxy').toBe('system');
+    expect(config.environments.staging.proxy).toEqual({
+      url: 'http://staging-proxy:3128',
+      username: '',
+      password: null,
+    });
+
+    const custom = datasource({
+      ...base(),
+      proxy: { url: 'http://corp-proxy:3128', username: 'u', password: { set: true } },
+    });
+    form = overrideField(formFromDatasource(custom), 'staging', 'proxy');
+    expect(
+      effectiveForm(form, 'staging').proxy.password,
+      "the base's stored password is not the environment's",
+    ).toBeNull();
+    form = editForm(form, 'staging', { proxy: { ...effectiveForm(form, 'staging').proxy, mode: 'system' } });
+    ({ config } = formToConfig(form));
+    expect(config.proxy).toEqual({ url: 'http://corp-proxy:3128', username: 'u', password: { set: true } });
+    expect(config.environments.staging.proxy).toBe('system');
+  });
+
   test("an environment's own auth type is sent whole, its secret empty until entered", () => {
     let form = overrideField(formFromDatasource(base()), 'staging', 'auth.type');
     form = editForm(form, 'staging', { authType: 'basic' });

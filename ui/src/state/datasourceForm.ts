@@ -14,6 +14,7 @@ import type { FieldError } from '../bindings/FieldError';
 import type { GrantType } from '../bindings/GrantType';
 import type { OAuth2Config } from '../bindings/OAuth2Config';
 import type { Preset } from '../bindings/Preset';
+import type { ProxyConfig } from '../bindings/ProxyConfig';
 import type { SecretField } from '../bindings/SecretField';
 import { compactRows, isBlankRow, type RowMaps } from './rows';
 
@@ -39,6 +40,7 @@ export interface FormFields {
   clientCertificate: string;
   clientCertificateKey: SecretField;
   clientCertificatePassphrase: SecretField;
+  proxy: ProxyForm;
   authType: AuthType;
   basic: BasicAuth;
   apiKey: ApiKeyAuth;
@@ -49,6 +51,31 @@ export interface FormFields {
   /** "Authorization expires in (seconds)" as typed; empty for none. */
   expiresInText: string;
   loopbackPortText: string;
+}
+
+/** The datasource's proxy as the editor holds it: the explicit proxy's fields stay while another mode is picked. */
+export interface ProxyForm {
+  mode: 'system' | 'none' | 'custom';
+  url: string;
+  username: string;
+  password: SecretField;
+}
+
+export function emptyProxy(): ProxyForm {
+  return { mode: 'system', url: '', username: '', password: null };
+}
+
+/** The form's proxy for a stored `proxy` (absent: `"system"`). */
+export function proxyFormOf(proxy: ProxyConfig | undefined): ProxyForm {
+  if (proxy === undefined || proxy === 'system') return emptyProxy();
+  if (proxy === 'none') return { ...emptyProxy(), mode: 'none' };
+  return { mode: 'custom', url: proxy.url, username: proxy.username, password: normalizeSecret(proxy.password) };
+}
+
+/** What Save sends for the proxy; `"system"` is written out so an environment can set it over another base. */
+export function proxyToConfig(proxy: ProxyForm): ProxyConfig {
+  if (proxy.mode !== 'custom') return proxy.mode;
+  return { url: proxy.url.trim(), username: proxy.username.trim(), password: normalizeSecret(proxy.password) };
 }
 
 /**
@@ -85,6 +112,7 @@ export function emptyForm(): DatasourceForm {
     clientCertificate: '',
     clientCertificateKey: null,
     clientCertificatePassphrase: null,
+    proxy: emptyProxy(),
     authType: 'none',
     basic: { username: '', password: null },
     apiKey: { key: '', value: null, addTo: 'header', headerPrefix: '' },
@@ -179,6 +207,7 @@ export function formFromDatasource(datasource: Datasource): DatasourceForm {
     clientCertificate: datasource.clientCertificate,
     clientCertificateKey: normalizeSecret(datasource.clientCertificateKey),
     clientCertificatePassphrase: normalizeSecret(datasource.clientCertificatePassphrase),
+    proxy: proxyFormOf(datasource.proxy),
     ...authFormFields(datasource.auth as { type: AuthType } & Record<string, unknown>),
   };
   const environments: Record<string, EnvironmentOverrides> = {};
@@ -306,6 +335,8 @@ export function isFieldShown(form: DatasourceForm, path: string): boolean {
   if (path === 'clientCertificatePassphrase')
     return needsPassphrase(form.clientCertificateKey, form.clientCertificatePassphrase);
   if (CLIENT_CERTIFICATE_PATHS.includes(path)) return true;
+  if (path === 'proxy') return true;
+  if (path.startsWith('proxy.')) return form.proxy.mode === 'custom';
   if (/^(headers|queryParams)\[\d+\]\.(key|value)$/.test(path)) return true;
   if (!path.startsWith('auth.')) return false;
   const field = path.slice('auth.'.length).replace(/\[.*$/, '');
@@ -426,6 +457,7 @@ function fieldsToConfig(
     clientCertificate: form.clientCertificate,
     clientCertificateKey: normalizeSecret(form.clientCertificateKey),
     clientCertificatePassphrase: normalizeSecret(form.clientCertificatePassphrase),
+    proxy: proxyToConfig(form.proxy),
     auth,
   };
   return { config, errors, rowMaps };
@@ -445,6 +477,7 @@ const TOP_OVERRIDES = [
   'clientCertificate',
   'clientCertificateKey',
   'clientCertificatePassphrase',
+  'proxy',
 ] as const;
 
 /** Override paths whose value is a write-only secret slot. */
@@ -502,6 +535,7 @@ function copyOf<T extends FormFields>(form: T): T {
     apiKey: { ...form.apiKey },
     bearer: { ...form.bearer },
     oauth2: { ...form.oauth2 },
+    proxy: { ...form.proxy },
   };
 }
 
@@ -576,6 +610,7 @@ function clearSecrets(values: FormFields, path: string) {
   if (path === 'selfSignedCertificate') values.selfSignedCertificate = null;
   if (path === 'clientCertificateKey') values.clientCertificateKey = null;
   if (path === 'clientCertificatePassphrase') values.clientCertificatePassphrase = null;
+  if (path === 'proxy') values.proxy = { ...values.proxy, password: null };
   const all = path === 'auth.type';
   if (all || path === 'auth.password') {
     values.basic.password = null;
@@ -707,6 +742,7 @@ function overridesFromConfig(base: FormFields, overrides: ConfigOverrides): Envi
     take('clientCertificatePassphrase', {
       clientCertificatePassphrase: normalizeSecret(overrides.clientCertificatePassphrase),
     });
+  if (overrides.proxy !== undefined) take('proxy', { proxy: proxyFormOf(overrides.proxy) });
   const auth = overrides.auth;
   if (auth === undefined) return { fields, values };
   if (typeof auth.type === 'string' && auth.type !== base.authType) {

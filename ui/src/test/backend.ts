@@ -135,6 +135,14 @@ export function storedDatasource(id: string, config: DatasourceConfig): Datasour
     selfSignedCertificate: stored(config.selfSignedCertificate),
     clientCertificateKey: stored(config.clientCertificateKey),
     clientCertificatePassphrase: stored(config.clientCertificatePassphrase),
+    ...(config.proxy === undefined || config.proxy === 'system'
+      ? {}
+      : {
+          proxy:
+            typeof config.proxy === 'string'
+              ? config.proxy
+              : { ...config.proxy, password: stored(config.proxy.password) },
+        }),
     auth,
   };
 }

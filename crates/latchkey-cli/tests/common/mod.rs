@@ -12,6 +12,11 @@ pub struct Env {
     dir: tempfile::TempDir,
 }
 
+/// The proxy variables a datasource's `"system"` proxy reads: removed from every run, so a
+/// machine's own proxy never carries the tests' loopback traffic (tests/proxy.rs sets them).
+pub const PROXY_VARS: [&str; 8] =
+    ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"];
+
 impl Env {
     pub fn new() -> Self {
         Env { dir: tempfile::tempdir().unwrap() }
@@ -28,6 +33,9 @@ impl Env {
             .args(args)
             .env("LATCHKEY_KEYRING", "off")
             .env_remove("LATCHKEY_DATA_DIR");
+        for var in PROXY_VARS {
+            cmd.env_remove(var);
+        }
         cmd
     }
 
@@ -40,6 +48,9 @@ impl Env {
             .env("LATCHKEY_KEYRING", "off")
             .env_remove("LATCHKEY_DATA_DIR")
             .stdin(std::process::Stdio::null());
+        for var in PROXY_VARS {
+            cmd.env_remove(var);
+        }
         cmd
     }
 

@@ -8,6 +8,7 @@
 pub mod client_cert;
 mod curl;
 mod prepare;
+mod proxy;
 mod send;
 pub mod signature;
 pub mod tls;
@@ -17,7 +18,7 @@ use std::future::Future;
 use std::time::SystemTime;
 
 pub use prepare::{prepare, PreparedBody, PreparedRequest, Redaction, SentRequest, REDACTED};
-pub use send::{Response, ResponseBody, SendOptions, Timings, Transport};
+pub use send::{ProxiedClient, Response, ResponseBody, SendOptions, Timings, Transport};
 pub use view::{ResponseView, IMAGE_PREVIEW_LIMIT, TEXT_PREVIEW_LIMIT};
 
 use crate::model::{AuthConfig, Datasource};

@@ -12,8 +12,9 @@ use tokio::io::AsyncWriteExt;
 use ts_rs::TS;
 
 use super::prepare::{PreparedBody, PreparedRequest, SentRequest};
+use super::proxy::ProxySettings;
 use super::{client_cert, tls};
-use crate::model::{Datasource, KeyValue};
+use crate::model::{Datasource, KeyValue, ProxyConfig};
 use crate::{Error, Result};
 
 /// Limits of one send.
@@ -107,7 +108,30 @@ enum Redirects {
     Never,
 }
 
-/// HTTP clients, one per trust configuration, reused across requests.
+/// A client and the proxy settings it was built with, to explain the proxy's failures.
+#[derive(Debug, Clone)]
+pub struct ProxiedClient {
+    pub client: reqwest::Client,
+    pub(crate) proxy: ProxySettings,
+}
+
+impl ProxiedClient {
+    /// The error for a failed send of `url`: the proxy's explanation when it is to blame.
+    pub fn error(&self, url: &url::Url, err: reqwest::Error) -> Error {
+        self.proxy.explain(url, &err).unwrap_or_else(|| err.into())
+    }
+
+    /// For a plain http target: an error when the response came from the proxy itself (see
+    /// `http::proxy`).
+    ///
+    /// # Errors
+    /// [`Error::Proxy`].
+    pub fn check_response(&self, url: &url::Url, response: &reqwest::Response) -> Result<()> {
+        self.proxy.check_response(url, response.status().as_u16(), response.headers())
+    }
+}
+
+/// HTTP clients, one per trust and proxy configuration, reused across requests.
 #[derive(Clone, Default)]
 pub struct Transport {
     roots: Arc<OnceLock<RootCertStore>>,
@@ -120,43 +144,50 @@ impl Transport {
     }
 
     /// A client for requests of `datasource`: its pinned certificate trusted for the host of its
-    /// URL, redirects followed within the origin only.
-    fn client_for(&self, datasource: &Datasource, https: bool) -> Result<reqwest::Client> {
-        self.client(pin(datasource, false), identity(datasource)?.as_ref(), https, Redirects::SameOrigin)
+    /// URL, redirects followed within the origin only, its client certificate and its proxy.
+    fn client_for(&self, datasource: &Datasource, https: bool) -> Result<(reqwest::Client, ProxySettings)> {
+        let proxy = ProxySettings::from_env(&datasource.config.proxy)?;
+        let identity = identity(datasource)?;
+        Ok((self.client(pin(datasource, false), identity.as_ref(), https, Redirects::SameOrigin, &proxy)?, proxy))
     }
 
     /// A client for token and revocation calls made for `datasource`: its pinned certificate
     /// trusted for the host of its URL, and for the hosts of the token and revocation endpoints
     /// only with `useSelfSignedCertForAuth`; every other host is checked against the system's
     /// roots. Redirects are never followed (a token endpoint that redirects is misconfigured or
-    /// hostile).
+    /// hostile). The datasource's proxy, as for its API requests.
     ///
     /// # Errors
-    /// [`Error::Invalid`] for an unparseable pinned certificate or a client certificate that
-    /// cannot be used, [`Error::Tls`].
+    /// [`Error::Invalid`] for an unparseable pinned certificate or proxy, or a client certificate
+    /// that cannot be used, [`Error::Tls`].
     ///
     /// The datasource's client certificate is presented when the endpoint asks for one (RFC 8705),
     /// and, as [`Transport::issuer_client_for`], to its Issuer for discovery.
-    pub fn token_client_for(&self, datasource: &Datasource, https: bool) -> Result<reqwest::Client> {
-        self.client(pin(datasource, true), identity(datasource)?.as_ref(), https, Redirects::Never)
+    pub fn token_client_for(&self, datasource: &Datasource, https: bool) -> Result<ProxiedClient> {
+        let proxy = ProxySettings::from_env(&datasource.config.proxy)?;
+        let identity = identity(datasource)?;
+        let client = self.client(pin(datasource, true), identity.as_ref(), https, Redirects::Never, &proxy)?;
+        Ok(ProxiedClient { client, proxy })
     }
 
-    /// A client for the discovery of `datasource`'s Issuer: trust and client certificate as
-    /// [`Transport::token_client_for`] (the Issuer is one of its OAuth endpoints).
+    /// A client for the discovery of `datasource`'s Issuer: trust, client certificate and proxy
+    /// as [`Transport::token_client_for`] (the Issuer is one of its OAuth endpoints).
     ///
     /// # Errors
     /// As [`Transport::token_client_for`].
-    pub fn issuer_client_for(&self, datasource: &Datasource) -> Result<reqwest::Client> {
+    pub fn issuer_client_for(&self, datasource: &Datasource) -> Result<ProxiedClient> {
         self.token_client_for(datasource, true)
     }
 
     /// A client trusting the system roots only and following no redirects (discovery of an
-    /// Issuer that belongs to no datasource yet).
+    /// Issuer that belongs to no saved datasource), through `proxy` (the form's).
     ///
     /// # Errors
-    /// [`Error::Tls`] when no TLS configuration can be built.
-    pub fn system_client(&self) -> Result<reqwest::Client> {
-        self.client(None, None, true, Redirects::Never)
+    /// [`Error::Tls`] when no TLS configuration can be built; [`Error::Invalid`] for a proxy
+    /// that cannot be used.
+    pub fn discovery_client(&self, proxy: &ProxyConfig) -> Result<ProxiedClient> {
+        let proxy = ProxySettings::from_env(proxy)?;
+        Ok(ProxiedClient { client: self.client(None, None, true, Redirects::Never, &proxy)?, proxy })
     }
 
     fn client(
@@ -165,9 +196,13 @@ impl Transport {
         identity: Option<&client_cert::ClientIdentity>,
         https: bool,
         redirects: Redirects,
+        proxy: &ProxySettings,
     ) -> Result<reqwest::Client> {
+        // An https:// proxy is reached over TLS too, with the same verification.
+        let https = https || proxy.uses_tls();
         let mut hasher = Sha256::new();
         hasher.update([redirects as u8]);
+        proxy.fingerprint(&mut hasher);
         if let (true, Some(identity)) = (https, identity) {
             // The certificate and key are part of the configuration: another key, another client.
             hasher.update(b"client certificate\0");
@@ -199,8 +234,8 @@ impl Transport {
             Redirects::SameOrigin => same_origin_redirects(),
             Redirects::Never => reqwest::redirect::Policy::none(),
         };
-        let mut builder =
-            reqwest::Client::builder().redirect(policy).connect_timeout(Duration::from_secs(30)).no_proxy();
+        let builder = reqwest::Client::builder().redirect(policy).connect_timeout(Duration::from_secs(30));
+        let mut builder = proxy.apply(builder)?;
         if https {
             let (pinned, hosts) = match &pin {
                 Some(pin) => (
@@ -244,7 +279,8 @@ impl Transport {
             ));
         }
         let sent = request.redacted();
-        let client = self.client_for(datasource, request.url.scheme() == "https")?;
+        let (client, proxy) = self.client_for(datasource, request.url.scheme() == "https")?;
+        let url = request.url.clone();
         let mut builder = client
             .request(request.method.clone(), request.url.clone())
             .headers(request.headers.clone())
@@ -297,9 +333,10 @@ impl Transport {
         };
 
         let started = Instant::now();
-        let mut response = builder.send().await?;
+        let mut response = builder.send().await.map_err(|e| proxy.explain(&url, &e).unwrap_or_else(|| e.into()))?;
         let first_byte = started.elapsed();
         let status = response.status();
+        proxy.check_response(&url, status.as_u16(), response.headers())?;
         let version = format!("{:?}", response.version());
         let headers = response
             .headers()

@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 use super::{
     check_header_rows, check_param_rows, AuthConfig, AuthType, ConfigOverrides, DatasourceId, EnvironmentId, KeyValue,
-    TokenStatus,
+    ProxyConfig, TokenStatus,
 };
 use crate::variables::Variables;
 use crate::{FieldError, Secret, SecretField};
@@ -39,6 +39,11 @@ pub struct DatasourceConfig {
     /// The passphrase of an encrypted key.
     pub client_certificate_passphrase: SecretField,
     pub auth: AuthConfig,
+    /// The proxy of every call made for the datasource (API, token, revocation, discovery).
+    /// `"system"` (the default) is not written.
+    #[serde(skip_serializing_if = "ProxyConfig::is_system")]
+    #[ts(as = "Option<ProxyConfig>", optional)]
+    pub proxy: ProxyConfig,
     /// Per-environment overrides by environment name: only the fields that differ there.
     pub environments: BTreeMap<String, ConfigOverrides>,
 }
@@ -158,6 +163,7 @@ pub mod secret_slot {
     pub const CLIENT_SECRET: &str = "auth.clientSecret";
     pub const CLIENT_CERTIFICATE_KEY: &str = "clientCertificateKey";
     pub const CLIENT_CERTIFICATE_PASSPHRASE: &str = "clientCertificatePassphrase";
+    pub const PROXY_PASSWORD: &str = "proxy.password";
 }
 
 impl DatasourceConfig {
@@ -170,6 +176,7 @@ impl DatasourceConfig {
         slots.extend(self.auth.secret_slots_mut());
         slots.push((secret_slot::CLIENT_CERTIFICATE_KEY, &mut self.client_certificate_key));
         slots.push((secret_slot::CLIENT_CERTIFICATE_PASSPHRASE, &mut self.client_certificate_passphrase));
+        slots.extend(self.proxy.secret_slots_mut());
         slots
     }
 
@@ -181,6 +188,7 @@ impl DatasourceConfig {
         slots.extend(self.auth.secret_slots());
         slots.push((secret_slot::CLIENT_CERTIFICATE_KEY, &self.client_certificate_key));
         slots.push((secret_slot::CLIENT_CERTIFICATE_PASSPHRASE, &self.client_certificate_passphrase));
+        slots.extend(self.proxy.secret_slots());
         slots
     }
 
@@ -243,6 +251,7 @@ impl DatasourceConfig {
                 ));
             }
         }
+        self.proxy.validate(&mut errors);
         if errors.is_empty() {
             Ok(())
         } else {

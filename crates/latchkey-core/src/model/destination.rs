@@ -11,6 +11,7 @@
 //!   and the certificate pinned for it, and the OAuth endpoints (Access Token URL, Revocation URL,
 //!   Issuer) with the certificate pinned for them, since the key is presented to each of them;
 //! - the pinned certificate itself: the host of the datasource URL;
+//! - the explicit proxy's password (`proxy.password`): the proxy URL (it goes to the proxy only);
 //! - every `auth.*` secret: the authentication type it was entered for, since two types share a
 //!   slot name (`auth.password`) but send it to different places.
 //!
@@ -74,6 +75,7 @@ pub fn check(old: Stored<'_>, new: Stored<'_>) -> DestinationCheck {
             ))
         } else {
             match slot {
+                secret_slot::PROXY_PASSWORD => proxy_moved(old.config, new.config),
                 secret_slot::SELF_SIGNED_CERTIFICATE => host_moved(old.config, new.config)
                     .map(|(from, to)| format!("the URL moved to another host ({from} → {to})")),
                 secret_slot::CLIENT_SECRET => oauth_endpoints_moved(old, new),
@@ -140,6 +142,19 @@ fn client_certificate_of(config: &DatasourceConfig) -> Vec<Vec<u8>> {
     match crate::http::tls::parse_pem_certificates(pem) {
         Ok(certs) => certs.into_iter().map(|c| c.as_ref().to_vec()).collect(),
         Err(_) => vec![pem.as_bytes().to_vec()],
+    }
+}
+
+/// Why the proxy password may no longer go where it was entered for: another proxy URL, or no
+/// explicit proxy before.
+fn proxy_moved(old: &DatasourceConfig, new: &DatasourceConfig) -> Option<String> {
+    let new_url = new.proxy.custom().map(|p| p.url.as_str())?;
+    match old.proxy.custom() {
+        None => Some("the datasource had no explicit proxy".to_owned()),
+        Some(o) if !same_url(&o.url, new_url) => {
+            Some(format!("the proxy URL changed ({} → {})", origin(&o.url), origin(new_url)))
+        }
+        Some(_) => None,
     }
 }
 
@@ -264,6 +279,7 @@ fn label_of(slot: &str, kind: AuthType) -> String {
         secret_slot::CLIENT_SECRET => "client secret",
         secret_slot::CLIENT_CERTIFICATE_KEY => "client certificate key",
         secret_slot::CLIENT_CERTIFICATE_PASSPHRASE => "client certificate passphrase",
+        secret_slot::PROXY_PASSWORD => "proxy password",
         other => other,
     }
     .to_owned()
@@ -306,6 +322,29 @@ mod tests {
                 "{other}"
             );
         }
+    }
+
+    #[test]
+    fn a_kept_proxy_password_stays_with_its_proxy() {
+        let proxied = r#"{"name":"p","url":"https://api.example","proxy":{"url":"http://proxy.corp.example:3128",
+            "username":"u","password":{"set":true}}}"#;
+        let moved = run(proxied, &proxied.replace("proxy.corp.example:3128", "evil.example:3128"));
+        assert_eq!(fields(&moved), ["proxy.password"], "a kept proxy password cannot follow the proxy URL elsewhere");
+        let message = &moved.moved_secrets[0].message;
+        assert!(
+            message.contains("proxy URL changed") && message.contains("enter the proxy password again"),
+            "{message}"
+        );
+        assert!(message.contains("http://evil.example:3128"), "the new proxy is named: {message}");
+        assert_eq!(fields(&run(proxied, &proxied.replace(":3128", ":8080"))), ["proxy.password"], "another port");
+        let same = proxied.replace("http://proxy.corp.example:3128", "HTTP://Proxy.Corp.Example:3128/");
+        assert!(run(proxied, &same).moved_secrets.is_empty(), "the same URL written differently");
+        assert!(
+            run(proxied, &proxied.replace("https://api.example", "https://other.example")).moved_secrets.is_empty(),
+            "the proxy password never goes to the API"
+        );
+        let system = r#"{"name":"p","url":"https://api.example"}"#;
+        assert_eq!(fields(&run(system, proxied)), ["proxy.password"], "no password was entered for this proxy");
     }
 
     #[test]

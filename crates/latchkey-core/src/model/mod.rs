@@ -9,6 +9,7 @@ mod environment;
 mod history;
 mod id;
 mod overrides;
+mod proxy;
 mod query;
 mod token;
 
@@ -19,6 +20,7 @@ pub use environment::*;
 pub use history::*;
 pub use id::{DatasourceId, DatasourceRef, EnvironmentId, EnvironmentRef};
 pub use overrides::*;
+pub use proxy::*;
 pub use query::*;
 pub use token::*;
 

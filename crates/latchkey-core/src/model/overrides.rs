@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use ts_rs::TS;
 
 use super::datasource::secret_slot;
-use super::{AuthConfig, DatasourceConfig, KeyValue};
+use super::{AuthConfig, DatasourceConfig, KeyValue, ProxyConfig};
 use crate::{FieldError, SecretField};
 
 /// The fields of a datasource one environment sets differently. Only what differs is written.
@@ -52,6 +52,10 @@ pub struct ConfigOverrides {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "Record<string, unknown>")]
     pub auth: Option<AuthOverride>,
+    /// The whole `proxy`, replacing the base's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub proxy: Option<ProxyConfig>,
 }
 
 /// An override's secret field as given: `null` too is an override (to no value), so a present
@@ -187,6 +191,7 @@ impl ConfigOverrides {
         add(self.client_certificate.is_some(), "clientCertificate");
         add(self.client_certificate_key.is_some(), "clientCertificateKey");
         add(self.client_certificate_passphrase.is_some(), "clientCertificatePassphrase");
+        add(self.proxy.is_some(), "proxy");
         if let Some(auth) = &self.auth {
             if auth.replaces_any() {
                 paths.push("auth".to_owned());
@@ -226,6 +231,9 @@ impl ConfigOverrides {
                 }
             }
         }
+        if let Some(proxy) = &mut self.proxy {
+            slots.extend(proxy.secret_slots_mut());
+        }
         slots
     }
 
@@ -250,6 +258,9 @@ impl ConfigOverrides {
                     slots.push((slot, field));
                 }
             }
+        }
+        if let Some(proxy) = &self.proxy {
+            slots.extend(proxy.secret_slots());
         }
         slots
     }
@@ -305,6 +316,9 @@ impl DatasourceConfig {
         }
         if let Some(field) = &overrides.client_certificate_passphrase {
             config.client_certificate_passphrase = field.clone();
+        }
+        if let Some(proxy) = &overrides.proxy {
+            config.proxy = proxy.clone();
         }
         if let Some(auth) = &overrides.auth {
             config.auth = auth.apply(&self.auth).map_err(|message| {
@@ -381,6 +395,32 @@ mod tests {
         let written = serde_json::to_string(&config).unwrap();
         assert!(!written.contains("KEY-SECRET") && !format!("{config:?}").contains("KEY-SECRET"), "{written}");
         assert_eq!(config.effective("staging").unwrap().client_certificate, "", "others keep the base's (none)");
+    }
+
+    #[test]
+    fn an_environment_replaces_the_whole_proxy_and_its_password_is_a_secret_slot() {
+        let mut config = base();
+        let staging: ConfigOverrides = serde_json::from_value(serde_json::json!({
+            "proxy": {"url": "http://staging-proxy.example:3128", "username": "s", "password": "staging-proxy-pw"}
+        }))
+        .unwrap();
+        config.environments.insert("staging".into(), staging);
+        let effective = config.effective("staging").unwrap();
+        assert_eq!(effective.proxy.custom().map(|p| p.url.as_str()), Some("http://staging-proxy.example:3128"));
+        assert_eq!(secret(&effective, "proxy.password"), SecretField::from("staging-proxy-pw"));
+        assert!(config.effective("production").unwrap().proxy.is_system(), "the base's proxy elsewhere");
+        let overrides = &config.environments["staging"];
+        assert!(
+            overrides.overrides("proxy.url") && overrides.secret_slots().iter().any(|(s, _)| *s == "proxy.password")
+        );
+        let written = serde_json::to_string(overrides).unwrap();
+        assert!(!written.contains("staging-proxy-pw") && written.contains(r#""password":{"set":true}"#), "{written}");
+        let none: ConfigOverrides = serde_json::from_value(serde_json::json!({"proxy": "system"})).unwrap();
+        assert_eq!(
+            serde_json::to_string(&none).unwrap(),
+            r#"{"proxy":"system"}"#,
+            "an override writes even the default"
+        );
     }
 
     #[test]

@@ -11,8 +11,8 @@ use serde::Deserialize;
 use url::Url;
 
 use super::token_client::MAX_RESPONSE;
-use crate::http::Transport;
-use crate::model::{AuthConfig, Datasource, DatasourceConfig, OAuth2Config};
+use crate::http::{ProxiedClient, Transport};
+use crate::model::{AuthConfig, Datasource, DatasourceConfig, OAuth2Config, ProxyConfig};
 use crate::{Error, Result};
 
 /// The largest metadata document read, as for token answers.
@@ -77,20 +77,29 @@ pub async fn discover(transport: &Transport, issuer: &str) -> Result<ProviderMet
     discover_within(transport, issuer, TIMEOUT).await
 }
 
+/// [`discover`] through `proxy` (the proxy of the datasource the issuer is for; [`discover`]
+/// uses the system's).
+///
+/// # Errors
+/// As [`discover`]; [`Error::Proxy`] when the proxy is to blame.
+pub async fn discover_through(transport: &Transport, proxy: &ProxyConfig, issuer: &str) -> Result<ProviderMetadata> {
+    discover_with(|| transport.discovery_client(proxy), issuer, TIMEOUT).await
+}
+
 /// [`discover`] with another overall time limit. When the second document does not come in
 /// time, the first is used as it is.
 ///
 /// # Errors
 /// As [`discover`].
 pub async fn discover_within(transport: &Transport, issuer: &str, timeout: Duration) -> Result<ProviderMetadata> {
-    discover_with(|| transport.system_client(), issuer, timeout).await
+    discover_with(|| transport.discovery_client(&ProxyConfig::default()), issuer, timeout).await
 }
 
-/// [`discover`] of `datasource`'s Issuer with the datasource's trust and client certificate
-/// (an Issuer that asks for mutual TLS gets it, as its token endpoint does).
+/// [`discover`] of `datasource`'s Issuer with the datasource's trust, client certificate and
+/// proxy (an Issuer that asks for mutual TLS gets it, as its token endpoint does).
 ///
 /// # Errors
-/// As [`discover`], and the client certificate's field errors.
+/// As [`discover`], and the client certificate's and proxy's field errors.
 pub async fn discover_for(transport: &Transport, datasource: &Datasource) -> Result<ProviderMetadata> {
     let AuthConfig::OAuth2(oauth) = &datasource.config.auth else {
         return Err(Error::field("auth.issuer", "only OAuth 2.0 datasources have an Issuer"));
@@ -99,7 +108,7 @@ pub async fn discover_for(transport: &Transport, datasource: &Datasource) -> Res
 }
 
 async fn discover_with(
-    client: impl FnOnce() -> Result<reqwest::Client>,
+    client: impl FnOnce() -> Result<ProxiedClient>,
     issuer: &str,
     timeout: Duration,
 ) -> Result<ProviderMetadata> {
@@ -161,12 +170,15 @@ async fn discover_with(
 
 /// One metadata document; the outer error is a failure to reach the issuer at all. The
 /// caller bounds the time.
-async fn fetch(
-    client: &reqwest::Client,
-    url: &Url,
-    issuer: &str,
-) -> Result<std::result::Result<ProviderMetadata, Miss>> {
-    let mut response = client.get(url.clone()).header("Accept", "application/json").send().await?;
+async fn fetch(client: &ProxiedClient, url: &Url, issuer: &str) -> Result<std::result::Result<ProviderMetadata, Miss>> {
+    let mut response = client
+        .client
+        .get(url.clone())
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(|e| client.error(url, e))?;
+    client.check_response(url, &response)?;
     let status = response.status();
     if !status.is_success() {
         return Ok(Err(Miss::Unusable(format!("{} answered HTTP {}", url.path(), status.as_u16()))));
@@ -247,11 +259,24 @@ impl ProviderMetadata {
     }
 }
 
-/// When `config` names an issuer, fills its empty endpoints from the issuer's metadata.
+/// When `config` names an issuer, fills its empty endpoints from the issuer's metadata, found
+/// through the system proxy.
 ///
 /// # Errors
 /// As [`discover`].
 pub async fn fill_from_issuer(transport: &Transport, config: &mut OAuth2Config) -> Result<()> {
+    fill_from_issuer_through(transport, &ProxyConfig::default(), config).await
+}
+
+/// [`fill_from_issuer`] through `proxy`, the proxy of the datasource `config` belongs to.
+///
+/// # Errors
+/// As [`discover_through`].
+pub async fn fill_from_issuer_through(
+    transport: &Transport,
+    proxy: &ProxyConfig,
+    config: &mut OAuth2Config,
+) -> Result<()> {
     if config.issuer.trim().is_empty() {
         return Ok(());
     }
@@ -259,7 +284,7 @@ pub async fn fill_from_issuer(transport: &Transport, config: &mut OAuth2Config) 
         || config.authorization_url.trim().is_empty()
         || config.revocation_url.trim().is_empty();
     if needed {
-        discover(transport, &config.issuer).await?.fill(config);
+        discover_through(transport, proxy, &config.issuer).await?.fill(config);
     }
     Ok(())
 }

@@ -392,6 +392,7 @@ impl TokenLifecycle {
                     TokenErrorKind::TooLarge => "too_large",
                     TokenErrorKind::Redirected => "redirected",
                     TokenErrorKind::Unavailable => "unavailable",
+                    TokenErrorKind::Proxy => "proxy",
                 };
                 let description = err.description.clone().or_else(|| Some(err.to_string()));
                 (

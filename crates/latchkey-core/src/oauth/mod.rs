@@ -149,7 +149,7 @@ pub async fn authorize_deep_link(
 
 /// Whether the datasource's Issuer publishes `authorization_response_iss_parameter_supported`
 /// (RFC 9207 §3); `false` without an Issuer or when its metadata cannot be read. Discovery goes
-/// with the datasource's pin and client certificate, as its token calls.
+/// with the datasource's pin, client certificate and proxy, as its token calls.
 async fn issuer_promises_iss(oauth: OAuthDatasource<'_>) -> bool {
     if oauth.config.issuer.trim().is_empty() {
         return false;

@@ -10,7 +10,7 @@ pub use super::token_request::{
     code_request, direct_grant_request, refresh_request, revocation_request, TokenCall, TokenRequest,
 };
 pub use super::token_response::{jwt_expiry, parse_token_response, TokenResponse, MAX_RESPONSE};
-use crate::http::Transport;
+use crate::http::{ProxiedClient, Transport};
 use crate::model::Datasource;
 use crate::{Error, Result};
 
@@ -144,7 +144,7 @@ impl TokenClient {
 
     async fn send_once(
         &self,
-        client: &reqwest::Client,
+        client: &ProxiedClient,
         request: &TokenRequest,
     ) -> std::result::Result<(u16, String, Vec<u8>), TokenError> {
         let unavailable = |detail: String| {
@@ -152,7 +152,16 @@ impl TokenClient {
             err.detail = detail;
             err
         };
+        let proxy_error = |err: Error| match err {
+            Error::Proxy(message) => {
+                let mut err = TokenError::new(TokenErrorKind::Proxy, request.call, 0);
+                err.detail = message;
+                err
+            }
+            other => unavailable(other.to_string()),
+        };
         let mut builder = client
+            .client
             .post(request.url.clone())
             .header(reqwest::header::ACCEPT, "application/json")
             .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -164,7 +173,8 @@ impl TokenClient {
             value.set_sensitive(true);
             builder = builder.header(reqwest::header::AUTHORIZATION, value);
         }
-        let mut response = builder.send().await.map_err(|e| unavailable(Error::from(e).to_string()))?;
+        let mut response = builder.send().await.map_err(|e| proxy_error(client.error(&request.url, e)))?;
+        client.check_response(&request.url, &response).map_err(proxy_error)?;
         let status = response.status().as_u16();
         if response.status().is_redirection() {
             return Err(TokenError::new(TokenErrorKind::Redirected, request.call, status));

@@ -86,6 +86,9 @@ pub enum TokenErrorKind {
     Redirected,
     /// 5xx, timeouts and connection failures, after the bounded retries.
     Unavailable,
+    /// The proxy the call goes through is unreachable, asks for credentials or refused it;
+    /// `detail` says which and what to do. Never retried.
+    Proxy,
 }
 
 /// A refusal or unusable answer from the token endpoint, with the provider's words kept.
@@ -240,6 +243,7 @@ impl TokenError {
                 }
                 TokenErrorKind::TooLarge => format!("this is not a token endpoint: check the {}", self.endpoint()),
                 TokenErrorKind::Unavailable => "the provider may be down or unreachable; try again later".into(),
+                TokenErrorKind::Proxy => "check the datasource's proxy".into(),
                 TokenErrorKind::Provider => format!("check the {}", self.endpoint()),
             },
         }
@@ -249,6 +253,10 @@ impl TokenError {
 impl std::fmt::Display for TokenError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} failed: ", self.call.describe())?;
+        if self.kind == TokenErrorKind::Proxy {
+            // The proxy's message names the proxy and the fix already.
+            return write!(f, "{}", self.detail);
+        }
         match (&self.kind, &self.error) {
             (_, Some(error)) => {
                 write!(f, "the provider answered `{error}`")?;
@@ -278,6 +286,7 @@ impl std::fmt::Display for TokenError {
             (TokenErrorKind::Unavailable, None) if self.status > 0 => write!(f, "HTTP {}", self.status)?,
             (TokenErrorKind::Unavailable, None) => write!(f, "{}", self.detail)?,
             (TokenErrorKind::Provider, None) => write!(f, "HTTP {} without an OAuth error code", self.status)?,
+            (TokenErrorKind::Proxy, None) => write!(f, "{}", self.detail)?,
         }
         let described = matches!(
             self.kind,

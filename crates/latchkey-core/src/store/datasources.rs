@@ -409,6 +409,7 @@ fn secret_slots_mut<'c>(
         client_certificate_key,
         client_certificate_passphrase,
         auth,
+        proxy,
         environments,
         ..
     } = config;
@@ -430,7 +431,7 @@ fn secret_slots_mut<'c>(
             client_certificate_passphrase,
         ),
     ];
-    for (slot, field) in auth.secret_slots_mut() {
+    for (slot, field) in auth.secret_slots_mut().into_iter().chain(proxy.secret_slots_mut()) {
         slots.push((slot.to_owned(), slot.to_owned(), field));
     }
     for (name, overrides) in environments.iter_mut() {

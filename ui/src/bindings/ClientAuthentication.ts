@@ -2,7 +2,7 @@
 
 /**
  * How the client authenticates at the token endpoint: RFC 6749 §2.3.1 (the secret in the body
- * or the Basic header), or RFC 7523 §2.2 with an HS256 assertion signed with the secret
- * (OIDC Core §9 `client_secret_jwt`).
+ * or the Basic header), or RFC 7523 §2.2 with an assertion (OIDC Core §9): HS256 signed with
+ * the secret (`client_secret_jwt`) or signed with the client's private key (`private_key_jwt`).
  */
-export type ClientAuthentication = "body" | "basic_header" | "client_secret_jwt";
+export type ClientAuthentication = "body" | "basic_header" | "client_secret_jwt" | "private_key_jwt";

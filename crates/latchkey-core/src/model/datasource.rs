@@ -149,6 +149,7 @@ pub mod secret_slot {
     pub const API_KEY_VALUE: &str = "auth.value";
     pub const BEARER_TOKEN: &str = "auth.token";
     pub const CLIENT_SECRET: &str = "auth.clientSecret";
+    pub const CLIENT_ASSERTION_KEY: &str = "auth.clientAssertionKey";
 }
 
 impl DatasourceConfig {

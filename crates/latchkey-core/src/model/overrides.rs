@@ -51,8 +51,9 @@ fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<SecretFi
     SecretField::deserialize(deserializer).map(Some)
 }
 
-/// Overridden fields of `auth`. Secret fields (`password`, `value`, `token`, `clientSecret`)
-/// are kept apart as [`SecretField`]s, so they are sealed, redacted and never serialized.
+/// Overridden fields of `auth`. Secret fields (`password`, `value`, `token`, `clientSecret`,
+/// `clientAssertionKey`) are kept apart as [`SecretField`]s, so they are sealed, redacted and
+/// never serialized.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AuthOverride {
     fields: Map<String, Value>,
@@ -60,11 +61,12 @@ pub struct AuthOverride {
 }
 
 /// The `auth` fields that hold secrets, with their slot names.
-const AUTH_SECRETS: [(&str, &str); 4] = [
+const AUTH_SECRETS: [(&str, &str); 5] = [
     ("password", secret_slot::PASSWORD),
     ("value", secret_slot::API_KEY_VALUE),
     ("token", secret_slot::BEARER_TOKEN),
     ("clientSecret", secret_slot::CLIENT_SECRET),
+    ("clientAssertionKey", secret_slot::CLIENT_ASSERTION_KEY),
 ];
 
 fn auth_secret_slot(key: &str) -> Option<&'static str> {

@@ -72,6 +72,7 @@ impl TokenClient {
         let secrets = request.secret_values();
         parse_token_response(request.call, status, &content_type, &body, &secrets).map_err(|mut err| {
             err.refresh_differs = request.refresh_differs;
+            err.key_assertion.clone_from(&request.key_assertion);
             err.into()
         })
     }
@@ -87,7 +88,10 @@ impl TokenClient {
         }
         let secrets = request.secret_values();
         match parse_token_response(request.call, status, &content_type, &body, &secrets) {
-            Err(err) => Err(err.into()),
+            Err(mut err) => {
+                err.key_assertion.clone_from(&request.key_assertion);
+                Err(err.into())
+            }
             Ok(_) => Ok(()),
         }
     }

@@ -4,7 +4,7 @@
 //! every secret the request carried in any spelling ([`scrub`]), or else the content type and
 //! length.
 
-use super::token_request::TokenCall;
+use super::token_request::{KeyAssertion, TokenCall};
 use super::token_response::MAX_RESPONSE;
 use crate::error::ProviderError;
 use crate::Error;
@@ -112,6 +112,8 @@ pub struct TokenError {
     pub detail: String,
     /// A refresh whose client authentication was set apart from Client Authentication.
     pub refresh_differs: bool,
+    /// The audience of the `private_key_jwt` assertion the request carried, if it did.
+    pub key_assertion: Option<KeyAssertion>,
 }
 
 impl TokenError {
@@ -128,6 +130,7 @@ impl TokenError {
             html: false,
             detail: String::new(),
             refresh_differs: false,
+            key_assertion: None,
         }
     }
 
@@ -195,6 +198,9 @@ impl TokenError {
                  Authentication"
                     .into()
             }
+            Some(Code::InvalidClient) if self.key_assertion.is_some() && !self.refresh_differs => {
+                self.key_assertion_advice()
+            }
             Some(Code::InvalidClient) if self.call == TokenCall::Refresh => {
                 "the provider accepted this client when it issued the tokens and refuses it now: check Send client \
                  credentials with (on refresh token), and whether the Client Secret was changed at the provider"
@@ -234,6 +240,28 @@ impl TokenError {
                 TokenErrorKind::Provider => format!("check the {}", self.endpoint()),
             },
         }
+    }
+}
+
+impl TokenError {
+    /// What to check when the provider refused a `private_key_jwt` assertion: the registered
+    /// public key, the algorithm and Key ID, and the audience (providers accept the token
+    /// endpoint as they publish it, or their issuer).
+    fn key_assertion_advice(&self) -> String {
+        let Some(assertion) = &self.key_assertion else { return String::new() };
+        let audience = assertion.audience.join(" and ");
+        let fix = if assertion.issuer_set {
+            "check the Issuer and the Access Token URL against the provider's metadata"
+        } else {
+            "set the Issuer (the provider's issuer URL, which it accepts as the audience), or use the token \
+             endpoint exactly as the provider publishes it"
+        };
+        format!(
+            "the provider did not accept the private_key_jwt client assertion: check the Client ID, that the \
+             public key registered for this client at the provider is the one shown under Public key to register \
+             (with that Algorithm and Key ID); the assertion was addressed to {audience}: if the provider expects \
+             another audience, {fix}"
+        )
     }
 }
 

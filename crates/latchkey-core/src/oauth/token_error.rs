@@ -162,7 +162,7 @@ impl TokenError {
 
     /// The setting most likely wrong, as a field path: for a refresh the provider refused as
     /// `invalid_client` (it accepted the client when it issued the tokens), "Send client
-    /// credentials with (on refresh token)".
+    /// credentials with (on refresh token)"; for a refused `private_key_jwt` assertion, the key.
     pub fn field(&self) -> Option<&'static str> {
         use ProviderErrorCode as Code;
         match (self.call, &self.error) {
@@ -170,6 +170,7 @@ impl TokenError {
                 Some("auth.refreshClientAuthentication")
             }
             (TokenCall::Revocation, _) => None,
+            (_, Some(Code::InvalidClient)) if self.key_assertion.is_some() => Some("auth.clientAssertionKey"),
             (_, Some(Code::InvalidClient)) => Some("auth.clientAuthentication"),
             (_, Some(Code::InvalidScope)) => Some("auth.scopes"),
             _ => None,
@@ -253,11 +254,11 @@ impl TokenError {
         let fix = if assertion.issuer_set {
             "check the Issuer and the Access Token URL against the provider's metadata"
         } else {
-            "set the Issuer (the provider's issuer URL, which it accepts as the audience), or use the token \
+            "set the Issuer (most providers accept their issuer URL as the audience), or use the token \
              endpoint exactly as the provider publishes it"
         };
         format!(
-            "the provider did not accept the private_key_jwt client assertion: check the Client ID, that the \
+            "the provider did not accept the private_key_jwt client assertion: check the Client ID, and that the \
              public key registered for this client at the provider is the one shown under Public key to register \
              (with that Algorithm and Key ID); the assertion was addressed to {audience}: if the provider expects \
              another audience, {fix}"

@@ -10,6 +10,7 @@ import type { RedirectKind } from '../bindings/RedirectKind';
 import type { RefreshClientAuthentication } from '../bindings/RefreshClientAuthentication';
 import { ADVANCED_OAUTH_FIELDS, oauthFieldsShown, type DatasourceForm } from '../state/datasourceForm';
 import { CheckboxField } from './CheckboxField';
+import { ClientAssertionKeyFields } from './ClientAssertionKeyFields';
 import { CopyButton } from './CopyButton';
 import { FormContext } from './FieldErrorsContext';
 import { KeyValueRows } from './KeyValueRows';
@@ -32,6 +33,7 @@ const CLIENT_AUTHENTICATIONS: { value: ClientAuthentication; label: string }[] =
   { value: 'body', label: 'Send client credentials in body' },
   { value: 'basic_header', label: 'Send as Basic Auth header' },
   { value: 'client_secret_jwt', label: 'Signed assertion with the client secret (client_secret_jwt)' },
+  { value: 'private_key_jwt', label: 'Private key JWT (private_key_jwt)' },
 ];
 
 const REFRESH_AUTHENTICATIONS: { value: RefreshClientAuthentication; label: string }[] = [
@@ -52,11 +54,21 @@ export interface OAuthFieldsProps {
   clientIdHint?: string;
   /** Input ids of the endpoints the last Discover endpoints filled: their hint says so. */
   discoveredIds?: string[];
+  /** The saved datasource (null while new) and the environment shown, for the saved private key. */
+  datasourceId?: string | null;
+  environmentId?: string;
 }
 
 const DISCOVERED_HINT = "Filled from the issuer's metadata by Discover endpoints.";
 
-export function OAuthFields({ form, onChange, clientIdHint, discoveredIds = [] }: OAuthFieldsProps) {
+export function OAuthFields({
+  form,
+  onChange,
+  clientIdHint,
+  discoveredIds = [],
+  datasourceId,
+  environmentId,
+}: OAuthFieldsProps) {
   const hintFor = (id: string, hint: string) => (discoveredIds.includes(id) ? DISCOVERED_HINT : hint);
   const auth = form.oauth2;
   const shown = oauthFieldsShown(auth.grantType);
@@ -73,6 +85,10 @@ export function OAuthFields({ form, onChange, clientIdHint, discoveredIds = [] }
   const portText = form.loopbackPortText.trim();
   const port = /^\d+$/.test(portText) ? Number(portText) : auth.loopbackPort;
   const redirect = redirectUrl({ redirect: auth.redirect, loopbackPort: port });
+  const keyJwt = auth.clientAuthentication === 'private_key_jwt';
+  // With private_key_jwt the secret is only for refreshes sent with the Body or Header setting.
+  const secretUsed =
+    !keyJwt || (shown.has('refreshClientAuthentication') && auth.refreshClientAuthentication !== 'same');
 
   return (
     <div className="field-group oauth">
@@ -123,14 +139,16 @@ export function OAuthFields({ form, onChange, clientIdHint, discoveredIds = [] }
         value={auth.clientId}
         onChange={(clientId) => set({ clientId })}
       />
-      <SecretInput
-        id="ds-auth-clientSecret"
-        label="Client secret"
-        testId="field-clientSecret"
-        path="auth.clientSecret"
-        value={auth.clientSecret}
-        onChange={(clientSecret) => set({ clientSecret })}
-      />
+      {secretUsed && (
+        <SecretInput
+          id="ds-auth-clientSecret"
+          label="Client secret"
+          testId="field-clientSecret"
+          path="auth.clientSecret"
+          value={auth.clientSecret}
+          onChange={(clientSecret) => set({ clientSecret })}
+        />
+      )}
       {shown.has('username') && (
         <TextField
           id="ds-auth-username"
@@ -205,6 +223,9 @@ export function OAuthFields({ form, onChange, clientIdHint, discoveredIds = [] }
         options={CLIENT_AUTHENTICATIONS}
         onChange={(clientAuthentication) => set({ clientAuthentication })}
       />
+      {keyJwt && (
+        <ClientAssertionKeyFields auth={auth} set={set} datasourceId={datasourceId} environmentId={environmentId} />
+      )}
       {shown.has('customTokenParams') && (
         <KeyValueRows
           id="ds-auth-customTokenParams"

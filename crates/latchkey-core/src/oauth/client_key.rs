@@ -109,6 +109,19 @@ pub fn public_key_to_register(text: &Secret, alg: ClientAssertionAlg, kid: &str)
     })
 }
 
+/// The assertion key stored in `config` (as [`crate::Store::datasource_in`] or
+/// `datasource_with_secrets` open it), for showing its public key.
+///
+/// # Errors
+/// [`crate::Error::Invalid`] on `auth.clientAssertionKey` when the configuration holds none.
+pub fn stored_key(config: &crate::model::DatasourceConfig) -> crate::Result<Secret> {
+    match &config.auth {
+        crate::model::AuthConfig::OAuth2(auth) => auth.client_assertion_key.value().cloned(),
+        _ => None,
+    }
+    .ok_or_else(|| crate::Error::field(KEY_FIELD, "no private key is saved for this datasource: paste it"))
+}
+
 /// Why a key text cannot sign: a problem of the key, or of the key with the algorithm.
 enum Problem {
     Key(String),

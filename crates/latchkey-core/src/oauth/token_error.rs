@@ -109,11 +109,12 @@ pub struct TokenError {
     /// Whether the answer is an HTML page.
     pub html: bool,
     /// For `Unavailable`: what failed last.
-    pub detail: String,
+    pub detail: Box<str>,
     /// A refresh whose client authentication was set apart from Client Authentication.
     pub refresh_differs: bool,
-    /// The audience of the `private_key_jwt` assertion the request carried, if it did.
-    pub key_assertion: Option<KeyAssertion>,
+    /// The audience of the `private_key_jwt` assertion the request carried, if it did (boxed:
+    /// the error travels in every token `Result`).
+    pub key_assertion: Option<Box<KeyAssertion>>,
 }
 
 impl TokenError {
@@ -128,7 +129,7 @@ impl TokenError {
             content_type: Box::default(),
             length: 0,
             html: false,
-            detail: String::new(),
+            detail: Box::default(),
             refresh_differs: false,
             key_assertion: None,
         }

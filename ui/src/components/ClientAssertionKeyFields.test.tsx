@@ -119,4 +119,13 @@ describe('private_key_jwt', () => {
       clientAssertionKid: 'k2',
     });
   });
+  test('with the code grant, Client secret comes back only for refreshes that send it', async () => {
+    mockBackend({ client_public_key: () => PUBLIC });
+    const { user } = await renderEditor();
+    await user.selectOptions(screen.getByLabelText('Authentication type'), 'OAuth 2.0');
+    await user.selectOptions(screen.getByLabelText('Client authentication'), 'Private key JWT (private_key_jwt)');
+    expect(screen.queryByLabelText('Client secret')).toBeNull();
+    await user.selectOptions(screen.getByLabelText('Send client credentials with (on refresh token)'), 'Body');
+    expect(screen.getByLabelText('Client secret')).toBeTruthy();
+  });
 });

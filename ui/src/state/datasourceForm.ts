@@ -300,6 +300,14 @@ export function isFieldShown(form: DatasourceForm, path: string): boolean {
   if (form.authType === 'oauth2' && CLIENT_ASSERTION_FIELDS.includes(field as OAuthField)) {
     return form.oauth2.clientAuthentication === 'private_key_jwt';
   }
+  if (
+    form.authType === 'oauth2' &&
+    field === 'clientSecret' &&
+    form.oauth2.clientAuthentication === 'private_key_jwt'
+  ) {
+    // Only refreshes set to send the secret (Body or Header) use it next to the private key.
+    return form.oauth2.grantType === 'authorization_code' && form.oauth2.refreshClientAuthentication !== 'same';
+  }
   if (form.authType === 'oauth2') return oauthFieldsShown(form.oauth2.grantType).has(field as OAuthField);
   return AUTH_FIELDS[form.authType].includes(field);
 }

@@ -354,4 +354,27 @@ mod tests {
         assert!(staging.overrides("headers[0].key") && staging.overrides("auth.clientId"));
         assert!(!staging.overrides("auth.scopes") && !staging.overrides("name"));
     }
+
+    #[test]
+    fn an_environment_may_have_its_own_assertion_key_kept_apart_as_a_secret() {
+        let mut config = base();
+        config.environments.insert(
+            "keyed".into(),
+            serde_json::from_value(serde_json::json!({"auth": {"clientAuthentication": "private_key_jwt",
+                "clientAssertionKey": "-----BEGIN PRIVATE KEY-----\nKEY-MARKER\n-----END PRIVATE KEY-----"}}))
+            .unwrap(),
+        );
+        let keyed = config.effective("keyed").unwrap();
+        let expected = "-----BEGIN PRIVATE KEY-----\nKEY-MARKER\n-----END PRIVATE KEY-----";
+        assert_eq!(secret(&keyed, "auth.clientAssertionKey"), SecretField::from(expected));
+        assert_eq!(secret(&config.effective("staging").unwrap(), "auth.clientAssertionKey"), SecretField::Empty);
+        let overrides = config.environments.get_mut("keyed").unwrap();
+        assert_eq!(
+            overrides.secret_slots_mut().iter().map(|(slot, _)| *slot).collect::<Vec<_>>(),
+            ["auth.clientAssertionKey"]
+        );
+        let written = serde_json::to_string(&config).unwrap();
+        assert!(!written.contains("KEY-MARKER") && !format!("{config:?}").contains("KEY-MARKER"), "{written}");
+        assert!(written.contains(r#""clientAssertionKey":{"set":true}"#), "{written}");
+    }
 }

@@ -653,4 +653,29 @@ mod tests {
         assert_eq!(err.error, Some(ProviderErrorCode::InvalidClient));
         assert_eq!(err.field(), Some("auth.refreshClientAuthentication"), "a refresh names the refresh setting");
     }
+
+    #[test]
+    fn a_refused_private_key_jwt_assertion_names_the_key_and_the_audience() {
+        let refused = |issuer_set: bool| {
+            let mut err = parse(401, "application/json", r#"{"error":"invalid_client"}"#).unwrap_err();
+            err.call = TokenCall::ClientCredentials;
+            let mut audience = vec!["https://id.example.com/oauth/token".to_owned()];
+            if issuer_set {
+                audience.push("https://id.example.com".to_owned());
+            }
+            err.key_assertion = Some(Box::new(KeyAssertion { audience, issuer_set }));
+            err
+        };
+        let without = refused(false);
+        assert_eq!(without.field(), Some("auth.clientAssertionKey"));
+        let text = without.to_string();
+        assert!(text.contains("Public key to register") && text.contains("set the Issuer"), "{text}");
+        assert!(text.contains("addressed to https://id.example.com/oauth/token:"), "{text}");
+        let text = refused(true).to_string();
+        assert!(text.contains("https://id.example.com/oauth/token and https://id.example.com"), "{text}");
+        assert!(
+            text.contains("check the Issuer and the Access Token URL") && !text.contains("set the Issuer"),
+            "{text}"
+        );
+    }
 }

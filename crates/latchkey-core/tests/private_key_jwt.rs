@@ -257,7 +257,9 @@ async fn an_assertion_for_another_audience_is_explained_with_the_fix() {
     let key = openssl(&["genpkey", "-algorithm", "ed25519"], "");
     let client_id = register_machine(&provider, &node_public_jwk(&key), "EdDSA");
     // The provider serves its token endpoint at /token/ too, but accepts as audience only its
-    // issuer and the endpoint as it names it (`/token`). No Issuer is set.
+    // issuer and the endpoint as it names it (`/token`). No Issuer is set. (Another host name
+    // for it, http://localhost:PORT/token, would not do: oidc-provider builds the endpoint it
+    // accepts from the request's Host header, so that audience is accepted.)
     let slash = provider.url("/token/");
     let json = machine(&provider, "Other audience", &client_id, &key, json!({"accessTokenUrl": slash}));
     let datasource = stored(&store, &json).await;

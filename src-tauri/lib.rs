@@ -111,6 +111,7 @@ pub fn run() {
             commands::datasources::delete_datasource,
             commands::datasources::presets,
             commands::datasources::discover,
+            commands::datasources::client_public_key,
             commands::queries::list_queries,
             commands::queries::save_query,
             commands::queries::delete_query,

@@ -3,12 +3,13 @@
 use latchkey_core::error::ErrorPayload;
 use latchkey_core::http::Transport;
 use latchkey_core::model::{
-    Datasource, DatasourceConfig, DatasourceId, DatasourceSummary, DestinationCheck, EnvironmentId, OAuth2Config,
-    ProxyConfig, SavedDatasource,
+    ClientAssertionAlg, Datasource, DatasourceConfig, DatasourceId, DatasourceSummary, DestinationCheck, EnvironmentId,
+    OAuth2Config, ProxyConfig, SavedDatasource,
 };
+use latchkey_core::oauth::client_key::{self, PublicKeyToRegister};
 use latchkey_core::oauth::discovery;
 use latchkey_core::preset::{self, Preset};
-use latchkey_core::Error;
+use latchkey_core::{Error, Secret};
 use tauri::State;
 
 use crate::OpenedStore;
@@ -75,4 +76,31 @@ pub async fn discover(mut auth: OAuth2Config, proxy: Option<ProxyConfig>) -> Res
     }
     discovery::fill_from_issuer_through(&Transport::new(), &proxy.unwrap_or_default(), &mut auth).await?;
     Ok(auth)
+}
+
+/// The public JWK to register for `private_key_jwt`, signed with `alg` and named `kid`: of
+/// `key`, the text just typed, or without one, of the key saved for datasource `id` (as it is in
+/// environment `environment_id`). The private key never leaves the Rust side.
+#[tauri::command]
+pub async fn client_public_key(
+    store: State<'_, OpenedStore>,
+    key: Option<Secret>,
+    id: Option<DatasourceId>,
+    environment_id: Option<EnvironmentId>,
+    alg: ClientAssertionAlg,
+    kid: String,
+) -> Result<PublicKeyToRegister, ErrorPayload> {
+    let key = match (key, id) {
+        (Some(key), _) => key,
+        (None, Some(id)) => {
+            let store = store.get()?;
+            let datasource = match environment_id {
+                Some(env) => store.datasource_in(&id, &env).await?,
+                None => store.datasource_with_secrets(&id).await?,
+            };
+            client_key::stored_key(&datasource.config)?
+        }
+        (None, None) => return Err(Error::field(client_key::KEY_FIELD, "paste the private key").into()),
+    };
+    Ok(client_key::public_key_to_register(&key, alg, &kid)?)
 }

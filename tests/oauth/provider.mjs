@@ -9,9 +9,15 @@
 //                     OAuth errors it answered, so tests can count refreshes; and the same counts
 //                     per authenticated client (`clients`: {client_id: {route or token:GRANT: n}}),
 //                     so tests that use several clients can tell whose calls they were.
+//                     `errorDetails`: the provider's own reason for each refused token or
+//                     revocation call (its `error_detail`, never sent to the client), so tests can
+//                     tell a refused key from a refused audience.
 //                     `tokenParams`: the parameters of each token request read from its body (those
 //                     without a Basic header) that are not RFC 6749's or the client
 //                     authentication's, so tests see custom token parameters arrive.
+//   POST /reg         oidc-provider's own dynamic client registration (RFC 7591), open (no initial
+//                     access token): tests register `private_key_jwt` clients with the public JWK
+//                     they computed (`jwks`), and get the client_id back.
 //   GET /test/issued  every secret value of the flows so far, for tests that check none reaches
 //                     where it must not (the desktop app's window): the access, client-credentials
 //                     and refresh tokens and authorization codes issued (opaque, so each value is
@@ -130,7 +136,7 @@ const mtlsClients = () => {
   ];
 };
 
-const stats = { calls: {}, errors: [], clients: {}, tokenParams: [] };
+const stats = { calls: {}, errors: [], clients: {}, tokenParams: [], errorDetails: [] };
 const count = (key) => {
   stats.calls[key] = (stats.calls[key] ?? 0) + 1;
 };
@@ -203,7 +209,7 @@ const provider = new Provider(issuer, {
       redirect_uris: ['http://127.0.0.1/callback'],
     },
   ],
-  clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post', 'client_secret_jwt'].concat(
+  clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt'].concat(
     mtls ? ['tls_client_auth', 'self_signed_tls_client_auth'] : [],
   ),
   scopes: ['openid', 'offline_access', 'api:read', 'api:write'],
@@ -227,6 +233,8 @@ const provider = new Provider(issuer, {
         return cert.subject.split('\n').reverse().join(',') === expected;
       },
     },
+    // RFC 7591, open: how tests register a private_key_jwt client's public key at run time.
+    registration: { enabled: true, initialAccessToken: false },
   },
   // Every authorization-code grant gets a refresh token, rotated on each use (public client).
   issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
@@ -249,6 +257,12 @@ const issued = { access_token: [], client_credentials: [], refresh_token: [], au
 for (const kind of ['access_token', 'client_credentials', 'refresh_token', 'authorization_code']) {
   // `<kind>.saved` comes once the token is stored, before the value is sent to the client.
   provider.on(`${kind}.saved`, (token) => issued[kind].push(token.jti));
+}
+
+for (const event of ['grant.error', 'revocation.error']) {
+  provider.on(event, (_ctx, err) => {
+    stats.errorDetails.push({ event, error: err.error, detail: err.error_detail ?? err.error_description });
+  });
 }
 
 // Outermost: count what every route did.

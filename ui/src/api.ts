@@ -5,6 +5,7 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type { AuthorizationStarted } from './bindings/AuthorizationStarted';
+import type { ClientAssertionAlg } from './bindings/ClientAssertionAlg';
 import type { CurlCopy } from './bindings/CurlCopy';
 import type { Datasource } from './bindings/Datasource';
 import type { DatasourceConfig } from './bindings/DatasourceConfig';
@@ -23,6 +24,7 @@ import type { OAuth2Config } from './bindings/OAuth2Config';
 import type { PickedFile } from './bindings/PickedFile';
 import type { Preset } from './bindings/Preset';
 import type { ProxyConfig } from './bindings/ProxyConfig';
+import type { PublicKeyToRegister } from './bindings/PublicKeyToRegister';
 import type { RequestSpec } from './bindings/RequestSpec';
 import type { ResponseView } from './bindings/ResponseView';
 import type { SavedDatasource } from './bindings/SavedDatasource';
@@ -70,6 +72,17 @@ export const api = {
   deleteDatasource: (id: DatasourceId) => invoke<void>('delete_datasource', { id }),
 
   presets: () => invoke<Preset[]>('presets'),
+  /**
+   * The public JWK to register for `private_key_jwt`: of `key` (the private key just typed), or
+   * with `key` null, of the key saved for datasource `id` in environment `environmentId`.
+   */
+  clientPublicKey: (request: {
+    key: string | null;
+    id: DatasourceId | null;
+    environmentId: EnvironmentId | null;
+    alg: ClientAssertionAlg;
+    kid: string;
+  }) => invoke<PublicKeyToRegister>('client_public_key', request),
   /**
    * Fills the empty endpoints of `auth` from `auth.issuer` (OpenID Connect / RFC 8414 discovery),
    * through the datasource's `proxy` (the system's when not given).

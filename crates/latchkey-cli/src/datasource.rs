@@ -8,8 +8,8 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 use latchkey_core::http::{Redaction, Transport};
-use latchkey_core::model::{EnvironmentRef, DEFAULT_ENVIRONMENT};
-use latchkey_core::oauth::discovery;
+use latchkey_core::model::{AuthConfig, ClientAuthentication, Datasource, EnvironmentRef, DEFAULT_ENVIRONMENT};
+use latchkey_core::oauth::{client_key, discovery};
 use latchkey_core::store::ImportOutcome;
 use latchkey_core::transfer::{export_datasource, parse_for_import, SecretView};
 use latchkey_core::Store;
@@ -98,11 +98,18 @@ pub async fn run(store: &Store, env: EnvironmentRef<'_>, command: DatasourceComm
                     map.insert("environment".into(), env_name.into());
                 }
                 Redaction::of(&datasource.redacted_values()).apply_json(&mut value);
+                if let Some(jwk) = public_key(&datasource) {
+                    value["publicKeyToRegister"] = serde_json::from_str(&jwk).expect("a JWK is JSON");
+                }
                 return output::json(&value);
             }
             println!("id: {}", datasource.id);
             println!("environment: {env_name}");
-            output::json(&export_datasource(&datasource, SecretView::Mask))
+            let shown = output::json(&export_datasource(&datasource, SecretView::Mask));
+            if let Some(jwk) = public_key(&datasource) {
+                println!("public key to register (private_key_jwt):\n{jwk}");
+            }
+            shown
         }
         DatasourceCommand::Import { file } => {
             let text = read_input(&file)?;
@@ -155,4 +162,21 @@ pub fn read_input(path: &PathBuf) -> Result<String, Failure> {
         return Ok(text);
     }
     std::fs::read_to_string(path).map_err(|e| Failure { code: 1, message: format!("{}: {e}", path.display()) })
+}
+
+/// The public JWK of a `private_key_jwt` datasource's key, to register with the provider; a key
+/// that no longer reads (it was checked when saved) says why on stderr.
+fn public_key(datasource: &Datasource) -> Option<String> {
+    let AuthConfig::OAuth2(auth) = &datasource.config.auth else { return None };
+    if auth.client_authentication != ClientAuthentication::PrivateKeyJwt {
+        return None;
+    }
+    let key = auth.client_assertion_key.value()?;
+    match client_key::public_key_to_register(key, auth.client_assertion_alg, &auth.client_assertion_kid) {
+        Ok(public) => Some(public.jwk),
+        Err(err) => {
+            eprintln!("latchkey: no public key to show: {err}");
+            None
+        }
+    }
 }

@@ -355,3 +355,38 @@ fn every_subcommand_explains_itself_with_examples() {
         }
     }
 }
+
+#[test]
+fn show_prints_the_public_key_to_register_for_private_key_jwt() {
+    let env = Env::new();
+    let out = std::process::Command::new("openssl").args(["genpkey", "-algorithm", "ed25519"]).output().unwrap();
+    let key = String::from_utf8(out.stdout).unwrap();
+    let json = serde_json::json!({
+        "name": "Machine",
+        "url": "https://api.example.com",
+        "auth": {
+            "type": "oauth2",
+            "grantType": "client_credentials",
+            "accessTokenUrl": "https://id.example.com/token",
+            "clientId": "c",
+            "clientAuthentication": "private_key_jwt",
+            "clientAssertionKey": key,
+            "clientAssertionKid": "k1",
+        }
+    });
+    env.import(&json.to_string());
+    let shown = env.ok(&["datasource", "show", "Machine"]);
+    assert!(shown.contains("public key to register (private_key_jwt):"), "{shown}");
+    assert!(shown.contains(r#""clientAssertionKey": "<set>""#), "the key is masked: {shown}");
+    let shown_json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["datasource", "show", "Machine", "--json"])).unwrap();
+    let jwk = &shown_json["publicKeyToRegister"];
+    assert_eq!(
+        (jwk["kty"].as_str(), jwk["crv"].as_str(), jwk["kid"].as_str()),
+        (Some("OKP"), Some("Ed25519"), Some("k1"))
+    );
+    assert!(jwk.get("d").is_none(), "the public key only: {jwk}");
+    for text in [shown, shown_json.to_string()] {
+        assert!(!text.contains("PRIVATE KEY") && !text.contains(&key[40..70]), "the private key is never shown");
+    }
+}

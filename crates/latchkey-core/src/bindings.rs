@@ -54,6 +54,8 @@ pub fn core_bindings() -> Vec<Binding> {
         binding::<OAuth2Config>(),
         binding::<GrantType>(),
         binding::<ClientAuthentication>(),
+        binding::<ClientAssertionAlg>(),
+        binding::<crate::oauth::client_key::PublicKeyToRegister>(),
         binding::<RefreshClientAuthentication>(),
         binding::<RedirectKind>(),
         binding::<ProxyConfig>(),

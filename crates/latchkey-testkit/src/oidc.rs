@@ -187,18 +187,51 @@ impl OidcProvider {
             .collect()
     }
 
+    /// Registers a client with the provider's dynamic client registration (RFC 7591 §3.1):
+    /// `metadata` as the request body; returns the answer (with the `client_id` it was given).
+    /// Panics unless the provider answers 201. The plain-http provider only (in mutual-TLS mode
+    /// the test port serves the test routes alone).
+    pub fn register(&self, metadata: &serde_json::Value) -> serde_json::Value {
+        let body = metadata.to_string();
+        let request = format!(
+            "POST /reg HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+             Connection: close\r\n\r\n{body}",
+            self.test_port,
+            body.len()
+        );
+        let (status, answer) = self.exchange(&request);
+        assert_eq!(status, 201, "the provider registers the client: {answer}");
+        answer
+    }
+
+    /// The provider's own reasons for the token and revocation calls it refused
+    /// (`error_detail`, which it does not send to clients).
+    pub fn error_details(&self) -> Vec<String> {
+        let stats = self.stats();
+        stats["errorDetails"]
+            .as_array()
+            .map_or_else(Vec::new, |d| d.iter().map(|e| e["detail"].as_str().unwrap_or_default().to_owned()).collect())
+    }
+
     /// The JSON a test-only route of the provider answers.
     fn test_route(&self, path: &str) -> serde_json::Value {
+        let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n", self.test_port);
+        self.exchange(&request).1
+    }
+
+    /// Sends the raw HTTP/1.1 `request` and reads the status and the JSON body of the answer.
+    fn exchange(&self, request: &str) -> (u16, serde_json::Value) {
         let mut stream = TcpStream::connect(("127.0.0.1", self.test_port))
             .unwrap_or_else(|e| panic!("the provider is gone ({e}); it printed:\n{}", self.log()));
         stream.set_read_timeout(Some(Duration::from_secs(10))).expect("read timeout");
-        write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n", self.test_port)
-            .expect("ask the provider");
+        stream.write_all(request.as_bytes()).expect("ask the provider");
         let mut raw = Vec::new();
         stream.read_to_end(&mut raw).expect("read the answer");
         let text = String::from_utf8_lossy(&raw);
-        let (_, body) = text.split_once("\r\n\r\n").expect("an HTTP response");
-        serde_json::from_str(body).unwrap_or_else(|e| panic!("{path} answers JSON ({e}): {body}"))
+        let (head, body) = text.split_once("\r\n\r\n").expect("an HTTP response");
+        let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).expect("an HTTP status");
+        let json = serde_json::from_str(body).unwrap_or_else(|e| panic!("the provider answers JSON ({e}): {body}"));
+        (status, json)
     }
 
     /// How many calls `key` ("token:refresh_token", "revocation", "api", …) had.

@@ -2,9 +2,10 @@
 
 /**
  * How the client authenticates at the token endpoint: RFC 6749 §2.3.1 (the secret in the body
- * or the Basic header), RFC 7523 §2.2 with an HS256 assertion signed with the secret
- * (OIDC Core §9 `client_secret_jwt`), or RFC 8705 §2 with the datasource's client certificate
- * (`tls_client_auth`: a certificate from a CA, registered by subject; `self_signed_tls_client_auth`:
- * a self-signed one, registered in the client's JWKS) and `client_id` in the body, no secret.
+ * or the Basic header), RFC 7523 §2.2 with an assertion (OIDC Core §9): HS256 signed with
+ * the secret (`client_secret_jwt`) or signed with the client's private key (`private_key_jwt`),
+ * or RFC 8705 §2 with the datasource's client certificate (`tls_client_auth`: a certificate
+ * from a CA, registered by subject; `self_signed_tls_client_auth`: a self-signed one,
+ * registered in the client's JWKS) and `client_id` in the body, no secret.
  */
-export type ClientAuthentication = "body" | "basic_header" | "client_secret_jwt" | "tls_client_auth" | "self_signed_tls_client_auth";
+export type ClientAuthentication = "body" | "basic_header" | "client_secret_jwt" | "tls_client_auth" | "self_signed_tls_client_auth" | "private_key_jwt";

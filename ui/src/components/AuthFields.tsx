@@ -23,9 +23,19 @@ export interface AuthFieldsProps {
   clientIdHint?: string;
   /** Input ids of the endpoints the last Discover endpoints filled. */
   discoveredIds?: string[];
+  /** The saved datasource (null while new) and the environment shown. */
+  datasourceId?: string | null;
+  environmentId?: string;
 }
 
-export function AuthFields({ form, onChange, clientIdHint, discoveredIds }: AuthFieldsProps) {
+export function AuthFields({
+  form,
+  onChange,
+  clientIdHint,
+  discoveredIds,
+  datasourceId,
+  environmentId,
+}: AuthFieldsProps) {
   const { basic, apiKey, bearer } = form;
   return (
     <section className="section" aria-labelledby="auth-title">
@@ -112,7 +122,14 @@ export function AuthFields({ form, onChange, clientIdHint, discoveredIds }: Auth
         </div>
       )}
       {form.authType === 'oauth2' && (
-        <OAuthFields form={form} onChange={onChange} clientIdHint={clientIdHint} discoveredIds={discoveredIds} />
+        <OAuthFields
+          form={form}
+          onChange={onChange}
+          clientIdHint={clientIdHint}
+          discoveredIds={discoveredIds}
+          datasourceId={datasourceId}
+          environmentId={environmentId}
+        />
       )}
     </section>
   );

@@ -343,6 +343,8 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
             discoveredIds={editor.discovered?.filled
               .filter((filled) => form.oauth2[filled.field] === filled.value)
               .map((filled) => filled.inputId)}
+            datasourceId={id}
+            environmentId={props.environment?.id}
           />
           {isOAuth && id !== null && (
             <TokenPanel

@@ -10,6 +10,7 @@ import type { RedirectKind } from '../bindings/RedirectKind';
 import type { RefreshClientAuthentication } from '../bindings/RefreshClientAuthentication';
 import { ADVANCED_OAUTH_FIELDS, oauthFieldsShown, type DatasourceForm } from '../state/datasourceForm';
 import { CheckboxField } from './CheckboxField';
+import { ClientAssertionKeyFields } from './ClientAssertionKeyFields';
 import { CopyButton } from './CopyButton';
 import { FormContext } from './FieldErrorsContext';
 import { KeyValueRows } from './KeyValueRows';
@@ -34,6 +35,7 @@ const CLIENT_AUTHENTICATIONS: { value: ClientAuthentication; label: string }[] =
   { value: 'client_secret_jwt', label: 'Signed assertion with the client secret (client_secret_jwt)' },
   { value: 'tls_client_auth', label: 'Client certificate from a CA (tls_client_auth)' },
   { value: 'self_signed_tls_client_auth', label: 'Self-signed client certificate (self_signed_tls_client_auth)' },
+  { value: 'private_key_jwt', label: 'Private key JWT (private_key_jwt)' },
 ];
 
 /** The methods that authenticate with the datasource's client certificate (RFC 8705 §2): no secret. */
@@ -59,11 +61,21 @@ export interface OAuthFieldsProps {
   clientIdHint?: string;
   /** Input ids of the endpoints the last Discover endpoints filled: their hint says so. */
   discoveredIds?: string[];
+  /** The saved datasource (null while new) and the environment shown, for the saved private key. */
+  datasourceId?: string | null;
+  environmentId?: string;
 }
 
 const DISCOVERED_HINT = "Filled from the issuer's metadata by Discover endpoints.";
 
-export function OAuthFields({ form, onChange, clientIdHint, discoveredIds = [] }: OAuthFieldsProps) {
+export function OAuthFields({
+  form,
+  onChange,
+  clientIdHint,
+  discoveredIds = [],
+  datasourceId,
+  environmentId,
+}: OAuthFieldsProps) {
   const hintFor = (id: string, hint: string) => (discoveredIds.includes(id) ? DISCOVERED_HINT : hint);
   const auth = form.oauth2;
   const shown = oauthFieldsShown(auth.grantType);
@@ -80,6 +92,12 @@ export function OAuthFields({ form, onChange, clientIdHint, discoveredIds = [] }
   const portText = form.loopbackPortText.trim();
   const port = /^\d+$/.test(portText) ? Number(portText) : auth.loopbackPort;
   const redirect = redirectUrl({ redirect: auth.redirect, loopbackPort: port });
+  const keyJwt = auth.clientAuthentication === 'private_key_jwt';
+  // With private_key_jwt the secret is only for refreshes sent with the Body or Header setting;
+  // with a client certificate method there is none.
+  const secretUsed =
+    !usesClientCertificate(auth.clientAuthentication) &&
+    (!keyJwt || (shown.has('refreshClientAuthentication') && auth.refreshClientAuthentication !== 'same'));
 
   return (
     <div className="field-group oauth">
@@ -130,7 +148,7 @@ export function OAuthFields({ form, onChange, clientIdHint, discoveredIds = [] }
         value={auth.clientId}
         onChange={(clientId) => set({ clientId })}
       />
-      {!usesClientCertificate(auth.clientAuthentication) && (
+      {secretUsed && (
         <SecretInput
           id="ds-auth-clientSecret"
           label="Client secret"
@@ -219,6 +237,9 @@ export function OAuthFields({ form, onChange, clientIdHint, discoveredIds = [] }
         }
         onChange={(clientAuthentication) => set({ clientAuthentication })}
       />
+      {keyJwt && (
+        <ClientAssertionKeyFields auth={auth} set={set} datasourceId={datasourceId} environmentId={environmentId} />
+      )}
       {shown.has('customTokenParams') && (
         <KeyValueRows
           id="ds-auth-customTokenParams"

@@ -184,6 +184,7 @@ function authFormFields(auth: { type: AuthType } & Record<string, unknown>): Par
         ...config,
         clientSecret: normalizeSecret(config.clientSecret),
         password: normalizeSecret(config.password),
+        clientAssertionKey: normalizeSecret(config.clientAssertionKey),
         customAuthParams: config.customAuthParams.map((row) => ({ ...row })),
         customTokenParams: config.customTokenParams.map((row) => ({ ...row })),
       };
@@ -225,6 +226,7 @@ export function applyPreset(form: DatasourceForm, preset: Preset): DatasourceFor
     clientId: form.oauth2.clientId || preset.auth.clientId,
     clientSecret: form.oauth2.clientSecret,
     password: form.oauth2.password,
+    clientAssertionKey: form.oauth2.clientAssertionKey,
     customAuthParams: preset.auth.customAuthParams.map((row) => ({ ...row })),
     customTokenParams: preset.auth.customTokenParams.map((row) => ({ ...row })),
   };
@@ -243,6 +245,7 @@ export function applyDiscovery(form: DatasourceForm, discovered: OAuth2Config): 
     ...discovered,
     clientSecret: form.oauth2.clientSecret,
     password: form.oauth2.password,
+    clientAssertionKey: form.oauth2.clientAssertionKey,
   };
   return { ...form, oauth2, ...oauthTexts(oauth2) };
 }
@@ -258,6 +261,9 @@ const COMMON_OAUTH_FIELDS: OAuthField[] = [
   'clientSecret',
   'scopes',
   'clientAuthentication',
+  'clientAssertionKey',
+  'clientAssertionAlg',
+  'clientAssertionKid',
   'customTokenParams',
   'audience',
   'resource',
@@ -285,6 +291,9 @@ const GRANT_FIELDS: Record<GrantType, OAuthField[]> = {
 export function oauthFieldsShown(grant: GrantType): Set<OAuthField> {
   return new Set([...COMMON_OAUTH_FIELDS, ...GRANT_FIELDS[grant]]);
 }
+
+/** The fields `private_key_jwt` needs, shown only with it. */
+export const CLIENT_ASSERTION_FIELDS: OAuthField[] = ['clientAssertionKey', 'clientAssertionAlg', 'clientAssertionKid'];
 
 /** The fields of the "Advanced settings" section, which opens by itself when one has an error. */
 export const ADVANCED_OAUTH_FIELDS: OAuthField[] = ['pkce', 'redirect', 'loopbackPort', 'issuer', 'revocationUrl'];
@@ -340,6 +349,17 @@ export function isFieldShown(form: DatasourceForm, path: string): boolean {
   if (/^(headers|queryParams)\[\d+\]\.(key|value)$/.test(path)) return true;
   if (!path.startsWith('auth.')) return false;
   const field = path.slice('auth.'.length).replace(/\[.*$/, '');
+  if (form.authType === 'oauth2' && CLIENT_ASSERTION_FIELDS.includes(field as OAuthField)) {
+    return form.oauth2.clientAuthentication === 'private_key_jwt';
+  }
+  if (
+    form.authType === 'oauth2' &&
+    field === 'clientSecret' &&
+    form.oauth2.clientAuthentication === 'private_key_jwt'
+  ) {
+    // Only refreshes set to send the secret (Body or Header) use it next to the private key.
+    return form.oauth2.grantType === 'authorization_code' && form.oauth2.refreshClientAuthentication !== 'same';
+  }
   if (form.authType === 'oauth2') return oauthFieldsShown(form.oauth2.grantType).has(field as OAuthField);
   return AUTH_FIELDS[form.authType].includes(field);
 }
@@ -434,6 +454,7 @@ function fieldsToConfig(
         ...form.oauth2,
         clientSecret: normalizeSecret(form.oauth2.clientSecret),
         password: normalizeSecret(form.oauth2.password),
+        clientAssertionKey: normalizeSecret(form.oauth2.clientAssertionKey),
         scopes: parseScopes(form.scopesText),
         customAuthParams: customAuthParams.rows,
         customTokenParams: customTokenParams.rows,
@@ -490,6 +511,7 @@ const SECRET_PATHS = new Set([
   'auth.value',
   'auth.token',
   'auth.clientSecret',
+  'auth.clientAssertionKey',
 ]);
 
 type AuthObject = 'basic' | 'apiKey' | 'bearer' | 'oauth2';
@@ -619,6 +641,7 @@ function clearSecrets(values: FormFields, path: string) {
   if (all || path === 'auth.value') values.apiKey.value = null;
   if (all || path === 'auth.token') values.bearer.token = null;
   if (all || path === 'auth.clientSecret') values.oauth2.clientSecret = null;
+  if (all || path === 'auth.clientAssertionKey') values.oauth2.clientAssertionKey = null;
 }
 
 /**

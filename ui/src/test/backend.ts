@@ -125,6 +125,7 @@ export function storedDatasource(id: string, config: DatasourceConfig): Datasour
   if (auth.type === 'oauth2') {
     auth.clientSecret = stored(auth.clientSecret);
     auth.password = stored(auth.password);
+    auth.clientAssertionKey = stored(auth.clientAssertionKey);
   }
   return {
     ...config,

@@ -100,10 +100,11 @@ pub enum GrantType {
 }
 
 /// How the client authenticates at the token endpoint: RFC 6749 §2.3.1 (the secret in the body
-/// or the Basic header), RFC 7523 §2.2 with an HS256 assertion signed with the secret
-/// (OIDC Core §9 `client_secret_jwt`), or RFC 8705 §2 with the datasource's client certificate
-/// (`tls_client_auth`: a certificate from a CA, registered by subject; `self_signed_tls_client_auth`:
-/// a self-signed one, registered in the client's JWKS) and `client_id` in the body, no secret.
+/// or the Basic header), RFC 7523 §2.2 with an assertion (OIDC Core §9): HS256 signed with
+/// the secret (`client_secret_jwt`) or signed with the client's private key (`private_key_jwt`),
+/// or RFC 8705 §2 with the datasource's client certificate (`tls_client_auth`: a certificate
+/// from a CA, registered by subject; `self_signed_tls_client_auth`: a self-signed one,
+/// registered in the client's JWKS) and `client_id` in the body, no secret.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ClientAuthentication {
@@ -113,6 +114,7 @@ pub enum ClientAuthentication {
     ClientSecretJwt,
     TlsClientAuth,
     SelfSignedTlsClientAuth,
+    PrivateKeyJwt,
 }
 
 impl ClientAuthentication {
@@ -124,6 +126,7 @@ impl ClientAuthentication {
             ClientAuthentication::ClientSecretJwt => "client_secret_jwt",
             ClientAuthentication::TlsClientAuth => "tls_client_auth",
             ClientAuthentication::SelfSignedTlsClientAuth => "self_signed_tls_client_auth",
+            ClientAuthentication::PrivateKeyJwt => "private_key_jwt",
         }
     }
 
@@ -131,6 +134,19 @@ impl ClientAuthentication {
     pub fn uses_client_certificate(self) -> bool {
         matches!(self, ClientAuthentication::TlsClientAuth | ClientAuthentication::SelfSignedTlsClientAuth)
     }
+}
+
+/// The JWS algorithm (RFC 7518 §3.1) of a `private_key_jwt` assertion; `ByKey` (the default)
+/// picks the usual one for the key: RS256 for RSA, ES256 for P-256, EdDSA for Ed25519.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub enum ClientAssertionAlg {
+    #[default]
+    #[serde(rename = "by_key")]
+    ByKey,
+    RS256,
+    PS256,
+    ES256,
+    EdDSA,
 }
 
 /// How client credentials are sent with a refresh-token request (RFC 6749 §6 refers to §2.3).
@@ -186,6 +202,12 @@ pub struct OAuth2Config {
     pub custom_token_params: Vec<KeyValue>,
     pub send_custom_token_params_with_refresh: bool,
     pub client_authentication: ClientAuthentication,
+    /// The private key that signs `private_key_jwt` assertions: PEM (PKCS#8, PKCS#1 or SEC1) or
+    /// a private JWK as JSON text.
+    pub client_assertion_key: SecretField,
+    pub client_assertion_alg: ClientAssertionAlg,
+    /// The `kid` of the assertion header and the public JWK; empty: the JWK's own `kid`, else none.
+    pub client_assertion_kid: String,
     /// Token lifetime in seconds to assume when the provider gives none.
     #[ts(type = "number | null")]
     pub expires_in_override: Option<u64>,
@@ -235,6 +257,9 @@ impl Default for OAuth2Config {
             custom_token_params: Vec::new(),
             send_custom_token_params_with_refresh: false,
             client_authentication: ClientAuthentication::default(),
+            client_assertion_key: SecretField::Empty,
+            client_assertion_alg: ClientAssertionAlg::default(),
+            client_assertion_kid: String::new(),
             expires_in_override: None,
             audience: String::new(),
             resource: String::new(),
@@ -254,7 +279,8 @@ impl Default for OAuth2Config {
 
 impl OAuth2Config {
     /// How a refresh-token request authenticates the client: as Client Authentication with
-    /// `Same`, else the secret in the body or the Basic header.
+    /// `Same`, else the secret in the body or the Basic header (the two secret-based methods:
+    /// with `private_key_jwt` too, `Body` and `Header` send the Client Secret).
     pub fn refresh_client_authentication_method(&self) -> ClientAuthentication {
         match self.refresh_client_authentication {
             RefreshClientAuthentication::Same => self.client_authentication,
@@ -302,7 +328,11 @@ impl AuthConfig {
             AuthConfig::ApiKey(k) => vec![(secret_slot::API_KEY_VALUE, &mut k.value)],
             AuthConfig::Bearer(b) => vec![(secret_slot::BEARER_TOKEN, &mut b.token)],
             AuthConfig::OAuth2(o) => {
-                vec![(secret_slot::CLIENT_SECRET, &mut o.client_secret), (secret_slot::PASSWORD, &mut o.password)]
+                vec![
+                    (secret_slot::CLIENT_SECRET, &mut o.client_secret),
+                    (secret_slot::PASSWORD, &mut o.password),
+                    (secret_slot::CLIENT_ASSERTION_KEY, &mut o.client_assertion_key),
+                ]
             }
         }
     }
@@ -314,7 +344,11 @@ impl AuthConfig {
             AuthConfig::ApiKey(k) => vec![(secret_slot::API_KEY_VALUE, &k.value)],
             AuthConfig::Bearer(b) => vec![(secret_slot::BEARER_TOKEN, &b.token)],
             AuthConfig::OAuth2(o) => {
-                vec![(secret_slot::CLIENT_SECRET, &o.client_secret), (secret_slot::PASSWORD, &o.password)]
+                vec![
+                    (secret_slot::CLIENT_SECRET, &o.client_secret),
+                    (secret_slot::PASSWORD, &o.password),
+                    (secret_slot::CLIENT_ASSERTION_KEY, &o.client_assertion_key),
+                ]
             }
         }
     }
@@ -451,9 +485,33 @@ impl OAuth2Config {
                  Client Authentication",
             ));
         }
+        self.validate_assertion_key(errors);
         if self.expires_in_override == Some(0) {
             errors
                 .push(FieldError::new("auth.expiresInOverride", "use a number of seconds above 0, or leave it empty"));
+        }
+    }
+}
+
+impl OAuth2Config {
+    /// `private_key_jwt` needs a key, and a key given (not a kept `{"set": true}`, checked when
+    /// it was saved) must be a usable private key fit for the chosen algorithm.
+    fn validate_assertion_key(&self, errors: &mut Vec<FieldError>) {
+        if self.client_authentication != ClientAuthentication::PrivateKeyJwt {
+            return;
+        }
+        if self.client_assertion_key.is_empty() {
+            errors.push(FieldError::new(
+                "auth.clientAssertionKey",
+                "private_key_jwt signs the client assertion with the client's private key: paste it (PEM or a \
+                 private JWK), or choose another Client Authentication",
+            ));
+            return;
+        }
+        if let Some(text) = self.client_assertion_key.value() {
+            if let Err(error) = crate::oauth::client_key::AssertionKey::for_config(text, self) {
+                errors.push(error);
+            }
         }
     }
 }
@@ -658,5 +716,30 @@ mod tests {
             ]
         );
         assert!(errors[0].message.contains("remove this row"), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn private_key_jwt_needs_a_usable_key_checked_at_save() {
+        let with = |extra: &str| {
+            let o = oauth(&format!(
+                r#"{{"grantType":"client_credentials","accessTokenUrl":"https://id.example.com/token","clientId":"c",
+                "clientAuthentication":"private_key_jwt"{extra}}}"#
+            ));
+            let mut errors = Vec::new();
+            AuthConfig::OAuth2(Box::new(o)).validate(&mut errors);
+            errors
+        };
+        let missing = with("");
+        assert_eq!(missing.len(), 1);
+        assert_eq!(missing[0].field, "auth.clientAssertionKey");
+        assert!(missing[0].message.contains("private key"), "{}", missing[0].message);
+        assert_eq!(with(r#","clientAssertionKey":"not a key""#)[0].field, "auth.clientAssertionKey");
+        assert!(with(r#","clientAssertionKey":{"set":true}"#).is_empty(), "a stored key was checked when saved");
+        let o = oauth(r#"{"clientAssertionAlg":"PS256","clientAssertionKid":"k"}"#);
+        assert_eq!((o.client_assertion_alg, o.client_assertion_kid.as_str()), (ClientAssertionAlg::PS256, "k"));
+        assert_eq!(oauth("{}").client_assertion_alg, ClientAssertionAlg::ByKey, "old configurations load");
+        let json = serde_json::to_value(OAuth2Config::default()).unwrap();
+        assert_eq!(json["clientAssertionAlg"], "by_key");
+        assert!(json["clientAssertionKey"].is_null());
     }
 }

@@ -164,6 +164,7 @@ pub mod secret_slot {
     pub const CLIENT_CERTIFICATE_KEY: &str = "clientCertificateKey";
     pub const CLIENT_CERTIFICATE_PASSPHRASE: &str = "clientCertificatePassphrase";
     pub const PROXY_PASSWORD: &str = "proxy.password";
+    pub const CLIENT_ASSERTION_KEY: &str = "auth.clientAssertionKey";
 }
 
 impl DatasourceConfig {

@@ -4,7 +4,8 @@
 //! A stored secret is kept (`{"set": true}`) only while every place it can reach is unchanged:
 //! - API credentials (Basic password, API key, bearer token, signature secret): the origin of the
 //!   datasource URL, the certificate pinned for it, and for an API key where it goes (`addTo`);
-//! - OAuth 2.0 client credentials (client secret, the password grant's password): the Access
+//! - OAuth 2.0 client credentials (client secret, the `private_key_jwt` key, the password
+//!   grant's password): the Access
 //!   Token URL and the Revocation URL, and the certificate pinned for them when
 //!   `useSelfSignedCertForAuth` extends the pin there;
 //! - the client certificate's key and passphrase (mutual TLS): the origin of the datasource URL
@@ -78,7 +79,7 @@ pub fn check(old: Stored<'_>, new: Stored<'_>) -> DestinationCheck {
                 secret_slot::PROXY_PASSWORD => proxy_moved(old.config, new.config),
                 secret_slot::SELF_SIGNED_CERTIFICATE => host_moved(old.config, new.config)
                     .map(|(from, to)| format!("the URL moved to another host ({from} → {to})")),
-                secret_slot::CLIENT_SECRET => oauth_endpoints_moved(old, new),
+                secret_slot::CLIENT_SECRET | secret_slot::CLIENT_ASSERTION_KEY => oauth_endpoints_moved(old, new),
                 secret_slot::PASSWORD if new.config.auth.kind() == AuthType::OAuth2 => oauth_endpoints_moved(old, new),
                 secret_slot::API_KEY_VALUE => api_moved.clone().or_else(|| key_placement_moved(old.config, new.config)),
                 secret_slot::CLIENT_CERTIFICATE_KEY | secret_slot::CLIENT_CERTIFICATE_PASSPHRASE => {
@@ -280,6 +281,7 @@ fn label_of(slot: &str, kind: AuthType) -> String {
         secret_slot::CLIENT_CERTIFICATE_KEY => "client certificate key",
         secret_slot::CLIENT_CERTIFICATE_PASSPHRASE => "client certificate passphrase",
         secret_slot::PROXY_PASSWORD => "proxy password",
+        secret_slot::CLIENT_ASSERTION_KEY => "private key (client assertion key)",
         other => other,
     }
     .to_owned()
@@ -489,5 +491,20 @@ mod tests {
         let moved = run(pinned, &pinned.replace("internal.example", "evil.example"));
         assert_eq!(fields(&moved), ["selfSignedCertificate"]);
         assert!(moved.moved_secrets[0].message.contains("add the self-signed certificate again"), "{moved:?}");
+    }
+
+    #[test]
+    fn the_assertion_key_follows_the_token_and_revocation_urls() {
+        let oauth = r#"{"name":"o","url":"https://api.example","auth":{"type":"oauth2","grantType":"client_credentials",
+            "accessTokenUrl":"https://id.example/token","revocationUrl":"https://id.example/revoke","clientId":"c",
+            "clientAuthentication":"private_key_jwt","clientAssertionKey":{"set":true}}}"#;
+        assert!(run(oauth, oauth).moved_secrets.is_empty());
+        let moved = run(oauth, &oauth.replace("https://id.example/token", "https://evil.example/token"));
+        assert_eq!(fields(&moved), ["auth.clientAssertionKey"], "a kept key cannot sign for another provider");
+        let message = &moved.moved_secrets[0].message;
+        assert!(message.contains("Access Token URL") && message.contains("enter the private key"), "{message}");
+        let moved = run(oauth, &oauth.replace("https://id.example/revoke", "https://evil.example/revoke"));
+        assert_eq!(fields(&moved), ["auth.clientAssertionKey"], "logout sends an assertion to the Revocation URL");
+        assert!(run(oauth, &oauth.replace("https://api.example", "https://other.example")).moved_secrets.is_empty());
     }
 }

@@ -64,8 +64,9 @@ fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<SecretFi
     SecretField::deserialize(deserializer).map(Some)
 }
 
-/// Overridden fields of `auth`. Secret fields (`password`, `value`, `token`, `clientSecret`)
-/// are kept apart as [`SecretField`]s, so they are sealed, redacted and never serialized.
+/// Overridden fields of `auth`. Secret fields (`password`, `value`, `token`, `clientSecret`,
+/// `clientAssertionKey`) are kept apart as [`SecretField`]s, so they are sealed, redacted and
+/// never serialized.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AuthOverride {
     fields: Map<String, Value>,
@@ -73,11 +74,12 @@ pub struct AuthOverride {
 }
 
 /// The `auth` fields that hold secrets, with their slot names.
-const AUTH_SECRETS: [(&str, &str); 4] = [
+const AUTH_SECRETS: [(&str, &str); 5] = [
     ("password", secret_slot::PASSWORD),
     ("value", secret_slot::API_KEY_VALUE),
     ("token", secret_slot::BEARER_TOKEN),
     ("clientSecret", secret_slot::CLIENT_SECRET),
+    ("clientAssertionKey", secret_slot::CLIENT_ASSERTION_KEY),
 ];
 
 fn auth_secret_slot(key: &str) -> Option<&'static str> {
@@ -446,5 +448,28 @@ mod tests {
         let staging = &base().environments["staging"];
         assert!(staging.overrides("headers[0].key") && staging.overrides("auth.clientId"));
         assert!(!staging.overrides("auth.scopes") && !staging.overrides("name"));
+    }
+
+    #[test]
+    fn an_environment_may_have_its_own_assertion_key_kept_apart_as_a_secret() {
+        let mut config = base();
+        config.environments.insert(
+            "keyed".into(),
+            serde_json::from_value(serde_json::json!({"auth": {"clientAuthentication": "private_key_jwt",
+                "clientAssertionKey": "-----BEGIN PRIVATE KEY-----\nKEY-MARKER\n-----END PRIVATE KEY-----"}}))
+            .unwrap(),
+        );
+        let keyed = config.effective("keyed").unwrap();
+        let expected = "-----BEGIN PRIVATE KEY-----\nKEY-MARKER\n-----END PRIVATE KEY-----";
+        assert_eq!(secret(&keyed, "auth.clientAssertionKey"), SecretField::from(expected));
+        assert_eq!(secret(&config.effective("staging").unwrap(), "auth.clientAssertionKey"), SecretField::Empty);
+        let overrides = config.environments.get_mut("keyed").unwrap();
+        assert_eq!(
+            overrides.secret_slots_mut().iter().map(|(slot, _)| *slot).collect::<Vec<_>>(),
+            ["auth.clientAssertionKey"]
+        );
+        let written = serde_json::to_string(&config).unwrap();
+        assert!(!written.contains("KEY-MARKER") && !format!("{config:?}").contains("KEY-MARKER"), "{written}");
+        assert!(written.contains(r#""clientAssertionKey":{"set":true}"#), "{written}");
     }
 }

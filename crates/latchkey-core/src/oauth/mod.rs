@@ -1,6 +1,7 @@
 //! OAuth 2.0 for datasources: the authorization request (`authorization`), the callback and
 //! its checks (`callback`), the loopback redirect receiver (`redirect`), the token client
-//! (`token_client`) with the requests it sends (`token_request`), the answers it reads
+//! (`token_client`) with the requests it sends (`token_request`) and the private key that signs
+//! `private_key_jwt` assertions in them (`client_key`), the answers it reads
 //! (`token_response`) and the refusals (`token_error`), the token lifecycle (`lifecycle`), and endpoint discovery (`discovery`).
 //! The configuration types are the model's; storage of tokens is the store's. Opening the
 //! system browser is `browser`'s; the deep link belongs to the front ends, which hand the core
@@ -9,6 +10,7 @@
 pub mod authorization;
 pub mod browser;
 pub mod callback;
+pub mod client_key;
 pub mod discovery;
 pub mod lifecycle;
 pub mod redirect;

@@ -73,6 +73,7 @@ impl TokenClient {
         parse_token_response(request.call, status, &content_type, &body, &secrets).map_err(|mut err| {
             err.refresh_differs = request.refresh_differs;
             err.client_certificate = request.client_certificate;
+            err.key_assertion = request.key_assertion.clone().map(Box::new);
             err.into()
         })
     }
@@ -90,6 +91,7 @@ impl TokenClient {
         match parse_token_response(request.call, status, &content_type, &body, &secrets) {
             Err(mut err) => {
                 err.client_certificate = request.client_certificate;
+                err.key_assertion = request.key_assertion.clone().map(Box::new);
                 Err(err.into())
             }
             Ok(_) => Ok(()),
@@ -128,13 +130,13 @@ impl TokenClient {
                     if err.error.is_none() {
                         err.kind = TokenErrorKind::Unavailable;
                     }
-                    err.detail = format!("after {attempt} attempts");
+                    err.detail = format!("after {attempt} attempts").into();
                     return Err(err.into());
                 }
                 (_, Ok(answer)) => return Ok(answer),
                 (_, Err(mut err)) => {
                     if attempt > 1 {
-                        err.detail = format!("{} (after {attempt} attempts)", err.detail);
+                        err.detail = format!("{} (after {attempt} attempts)", err.detail).into();
                     }
                     return Err(err.into());
                 }
@@ -149,13 +151,13 @@ impl TokenClient {
     ) -> std::result::Result<(u16, String, Vec<u8>), TokenError> {
         let unavailable = |detail: String| {
             let mut err = TokenError::new(TokenErrorKind::Unavailable, request.call, 0);
-            err.detail = detail;
+            err.detail = detail.into();
             err
         };
         let proxy_error = |err: Error| match err {
             Error::Proxy(message) => {
                 let mut err = TokenError::new(TokenErrorKind::Proxy, request.call, 0);
-                err.detail = message;
+                err.detail = message.into();
                 err
             }
             other => unavailable(other.to_string()),

@@ -4,7 +4,7 @@
 //! every secret the request carried in any spelling ([`scrub`]), or else the content type and
 //! length.
 
-use super::token_request::TokenCall;
+use super::token_request::{KeyAssertion, TokenCall};
 use super::token_response::MAX_RESPONSE;
 use crate::error::ProviderError;
 use crate::Error;
@@ -112,11 +112,14 @@ pub struct TokenError {
     /// Whether the answer is an HTML page.
     pub html: bool,
     /// For `Unavailable`: what failed last.
-    pub detail: String,
+    pub detail: Box<str>,
     /// A refresh whose client authentication was set apart from Client Authentication.
     pub refresh_differs: bool,
     /// A call the client certificate authenticated (`tls_client_auth`, `self_signed_tls_client_auth`).
     pub client_certificate: bool,
+    /// The audience of the `private_key_jwt` assertion the request carried, if it did (boxed:
+    /// the error travels in every token `Result`).
+    pub key_assertion: Option<Box<KeyAssertion>>,
 }
 
 impl TokenError {
@@ -131,9 +134,10 @@ impl TokenError {
             content_type: Box::default(),
             length: 0,
             html: false,
-            detail: String::new(),
+            detail: Box::default(),
             refresh_differs: false,
             client_certificate: false,
+            key_assertion: None,
         }
     }
 
@@ -165,7 +169,7 @@ impl TokenError {
 
     /// The setting most likely wrong, as a field path: for a refresh the provider refused as
     /// `invalid_client` (it accepted the client when it issued the tokens), "Send client
-    /// credentials with (on refresh token)".
+    /// credentials with (on refresh token)"; for a refused `private_key_jwt` assertion, the key.
     pub fn field(&self) -> Option<&'static str> {
         use ProviderErrorCode as Code;
         match (self.call, &self.error) {
@@ -173,6 +177,7 @@ impl TokenError {
                 Some("auth.refreshClientAuthentication")
             }
             (TokenCall::Revocation, _) => None,
+            (_, Some(Code::InvalidClient)) if self.key_assertion.is_some() => Some("auth.clientAssertionKey"),
             (_, Some(Code::InvalidClient)) => Some("auth.clientAuthentication"),
             (_, Some(Code::InvalidScope)) => Some("auth.scopes"),
             _ => None,
@@ -206,6 +211,9 @@ impl TokenError {
                  this certificate (tls_client_auth: its subject; self_signed_tls_client_auth: the certificate \
                  itself) and that the Client Authentication is the method it registered"
                     .into()
+            }
+            Some(Code::InvalidClient) if self.key_assertion.is_some() && !self.refresh_differs => {
+                self.key_assertion_advice()
             }
             Some(Code::InvalidClient) if self.call == TokenCall::Refresh => {
                 "the provider accepted this client when it issued the tokens and refuses it now: check Send client \
@@ -247,6 +255,28 @@ impl TokenError {
                 TokenErrorKind::Provider => format!("check the {}", self.endpoint()),
             },
         }
+    }
+}
+
+impl TokenError {
+    /// What to check when the provider refused a `private_key_jwt` assertion: the registered
+    /// public key, the algorithm and Key ID, and the audience (providers accept the token
+    /// endpoint as they publish it, or their issuer).
+    fn key_assertion_advice(&self) -> String {
+        let Some(assertion) = &self.key_assertion else { return String::new() };
+        let audience = assertion.audience.join(" and ");
+        let fix = if assertion.issuer_set {
+            "check the Issuer and the Access Token URL against the provider's metadata"
+        } else {
+            "set the Issuer (most providers accept their issuer URL as the audience), or use the token \
+             endpoint exactly as the provider publishes it"
+        };
+        format!(
+            "the provider did not accept the private_key_jwt client assertion: check the Client ID, and that the \
+             public key registered for this client at the provider is the one shown under Public key to register \
+             (with that Algorithm and Key ID); the assertion was addressed to {audience}: if the provider expects \
+             another audience, {fix}"
+        )
     }
 }
 
@@ -640,5 +670,30 @@ mod tests {
         let err = parse(401, "application/json", r#"{"error":"invalid_client"}"#).unwrap_err();
         assert_eq!(err.error, Some(ProviderErrorCode::InvalidClient));
         assert_eq!(err.field(), Some("auth.refreshClientAuthentication"), "a refresh names the refresh setting");
+    }
+
+    #[test]
+    fn a_refused_private_key_jwt_assertion_names_the_key_and_the_audience() {
+        let refused = |issuer_set: bool| {
+            let mut err = parse(401, "application/json", r#"{"error":"invalid_client"}"#).unwrap_err();
+            err.call = TokenCall::ClientCredentials;
+            let mut audience = vec!["https://id.example.com/oauth/token".to_owned()];
+            if issuer_set {
+                audience.push("https://id.example.com".to_owned());
+            }
+            err.key_assertion = Some(Box::new(KeyAssertion { audience, issuer_set }));
+            err
+        };
+        let without = refused(false);
+        assert_eq!(without.field(), Some("auth.clientAssertionKey"));
+        let text = without.to_string();
+        assert!(text.contains("Public key to register") && text.contains("set the Issuer"), "{text}");
+        assert!(text.contains("addressed to https://id.example.com/oauth/token:"), "{text}");
+        let text = refused(true).to_string();
+        assert!(text.contains("https://id.example.com/oauth/token and https://id.example.com"), "{text}");
+        assert!(
+            text.contains("check the Issuer and the Access Token URL") && !text.contains("set the Issuer"),
+            "{text}"
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! Token requests, prepared as plain values (STYLE 13): each grant's form body (RFC 6749
 //! §4.1.3, §4.3.2, §4.4.2, §6), revocation (RFC 7009 §2.1), and the client authentication they
-//! carry (RFC 6749 §2.3.1, or an HS256 client assertion per RFC 7523 §2.2 and OIDC Core §9).
+//! carry (RFC 6749 §2.3.1, or a client assertion per RFC 7523 §2.2 and OIDC Core §9: HS256 with
+//! the secret, or signed with the client's private key, `client_key`).
 //! Pure: the clock is passed in; only the assertion's `jti` is drawn at random. Sending is the
 //! token client's.
 
@@ -11,6 +12,7 @@ use base64::Engine;
 use url::Url;
 use zeroize::Zeroizing;
 
+use super::client_key::{self, AssertionKey};
 use crate::model::{ClientAuthentication, GrantType, OAuth2Config, RefreshClientAuthentication};
 use crate::{Error, Result, Secret};
 
@@ -68,6 +70,16 @@ pub struct TokenRequest {
     pub(crate) refresh_differs: bool,
     /// Whether the client certificate authenticates this call (RFC 8705 §2).
     pub(crate) client_certificate: bool,
+    /// The `private_key_jwt` assertion's audience, when the request carries one.
+    pub(crate) key_assertion: Option<KeyAssertion>,
+}
+
+/// What a `private_key_jwt` assertion was addressed to, for explaining a refusal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyAssertion {
+    /// The token endpoint (the `aud`), and the issuer when `auth.issuer` is set.
+    pub audience: Vec<String>,
+    pub issuer_set: bool,
 }
 
 impl std::fmt::Debug for TokenRequest {
@@ -94,6 +106,7 @@ impl TokenRequest {
             secrets: Vec::new(),
             refresh_differs: false,
             client_certificate: false,
+            key_assertion: None,
         })
     }
 
@@ -138,10 +151,26 @@ impl TokenRequest {
 
     /// The client authentication `method` (RFC 6749 §2.3.1 for the secret-based ones). A client
     /// without a secret (a public client) always sends its `client_id` in the body, except with
-    /// `client_secret_jwt`, which needs the secret to sign. With `tls_client_auth` and
-    /// `self_signed_tls_client_auth` (RFC 8705 §2) the client certificate, presented by the
-    /// transport, authenticates: only `client_id` goes in the body, never the secret.
+    /// `client_secret_jwt`, which needs the secret to sign; `private_key_jwt` needs the key. With
+    /// `tls_client_auth` and `self_signed_tls_client_auth` (RFC 8705 §2) the client certificate,
+    /// presented by the transport, authenticates: only `client_id` goes in the body, never the secret.
     fn authenticate_client(&mut self, config: &OAuth2Config, method: ClientAuthentication, now: u64) -> Result<()> {
+        if method == ClientAuthentication::PrivateKeyJwt {
+            let Some(text) = config.client_assertion_key.value() else {
+                return Err(Error::field(
+                    client_key::KEY_FIELD,
+                    "private_key_jwt signs the client assertion with the client's private key: enter it, or choose \
+                     another Client Authentication",
+                ));
+            };
+            let key = AssertionKey::for_config(text, config).map_err(|e| Error::Invalid(vec![e]))?;
+            let (assertion, audience) = private_key_assertion(config, &key, now)?;
+            self.param("client_id", &config.client_id);
+            self.param("client_assertion_type", JWT_BEARER_ASSERTION);
+            self.secret_param("client_assertion", &assertion);
+            self.key_assertion = Some(KeyAssertion { audience, issuer_set: !config.issuer.trim().is_empty() });
+            return Ok(());
+        }
         match (config.client_secret.value(), method) {
             (_, ClientAuthentication::TlsClientAuth | ClientAuthentication::SelfSignedTlsClientAuth) => {
                 self.param("client_id", &config.client_id);
@@ -173,7 +202,7 @@ impl TokenRequest {
                      another Client Authentication",
                 ));
             }
-            (None, _) => self.param("client_id", &config.client_id),
+            (None, _) | (_, ClientAuthentication::PrivateKeyJwt) => self.param("client_id", &config.client_id),
         }
         Ok(())
     }
@@ -229,22 +258,49 @@ pub const RESERVED_TOKEN_PARAMS: &[&str] = &[
 /// `iss` = `sub` = the client id, `aud` = the token endpoint, valid for
 /// [`CLIENT_ASSERTION_LIFETIME`] from `now` (seconds since the epoch).
 fn client_secret_assertion(config: &OAuth2Config, secret: &Secret, now: u64) -> Result<String> {
-    let audience = Url::parse(config.access_token_url.trim()).map_err(|_| {
+    let audience = token_endpoint(config)?;
+    Ok(crate::http::signature::hs256(secret, &assertion_claims(config, audience.as_str().into(), now)))
+}
+
+/// The Access Token URL, which every client assertion is addressed to (revocation's too).
+fn token_endpoint(config: &OAuth2Config) -> Result<Url> {
+    Url::parse(config.access_token_url.trim()).map_err(|_| {
         Error::field(
             "auth.accessTokenUrl",
             "not an absolute URL: the client assertion is addressed to the token endpoint",
         )
-    })?;
+    })
+}
+
+/// RFC 7523 §3 claims: `iss` = `sub` = the client id, `aud`, a fresh random `jti`, `iat` = `now`
+/// and `exp` [`CLIENT_ASSERTION_LIFETIME`] later.
+fn assertion_claims(config: &OAuth2Config, audience: serde_json::Value, now: u64) -> serde_json::Value {
     let jti: [u8; 16] = rand::random();
-    let claims = serde_json::json!({
+    serde_json::json!({
         "iss": config.client_id,
         "sub": config.client_id,
-        "aud": audience.as_str(),
+        "aud": audience,
         "jti": base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(jti),
         "iat": now,
         "exp": now + CLIENT_ASSERTION_LIFETIME,
-    });
-    Ok(crate::http::signature::hs256(secret, &claims))
+    })
+}
+
+/// OIDC Core §9 `private_key_jwt`: the claims of [`assertion_claims`] signed with the client's
+/// key; `aud` is the token endpoint, or with `auth.issuer` set, `[token endpoint, issuer]`
+/// (RFC 7523 §3 lets the audience be either; providers accept one of them). Returns the JWS and
+/// the audience.
+pub fn private_key_assertion(config: &OAuth2Config, key: &AssertionKey, now: u64) -> Result<(String, Vec<String>)> {
+    let mut audience = vec![token_endpoint(config)?.to_string()];
+    let issuer = config.issuer.trim();
+    if !issuer.is_empty() && !audience.iter().any(|a| a == issuer) {
+        audience.push(issuer.to_owned());
+    }
+    let aud = match audience.as_slice() {
+        [one] => serde_json::Value::from(one.as_str()),
+        many => serde_json::Value::from(many.to_vec()),
+    };
+    Ok((key.sign_jwt(&assertion_claims(config, aud, now)), audience))
 }
 
 /// RFC 6749 §4.4.2 (client credentials) or §4.3.2 (password): a token without a browser.
@@ -558,5 +614,83 @@ mod tests {
         assert_eq!(refresh_request(&with, &code, NOW).unwrap().param_value("tenant"), Some("t-1"));
         let revoke = OAuth2Config { revocation_url: "https://id.example.com/revoke".into(), ..with };
         assert_eq!(revocation_request(&revoke, &code, "access_token", NOW).unwrap().param_value("tenant"), None);
+    }
+
+    /// A P-256 key made by the openssl CLI, as PEM.
+    fn p256_pem() -> String {
+        let out = std::process::Command::new("openssl")
+            .args(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"])
+            .output()
+            .expect("run openssl");
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn jws_part(assertion: &str, i: usize) -> serde_json::Value {
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
+        serde_json::from_slice(&B64URL.decode(assertion.split('.').nth(i).unwrap()).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn private_key_jwt_signs_an_assertion_for_the_token_endpoint_on_every_call() {
+        let jwt = OAuth2Config {
+            client_authentication: ClientAuthentication::PrivateKeyJwt,
+            client_assertion_key: SecretField::Value(Secret::new(p256_pem())),
+            client_assertion_kid: "k1".into(),
+            grant_type: GrantType::ClientCredentials,
+            revocation_url: "https://id.example.com/revoke".into(),
+            ..config()
+        };
+        let key = AssertionKey::for_config(jwt.client_assertion_key.value().unwrap(), &jwt).unwrap();
+        let secret = Secret::new("s1");
+        let with_issuer = OAuth2Config { issuer: "https://id.example.com".into(), ..jwt.clone() };
+        let requests = [
+            direct_grant_request(&jwt, NOW).unwrap(),
+            direct_grant_request(&OAuth2Config { grant_type: GrantType::Password, ..jwt.clone() }, NOW).unwrap(),
+            code_request(&jwt, &secret, "http://127.0.0.1:1/callback", None, NOW).unwrap(),
+            refresh_request(&jwt, &secret, NOW).unwrap(),
+            revocation_request(&jwt, &secret, "refresh_token", NOW).unwrap(),
+            revocation_request(&with_issuer, &secret, "refresh_token", NOW).unwrap(),
+        ];
+        let mut jtis = std::collections::HashSet::new();
+        for request in &requests {
+            assert!(request.authorization.is_none(), "{:?}", request.call);
+            assert_eq!(request.param_value("client_secret"), None, "the Client Secret is not sent");
+            assert_eq!(request.param_value("client_id"), Some("my client"));
+            assert_eq!(request.param_value("client_assertion_type"), Some(JWT_BEARER_ASSERTION));
+            let assertion = request.param_value("client_assertion").unwrap();
+            assert_eq!(jws_part(assertion, 0), serde_json::json!({"alg": "ES256", "typ": "JWT", "kid": "k1"}));
+            let claims = jws_part(assertion, 1);
+            assert_eq!((claims["iss"].as_str(), claims["sub"].as_str()), (Some("my client"), Some("my client")));
+            assert_eq!(claims["iat"], NOW);
+            assert!(claims["exp"].as_u64().unwrap() - NOW <= 300, "at most 5 minutes");
+            assert!(jtis.insert(claims["jti"].as_str().unwrap().to_owned()), "a fresh jti each time");
+            assert!(request.secret_values().contains(&assertion), "the assertion is scrubbed from errors");
+            assert!(request.key_assertion.is_some());
+        }
+        let aud = |r: &TokenRequest| jws_part(r.param_value("client_assertion").unwrap(), 1)["aud"].clone();
+        assert_eq!(aud(&requests[4]), "https://id.example.com/token", "the token endpoint, for revocation too");
+        assert_eq!(aud(&requests[5]), serde_json::json!(["https://id.example.com/token", "https://id.example.com"]));
+        let (signed, _) = private_key_assertion(&jwt, &key, NOW).unwrap();
+        assert_eq!(signed.split('.').count(), 3);
+
+        let no_key = OAuth2Config { client_assertion_key: SecretField::Empty, ..jwt.clone() };
+        let Err(Error::Invalid(fields)) = direct_grant_request(&no_key, NOW) else { panic!("a field error") };
+        assert_eq!(fields[0].field, "auth.clientAssertionKey");
+        let wrong_alg = OAuth2Config { client_assertion_alg: crate::model::ClientAssertionAlg::RS256, ..jwt };
+        let Err(Error::Invalid(fields)) = direct_grant_request(&wrong_alg, NOW) else { panic!("a field error") };
+        assert_eq!(fields[0].field, "auth.clientAssertionAlg");
+    }
+
+    #[test]
+    fn refresh_authentication_body_and_header_still_send_the_secret_next_to_private_key_jwt() {
+        let jwt = OAuth2Config {
+            client_authentication: ClientAuthentication::PrivateKeyJwt,
+            client_assertion_key: SecretField::Value(Secret::new(p256_pem())),
+            refresh_client_authentication: RefreshClientAuthentication::Body,
+            ..config()
+        };
+        let request = refresh_request(&jwt, &Secret::new("r1"), NOW).unwrap();
+        assert_eq!(request.param_value("client_secret"), Some("s&cret:/+ x"));
+        assert!(request.param_value("client_assertion").is_none() && request.refresh_differs);
     }
 }

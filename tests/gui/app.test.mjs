@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { createInterface } from 'node:readline';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,6 +17,17 @@ import { join } from 'node:path';
 import { ROOT, serveUi, waitFor, withApp as withAppUnchecked } from './webdriver.mjs';
 
 const POST_CLIENT = { id: 'cc-post', secret: 'post secret/+:%&' };
+
+/** Keys made for this run: the private_key_jwt client's, and the client certificate's. */
+const ASSERTION_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const CERTIFICATE_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+/** A multi-line text as WebKitWebDriver types it: its newlines as the Enter key (a "\n" is dropped). */
+const lines = (text) => text.replaceAll('\n', '\uE007');
+/** The private scalar of `key` as base64url and base64: what must never reach the window. */
+const scalar = (key) => {
+  const d = key.privateKey.export({ format: 'jwk' }).d;
+  return [d, Buffer.from(d, 'base64url').toString('base64')];
+};
 
 /**
  * Secrets typed into the editor by these tests, by what they are. None may ever come back to
@@ -33,6 +44,11 @@ const MARKERS = {
   'the Dropbox app secret': 'lkmark-dropbox-app-secret-Lq3s',
   'the Google client secret': 'lkmark-google-client-secret-Hy6t',
   'the client secret of Waiting': 'lkmark-waiting-client-secret-Zr1b',
+  'the private_key_jwt key (base64url)': scalar(ASSERTION_KEY)[0],
+  'the private_key_jwt key (base64)': scalar(ASSERTION_KEY)[1],
+  'the client certificate key (base64url)': scalar(CERTIFICATE_KEY)[0],
+  'the client certificate key (base64)': scalar(CERTIFICATE_KEY)[1],
+  'the proxy password': 'lkmark-proxy-password-Qe4n',
 };
 
 /** oidc-provider on a free port (tests/oauth/provider.mjs); stops when its stdin closes. */
@@ -263,6 +279,19 @@ async function resizeWindow(app, width, height) {
     const [w, h] = await app.script('return [window.innerWidth, window.innerHeight]');
     return w === width && h === height;
   });
+}
+
+/** The sizes every touched screen is shot at: 1100×720, 800×600 and the window's minimum. */
+const SIZES = [[1100, 720, ''], [800, 600, '-800'], [640, 400, '-640']];
+
+/** Screenshots `name` at every size (`prepare` runs at each), the window put back to 1100×720. */
+async function shoot(app, name, prepare = async () => {}) {
+  for (const [width, height, suffix] of SIZES) {
+    await resizeWindow(app, width, height);
+    await prepare();
+    await app.screenshot(`${name}${suffix}`);
+  }
+  await resizeWindow(app, 1100, 720);
 }
 
 /** Clicks the button labelled `label` of the confirmation dialog. */
@@ -781,16 +810,6 @@ describe('the desktop app', () => {
       await new Promise((done) => server.listen(0, '127.0.0.1', done));
       servers[name] = { server, received, url: `http://127.0.0.1:${server.address().port}` };
     }
-    const sizes = [[1100, 720, ''], [800, 600, '-800'], [640, 400, '-640']];
-    /** Screenshots `name` at every size, the window put back to 1100×720. */
-    const shoot = async (app, name, prepare = async () => {}) => {
-      for (const [width, height, suffix] of sizes) {
-        await resizeWindow(app, width, height);
-        await prepare();
-        await app.screenshot(`${name}${suffix}`);
-      }
-      await resizeWindow(app, 1100, 720);
-    };
     const openSwitcher = async (app) => {
       if ((await (await app.find('[data-testid=environment-switcher]')).attribute('aria-expanded')) !== 'true') {
         await (await app.find('[data-testid=environment-switcher]')).click();
@@ -921,4 +940,75 @@ describe('the desktop app', () => {
       for (const { server } of Object.values(servers)) server.close();
     }
   });
+  test('enterprise OAuth in the editor: private_key_jwt shows the public key to register and gets a token; a client certificate and a proxy are saved sealed', () =>
+    withApp({ ipc: ['save_datasource', 'client_public_key', 'authorize'] }, async (app) => {
+      const publicJwk = ASSERTION_KEY.publicKey.export({ format: 'jwk' });
+      await newOAuthDatasource(app, { name: 'Signed API', grant: 'client_credentials', clientId: 'registered-below' });
+      await (await app.find('#ds-auth-clientAuthentication')).select('private_key_jwt');
+      assert.equal(await app.exists('[data-testid=field-clientSecret]'), false, 'no client secret for private_key_jwt');
+      await (await app.find('[data-testid=field-clientAssertionKey]')).fill(lines(ASSERTION_KEY.privateKey.export({ type: 'pkcs8', format: 'pem' })));
+      await (await app.find('[data-testid=field-clientAssertionKid]')).fill('gui-key-1');
+      const shown = await waitFor('the public key to register', async () => {
+        const text = (await app.exists('[data-testid=public-jwk]')) ? await (await app.find('[data-testid=public-jwk]')).value() : '';
+        return text.includes('"x"') && text;
+      });
+      const jwk = JSON.parse(shown);
+      assert.deepEqual([jwk.kty, jwk.crv, jwk.x, jwk.y], [publicJwk.kty, publicJwk.crv, publicJwk.x, publicJwk.y], 'the public key is the one node:crypto derives');
+      assert.equal(jwk.kid, 'gui-key-1');
+      assert.equal(jwk.d, undefined, 'no private member');
+      // What the person does next: registers the JWK shown with the provider (here through its
+      // dynamic registration), which then knows the client.
+      const registration = await fetch(`${provider.issuer}/reg`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          grant_types: ['client_credentials'],
+          response_types: [],
+          redirect_uris: [],
+          token_endpoint_auth_method: 'private_key_jwt',
+          token_endpoint_auth_signing_alg: 'ES256',
+          jwks: { keys: [jwk] },
+          scope: 'api:read',
+        }),
+      });
+      assert.equal(registration.status, 201, 'the provider registered the client');
+      const { client_id: clientId } = await registration.json();
+      await (await app.find('[data-testid=field-clientId]')).fill(clientId);
+      await shoot(app, 'private-key-jwt', async () => (await app.find('[data-testid=public-jwk]')).scrollIntoView());
+
+      // An algorithm that does not fit the key is refused on its field before anything is sent.
+      const before = (await provider.stats()).calls['token:client_credentials'] ?? 0;
+      await (await app.find('#ds-auth-clientAssertionAlg')).select('RS256');
+      await (await app.find('[data-testid=save-and-test]')).click();
+      await app.find('[data-testid=field-error][data-field="auth.clientAssertionAlg"]');
+      assert.equal((await provider.stats()).calls['token:client_credentials'] ?? 0, before, 'no token call for a refused save');
+      await (await app.find('#ds-auth-clientAssertionAlg')).select('by_key');
+
+      // The signed assertion gets a token from the real provider.
+      await (await app.find('[data-testid=save-and-test]')).click();
+      await app.waitForText('[data-testid=auth-result]', 'Token received', 20_000);
+      assert.ok((await provider.stats()).clients[clientId]?.['token:client_credentials'] >= 1, 'the provider authenticated the signed client');
+      await app.waitForText('[data-testid=secret-saved][data-field="auth.clientAssertionKey"]', 'Saved');
+      await waitFor('the saved key\'s public key', async () => (await app.exists('[data-testid=public-jwk]')) && (await (await app.find('[data-testid=public-jwk]')).value()).includes(publicJwk.x));
+
+      // A client certificate (its key sealed) and a proxy with a password, saved.
+      const dir = mkdtempSync(join(tmpdir(), 'latchkey-gui-cert-'));
+      writeFileSync(join(dir, 'key.pem'), CERTIFICATE_KEY.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+      execFileSync('openssl', ['req', '-x509', '-key', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '30', '-subj', '/CN=latchkey-gui-client'], { stdio: 'ignore', timeout: 20_000 });
+      await (await app.find('[data-testid=field-clientCertificate]')).fill(lines(readFileSync(join(dir, 'cert.pem'), 'utf8')));
+      await (await app.find('[data-testid=field-clientCertificateKey]')).fill(lines(readFileSync(join(dir, 'key.pem'), 'utf8')));
+      await shoot(app, 'client-certificate', async () => (await app.find('[data-testid=client-certificate]')).scrollIntoView());
+      await (await app.find('[data-testid=field-proxy]')).select('custom');
+      await (await app.find('[data-testid=field-proxy-url]')).fill('http://127.0.0.1:3128');
+      await (await app.find('[data-testid=field-proxy-username]')).fill('alice');
+      await (await app.find('[data-testid=field-proxy-password]')).fill(MARKERS['the proxy password']);
+      await shoot(app, 'proxy', async () => (await app.find('#proxy-title')).scrollIntoView());
+      await (await app.find('[data-testid=save]')).click();
+      await app.waitForText('[data-testid=secret-saved][data-field=clientCertificateKey]', 'Saved');
+      await app.waitForText('[data-testid=secret-saved][data-field="proxy.password"]', 'Saved');
+      const html = await app.script('return document.documentElement.outerHTML');
+      for (const [label, value] of Object.entries(MARKERS).filter(([label]) => /key|proxy/.test(label))) {
+        assert.ok(!html.includes(value), `${label} is nowhere in the page`);
+      }
+    }));
 });

@@ -196,7 +196,7 @@ fn tokens_dropped(old: Stored<'_>, new: Stored<'_>, api_moved: Option<String>) -
     let reason = if !o.same_token_identity(n) {
         token_identity_change(o, n)
     } else if client_certificate_of(old.config) != client_certificate_of(new.config) {
-        "the client certificate changed (a token bound to it is useless with another)".to_owned()
+        "the client certificate changed, and tokens bound to it work with no other".to_owned()
     } else if let Some(moved) = api_moved {
         moved
     } else if o.add_token_to != n.add_token_to {

@@ -6,22 +6,17 @@
 
 mod common;
 
+use common::{open, stored};
+
 use std::time::Duration;
 
 use common::make_due;
-use latchkey_core::model::{Datasource, TokenStatus};
-use latchkey_core::oauth::{authorization, authorize_loopback, TokenClient, TokenClientOptions, TokenLifecycle};
+use latchkey_core::model::TokenStatus;
+use latchkey_core::oauth::{authorization, authorize_loopback};
 use latchkey_core::transfer::parse_datasource;
-use latchkey_core::vault::key::KeyringUse;
-use latchkey_core::{DataDir, Error, Store};
+use latchkey_core::Error;
 use latchkey_testkit::oidc::{consent_browser, JWT_CLIENT, POST_CLIENT, WEB_JWT_CLIENT};
 use latchkey_testkit::OidcProvider;
-
-async fn open(dir: &std::path::Path) -> (Store, TokenLifecycle) {
-    let store = Store::open_with(&DataDir::at(dir), KeyringUse::Off).await.expect("open the store");
-    let client = TokenClient::new(latchkey_core::http::Transport::new(), TokenClientOptions::default());
-    (store.clone(), TokenLifecycle::new(store, client))
-}
 
 /// A client credentials datasource on `provider` for `client`, with `auth` members merged in.
 fn client_credentials(provider: &OidcProvider, client: (&str, &str), auth: serde_json::Value) -> serde_json::Value {
@@ -43,12 +38,6 @@ fn client_credentials(provider: &OidcProvider, client: (&str, &str), auth: serde
         }
     }
     json
-}
-
-async fn stored(store: &Store, json: &serde_json::Value) -> Datasource {
-    let config = parse_datasource(&json.to_string()).expect("a valid datasource");
-    let created = store.create_datasource(config).await.unwrap();
-    store.datasource_with_secrets(&created.id).await.unwrap()
 }
 
 #[tokio::test]

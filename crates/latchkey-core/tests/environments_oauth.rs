@@ -13,17 +13,18 @@
 
 mod common;
 
+use common::open;
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use common::make_due;
 use latchkey_core::http::{execute, ResponseBody, SendOptions, Transport};
 use latchkey_core::model::{Datasource, DatasourceId, DatasourceSummary, RequestSpec, TokenStatus};
-use latchkey_core::oauth::{authorization, authorize_loopback, TokenClient, TokenClientOptions, TokenLifecycle};
+use latchkey_core::oauth::{authorization, authorize_loopback, TokenLifecycle};
 use latchkey_core::store::TokenRecord;
 use latchkey_core::transfer::parse_datasource;
-use latchkey_core::vault::key::KeyringUse;
-use latchkey_core::{DataDir, Store};
+use latchkey_core::Store;
 use latchkey_testkit::oidc::{consent_browser, BASIC_CLIENT, NATIVE_CLIENT, POST_CLIENT};
 use latchkey_testkit::OidcProvider;
 
@@ -31,12 +32,6 @@ const STAGING: &str = "staging";
 const DEFAULT: &str = "default";
 
 /// A store in `dir` and a lifecycle over it (each pair stands for one process).
-async fn open(dir: &std::path::Path) -> (Store, TokenLifecycle) {
-    let store = Store::open_with(&DataDir::at(dir), KeyringUse::Off).await.expect("open the store");
-    let client = TokenClient::new(Transport::new(), TokenClientOptions::default());
-    (store.clone(), TokenLifecycle::new(store, client))
-}
-
 /// A client credentials datasource for the provider's `cc-basic` client, whose `staging`
 /// environment uses the `cc-post` client instead (client id and secret overridden, and how the
 /// secret is sent).

@@ -7,26 +7,21 @@
 
 mod common;
 
+use common::{open, stored};
+
 use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::make_due;
-use latchkey_core::model::{ClientAssertionAlg, Datasource, TokenStatus};
+use latchkey_core::model::{ClientAssertionAlg, TokenStatus};
 use latchkey_core::oauth::client_key::public_key_to_register;
-use latchkey_core::oauth::{authorization, authorize_loopback, TokenClient, TokenClientOptions, TokenLifecycle};
+use latchkey_core::oauth::{authorization, authorize_loopback};
 use latchkey_core::transfer::parse_datasource;
-use latchkey_core::vault::key::KeyringUse;
-use latchkey_core::{DataDir, Error, Secret, Store};
+use latchkey_core::{Error, Secret};
 use latchkey_testkit::oidc::consent_browser;
 use latchkey_testkit::OidcProvider;
 use serde_json::{json, Value};
-
-async fn open(dir: &std::path::Path) -> (Store, TokenLifecycle) {
-    let store = Store::open_with(&DataDir::at(dir), KeyringUse::Off).await.expect("open the store");
-    let client = TokenClient::new(latchkey_core::http::Transport::new(), TokenClientOptions::default());
-    (store.clone(), TokenLifecycle::new(store, client))
-}
 
 /// Runs `program` with `args`, `input` on stdin; its stdout.
 fn run(program: &str, args: &[&str], input: &str) -> String {
@@ -131,12 +126,6 @@ fn machine(provider: &OidcProvider, name: &str, client_id: &str, key: &str, auth
         }
     }
     json
-}
-
-async fn stored(store: &Store, json: &Value) -> Datasource {
-    let config = parse_datasource(&json.to_string()).expect("a valid datasource");
-    let created = store.create_datasource(config).await.unwrap();
-    store.datasource_with_secrets(&created.id).await.unwrap()
 }
 
 #[tokio::test]

@@ -8,6 +8,8 @@
 
 mod common;
 
+use common::open;
+
 use common::make_due;
 use latchkey_testkit::files_under;
 use std::time::Duration;
@@ -15,21 +17,14 @@ use std::time::Duration;
 use latchkey_core::model::{
     AuthConfig, ClientAuthentication, Datasource, RefreshClientAuthentication, TokenStatus, MAX_TOKEN_CALLS,
 };
-use latchkey_core::oauth::{authorization, authorize_loopback, TokenClient, TokenClientOptions, TokenLifecycle};
+use latchkey_core::oauth::{authorization, authorize_loopback, TokenLifecycle};
 use latchkey_core::store::now_millis;
 use latchkey_core::transfer::parse_datasource;
-use latchkey_core::vault::key::KeyringUse;
-use latchkey_core::{DataDir, Error, Store};
+use latchkey_core::{DataDir, Error};
 use latchkey_testkit::oidc::{consent_browser, BASIC_CLIENT, WEB_BASIC_CLIENT};
 use latchkey_testkit::OidcProvider;
 
 /// A store in a temp dir and a lifecycle over it.
-async fn open(dir: &std::path::Path) -> (Store, TokenLifecycle) {
-    let store = Store::open_with(&DataDir::at(dir), KeyringUse::Off).await.expect("open the store");
-    let client = TokenClient::new(latchkey_core::http::Transport::new(), TokenClientOptions::default());
-    (store.clone(), TokenLifecycle::new(store, client))
-}
-
 /// An authorization-code datasource for the provider's `client_secret_basic` client with Client
 /// Authentication "Send as Basic Auth header"; `refresh` is the refresh setting, `None` to leave
 /// it out as the editor's default does.

@@ -541,6 +541,20 @@ mod tests {
         serde_json::from_slice(&B64URL.decode(parts[1]).unwrap()).unwrap()
     }
 
+    /// One request of each token call `config` makes: client credentials, password, code
+    /// exchange, refresh and revocation.
+    fn every_call(config: &OAuth2Config) -> Vec<TokenRequest> {
+        let secret = Secret::new("s1");
+        vec![
+            direct_grant_request(&OAuth2Config { grant_type: GrantType::ClientCredentials, ..config.clone() }, NOW)
+                .unwrap(),
+            direct_grant_request(&OAuth2Config { grant_type: GrantType::Password, ..config.clone() }, NOW).unwrap(),
+            code_request(config, &secret, "http://127.0.0.1:1/callback", None, NOW).unwrap(),
+            refresh_request(config, &secret, NOW).unwrap(),
+            revocation_request(config, &secret, "refresh_token", NOW).unwrap(),
+        ]
+    }
+
     #[test]
     fn client_secret_jwt_sends_an_hs256_assertion_on_every_call() {
         let jwt = OAuth2Config {
@@ -549,14 +563,7 @@ mod tests {
             revocation_url: "https://id.example.com/revoke".into(),
             ..config()
         };
-        let secret = Secret::new("s1");
-        let requests = [
-            direct_grant_request(&jwt, NOW).unwrap(),
-            direct_grant_request(&OAuth2Config { grant_type: GrantType::Password, ..jwt.clone() }, NOW).unwrap(),
-            code_request(&jwt, &secret, "http://127.0.0.1:1/callback", None, NOW).unwrap(),
-            refresh_request(&jwt, &secret, NOW).unwrap(),
-            revocation_request(&jwt, &secret, "refresh_token", NOW).unwrap(),
-        ];
+        let requests = every_call(&jwt);
         let mut jtis = std::collections::HashSet::new();
         for request in &requests {
             assert!(request.authorization.is_none(), "{:?}", request.call);
@@ -643,14 +650,8 @@ mod tests {
         let key = AssertionKey::for_config(jwt.client_assertion_key.value().unwrap(), &jwt).unwrap();
         let secret = Secret::new("s1");
         let with_issuer = OAuth2Config { issuer: "https://id.example.com".into(), ..jwt.clone() };
-        let requests = [
-            direct_grant_request(&jwt, NOW).unwrap(),
-            direct_grant_request(&OAuth2Config { grant_type: GrantType::Password, ..jwt.clone() }, NOW).unwrap(),
-            code_request(&jwt, &secret, "http://127.0.0.1:1/callback", None, NOW).unwrap(),
-            refresh_request(&jwt, &secret, NOW).unwrap(),
-            revocation_request(&jwt, &secret, "refresh_token", NOW).unwrap(),
-            revocation_request(&with_issuer, &secret, "refresh_token", NOW).unwrap(),
-        ];
+        let mut requests = every_call(&jwt);
+        requests.push(revocation_request(&with_issuer, &secret, "refresh_token", NOW).unwrap());
         let mut jtis = std::collections::HashSet::new();
         for request in &requests {
             assert!(request.authorization.is_none(), "{:?}", request.call);

@@ -1,7 +1,8 @@
 //! OAuth 2.0 for datasources: the authorization request (`authorization`), the callback and
 //! its checks (`callback`), the loopback redirect receiver (`redirect`), the token client
 //! (`token_client`) with the requests it sends (`token_request`), the answers it reads
-//! (`token_response`) and the refusals (`token_error`), the token lifecycle (`lifecycle`), and endpoint discovery (`discovery`).
+//! (`token_response`) and the refusals (`token_error`), the token lifecycle (`lifecycle`), endpoint discovery
+//! (`discovery`), and the device authorization grant (`device`).
 //! The configuration types are the model's; storage of tokens is the store's. Opening the
 //! system browser is `browser`'s; the deep link belongs to the front ends, which hand the core
 //! a URL opener and callbacks.
@@ -9,6 +10,7 @@
 pub mod authorization;
 pub mod browser;
 pub mod callback;
+pub mod device;
 pub mod discovery;
 pub mod lifecycle;
 pub mod redirect;
@@ -21,6 +23,7 @@ use std::time::Duration;
 
 pub use authorization::PendingAuthorization;
 pub use callback::{AuthorizationError, Callback};
+pub use device::{DeviceCode, DeviceProgress};
 pub use lifecycle::{Logout, TokenLifecycle};
 pub use redirect::RedirectListener;
 pub use token_client::{TokenClient, TokenClientOptions, TokenError};
@@ -68,6 +71,13 @@ pub async fn authorize_loopback(
     ignored: impl FnMut(&AuthorizationError),
 ) -> Result<TokenState> {
     let config = oauth_config(datasource)?;
+    if config.grant_type == GrantType::DeviceCode {
+        return Err(Error::field(
+            "auth.grantType",
+            "the device code grant shows a code for a person to enter, not a browser redirect: authorize it \
+             with the device flow",
+        ));
+    }
     if config.grant_type != GrantType::AuthorizationCode {
         return lifecycle.fetch_now(datasource).await;
     }
@@ -128,6 +138,50 @@ pub async fn authorize_deep_link(
         }
     };
     lifecycle.complete(datasource, &pending, &code).await
+}
+
+/// Authorizes `datasource` with the device authorization grant (RFC 8628): asks the Device
+/// Authorization URL (discovered from the Issuer when empty) for a code, hands it to `show`
+/// (the front end shows the user code and the verification page, and may open it), polls the
+/// token endpoint as [`device::poll_for_tokens`] paces it, reporting to `progress`, and stores
+/// the tokens as the code exchange does. The attempt ends when `cancel` completes (or when
+/// this future is dropped); nothing is stored then.
+///
+/// # Errors
+/// [`Error::Invalid`] on `auth.deviceAuthorizationUrl` when there is none, [`Error::Token`],
+/// [`AuthorizationError::DeviceDenied`], [`AuthorizationError::DeviceCodeExpired`],
+/// [`AuthorizationError::Cancelled`].
+pub async fn authorize_device(
+    lifecycle: &TokenLifecycle,
+    datasource: &Datasource,
+    show: impl FnOnce(&DeviceCode),
+    progress: impl FnMut(DeviceProgress),
+    cancel: impl std::future::Future<Output = ()>,
+) -> Result<TokenState> {
+    let config = oauth_config(datasource)?;
+    let mut url = config.device_authorization_url.trim().to_owned();
+    if url.is_empty() && !config.issuer.trim().is_empty() {
+        let metadata = discovery::discover(&crate::http::Transport::new(), &config.issuer).await?;
+        url = metadata.device_authorization_endpoint.unwrap_or_default();
+    }
+    if url.is_empty() {
+        return Err(Error::field(
+            "auth.deviceAuthorizationUrl",
+            "the device code grant needs the provider's Device Authorization URL: enter it, or set an Issuer \
+             whose metadata names a device_authorization_endpoint",
+        ));
+    }
+    let flow = async {
+        let code = lifecycle.request_device_code(datasource, &url).await?;
+        let clock = device::SystemClock::start();
+        show(&code);
+        device::poll_for_tokens(&code, &clock, || lifecycle.poll_device_code(datasource, &code), progress).await
+    };
+    let response = tokio::select! {
+        response = flow => response?,
+        () = cancel => return Err(Error::Authorization(AuthorizationError::Cancelled)),
+    };
+    lifecycle.complete_device(datasource, response).await
 }
 
 /// Whether the datasource's Issuer publishes `authorization_response_iss_parameter_supported`

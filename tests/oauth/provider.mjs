@@ -21,12 +21,17 @@
 // stdin closes (the test that started it ended) or on SIGTERM.
 //
 // Options (environment): PROVIDER_ACCESS_TTL seconds an access token lives (default 3600), so a
-// test can make refreshes really happen.
+// test can make refreshes really happen. PROVIDER_DEVICE_TTL seconds a device code lives
+// (default 600), so a test can let one expire. PROVIDER_DEVICE_INTERVAL: the polling interval
+// (RFC 8628 §3.2 `interval`) put in the device authorization answer (default 1): oidc-provider
+// names none, which means 5 s, and would make every device test wait that long per poll.
 
 import http from 'node:http';
 import Provider from 'oidc-provider';
 
 const accessTtl = Number(process.env.PROVIDER_ACCESS_TTL ?? 3600);
+const deviceTtl = Number(process.env.PROVIDER_DEVICE_TTL ?? 600);
+const deviceInterval = Number(process.env.PROVIDER_DEVICE_INTERVAL ?? 1);
 
 // Test-only credentials, named here so tests can use them; the secrets contain characters that
 // RFC 6749 §2.3.1 requires to be form-urlencoded before base64 in the Basic header.
@@ -38,12 +43,18 @@ export const CLIENTS = {
   // client_secret_jwt (RFC 7523 §2.2): the secret signs an HS256 assertion and is never sent.
   ccJwt: { id: 'cc-jwt', secret: 'cc jwt secret/+:%& 0123456789abcdefghij' },
   webJwt: { id: 'web-jwt', secret: 'web jwt secret/+:%& 0123456789abcdefghij' },
+  // RFC 8628 device authorization grant: a public client, and a confidential one (Basic header).
+  device: { id: 'device-app' },
+  deviceBasic: { id: 'device-basic', secret: 'device basic secret/+:%&' },
 };
+
+const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 // Token request parameters Latchkey sets from its fields; any other is a custom one.
 const STANDARD_TOKEN_PARAMS = new Set([
   'grant_type', 'code', 'redirect_uri', 'code_verifier', 'client_id', 'client_secret', 'client_assertion',
   'client_assertion_type', 'refresh_token', 'scope', 'username', 'password', 'audience', 'resource',
+  'device_code',
 ]);
 
 const server = http.createServer();
@@ -122,6 +133,23 @@ const provider = new Provider(issuer, {
       response_types: ['code'],
       redirect_uris: ['http://127.0.0.1/callback'],
     },
+    {
+      client_id: CLIENTS.device.id,
+      application_type: 'native',
+      token_endpoint_auth_method: 'none',
+      grant_types: [DEVICE_GRANT, 'refresh_token'],
+      response_types: [],
+      redirect_uris: [],
+    },
+    {
+      client_id: CLIENTS.deviceBasic.id,
+      client_secret: CLIENTS.deviceBasic.secret,
+      application_type: 'native',
+      token_endpoint_auth_method: 'client_secret_basic',
+      grant_types: [DEVICE_GRANT, 'refresh_token'],
+      response_types: [],
+      redirect_uris: [],
+    },
   ],
   clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post', 'client_secret_jwt'],
   scopes: ['openid', 'offline_access', 'api:read', 'api:write'],
@@ -129,6 +157,7 @@ const provider = new Provider(issuer, {
     clientCredentials: { enabled: true },
     revocation: { enabled: true },
     devInteractions: { enabled: true },
+    deviceFlow: { enabled: true },
   },
   // Every authorization-code grant gets a refresh token, rotated on each use (public client).
   issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
@@ -137,6 +166,7 @@ const provider = new Provider(issuer, {
     AccessToken: accessTtl,
     ClientCredentials: accessTtl,
     AuthorizationCode: 120,
+    DeviceCode: deviceTtl,
     Grant: 3600,
     Interaction: 600,
     RefreshToken: 3600,
@@ -161,6 +191,9 @@ provider.use(async (ctx, next) => {
   const grantType = route === 'token' ? ctx.oidc.params?.grant_type : undefined;
   const verifier = route === 'token' ? ctx.oidc.params?.code_verifier : undefined;
   if (verifier && !issued.code_verifier.includes(verifier)) issued.code_verifier.push(verifier);
+  if (route === 'device_authorization' && ctx.status === 200 && ctx.body?.device_code) {
+    ctx.body = { ...ctx.body, interval: deviceInterval };
+  }
   count(grantType ? `token:${grantType}` : route);
   const clientId = ctx.oidc.client?.clientId;
   if (clientId) countForClient(clientId, grantType ? `token:${grantType}` : route);

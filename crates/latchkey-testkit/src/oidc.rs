@@ -26,6 +26,13 @@ pub const JWT_CLIENT: (&str, &str) = ("cc-jwt", "cc jwt secret/+:%& 0123456789ab
 /// Authorization-code client (with refresh) authenticating with `client_secret_jwt`.
 pub const WEB_JWT_CLIENT: (&str, &str) = ("web-jwt", "web jwt secret/+:%& 0123456789abcdefghij");
 
+/// Public client of the device authorization grant (RFC 8628), with refresh tokens.
+pub const DEVICE_CLIENT: &str = "device-app";
+/// Confidential client of the device authorization grant, registered as `client_secret_basic`.
+pub const DEVICE_BASIC_CLIENT: (&str, &str) = ("device-basic", "device basic secret/+:%&");
+/// How the provider counts the polling token calls of the device grant.
+pub const DEVICE_TOKEN_CALLS: &str = "token:urn:ietf:params:oauth:grant-type:device_code";
+
 /// The repository root (tests and scripts live there).
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root")
@@ -35,6 +42,13 @@ pub fn repo_root() -> PathBuf {
 /// headless Chromium.
 pub fn consent_browser() -> PathBuf {
     repo_root().join("tests/oauth/browser.sh")
+}
+
+/// The `$BROWSER` command that, given a device grant's verification page, confirms the code,
+/// signs in and gives consent (or with `LATCHKEY_TEST_CONSENT=deny`, aborts) in headless
+/// Chromium.
+pub fn device_consent_browser() -> PathBuf {
+    repo_root().join("tests/oauth/device_browser.sh")
 }
 
 /// A running oidc-provider; stopped when dropped.
@@ -49,6 +63,12 @@ pub struct OidcProvider {
 impl OidcProvider {
     /// Starts a provider whose access tokens live `access_ttl` (whole seconds).
     pub fn start(access_ttl: Duration) -> OidcProvider {
+        OidcProvider::start_with(access_ttl, &[])
+    }
+
+    /// [`OidcProvider::start`] with more options of `provider.mjs` (`PROVIDER_DEVICE_TTL`,
+    /// `PROVIDER_DEVICE_INTERVAL`).
+    pub fn start_with(access_ttl: Duration, options: &[(&str, &str)]) -> OidcProvider {
         let root = repo_root();
         assert!(
             root.join("node_modules/oidc-provider").is_dir(),
@@ -57,6 +77,7 @@ impl OidcProvider {
         let mut child = Command::new("node")
             .arg(root.join("tests/oauth/provider.mjs"))
             .env("PROVIDER_ACCESS_TTL", access_ttl.as_secs().max(1).to_string())
+            .envs(options.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -109,6 +130,31 @@ impl OidcProvider {
                 "accessTokenUrl": self.url("/token"),
                 "clientId": client_id,
                 "loopbackPort": 0,
+            }
+        });
+        if let serde_json::Value::Object(members) = auth {
+            for (key, value) in members {
+                json["auth"][key] = value;
+            }
+        }
+        json
+    }
+
+    /// A device code datasource `name` on this provider for `client_id` (Issuer, Access Token
+    /// URL and Device Authorization URL set, scopes `openid offline_access` so a refresh token
+    /// comes), with `auth` members merged in.
+    pub fn device_datasource(&self, name: &str, client_id: &str, auth: serde_json::Value) -> serde_json::Value {
+        let mut json = serde_json::json!({
+            "name": name,
+            "url": self.issuer(),
+            "auth": {
+                "type": "oauth2",
+                "grantType": "device_code",
+                "issuer": self.issuer(),
+                "accessTokenUrl": self.url("/token"),
+                "deviceAuthorizationUrl": self.url("/device/auth"),
+                "clientId": client_id,
+                "scopes": "openid,offline_access",
             }
         });
         if let serde_json::Value::Object(members) = auth {

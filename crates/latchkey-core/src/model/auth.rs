@@ -559,6 +559,16 @@ mod tests {
         o.access_token_url = "https://id.example.com/token".into();
         o.client_id = "abc".into();
         assert_eq!(field_names(&AuthConfig::OAuth2(Box::new(o.clone()))), ["auth.username", "auth.password"]);
+        o.grant_type = GrantType::DeviceCode;
+        assert_eq!(field_names(&AuthConfig::OAuth2(Box::new(o.clone()))), ["auth.deviceAuthorizationUrl"]);
+        o.device_authorization_url = "http://id.example.com/device".into();
+        assert_eq!(field_names(&AuthConfig::OAuth2(Box::new(o.clone()))), ["auth.deviceAuthorizationUrl"], "TLS");
+        o.device_authorization_url = String::new();
+        o.issuer = "https://id.example.com".into();
+        assert!(field_names(&AuthConfig::OAuth2(Box::new(o.clone()))).is_empty(), "discovered from the Issuer");
+        o.access_token_url = String::new();
+        assert_eq!(field_names(&AuthConfig::OAuth2(Box::new(o))), ["auth.accessTokenUrl"]);
+        assert!(GrantType::DeviceCode.needs_person() && !GrantType::Password.needs_person());
     }
 
     #[test]

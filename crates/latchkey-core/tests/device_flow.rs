@@ -127,9 +127,8 @@ async fn a_confidential_client_authenticates_both_calls_with_the_basic_header() 
     // A wrong secret is refused at the device authorization endpoint, explained.
     let auth = serde_json::json!({"clientSecret": "not the secret", "clientAuthentication": "basic_header"});
     let wrong = stored(&store, &provider.device_datasource("TV wrong", DEVICE_BASIC_CLIENT.0, auth)).await;
-    let err = authorize_device(&lifecycle, &wrong, |_| panic!("no code"), |_| {}, std::future::pending())
-        .await
-        .unwrap_err();
+    let err =
+        authorize_device(&lifecycle, &wrong, |_| panic!("no code"), |_| {}, std::future::pending()).await.unwrap_err();
     let text = err.to_string();
     assert!(text.contains("requesting a device code") && text.contains("invalid_client"), "{text}");
     assert!(!text.contains("not the secret"), "{text}");
@@ -158,9 +157,8 @@ async fn a_denial_in_the_browser_is_explained_and_nothing_is_stored() {
     let (store, lifecycle) = open(dir.path()).await;
     let datasource = stored(&store, &provider.device_datasource("TV", DEVICE_CLIENT, serde_json::json!({}))).await;
     let person = Person::new();
-    let err = authorize_device(&lifecycle, &datasource, person.show(true), |_| {}, std::future::pending())
-        .await
-        .unwrap_err();
+    let err =
+        authorize_device(&lifecycle, &datasource, person.show(true), |_| {}, std::future::pending()).await.unwrap_err();
     person.finished();
     assert!(matches!(err, Error::Authorization(AuthorizationError::DeviceDenied { .. })), "{err:?}");
     assert!(err.to_string().contains("the person denied"), "{err}");
@@ -228,7 +226,10 @@ async fn slow_down_is_obeyed_and_the_flow_still_ends_authorized() {
         if counted.fetch_add(1, Ordering::SeqCst) == 0 {
             Reply::json(400, &serde_json::json!({"error": "slow_down"}))
         } else {
-            Reply::json(200, &serde_json::json!({"access_token": "at-quirky", "token_type": "Bearer", "expires_in": 3600}))
+            Reply::json(
+                200,
+                &serde_json::json!({"access_token": "at-quirky", "token_type": "Bearer", "expires_in": 3600}),
+            )
         }
     }));
     let dir = tempfile::tempdir().unwrap();

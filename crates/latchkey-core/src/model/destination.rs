@@ -118,7 +118,8 @@ fn oauth_endpoints_moved(old: Stored<'_>, new: Stored<'_>) -> Option<String> {
         return Some("the Revocation URL changed".to_owned());
     }
     // The device authorization request authenticates the client as token requests do.
-    if n.grant_type == super::GrantType::DeviceCode && !same_url(&o.device_authorization_url, &n.device_authorization_url)
+    if n.grant_type == super::GrantType::DeviceCode
+        && !same_url(&o.device_authorization_url, &n.device_authorization_url)
     {
         return Some("the Device Authorization URL changed".to_owned());
     }
@@ -329,7 +330,12 @@ mod tests {
         let emptied = run(oauth, &oauth.replace("https://id.example/device", ""));
         assert_eq!(fields(&emptied), ["auth.clientSecret"], "an empty one would be discovered: another destination");
         let code = oauth.replace("device_code", "authorization_code");
-        assert!(run(oauth, &code.replace("https://id.example/device", "https://evil.example/device")).moved_secrets.is_empty(), "the code grant never sends it there");
+        assert!(
+            run(oauth, &code.replace("https://id.example/device", "https://evil.example/device"))
+                .moved_secrets
+                .is_empty(),
+            "the code grant never sends it there"
+        );
     }
 
     #[test]

@@ -119,7 +119,8 @@ pub fn parse_device_authorization(
     }
 
     if let Some(error) = get("error") {
-        let mut err = TokenError::new(TokenErrorKind::Provider, call, status).answered(content_type, body, &all_secrets);
+        let mut err =
+            TokenError::new(TokenErrorKind::Provider, call, status).answered(content_type, body, &all_secrets);
         err.error = Some(ProviderErrorCode::new(
             &scrub(&error, &all_secrets).unwrap_or_else(|| crate::http::REDACTED.to_owned()),
         ));
@@ -332,14 +333,16 @@ mod tests {
     fn unusable_answers_are_explained_without_the_device_code() {
         let err = parse(400, r#"{"error":"invalid_client","error_description":"no client dc-secret-77"}"#).unwrap_err();
         assert!(err.to_string().contains("invalid_client") && err.to_string().contains("requesting a device code"));
-        let err = parse(200, r#"{"error":"invalid_scope","device_code":"dc-secret-77","error_description":"dc-secret-77"}"#)
-            .unwrap_err();
+        let err =
+            parse(200, r#"{"error":"invalid_scope","device_code":"dc-secret-77","error_description":"dc-secret-77"}"#)
+                .unwrap_err();
         assert!(!err.to_string().contains("dc-secret-77"), "{err}");
         let err = parse(200, "<html><body>login</body></html>").unwrap_err();
         assert_eq!(err.kind, TokenErrorKind::NotATokenResponse);
         assert!(err.to_string().contains("Device Authorization URL"), "{err}");
-        let err = parse(200, r#"{"device_code":"dc-secret-77","user_code":"A","verification_uri":"javascript:alert(1)"}"#)
-            .unwrap_err();
+        let err =
+            parse(200, r#"{"device_code":"dc-secret-77","user_code":"A","verification_uri":"javascript:alert(1)"}"#)
+                .unwrap_err();
         assert_eq!(err.kind, TokenErrorKind::MissingField("verification_uri"), "only http(s) pages are opened");
         assert!(!err.to_string().contains("dc-secret-77"), "{err}");
         let err = parse(200, r#"{"device_code":"d","user_code":"A\u001b[2J","verification_uri":"https://x.example"}"#)
@@ -370,7 +373,9 @@ mod tests {
 
     fn answer(error: &str) -> Result<&'static str> {
         let body = format!(r#"{{"error":"{error}","error_description":"said {error}"}}"#);
-        Err(parse_token_response(TokenCall::DeviceCode, 400, "application/json", body.as_bytes(), &[]).unwrap_err().into())
+        Err(parse_token_response(TokenCall::DeviceCode, 400, "application/json", body.as_bytes(), &[])
+            .unwrap_err()
+            .into())
     }
 
     fn code(expires_in: u64, interval: u64) -> DeviceCode {
@@ -424,7 +429,9 @@ mod tests {
     fn denial_expiry_and_other_errors_end_the_loop() {
         let (result, ..) = run(&code(600, 1), &["authorization_pending", "access_denied"]);
         let err = result.unwrap_err();
-        assert!(matches!(&err, Error::Authorization(AuthorizationError::DeviceDenied { description: Some(d) }) if d == "said access_denied"));
+        assert!(
+            matches!(&err, Error::Authorization(AuthorizationError::DeviceDenied { description: Some(d) }) if d == "said access_denied")
+        );
         assert!(err.to_string().contains("the person denied"), "{err}");
         let (result, ..) = run(&code(600, 1), &["expired_token"]);
         let err = result.unwrap_err();

@@ -348,8 +348,8 @@ impl TokenLifecycle {
         }
         let previous = record.as_ref().and_then(|r| r.last_error.clone());
         // A datasource already waiting for a person has nothing new to report.
-        let keeping = record.as_ref().is_some_and(|r| r.status == TokenStatus::Authorized)
-            || !config.grant_type.needs_person();
+        let keeping =
+            record.as_ref().is_some_and(|r| r.status == TokenStatus::Authorized) || !config.grant_type.needs_person();
         // While the refresh fails, an access token that has not expired (and was not refused)
         // is still handed out: the request works, the badge says "Refresh failing".
         let still_valid = record

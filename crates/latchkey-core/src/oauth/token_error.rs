@@ -229,7 +229,9 @@ impl TokenError {
                                                  or PKCE setting does not match): authorize again"
                     .into(),
                 TokenCall::Refresh => "the refresh token was refused (expired or revoked): authorize again".into(),
-                TokenCall::DeviceCode => "the device code was refused (expired or already used): authorize again".into(),
+                TokenCall::DeviceCode => {
+                    "the device code was refused (expired or already used): authorize again".into()
+                }
                 _ => "the provider refused the grant: check the client's settings at the provider".into(),
             },
             Some(Code::InvalidScope) => {
@@ -640,12 +642,11 @@ mod tests {
 
     #[test]
     fn provider_error_codes_are_an_enum_with_extensions_kept() {
-        for text in ["invalid_request", "invalid_client", "invalid_grant", "unauthorized_client"].into_iter().chain([
-            "unsupported_grant_type",
-            "invalid_scope",
-            "unsupported_token_type",
-            "bad_verification_code",
-        ]).chain(["authorization_pending", "slow_down", "access_denied", "expired_token"]) {
+        for text in ["invalid_request", "invalid_client", "invalid_grant", "unauthorized_client"]
+            .into_iter()
+            .chain(["unsupported_grant_type", "invalid_scope", "unsupported_token_type", "bad_verification_code"])
+            .chain(["authorization_pending", "slow_down", "access_denied", "expired_token"])
+        {
             let code = ProviderErrorCode::new(text);
             assert_eq!((code.as_str(), code.to_string().as_str()), (text, text));
         }

@@ -144,7 +144,12 @@ impl TokenRequest {
     /// The client authentication `method` (RFC 6749 §2.3.1 for the secret-based ones). A client
     /// without a secret (a public client) always sends its `client_id` in the body, except with
     /// `client_secret_jwt`, which needs the secret to sign.
-    pub(super) fn authenticate_client(&mut self, config: &OAuth2Config, method: ClientAuthentication, now: u64) -> Result<()> {
+    pub(super) fn authenticate_client(
+        &mut self,
+        config: &OAuth2Config,
+        method: ClientAuthentication,
+        now: u64,
+    ) -> Result<()> {
         match (config.client_secret.value(), method) {
             (Some(secret), ClientAuthentication::BasicHeader) => {
                 let encode = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();

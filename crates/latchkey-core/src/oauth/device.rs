@@ -12,7 +12,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::callback::AuthorizationError;
-use super::token_error::{scrub, ProviderErrorCode, TokenError, TokenErrorKind};
+use super::token_error::{scrub, AnswerField, ProviderErrorCode, TokenError, TokenErrorKind};
 use super::token_request::{TokenCall, TokenRequest};
 use super::token_response::parse_fields;
 use crate::model::OAuth2Config;
@@ -134,19 +134,20 @@ pub fn parse_device_authorization(
         let kind = if fields.is_some() { TokenErrorKind::Provider } else { TokenErrorKind::NotATokenResponse };
         return Err(TokenError::new(kind, call, status).answered(content_type, body, &all_secrets));
     }
-    let missing = |field: &'static str| TokenError::new(TokenErrorKind::MissingField(field), call, status);
-    let device_code = device_code.ok_or_else(|| missing("device_code"))?;
+    let missing = |field| TokenError::new(TokenErrorKind::MissingField(field), call, status);
+    let device_code = device_code.ok_or_else(|| missing(AnswerField::DeviceCode))?;
     let user_code = get("user_code")
         .filter(|c| c.chars().count() <= MAX_USER_CODE && !c.chars().any(char::is_control))
-        .ok_or_else(|| missing("user_code"))?;
+        .ok_or_else(|| missing(AnswerField::UserCode))?;
     let page = |key: &str| {
         get(key)
             .and_then(|raw| Url::parse(&raw).ok())
             .filter(|url| matches!(url.scheme(), "https" | "http") && url.has_host())
             .map(String::from)
     };
-    let verification_uri =
-        page("verification_uri").or_else(|| page("verification_url")).ok_or_else(|| missing("verification_uri"))?;
+    let verification_uri = page("verification_uri")
+        .or_else(|| page("verification_url"))
+        .ok_or_else(|| missing(AnswerField::VerificationUri))?;
     let seconds = |key: &str| {
         get(key).and_then(|s| s.parse::<f64>().ok()).filter(|s| s.is_finite() && *s >= 0.0).map(|s| s as u64)
     };
@@ -343,11 +344,15 @@ mod tests {
         let err =
             parse(200, r#"{"device_code":"dc-secret-77","user_code":"A","verification_uri":"javascript:alert(1)"}"#)
                 .unwrap_err();
-        assert_eq!(err.kind, TokenErrorKind::MissingField("verification_uri"), "only http(s) pages are opened");
+        assert_eq!(
+            err.kind,
+            TokenErrorKind::MissingField(AnswerField::VerificationUri),
+            "only http(s) pages are opened"
+        );
         assert!(!err.to_string().contains("dc-secret-77"), "{err}");
         let err = parse(200, r#"{"device_code":"d","user_code":"A\u001b[2J","verification_uri":"https://x.example"}"#)
             .unwrap_err();
-        assert_eq!(err.kind, TokenErrorKind::MissingField("user_code"), "no terminal escapes are shown");
+        assert_eq!(err.kind, TokenErrorKind::MissingField(AnswerField::UserCode), "no terminal escapes are shown");
         let big = format!(r#"{{"device_code":"{}"}}"#, "x".repeat(MAX_DEVICE_RESPONSE));
         assert_eq!(parse(200, &big).unwrap_err().kind, TokenErrorKind::TooLarge);
     }

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-pub use super::token_error::{scrub, ProviderErrorCode, TokenError, TokenErrorKind};
+pub use super::token_error::{scrub, AnswerField, ProviderErrorCode, TokenError, TokenErrorKind};
 pub use super::token_request::{
     code_request, direct_grant_request, refresh_request, revocation_request, TokenCall, TokenRequest,
 };

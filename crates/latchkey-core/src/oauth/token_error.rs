@@ -98,12 +98,31 @@ pub enum TokenErrorKind {
     /// A success without an `access_token`.
     MissingAccessToken,
     /// A device authorization answer without this field, or with one that cannot be used.
-    MissingField(&'static str),
+    MissingField(AnswerField),
     TooLarge,
     /// The endpoint answered with a redirect, which token calls never follow.
     Redirected,
     /// 5xx, timeouts and connection failures, after the bounded retries.
     Unavailable,
+}
+
+/// A field of a device authorization answer (RFC 8628 §3.2) that was missing or unusable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerField {
+    DeviceCode,
+    UserCode,
+    VerificationUri,
+}
+
+impl AnswerField {
+    /// The field as RFC 8628 names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnswerField::DeviceCode => "device_code",
+            AnswerField::UserCode => "user_code",
+            AnswerField::VerificationUri => "verification_uri",
+        }
+    }
 }
 
 /// A refusal or unusable answer from the token endpoint, with the provider's words kept.
@@ -290,7 +309,7 @@ impl std::fmt::Display for TokenError {
                 write!(f, "HTTP {} but the answer has no `access_token`", self.status)?;
             }
             (TokenErrorKind::MissingField(field), None) => {
-                write!(f, "HTTP {} but the answer has no usable `{field}`", self.status)?;
+                write!(f, "HTTP {} but the answer has no usable `{}`", self.status, field.as_str())?;
             }
             (TokenErrorKind::TooLarge, None) => write!(f, "the answer is larger than {} KiB", MAX_RESPONSE / 1024)?,
             (TokenErrorKind::Redirected, None) => {

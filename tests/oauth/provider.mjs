@@ -14,8 +14,8 @@
 //                     authentication's, so tests see custom token parameters arrive.
 //   GET /test/issued  every secret value of the flows so far, for tests that check none reaches
 //                     where it must not (the desktop app's window): the access, client-credentials
-//                     and refresh tokens and authorization codes issued (opaque, so each value is
-//                     the model's jti) and the PKCE code verifiers received, by kind.
+//                     and refresh tokens, authorization codes and device codes issued (opaque, so
+//                     each value is the model's jti) and the PKCE code verifiers received, by kind.
 //
 // Prints one line of JSON to stdout once listening: {"issuer": "...", "port": N}. Exits when its
 // stdin closes (the test that started it ended) or on SIGTERM.
@@ -177,8 +177,15 @@ const provider = new Provider(issuer, {
 // Tests run on plain http://127.0.0.1.
 provider.proxy = false;
 
-const issued = { access_token: [], client_credentials: [], refresh_token: [], authorization_code: [], code_verifier: [] };
-for (const kind of ['access_token', 'client_credentials', 'refresh_token', 'authorization_code']) {
+const issued = {
+  access_token: [],
+  client_credentials: [],
+  refresh_token: [],
+  authorization_code: [],
+  device_code: [],
+  code_verifier: [],
+};
+for (const kind of ['access_token', 'client_credentials', 'refresh_token', 'authorization_code', 'device_code']) {
   // `<kind>.saved` comes once the token is stored, before the value is sent to the client.
   provider.on(`${kind}.saved`, (token) => issued[kind].push(token.jti));
 }

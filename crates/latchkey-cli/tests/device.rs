@@ -9,7 +9,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::Env;
+use common::{assert_in_no_file, Env};
 use latchkey_testkit::oidc::{device_consent_browser, DEVICE_CLIENT, DEVICE_TOKEN_CALLS};
 use latchkey_testkit::OidcProvider;
 
@@ -62,6 +62,13 @@ fn the_printed_code_is_confirmed_in_the_browser_and_the_tokens_refresh_afterward
     let last = rest.last().cloned().unwrap_or_default();
     assert!(last.starts_with("Authorized `TV` · ") && last.contains("refresh token: yes"), "{rest:?}");
     assert!(provider.client_calls(DEVICE_CLIENT, DEVICE_TOKEN_CALLS) >= 1);
+    // The device code and the tokens are neither printed nor stored in plaintext.
+    let issued = provider.issued();
+    assert!(!issued.is_empty());
+    for value in &issued {
+        assert!(!rest.iter().any(|l| l.contains(value.as_str())), "an issued value was printed: {rest:?}");
+    }
+    assert_in_no_file(env.data(), &issued, "an issued device code or token");
 
     // The access token lives 2 s: once it is due, `token --reveal` refreshes with the refresh token.
     std::thread::sleep(Duration::from_millis(1_500));

@@ -108,7 +108,7 @@ async fn authorize_device(
         }
         eprintln!(
             "Waiting for the code to be entered (it expires in {})…",
-            human_duration(code.expires_in as i64 * 1000)
+            human_duration(i64::try_from(code.expires_in).unwrap_or(i64::MAX).saturating_mul(1000))
         );
     };
     // A line at most every minute or so: the remaining time, and when the provider slows us down.
@@ -117,7 +117,10 @@ async fn authorize_device(
         oauth::DeviceProgress::Pending { remaining } => {
             let minutes = remaining.as_secs() / 60;
             if last_shown.is_some_and(|m| m != minutes) {
-                eprintln!("Still waiting ({} left)…", human_duration(remaining.as_millis() as i64));
+                eprintln!(
+                    "Still waiting ({} left)…",
+                    human_duration(i64::try_from(remaining.as_millis()).unwrap_or(i64::MAX))
+                );
             }
             last_shown = Some(minutes);
         }

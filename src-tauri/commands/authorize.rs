@@ -121,7 +121,7 @@ pub async fn authorize(
         let cancelled = attempts.begin(None);
         let show = |code: &DeviceCode| {
             attempts.set_device_page(code.page_to_open());
-            let expires_in = i64::try_from(code.expires_in).unwrap_or(i64::MAX / 2_000);
+            let expires_in = i64::try_from(code.expires_in).unwrap_or(i64::MAX);
             let _ = app.emit(
                 "device-code-started",
                 DeviceCodeStarted {
@@ -129,7 +129,7 @@ pub async fn authorize(
                     user_code: code.user_code.clone(),
                     verification_uri: code.verification_uri.clone(),
                     verification_uri_complete: code.verification_uri_complete.clone(),
-                    expires_at: latchkey_core::store::now_millis().saturating_add(expires_in * 1000),
+                    expires_at: latchkey_core::store::now_millis().saturating_add(expires_in.saturating_mul(1000)),
                 },
             );
         };

@@ -258,3 +258,33 @@ async fn slow_down_is_obeyed_and_the_flow_still_ends_authorized() {
     assert_eq!(intervals, [6], "slow_down adds 5 s to the 1 s interval");
     assert_eq!(polls.load(Ordering::SeqCst), 2, "one slow_down answer, then the token");
 }
+
+#[tokio::test]
+async fn a_refused_refresh_token_needs_the_person_again_as_after_the_code_grant() {
+    let provider = OidcProvider::start(Duration::from_secs(3600));
+    let dir = tempfile::tempdir().unwrap();
+    let (store, lifecycle) = open(dir.path()).await;
+    let datasource = stored(&store, &provider.device_datasource("TV", DEVICE_CLIENT, serde_json::json!({}))).await;
+    let person = Person::new();
+    authorize_device(&lifecycle, &datasource, person.show(false), |_| {}, std::future::pending())
+        .await
+        .expect("authorized");
+    person.finished();
+    // The grant is revoked at the provider (RFC 7009), so the refresh token is refused.
+    let record = store.tokens(&datasource).await.unwrap().expect("tokens stored");
+    let refresh = record.refresh_token.expect("a refresh token");
+    let revoked = reqwest::Client::new()
+        .post(provider.url("/token/revocation"))
+        .form(&[("token", refresh.expose()), ("token_type_hint", "refresh_token"), ("client_id", DEVICE_CLIENT)])
+        .send()
+        .await
+        .unwrap();
+    assert!(revoked.status().is_success(), "{}", revoked.status());
+    make_due(&store, &datasource).await;
+    let err = lifecycle.access_token(&datasource).await.unwrap_err();
+    assert!(matches!(err, Error::NeedsReauthorization { .. }), "not fetched again without a person: {err:?}");
+    assert_eq!(lifecycle.state(&datasource).await.unwrap().status, TokenStatus::NeedsReauthorization);
+    let err = lifecycle.refresh_now(&datasource).await.unwrap_err();
+    assert!(matches!(err, Error::NeedsReauthorization { .. }), "{err:?}");
+    assert_eq!(provider.client_calls(DEVICE_CLIENT, "token:refresh_token"), 1, "{}", provider.stats());
+}

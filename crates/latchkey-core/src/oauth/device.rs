@@ -203,8 +203,8 @@ pub enum DeviceProgress {
 /// RFC 8628 §3.5: polls with `poll` every `interval` seconds of `code` until it gives tokens.
 /// `authorization_pending` goes on, `slow_down` adds [`SLOW_DOWN_STEP`] seconds to the
 /// interval; both are reported to `progress`. The loop ends when the code's `expires_in` has
-/// passed. It stops at its next wait when dropped, so a caller cancels by dropping it (or by
-/// racing it against a signal).
+/// passed. A caller cancels by dropping it (or by racing it against a signal): it stops at the
+/// wait or poll it is in, and nothing is stored, since storing is the caller's.
 ///
 /// # Errors
 /// [`AuthorizationError::DeviceDenied`] for `access_denied`,

@@ -60,7 +60,8 @@ fuzz_target!(|data: &[u8]| {
             assert!(code.expires_in > 0);
             let _ = code.page_to_open();
             // Debug shows the other fields as they are; the device code only as `<redacted>`.
-            let shown = format!("{:?} {:?} {:?}", code.user_code, code.verification_uri, code.verification_uri_complete);
+            let shown =
+                format!("{:?} {:?} {:?}", code.user_code, code.verification_uri, code.verification_uri_complete);
             if code.device_code.expose() == DEVICE_CODE && !shown.contains(DEVICE_CODE) {
                 assert!(!format!("{code:?}").contains(DEVICE_CODE), "Debug shows the device code");
             }

@@ -125,6 +125,7 @@ pub fn run() {
             commands::store::store_notices,
             commands::authorize::authorize,
             commands::authorize::cancel_authorization,
+            commands::authorize::open_device_page,
             commands::authorize::token_state,
             commands::authorize::token_details,
             commands::authorize::refresh_token_now,

@@ -1,14 +1,14 @@
-//! Commands of the OAuth 2.0 lifecycle: Save and Authorize (the browser flow), Save and Test
-//! (a token fetch), Disconnect, the token state, the token panel (details and Refresh now), and
-//! cancelling an attempt. One attempt runs at a time; deep-link callbacks
+//! Commands of the OAuth 2.0 lifecycle: Save and Authorize (the browser flow, or the device
+//! code to enter), Save and Test (a token fetch), Disconnect, the token state, the token panel
+//! (details and Refresh now), and cancelling an attempt. One attempt runs at a time; deep-link callbacks
 //! (`latchkey://oauth/callback`) are routed to it. Tokens are kept alive in the background, and
 //! the window hears when a refresh fails or one needs a person again.
 
 use std::sync::Mutex;
 
 use latchkey_core::error::ErrorPayload;
-use latchkey_core::model::{DatasourceId, EnvironmentId, RedirectKind, TokenDetails, TokenState};
-use latchkey_core::oauth::{self, AuthorizationError, Callback, PendingAuthorization, TokenLifecycle};
+use latchkey_core::model::{DatasourceId, EnvironmentId, GrantType, RedirectKind, TokenDetails, TokenState};
+use latchkey_core::oauth::{self, AuthorizationError, Callback, DeviceCode, PendingAuthorization, TokenLifecycle};
 use latchkey_core::Error;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
@@ -29,6 +29,22 @@ pub struct AuthorizationStarted {
     pub browser_opened: bool,
 }
 
+/// Sent as the `device-code-started` event once a device code datasource's code came (RFC
+/// 8628 §3.2), so the UI shows the code to enter, the page to enter it on, and the time left.
+/// The device code itself never leaves the core.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceCodeStarted {
+    pub datasource_id: DatasourceId,
+    pub user_code: String,
+    pub verification_uri: String,
+    /// The page with the code filled in, when the provider offers one.
+    pub verification_uri_complete: Option<String>,
+    /// When the code expires (ms since the epoch).
+    #[ts(type = "number")]
+    pub expires_at: i64,
+}
+
 /// The attempt in progress: how to cancel it and where deep-link callbacks go.
 #[derive(Default)]
 pub struct Authorizations(Mutex<Option<Attempt>>);
@@ -36,6 +52,8 @@ pub struct Authorizations(Mutex<Option<Attempt>>);
 struct Attempt {
     cancel: oneshot::Sender<()>,
     callbacks: Option<mpsc::Sender<Callback>>,
+    /// For a device code attempt: the verification page, which `open_device_page` opens.
+    device_page: Option<String>,
 }
 
 /// Deep-link callbacks queued for the attempt; the core checks each as it comes, so the queue
@@ -56,13 +74,20 @@ impl Authorizations {
     fn begin(&self, callbacks: Option<mpsc::Sender<Callback>>) -> oneshot::Receiver<()> {
         let (cancel, cancelled) = oneshot::channel();
         // A new attempt cancels the previous one (dropping its sender ends it).
-        *self.0.lock().expect("attempt lock") = Some(Attempt { cancel, callbacks });
+        *self.0.lock().expect("attempt lock") = Some(Attempt { cancel, callbacks, device_page: None });
         cancelled
+    }
+
+    fn set_device_page(&self, page: &str) {
+        if let Some(attempt) = self.0.lock().expect("attempt lock").as_mut() {
+            attempt.device_page = Some(page.to_owned());
+        }
     }
 }
 
 /// Authorizes the datasource `id` in the environment `environment_id` with the browser
-/// (authorization code) or fetches a token (client credentials, password). The attempt holds the
+/// (authorization code), with a code to enter (device code: the `device-code-started` event
+/// shows it; `cancel_authorization` ends the wait), or fetches a token (client credentials, password). The attempt holds the
 /// datasource as resolved in that environment, so the tokens it brings back are that
 /// environment's, whichever environment the window shows when the callback lands.
 #[tauri::command]
@@ -92,7 +117,27 @@ pub async fn authorize(
     // (loopback) was told so.
     let ignored = |reason: &AuthorizationError| eprintln!("latchkey: {reason}");
     let timeout = oauth::redirect::DEFAULT_TIMEOUT;
-    let result = if config.redirect == RedirectKind::DeepLink {
+    let result = if config.grant_type == GrantType::DeviceCode {
+        let cancelled = attempts.begin(None);
+        let show = |code: &DeviceCode| {
+            attempts.set_device_page(code.page_to_open());
+            let expires_in = i64::try_from(code.expires_in).unwrap_or(i64::MAX);
+            let _ = app.emit(
+                "device-code-started",
+                DeviceCodeStarted {
+                    datasource_id: datasource.id.clone(),
+                    user_code: code.user_code.clone(),
+                    verification_uri: code.verification_uri.clone(),
+                    verification_uri_complete: code.verification_uri_complete.clone(),
+                    expires_at: latchkey_core::store::now_millis().saturating_add(expires_in.saturating_mul(1000)),
+                },
+            );
+        };
+        let cancel = async {
+            let _ = cancelled.await;
+        };
+        oauth::authorize_device(lifecycle, &datasource, show, |_| {}, cancel).await
+    } else if config.redirect == RedirectKind::DeepLink {
         let (sender, mut receiver) = mpsc::channel(DEEP_LINK_QUEUE);
         let cancelled = attempts.begin(Some(sender));
         tokio::select! {
@@ -115,6 +160,19 @@ pub fn cancel_authorization(attempts: State<'_, Authorizations>) {
     if let Some(attempt) = attempts.0.lock().expect("attempt lock").take() {
         let _ = attempt.cancel.send(());
     }
+}
+
+/// Opens the verification page of the device code attempt in progress (with the code filled in
+/// when the provider offers that) in the system browser. Only that page: the window cannot
+/// have any other URL opened through this.
+#[tauri::command]
+pub fn open_device_page(attempts: State<'_, Authorizations>) -> Result<(), ErrorPayload> {
+    let page = attempts.0.lock().expect("attempt lock").as_ref().and_then(|a| a.device_page.clone());
+    let Some(page) = page else {
+        return Err(Error::field("auth.grantType", "no device code authorization is in progress").into());
+    };
+    oauth::browser::open(&page).map_err(|e| Error::Network(format!("{e}: open {page} in a browser yourself")))?;
+    Ok(())
 }
 
 /// The token state of the datasource `id` in the environment `environment_id`, for its badge.

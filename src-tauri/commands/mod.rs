@@ -21,6 +21,7 @@ mod tests {
             &dir,
             &[
                 binding::<super::authorize::AuthorizationStarted>(),
+                binding::<super::authorize::DeviceCodeStarted>(),
                 binding::<super::authorize::TokenProblem>(),
                 binding::<super::authorize::Disconnected>(),
                 binding::<super::requests::CurlCopy>(),

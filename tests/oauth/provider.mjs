@@ -20,14 +20,17 @@
 //                     they computed (`jwks`), and get the client_id back.
 //   GET /test/issued  every secret value of the flows so far, for tests that check none reaches
 //                     where it must not (the desktop app's window): the access, client-credentials
-//                     and refresh tokens and authorization codes issued (opaque, so each value is
-//                     the model's jti) and the PKCE code verifiers received, by kind.
+//                     and refresh tokens, authorization codes and device codes issued (opaque, so
+//                     each value is the model's jti) and the PKCE code verifiers received, by kind.
 //
 // Prints one line of JSON to stdout once listening: {"issuer": "...", "port": N}. Exits when its
 // stdin closes (the test that started it ended) or on SIGTERM.
 //
 // Options (environment): PROVIDER_ACCESS_TTL seconds an access token lives (default 3600), so a
-// test can make refreshes really happen.
+// test can make refreshes really happen. PROVIDER_DEVICE_TTL seconds a device code lives
+// (default 600), so a test can let one expire. PROVIDER_DEVICE_INTERVAL: the polling interval
+// (RFC 8628 §3.2 `interval`) put in the device authorization answer (default 1): oidc-provider
+// names none, which means 5 s, and would make every device test wait that long per poll.
 //
 // PROVIDER_MTLS (JSON: {"key", "cert", "ca", "subjectDn", "selfSigned"}, paths of PEM files but
 // `subjectDn`) starts the provider in mutual-TLS mode (RFC 8705) instead: HTTPS with the server
@@ -47,6 +50,8 @@ import https from 'node:https';
 import Provider from 'oidc-provider';
 
 const accessTtl = Number(process.env.PROVIDER_ACCESS_TTL ?? 3600);
+const deviceTtl = Number(process.env.PROVIDER_DEVICE_TTL ?? 600);
+const deviceInterval = Number(process.env.PROVIDER_DEVICE_INTERVAL ?? 1);
 
 // Test-only credentials, named here so tests can use them; the secrets contain characters that
 // RFC 6749 §2.3.1 requires to be form-urlencoded before base64 in the Basic header.
@@ -58,12 +63,18 @@ export const CLIENTS = {
   // client_secret_jwt (RFC 7523 §2.2): the secret signs an HS256 assertion and is never sent.
   ccJwt: { id: 'cc-jwt', secret: 'cc jwt secret/+:%& 0123456789abcdefghij' },
   webJwt: { id: 'web-jwt', secret: 'web jwt secret/+:%& 0123456789abcdefghij' },
+  // RFC 8628 device authorization grant: a public client, and a confidential one (Basic header).
+  device: { id: 'device-app' },
+  deviceBasic: { id: 'device-basic', secret: 'device basic secret/+:%&' },
 };
+
+const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 // Token request parameters Latchkey sets from its fields; any other is a custom one.
 const STANDARD_TOKEN_PARAMS = new Set([
   'grant_type', 'code', 'redirect_uri', 'code_verifier', 'client_id', 'client_secret', 'client_assertion',
   'client_assertion_type', 'refresh_token', 'scope', 'username', 'password', 'audience', 'resource',
+  'device_code',
 ]);
 
 const mtls = process.env.PROVIDER_MTLS ? JSON.parse(process.env.PROVIDER_MTLS) : undefined;
@@ -208,6 +219,23 @@ const provider = new Provider(issuer, {
       response_types: ['code'],
       redirect_uris: ['http://127.0.0.1/callback'],
     },
+    {
+      client_id: CLIENTS.device.id,
+      application_type: 'native',
+      token_endpoint_auth_method: 'none',
+      grant_types: [DEVICE_GRANT, 'refresh_token'],
+      response_types: [],
+      redirect_uris: [],
+    },
+    {
+      client_id: CLIENTS.deviceBasic.id,
+      client_secret: CLIENTS.deviceBasic.secret,
+      application_type: 'native',
+      token_endpoint_auth_method: 'client_secret_basic',
+      grant_types: [DEVICE_GRANT, 'refresh_token'],
+      response_types: [],
+      redirect_uris: [],
+    },
   ],
   clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt'].concat(
     mtls ? ['tls_client_auth', 'self_signed_tls_client_auth'] : [],
@@ -235,6 +263,7 @@ const provider = new Provider(issuer, {
     },
     // RFC 7591, open: how tests register a private_key_jwt client's public key at run time.
     registration: { enabled: true, initialAccessToken: false },
+    deviceFlow: { enabled: true },
   },
   // Every authorization-code grant gets a refresh token, rotated on each use (public client).
   issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
@@ -243,6 +272,7 @@ const provider = new Provider(issuer, {
     AccessToken: accessTtl,
     ClientCredentials: accessTtl,
     AuthorizationCode: 120,
+    DeviceCode: deviceTtl,
     Grant: 3600,
     Interaction: 600,
     RefreshToken: 3600,
@@ -253,8 +283,15 @@ const provider = new Provider(issuer, {
 // Tests run on http://127.0.0.1 (https:// in mutual-TLS mode), never behind a proxy.
 provider.proxy = false;
 
-const issued = { access_token: [], client_credentials: [], refresh_token: [], authorization_code: [], code_verifier: [] };
-for (const kind of ['access_token', 'client_credentials', 'refresh_token', 'authorization_code']) {
+const issued = {
+  access_token: [],
+  client_credentials: [],
+  refresh_token: [],
+  authorization_code: [],
+  device_code: [],
+  code_verifier: [],
+};
+for (const kind of ['access_token', 'client_credentials', 'refresh_token', 'authorization_code', 'device_code']) {
   // `<kind>.saved` comes once the token is stored, before the value is sent to the client.
   provider.on(`${kind}.saved`, (token) => issued[kind].push(token.jti));
 }
@@ -273,6 +310,9 @@ provider.use(async (ctx, next) => {
   const grantType = route === 'token' ? ctx.oidc.params?.grant_type : undefined;
   const verifier = route === 'token' ? ctx.oidc.params?.code_verifier : undefined;
   if (verifier && !issued.code_verifier.includes(verifier)) issued.code_verifier.push(verifier);
+  if (route === 'device_authorization' && ctx.status === 200 && ctx.body?.device_code) {
+    ctx.body = { ...ctx.body, interval: deviceInterval };
+  }
   count(grantType ? `token:${grantType}` : route);
   // Whether discovery came with a client certificate (mutual-TLS mode).
   if (route === 'discovery' && mtls && peerCertificate(ctx)) count('discovery:certificate');

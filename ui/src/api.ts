@@ -6,6 +6,7 @@ import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type { AuthorizationStarted } from './bindings/AuthorizationStarted';
 import type { ClientAssertionAlg } from './bindings/ClientAssertionAlg';
+import type { DeviceCodeStarted } from './bindings/DeviceCodeStarted';
 import type { CurlCopy } from './bindings/CurlCopy';
 import type { Datasource } from './bindings/Datasource';
 import type { DatasourceConfig } from './bindings/DatasourceConfig';
@@ -93,6 +94,8 @@ export const api = {
   authorize: (id: DatasourceId, environmentId: EnvironmentId = activeEnvironmentId()) =>
     invoke<TokenState>('authorize', { id, environmentId }),
   cancelAuthorization: () => invoke<void>('cancel_authorization'),
+  /** Opens the verification page of the device code authorization in progress in the system browser. */
+  openDevicePage: () => invoke<void>('open_device_page'),
   tokenState: (id: DatasourceId, environmentId: EnvironmentId = activeEnvironmentId()) =>
     invoke<TokenState>('token_state', { id, environmentId }),
   /** The token panel: state, scopes, decoded JWT header and claims (never a token), call log. */
@@ -106,6 +109,9 @@ export const api = {
     invoke<Disconnected>('disconnect', { id, environmentId }),
   onAuthorizationStarted: (handler: (event: AuthorizationStarted) => void): Promise<UnlistenFn> =>
     listen<AuthorizationStarted>('authorization-started', (event) => handler(event.payload)),
+  /** A device code datasource's code came: show it until the authorization ends. */
+  onDeviceCodeStarted: (handler: (event: DeviceCodeStarted) => void): Promise<UnlistenFn> =>
+    listen<DeviceCodeStarted>('device-code-started', (event) => handler(event.payload)),
   /** A background refresh failed (`needsAuthorization`: a person must authorize again). */
   onTokenProblem: (handler: (event: TokenProblem) => void): Promise<UnlistenFn> =>
     listen<TokenProblem>('token-problem', (event) => handler(event.payload)),

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use clap::Args;
 use latchkey_core::model::{
-    rfc3339, Datasource, DecodedJwt, EnvironmentRef, TokenCallEntry, TokenDetails, TokenState, TokenStatus,
+    rfc3339, Datasource, DecodedJwt, EnvironmentRef, GrantType, TokenCallEntry, TokenDetails, TokenState, TokenStatus,
     DEFAULT_ENVIRONMENT,
 };
 use latchkey_core::oauth::{self, redirect, TokenLifecycle};
@@ -19,10 +19,12 @@ use crate::{output, Outcome};
 pub struct AuthorizeArgs {
     /// The datasource's name.
     pub name: String,
-    /// Print the authorization URL instead of opening the browser.
+    /// Print the authorization URL (for the device code grant, the verification page) instead of
+    /// opening the browser.
     #[arg(long)]
     pub no_browser: bool,
-    /// Seconds to wait for the provider's callback.
+    /// Seconds to wait for the provider's callback. The device code grant waits as long as its
+    /// code lives.
     #[arg(long, value_name = "SECS", default_value_t = redirect::DEFAULT_TIMEOUT.as_secs())]
     pub timeout: u64,
 }
@@ -44,9 +46,15 @@ pub struct TokenArgs {
     pub reveal: bool,
 }
 
-/// Authorization code: the browser flow. Client credentials and password: fetch a token now.
+/// Authorization code: the browser flow. Device code: the code to enter, and the wait.
+/// Client credentials and password: fetch a token now.
 pub async fn authorize(lifecycle: &TokenLifecycle, env: EnvironmentRef<'_>, args: AuthorizeArgs) -> Outcome {
     let datasource = lifecycle.store().datasource_in(&args.name, env).await?;
+    if oauth::OAuthDatasource::of(&datasource)?.config.grant_type == GrantType::DeviceCode {
+        let state = authorize_device(lifecycle, &datasource, args.no_browser).await?;
+        report(&datasource, &state);
+        return Ok(ExitCode::SUCCESS);
+    }
     let timeout = Duration::from_secs(args.timeout.max(1));
     let open = |pending: &oauth::PendingAuthorization| {
         eprintln!("Redirect URL (register it with the provider): {}", pending.redirect_uri);
@@ -62,12 +70,65 @@ pub async fn authorize(lifecycle: &TokenLifecycle, env: EnvironmentRef<'_>, args
     // One line per callback that is not for this attempt; the wait goes on.
     let ignored = |reason: &oauth::AuthorizationError| eprintln!("latchkey: warning: {reason}");
     let state = oauth::authorize_loopback(lifecycle, &datasource, timeout, open, ignored).await?;
-    // One clean line: "Authorized `X` · expires in 59 min · scopes: a b · refresh token: yes".
-    match state.status {
-        TokenStatus::Authorized => eprintln!("Authorized {} · {}", titled(&datasource), facts(&state).join(" · ")),
-        _ => eprintln!("{}: {}", titled(&datasource), describe(&state)),
-    }
+    report(&datasource, &state);
     Ok(ExitCode::SUCCESS)
+}
+
+/// One clean line: "Authorized `X` · expires in 59 min · scopes: a b · refresh token: yes".
+fn report(datasource: &Datasource, state: &TokenState) {
+    match state.status {
+        TokenStatus::Authorized => eprintln!("Authorized {} · {}", titled(datasource), facts(state).join(" · ")),
+        _ => eprintln!("{}: {}", titled(datasource), describe(state)),
+    }
+}
+
+/// The device code grant (RFC 8628): one block with the code and the page, the page opened
+/// unless `no_browser`, a line now and then while waiting. Ctrl-C ends the process, and with it
+/// the wait: tokens are stored only once the provider has issued them, in one transaction.
+async fn authorize_device(
+    lifecycle: &TokenLifecycle,
+    datasource: &Datasource,
+    no_browser: bool,
+) -> Result<TokenState, latchkey_core::Error> {
+    let show = |code: &oauth::DeviceCode| {
+        eprintln!();
+        eprintln!(
+            "To authorize {}, open {} on any device and enter the code:",
+            titled(datasource),
+            code.verification_uri
+        );
+        eprintln!();
+        eprintln!("    {}", code.user_code);
+        eprintln!();
+        if let Some(complete) = &code.verification_uri_complete {
+            eprintln!("(or open {complete}, which fills in the code)");
+        }
+        if !no_browser && oauth::browser::open(code.page_to_open()).is_ok() {
+            eprintln!("Opened the browser at that page.");
+        }
+        eprintln!(
+            "Waiting for the code to be entered (it expires in {})…",
+            human_duration(i64::try_from(code.expires_in).unwrap_or(i64::MAX).saturating_mul(1000))
+        );
+    };
+    // A line at most every minute or so: the remaining time, and when the provider slows us down.
+    let mut last_shown: Option<u64> = None;
+    let progress = |progress: oauth::DeviceProgress| match progress {
+        oauth::DeviceProgress::Pending { remaining } => {
+            let minutes = remaining.as_secs() / 60;
+            if last_shown.is_some_and(|m| m != minutes) {
+                eprintln!(
+                    "Still waiting ({} left)…",
+                    human_duration(i64::try_from(remaining.as_millis()).unwrap_or(i64::MAX))
+                );
+            }
+            last_shown = Some(minutes);
+        }
+        oauth::DeviceProgress::SlowedDown { interval } => {
+            eprintln!("The provider asked to poll more slowly: every {} s now.", interval.as_secs());
+        }
+    };
+    oauth::authorize_device(lifecycle, datasource, show, progress, std::future::pending()).await
 }
 
 /// Prints the token state, or with `--reveal` only a valid access token.

@@ -141,6 +141,7 @@ pub async fn run(store: &Store, env: EnvironmentRef<'_>, command: DatasourceComm
                 "authorizationUrl": metadata.authorization_endpoint,
                 "accessTokenUrl": metadata.token_endpoint,
                 "revocationUrl": metadata.revocation_endpoint,
+                "deviceAuthorizationUrl": metadata.device_authorization_endpoint,
                 "scopesSupported": metadata.scopes_supported,
             }))
         }

@@ -58,8 +58,8 @@ enum Command {
     /// List, show, create, delete, import and export environments, and set their variables.
     #[command(subcommand)]
     Env(env::EnvCommand),
-    /// Authorize an OAuth 2.0 datasource: the browser flow, or a token fetch for client
-    /// credentials and password.
+    /// Authorize an OAuth 2.0 datasource: the browser flow, the code to enter for the device
+    /// code grant, or a token fetch for client credentials and password.
     #[command(after_help = "Examples:\n  latchkey authorize Google\n  \
                             latchkey authorize Google --no-browser --timeout 600")]
     Authorize(authorize::AuthorizeArgs),

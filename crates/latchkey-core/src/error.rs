@@ -215,6 +215,13 @@ impl From<&Error> for ErrorPayload {
                         status: None,
                     }))
                 }
+                Error::Authorization(crate::oauth::AuthorizationError::DeviceDenied { description }) => {
+                    Some(Box::new(ProviderError {
+                        error: "access_denied".to_owned(),
+                        description: description.clone(),
+                        status: None,
+                    }))
+                }
                 _ => None,
             },
         }

@@ -50,6 +50,13 @@ pub struct MtlsSetup {
     pub self_signed_cert: PathBuf,
 }
 
+/// Public client of the device authorization grant (RFC 8628), with refresh tokens.
+pub const DEVICE_CLIENT: &str = "device-app";
+/// Confidential client of the device authorization grant, registered as `client_secret_basic`.
+pub const DEVICE_BASIC_CLIENT: (&str, &str) = ("device-basic", "device basic secret/+:%&");
+/// How the provider counts the polling token calls of the device grant.
+pub const DEVICE_TOKEN_CALLS: &str = "token:urn:ietf:params:oauth:grant-type:device_code";
+
 /// The repository root (tests and scripts live there).
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root")
@@ -59,6 +66,13 @@ pub fn repo_root() -> PathBuf {
 /// headless Chromium.
 pub fn consent_browser() -> PathBuf {
     repo_root().join("tests/oauth/browser.sh")
+}
+
+/// The `$BROWSER` command that, given a device grant's verification page, confirms the code,
+/// signs in and gives consent (or with `LATCHKEY_TEST_CONSENT=deny`, aborts) in headless
+/// Chromium.
+pub fn device_consent_browser() -> PathBuf {
+    repo_root().join("tests/oauth/device_browser.sh")
 }
 
 /// A running oidc-provider; stopped when dropped.
@@ -75,7 +89,7 @@ pub struct OidcProvider {
 impl OidcProvider {
     /// Starts a provider whose access tokens live `access_ttl` (whole seconds).
     pub fn start(access_ttl: Duration) -> OidcProvider {
-        Self::spawn(access_ttl, None)
+        OidcProvider::start_with(access_ttl, &[])
     }
 
     /// Starts a provider in mutual-TLS mode (RFC 8705): HTTPS on 127.0.0.1 with `setup`'s server
@@ -91,22 +105,21 @@ impl OidcProvider {
             "subjectDn": setup.subject_dn,
             "selfSigned": setup.self_signed_cert,
         });
-        Self::spawn(access_ttl, Some(option.to_string()))
+        OidcProvider::start_with(access_ttl, &[("PROVIDER_MTLS", &option.to_string())])
     }
 
-    fn spawn(access_ttl: Duration, mtls: Option<String>) -> OidcProvider {
+    /// [`OidcProvider::start`] with more options of `provider.mjs` (`PROVIDER_DEVICE_TTL`,
+    /// `PROVIDER_DEVICE_INTERVAL`, `PROVIDER_MTLS`).
+    pub fn start_with(access_ttl: Duration, options: &[(&str, &str)]) -> OidcProvider {
         let root = repo_root();
         assert!(
             root.join("node_modules/oidc-provider").is_dir(),
             "oidc-provider is not installed: run scripts/setup.sh (npm ci) first"
         );
-        let mut command = Command::new("node");
-        command.arg(root.join("tests/oauth/provider.mjs"));
-        if let Some(mtls) = mtls {
-            command.env("PROVIDER_MTLS", mtls);
-        }
-        let mut child = command
+        let mut child = Command::new("node")
+            .arg(root.join("tests/oauth/provider.mjs"))
             .env("PROVIDER_ACCESS_TTL", access_ttl.as_secs().max(1).to_string())
+            .envs(options.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -159,6 +172,31 @@ impl OidcProvider {
                 "accessTokenUrl": self.url("/token"),
                 "clientId": client_id,
                 "loopbackPort": 0,
+            }
+        });
+        if let serde_json::Value::Object(members) = auth {
+            for (key, value) in members {
+                json["auth"][key] = value;
+            }
+        }
+        json
+    }
+
+    /// A device code datasource `name` on this provider for `client_id` (Issuer, Access Token
+    /// URL and Device Authorization URL set, scopes `openid offline_access` so a refresh token
+    /// comes), with `auth` members merged in.
+    pub fn device_datasource(&self, name: &str, client_id: &str, auth: serde_json::Value) -> serde_json::Value {
+        let mut json = serde_json::json!({
+            "name": name,
+            "url": self.issuer(),
+            "auth": {
+                "type": "oauth2",
+                "grantType": "device_code",
+                "issuer": self.issuer(),
+                "accessTokenUrl": self.url("/token"),
+                "deviceAuthorizationUrl": self.url("/device/auth"),
+                "clientId": client_id,
+                "scopes": "openid,offline_access",
             }
         });
         if let serde_json::Value::Object(members) = auth {

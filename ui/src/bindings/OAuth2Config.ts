@@ -25,6 +25,11 @@ headerPrefix: string, accessTokenUrl: string, clientId: string, clientSecret: Se
  */
 scopes: Array<string>, authorizationUrl: string, 
 /**
+ * RFC 8628 §3.1 device authorization endpoint, for the device code grant; discovered from
+ * the Issuer when empty.
+ */
+deviceAuthorizationUrl: string, 
+/**
  * Extra parameters for the authorization request (e.g. Google `access_type=offline`).
  */
 customAuthParams: Array<KeyValue>, 

@@ -11,6 +11,7 @@ export const DEFAULTS: Defaults = {
     "clientSecret": null,
     "scopes": [],
     "authorizationUrl": "",
+    "deviceAuthorizationUrl": "",
     "customAuthParams": [],
     "customTokenParams": [],
     "sendCustomTokenParamsWithRefresh": false,

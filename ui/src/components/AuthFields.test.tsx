@@ -22,6 +22,7 @@ const AUTH_LABELS = [
   'Bearer token',
   'Scopes',
   'Authorization URL',
+  'Device authorization URL',
   'Redirect URL',
   'Custom authentication parameters',
   'Client authentication',
@@ -129,6 +130,21 @@ describe('OAuth 2.0 grants', () => {
     expect(shownAuthFields()).toEqual([...OAUTH_COMMON_TOP, 'Scopes', ...OAUTH_COMMON_BOTTOM]);
     expect(screen.getByRole('button', { name: 'Save and Test' })).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Save and Authorize' })).toBeNull();
+  });
+
+  test('Device Code shows the Device authorization URL, none of the redirect fields, and Save and Authorize', async () => {
+    await renderOAuth('Device Code');
+    expect(shownAuthFields()).toEqual([
+      ...OAUTH_COMMON_TOP,
+      'Scopes',
+      'Device authorization URL',
+      ...OAUTH_COMMON_BOTTOM,
+      'Authorization expires in (seconds)',
+      'Send scope with refresh token',
+      'Send client credentials with (on refresh token)',
+    ]);
+    expect(screen.getByRole('button', { name: 'Save and Authorize' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Save and Test' })).toBeNull();
   });
 
   test('Password shows Username and Password and none of the browser fields', async () => {

@@ -3,8 +3,19 @@
 import type { AuthFlow } from '../state/authFlow';
 import { flowOutcome } from '../state/authFlow';
 import { CopyButton } from './CopyButton';
+import { DeviceCodeStatus } from './DeviceCodeStatus';
 
-export function AuthFlowStatus({ flow, now, onCancel }: { flow: AuthFlow; now: number; onCancel: () => void }) {
+export function AuthFlowStatus({
+  flow,
+  now,
+  onCancel,
+  onOpenDevicePage = () => undefined,
+}: {
+  flow: AuthFlow;
+  now: number;
+  onCancel: () => void;
+  onOpenDevicePage?: () => void;
+}) {
   if (flow.kind === 'running') {
     if (flow.action !== 'authorize') {
       return (
@@ -14,6 +25,7 @@ export function AuthFlowStatus({ flow, now, onCancel }: { flow: AuthFlow; now: n
         </p>
       );
     }
+    if (flow.device) return <DeviceCodeStatus device={flow.device} onOpen={onOpenDevicePage} onCancel={onCancel} />;
     const started = flow.started;
     return (
       <div className="flow-status waiting" role="status">

@@ -360,7 +360,7 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
 
           <div className="editor-bottom" ref={footer}>
             <DestinationNotice check={editor.destinations} dropped={editor.tokensDropped} />
-            <AuthFlowStatus flow={auth.flow} now={now} onCancel={auth.cancel} />
+            <AuthFlowStatus flow={auth.flow} now={now} onCancel={auth.cancel} onOpenDevicePage={auth.openDevicePage} />
             <EditorActions
               id={id}
               grant={isOAuth ? grant : null}

@@ -40,12 +40,12 @@ export function EditorActions({
       <button type="submit" className="primary" data-testid="save" disabled={busy}>
         {saving && running === null ? 'Saving…' : 'Save'}
       </button>
-      {grant === 'authorization_code' && (
+      {(grant === 'authorization_code' || grant === 'device_code') && (
         <button type="button" data-testid="save-and-authorize" disabled={busy} onClick={onAuthorize}>
           {running === 'authorize' ? 'Authorizing…' : 'Save and Authorize'}
         </button>
       )}
-      {grant !== null && grant !== 'authorization_code' && (
+      {grant !== null && grant !== 'authorization_code' && grant !== 'device_code' && (
         <button type="button" data-testid="save-and-test" disabled={busy} onClick={onTest}>
           {running === 'test' ? 'Testing…' : 'Save and Test'}
         </button>

@@ -22,6 +22,7 @@ const GRANT_TYPES: { value: GrantType; label: string }[] = [
   { value: 'authorization_code', label: 'Authorization Code' },
   { value: 'client_credentials', label: 'Client Credentials' },
   { value: 'password', label: 'Password' },
+  { value: 'device_code', label: 'Device Code' },
 ];
 
 const TOKEN_PLACEMENTS: { value: KeyPlacement; label: string }[] = [
@@ -200,6 +201,21 @@ export function OAuthFields({
           )}
           value={auth.authorizationUrl}
           onChange={(authorizationUrl) => set({ authorizationUrl })}
+        />
+      )}
+      {shown.has('deviceAuthorizationUrl') && (
+        <TextField
+          id="ds-auth-deviceAuthorizationUrl"
+          label="Device authorization URL"
+          testId="field-deviceAuthorizationUrl"
+          path="auth.deviceAuthorizationUrl"
+          type="url"
+          hint={hintFor(
+            'ds-auth-deviceAuthorizationUrl',
+            'Where Latchkey asks for the code a person enters (RFC 8628), e.g. https://provider.example.com/oauth/device/code. Discovered from the Issuer when empty.',
+          )}
+          value={auth.deviceAuthorizationUrl}
+          onChange={(deviceAuthorizationUrl) => set({ deviceAuthorizationUrl })}
         />
       )}
       {shown.has('redirect') && (

@@ -116,7 +116,8 @@ export function TokenPanel({
   const { state } = details;
   const authorized = state.status === 'authorized';
   const lastError = state.lastError ?? null;
-  const code = grant === 'authorization_code';
+  // Tokens a person authorized (code or device grant): refreshed only with a refresh token.
+  const code = grant === 'authorization_code' || grant === 'device_code';
   const canRefresh = authorized ? !code || state.hasRefreshToken : !code;
   const granted = new Set(state.scopes);
   const missing = new Set(details.missingScopes);

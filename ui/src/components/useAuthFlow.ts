@@ -33,6 +33,17 @@ export function useAuthFlow({ id, dirty, blocked, save, onChanged }: AuthFlowOpt
       ),
     [],
   );
+  useEffect(
+    () =>
+      listenWhileMounted(() =>
+        api.onDeviceCodeStarted((device) =>
+          setFlow((current) =>
+            current.kind === 'running' && current.action === 'authorize' ? { ...current, device } : current,
+          ),
+        ),
+      ),
+    [],
+  );
 
   const running = flow.kind === 'running' ? flow.action : null;
 
@@ -59,5 +70,11 @@ export function useAuthFlow({ id, dirty, blocked, save, onChanged }: AuthFlowOpt
     }
   }
 
-  return { flow, running, run, cancel: () => void api.cancelAuthorization().catch(() => undefined) };
+  return {
+    flow,
+    running,
+    run,
+    cancel: () => void api.cancelAuthorization().catch(() => undefined),
+    openDevicePage: () => void api.openDevicePage().catch(() => undefined),
+  };
 }

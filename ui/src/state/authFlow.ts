@@ -2,6 +2,7 @@
 // text that reports its outcome. No React here.
 import { errorMessage, isErrorPayload } from '../api';
 import type { AuthorizationStarted } from '../bindings/AuthorizationStarted';
+import type { DeviceCodeStarted } from '../bindings/DeviceCodeStarted';
 import type { Disconnected } from '../bindings/Disconnected';
 import type { TokenState } from '../bindings/TokenState';
 import { formatDuration, tokenBadge } from './format';
@@ -10,7 +11,13 @@ export type FlowAction = 'authorize' | 'test' | 'disconnect';
 
 export type AuthFlow =
   | { kind: 'idle' }
-  | { kind: 'running'; action: FlowAction; started: AuthorizationStarted | null }
+  | {
+      kind: 'running';
+      action: FlowAction;
+      started: AuthorizationStarted | null;
+      /** The device code grant's code to enter, once it came. */
+      device?: DeviceCodeStarted | null;
+    }
   | { kind: 'succeeded'; action: FlowAction; token: TokenState }
   | {
       kind: 'failed';

@@ -36,7 +36,10 @@ describe('oauthFieldsShown', () => {
       expect(oauthFieldsShown('authorization_code').has(field)).toBe(true);
       expect(oauthFieldsShown('client_credentials').has(field)).toBe(false);
       expect(oauthFieldsShown('password').has(field)).toBe(false);
+      expect(oauthFieldsShown('device_code').has(field), 'RFC 8628 has no redirect').toBe(false);
     }
+    expect(oauthFieldsShown('device_code').has('deviceAuthorizationUrl')).toBe(true);
+    expect(oauthFieldsShown('authorization_code').has('deviceAuthorizationUrl')).toBe(false);
   });
 
   test('only the password grant has the resource owner credentials', () => {

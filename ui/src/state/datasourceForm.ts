@@ -285,6 +285,14 @@ const GRANT_FIELDS: Record<GrantType, OAuthField[]> = {
   ],
   client_credentials: [],
   password: ['username', 'password'],
+  // RFC 8628: no browser redirect, so no Authorization URL, redirect or PKCE.
+  device_code: [
+    'deviceAuthorizationUrl',
+    'expiresInOverride',
+    'sendScopeWithRefreshToken',
+    'sendCustomTokenParamsWithRefresh',
+    'refreshClientAuthentication',
+  ],
 };
 
 /** The OAuth 2.0 fields the editor shows for `grant`. */
@@ -435,7 +443,7 @@ function fieldsToConfig(
       let expiresInOverride: number | null = null;
       if (form.expiresInText.trim() !== '') {
         expiresInOverride = parseWholeNumber(form.expiresInText);
-        if (expiresInOverride === null && authorizationCode) {
+        if (expiresInOverride === null && (authorizationCode || form.oauth2.grantType === 'device_code')) {
           errors.push({
             field: 'auth.expiresInOverride',
             message: 'enter a whole number of seconds, or leave it empty',
@@ -885,21 +893,30 @@ export function uniqueName(base: string, taken: string[]): string {
 }
 
 /** The endpoints discovery fills, in the order the editor shows them, with their labels and inputs. */
+type DiscoveredField = 'accessTokenUrl' | 'authorizationUrl' | 'deviceAuthorizationUrl' | 'revocationUrl';
+
 const DISCOVERED_ENDPOINTS: {
-  field: 'accessTokenUrl' | 'authorizationUrl' | 'revocationUrl';
+  field: DiscoveredField;
   label: string;
   inputId: string;
 }[] = [
   { field: 'accessTokenUrl', label: 'Access token URL', inputId: 'ds-auth-accessTokenUrl' },
   { field: 'authorizationUrl', label: 'Authorization URL', inputId: 'ds-auth-authorizationUrl' },
+  { field: 'deviceAuthorizationUrl', label: 'Device authorization URL', inputId: 'ds-auth-deviceAuthorizationUrl' },
   { field: 'revocationUrl', label: 'Revocation URL (in Advanced settings)', inputId: 'ds-auth-revocationUrl' },
 ];
+
+/** The discovered endpoints the grant uses (and the editor shows). */
+function discoveredEndpoints(grant: GrantType) {
+  const shown = oauthFieldsShown(grant);
+  return DISCOVERED_ENDPOINTS.filter(({ field }) => shown.has(field));
+}
 
 /** What Discover endpoints did: the fields it filled (labels and input ids) and what stays empty. */
 export interface DiscoveryOutcome {
   /** Each filled field with the value discovery put there. */
   filled: {
-    field: 'accessTokenUrl' | 'authorizationUrl' | 'revocationUrl';
+    field: DiscoveredField;
     label: string;
     inputId: string;
     value: string;
@@ -910,11 +927,12 @@ export interface DiscoveryOutcome {
 /** Compares the endpoints before (`sent`) and after discovery (`found`). */
 export function discoveryOutcome(sent: OAuth2Config, found: OAuth2Config): DiscoveryOutcome {
   const blank = (text: string) => text.trim() === '';
+  const endpoints = discoveredEndpoints(found.grantType);
   return {
-    filled: DISCOVERED_ENDPOINTS.filter(({ field }) => blank(sent[field]) && !blank(found[field])).map(
-      ({ field, label, inputId }) => ({ field, label, inputId, value: found[field] }),
-    ),
-    missing: DISCOVERED_ENDPOINTS.filter(({ field }) => blank(found[field])).map(({ label }) => label),
+    filled: endpoints
+      .filter(({ field }) => blank(sent[field]) && !blank(found[field]))
+      .map(({ field, label, inputId }) => ({ field, label, inputId, value: found[field] })),
+    missing: endpoints.filter(({ field }) => blank(found[field])).map(({ label }) => label),
   };
 }
 

@@ -37,6 +37,7 @@ const LABELS: Record<string, string> = {
   'auth.password': 'Password',
   'auth.scopes': 'Scopes',
   'auth.authorizationUrl': 'Authorization URL',
+  'auth.deviceAuthorizationUrl': 'Device authorization URL',
   'auth.customAuthParams': 'Custom authentication parameters',
   'auth.clientAuthentication': 'Client authentication',
   'auth.clientAssertionKey': 'Private key',

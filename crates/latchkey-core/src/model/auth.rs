@@ -89,7 +89,7 @@ pub struct BearerAuth {
     pub token: SecretField,
 }
 
-/// RFC 6749 §1.3 grant types.
+/// RFC 6749 §1.3 grant types, and RFC 8628's device authorization grant.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum GrantType {
@@ -97,6 +97,17 @@ pub enum GrantType {
     AuthorizationCode,
     ClientCredentials,
     Password,
+    /// RFC 8628: a person enters a code shown by Latchkey on another device.
+    DeviceCode,
+}
+
+impl GrantType {
+    /// Whether tokens of this grant come from a person's authorization (the code and device
+    /// grants): when they cannot be refreshed, the datasource needs that person again, where
+    /// client credentials and password are simply fetched again.
+    pub fn needs_person(self) -> bool {
+        matches!(self, GrantType::AuthorizationCode | GrantType::DeviceCode)
+    }
 }
 
 /// How the client authenticates at the token endpoint: RFC 6749 §2.3.1 (the secret in the body
@@ -195,6 +206,9 @@ pub struct OAuth2Config {
     #[serde(deserialize_with = "scopes_from_list_or_text")]
     pub scopes: Vec<String>,
     pub authorization_url: String,
+    /// RFC 8628 §3.1 device authorization endpoint, for the device code grant; discovered from
+    /// the Issuer when empty.
+    pub device_authorization_url: String,
     /// Extra parameters for the authorization request (e.g. Google `access_type=offline`).
     pub custom_auth_params: Vec<KeyValue>,
     /// Extra parameters for the body of every token request of the grant (not the authorization
@@ -253,6 +267,7 @@ impl Default for OAuth2Config {
             client_secret: SecretField::Empty,
             scopes: Vec::new(),
             authorization_url: String::new(),
+            device_authorization_url: String::new(),
             custom_auth_params: Vec::new(),
             custom_token_params: Vec::new(),
             send_custom_token_params_with_refresh: false,
@@ -458,6 +473,18 @@ impl OAuth2Config {
                 }
             }
             GrantType::ClientCredentials => {}
+            GrantType::DeviceCode => {
+                if self.device_authorization_url.trim().is_empty() && !self.issuer.trim().is_empty() {
+                    // Discovered from the Issuer before the flow starts.
+                } else {
+                    check_endpoint(
+                        &self.device_authorization_url,
+                        "auth.deviceAuthorizationUrl",
+                        "Device Authorization URL",
+                        errors,
+                    );
+                }
+            }
         }
         super::check_param_rows(&self.custom_auth_params, "auth.customAuthParams", errors);
         for (i, row) in self.custom_auth_params.iter().enumerate() {
@@ -612,6 +639,16 @@ mod tests {
         o.access_token_url = "https://id.example.com/token".into();
         o.client_id = "abc".into();
         assert_eq!(field_names(&AuthConfig::OAuth2(Box::new(o.clone()))), ["auth.username", "auth.password"]);
+        o.grant_type = GrantType::DeviceCode;
+        assert_eq!(field_names(&AuthConfig::OAuth2(Box::new(o.clone()))), ["auth.deviceAuthorizationUrl"]);
+        o.device_authorization_url = "http://id.example.com/device".into();
+        assert_eq!(field_names(&AuthConfig::OAuth2(Box::new(o.clone()))), ["auth.deviceAuthorizationUrl"], "TLS");
+        o.device_authorization_url = String::new();
+        o.issuer = "https://id.example.com".into();
+        assert!(field_names(&AuthConfig::OAuth2(Box::new(o.clone()))).is_empty(), "discovered from the Issuer");
+        o.access_token_url = String::new();
+        assert_eq!(field_names(&AuthConfig::OAuth2(Box::new(o))), ["auth.accessTokenUrl"]);
+        assert!(GrantType::DeviceCode.needs_person() && !GrantType::Password.needs_person());
     }
 
     #[test]

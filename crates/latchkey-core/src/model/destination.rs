@@ -5,8 +5,8 @@
 //! - API credentials (Basic password, API key, bearer token, signature secret): the origin of the
 //!   datasource URL, the certificate pinned for it, and for an API key where it goes (`addTo`);
 //! - OAuth 2.0 client credentials (client secret, the `private_key_jwt` key, the password
-//!   grant's password): the Access
-//!   Token URL and the Revocation URL, and the certificate pinned for them when
+//!   grant's password): the Access Token URL, the Revocation URL and, for the device grant, the
+//!   Device Authorization URL, and the certificate pinned for them when
 //!   `useSelfSignedCertForAuth` extends the pin there;
 //! - the client certificate's key and passphrase (mutual TLS): the origin of the datasource URL
 //!   and the certificate pinned for it, and the OAuth endpoints (Access Token URL, Revocation URL,
@@ -111,14 +111,19 @@ fn api_moved(old: Stored<'_>, new: Stored<'_>) -> Option<String> {
 }
 
 /// The OAuth endpoints a configuration presents its client certificate to: the Access Token URL,
-/// the Revocation URL and the Issuer, those that are set.
+/// the Revocation URL, the Device Authorization URL and the Issuer, those that are set.
 fn oauth_endpoints(config: &DatasourceConfig) -> Vec<(&'static str, &str)> {
     let AuthConfig::OAuth2(o) = &config.auth else { return Vec::new() };
-    [("Access Token URL", &o.access_token_url), ("Revocation URL", &o.revocation_url), ("Issuer", &o.issuer)]
-        .into_iter()
-        .filter(|(_, url)| !url.trim().is_empty())
-        .map(|(label, url)| (label, url.as_str()))
-        .collect()
+    [
+        ("Access Token URL", &o.access_token_url),
+        ("Revocation URL", &o.revocation_url),
+        ("Device Authorization URL", &o.device_authorization_url),
+        ("Issuer", &o.issuer),
+    ]
+    .into_iter()
+    .filter(|(_, url)| !url.trim().is_empty())
+    .map(|(label, url)| (label, url.as_str()))
+    .collect()
 }
 
 /// Why the client certificate's key would now be presented somewhere new among the OAuth
@@ -175,6 +180,12 @@ fn oauth_endpoints_moved(old: Stored<'_>, new: Stored<'_>) -> Option<String> {
     }
     if !n.revocation_url.trim().is_empty() && !same_url(&o.revocation_url, &n.revocation_url) {
         return Some("the Revocation URL changed".to_owned());
+    }
+    // The device authorization request authenticates the client as token requests do.
+    if n.grant_type == super::GrantType::DeviceCode
+        && !same_url(&o.device_authorization_url, &n.device_authorization_url)
+    {
+        return Some("the Device Authorization URL changed".to_owned());
     }
     auth_pin_moved(old, new)
 }
@@ -441,6 +452,26 @@ mod tests {
         let api_moved = run(oauth, &oauth.replace("https://api.example", "https://other.example"));
         assert!(api_moved.moved_secrets.is_empty(), "the client secret never goes to the API");
         assert!(api_moved.tokens_dropped.unwrap().contains("another origin"), "but the access token does");
+    }
+
+    #[test]
+    fn the_client_secret_follows_the_device_authorization_url() {
+        let oauth = r#"{"name":"o","url":"https://api.example","auth":{"type":"oauth2","grantType":"device_code",
+            "accessTokenUrl":"https://id.example/token","deviceAuthorizationUrl":"https://id.example/device",
+            "clientId":"c","clientSecret":{"set":true}}}"#;
+        assert!(run(oauth, oauth).moved_secrets.is_empty());
+        let moved = run(oauth, &oauth.replace("https://id.example/device", "https://evil.example/device"));
+        assert_eq!(fields(&moved), ["auth.clientSecret"], "the device authorization request carries the secret");
+        assert!(moved.moved_secrets[0].message.contains("Device Authorization URL"), "{:?}", moved.moved_secrets);
+        let emptied = run(oauth, &oauth.replace("https://id.example/device", ""));
+        assert_eq!(fields(&emptied), ["auth.clientSecret"], "an empty one would be discovered: another destination");
+        let code = oauth.replace("device_code", "authorization_code");
+        assert!(
+            run(oauth, &code.replace("https://id.example/device", "https://evil.example/device"))
+                .moved_secrets
+                .is_empty(),
+            "the code grant never sends it there"
+        );
     }
 
     #[test]

@@ -73,6 +73,16 @@ pub enum AuthorizationError {
     TimedOut { seconds: u64, redirect_uri: String },
     #[error("authorization cancelled")]
     Cancelled,
+    /// RFC 8628 §3.5 `access_denied`: the person refused on the verification page.
+    #[error(
+        "the person denied the authorization on the verification page{}: nothing was stored; authorize again \
+         and allow access",
+        describe(.description)
+    )]
+    DeviceDenied { description: Option<String> },
+    /// RFC 8628 §3.5 `expired_token`, or the code's `expires_in` passed while polling.
+    #[error("the code expired before the person confirmed it: authorize again (a new code is shown)")]
+    DeviceCodeExpired,
     /// The loopback port could not be bound.
     #[error(
         "cannot listen on 127.0.0.1:{port} for the redirect ({reason}): close the program using it, \

@@ -256,6 +256,9 @@ impl ProviderMetadata {
         fill(&mut config.authorization_url, self.authorization_endpoint.as_ref());
         fill(&mut config.access_token_url, Some(&self.token_endpoint));
         fill(&mut config.revocation_url, self.revocation_endpoint.as_ref());
+        if config.grant_type == crate::model::GrantType::DeviceCode {
+            fill(&mut config.device_authorization_url, self.device_authorization_endpoint.as_ref());
+        }
     }
 }
 
@@ -282,7 +285,9 @@ pub async fn fill_from_issuer_through(
     }
     let needed = config.access_token_url.trim().is_empty()
         || config.authorization_url.trim().is_empty()
-        || config.revocation_url.trim().is_empty();
+        || config.revocation_url.trim().is_empty()
+        || (config.grant_type == crate::model::GrantType::DeviceCode
+            && config.device_authorization_url.trim().is_empty());
     if needed {
         discover_through(transport, proxy, &config.issuer).await?.fill(config);
     }
@@ -343,6 +348,11 @@ mod tests {
         assert_eq!(config.access_token_url, "https://custom/token");
         assert_eq!(config.authorization_url, "https://id.example.com/auth");
         assert_eq!(config.revocation_url, "");
+        assert_eq!(config.device_authorization_url, "", "only for the device grant");
+        let mut device = OAuth2Config { grant_type: crate::model::GrantType::DeviceCode, ..Default::default() };
+        ProviderMetadata { device_authorization_endpoint: Some("https://id.example.com/device".into()), ..metadata() }
+            .fill(&mut device);
+        assert_eq!(device.device_authorization_url, "https://id.example.com/device");
     }
 
     #[test]

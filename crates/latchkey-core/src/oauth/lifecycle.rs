@@ -248,6 +248,67 @@ impl TokenLifecycle {
         self.state(datasource).await
     }
 
+    /// Asks the Device Authorization URL `url` for a device code (RFC 8628 §3.1); logged like
+    /// every token call.
+    ///
+    /// # Errors
+    /// [`Error::Token`] as [`super::device::parse_device_authorization`], and for unreachable
+    /// endpoints.
+    pub async fn request_device_code(
+        &self,
+        oauth: OAuthDatasource<'_>,
+        url: &str,
+    ) -> Result<super::device::DeviceCode> {
+        let datasource = oauth.datasource;
+        let request = super::device::device_authorization_request(oauth.config, url, now_seconds())?;
+        let started = (now_millis(), std::time::Instant::now());
+        let result = self.client.send(datasource, &request).await.and_then(|(status, content_type, body)| {
+            let secrets = request.secret_values();
+            super::device::parse_device_authorization(status, &content_type, &body, &secrets)
+                .map(|code| (status, code))
+                .map_err(Error::from)
+        });
+        self.log_call(datasource, &request, started, result.as_ref().map(|(status, _)| *status)).await;
+        result.map(|(_, code)| code)
+    }
+
+    /// Polls once for the tokens of `code` (RFC 8628 §3.4). Only the answer that ends the
+    /// polling is logged: `authorization_pending` and `slow_down` would fill the log.
+    ///
+    /// # Errors
+    /// [`Error::Token`], `authorization_pending` and `slow_down` included.
+    pub async fn poll_device_code(
+        &self,
+        oauth: OAuthDatasource<'_>,
+        code: &super::device::DeviceCode,
+    ) -> Result<TokenResponse> {
+        use super::token_error::ProviderErrorCode as Code;
+        let datasource = oauth.datasource;
+        let request = super::device::device_token_request(oauth.config, &code.device_code, now_seconds())?;
+        let started = (now_millis(), std::time::Instant::now());
+        let result = self.client.exchange(datasource, &request).await;
+        let waiting = matches!(&result, Err(Error::Token(err))
+            if matches!(err.error, Some(Code::AuthorizationPending | Code::SlowDown)));
+        if !waiting {
+            self.log_call(datasource, &request, started, result.as_ref().map(|r| r.status)).await;
+        }
+        result
+    }
+
+    /// Stores the tokens a device authorization ended with, as [`TokenLifecycle::complete`]
+    /// does: under the datasource's single flight and process lock.
+    ///
+    /// # Errors
+    /// Storage and vault errors.
+    pub async fn complete_device(&self, oauth: OAuthDatasource<'_>, response: TokenResponse) -> Result<TokenState> {
+        let datasource = oauth.datasource;
+        let flight = self.flight(&datasource.token_owner());
+        let _flight = flight.lock().await;
+        let _lock = ProcessLock::acquire(self.lock_path(&datasource.token_owner())).await?;
+        self.save(oauth, response, true).await?;
+        self.state(datasource).await
+    }
+
     /// Forgets the tokens of `datasource`, revoking them first where a Revocation URL is set
     /// (RFC 7009). Local tokens are forgotten even when revocation fails.
     ///
@@ -389,6 +450,7 @@ impl TokenLifecycle {
                     TokenErrorKind::Provider => "http_error",
                     TokenErrorKind::NotATokenResponse => "not_a_token_response",
                     TokenErrorKind::MissingAccessToken => "missing_access_token",
+                    TokenErrorKind::MissingField(_) => "missing_field",
                     TokenErrorKind::TooLarge => "too_large",
                     TokenErrorKind::Redirected => "redirected",
                     TokenErrorKind::Unavailable => "unavailable",
@@ -430,7 +492,7 @@ impl TokenLifecycle {
         let grant = match config.grant_type {
             GrantType::ClientCredentials => "client_credentials",
             GrantType::Password => "password",
-            GrantType::AuthorizationCode => "refresh_token",
+            GrantType::AuthorizationCode | GrantType::DeviceCode => "refresh_token",
         };
         let (grant, error, description, field) = match err {
             Error::Token(token) => (

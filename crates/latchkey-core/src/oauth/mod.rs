@@ -1,8 +1,9 @@
 //! OAuth 2.0 for datasources: the authorization request (`authorization`), the callback and
 //! its checks (`callback`), the loopback redirect receiver (`redirect`), the token client
 //! (`token_client`) with the requests it sends (`token_request`) and the private key that signs
-//! `private_key_jwt` assertions in them (`client_key`), the answers it reads
-//! (`token_response`) and the refusals (`token_error`), the token lifecycle (`lifecycle`), and endpoint discovery (`discovery`).
+//! `private_key_jwt` assertions in them (`client_key`), the answers it reads (`token_response`)
+//! and the refusals (`token_error`), the token lifecycle (`lifecycle`), endpoint discovery
+//! (`discovery`), and the device authorization grant (`device`).
 //! The configuration types are the model's; storage of tokens is the store's. Opening the
 //! system browser is `browser`'s; the deep link belongs to the front ends, which hand the core
 //! a URL opener and callbacks.
@@ -11,6 +12,7 @@ pub mod authorization;
 pub mod browser;
 pub mod callback;
 pub mod client_key;
+pub mod device;
 pub mod discovery;
 pub mod lifecycle;
 pub mod redirect;
@@ -23,6 +25,7 @@ use std::time::Duration;
 
 pub use authorization::PendingAuthorization;
 pub use callback::{AuthorizationError, Callback};
+pub use device::{DeviceCode, DeviceProgress};
 pub use lifecycle::{Logout, TokenLifecycle};
 pub use redirect::RedirectListener;
 pub use token_client::{TokenClient, TokenClientOptions, TokenError};
@@ -60,7 +63,7 @@ impl<'a> OAuthDatasource<'a> {
     /// Whether a person gives the grant (in a browser), so that without a refresh token only
     /// a new authorization helps; client credentials and password are fetched again instead.
     pub fn needs_person(&self) -> bool {
-        self.config.grant_type == GrantType::AuthorizationCode
+        self.config.grant_type.needs_person()
     }
 }
 
@@ -87,6 +90,13 @@ pub async fn authorize_loopback(
 ) -> Result<TokenState> {
     let oauth = OAuthDatasource::of(datasource)?;
     let config = oauth.config;
+    if config.grant_type == GrantType::DeviceCode {
+        return Err(Error::field(
+            "auth.grantType",
+            "the device code grant shows a code for a person to enter, not a browser redirect: authorize it \
+             with the device flow",
+        ));
+    }
     if !oauth.needs_person() {
         return lifecycle.fetch(oauth).await;
     }
@@ -147,6 +157,51 @@ pub async fn authorize_deep_link(
         }
     };
     lifecycle.complete(oauth, &pending, &code).await
+}
+
+/// Authorizes `datasource` with the device authorization grant (RFC 8628): asks the Device
+/// Authorization URL (discovered from the Issuer when empty) for a code, hands it to `show`
+/// (the front end shows the user code and the verification page, and may open it), polls the
+/// token endpoint as [`device::poll_for_tokens`] paces it, reporting to `progress`, and stores
+/// the tokens as the code exchange does. The attempt ends when `cancel` completes (or when
+/// this future is dropped); nothing is stored then.
+///
+/// # Errors
+/// [`Error::Invalid`] on `auth.deviceAuthorizationUrl` when there is none, [`Error::Token`],
+/// [`AuthorizationError::DeviceDenied`], [`AuthorizationError::DeviceCodeExpired`],
+/// [`AuthorizationError::Cancelled`].
+pub async fn authorize_device(
+    lifecycle: &TokenLifecycle,
+    datasource: &Datasource,
+    show: impl FnOnce(&DeviceCode),
+    progress: impl FnMut(DeviceProgress),
+    cancel: impl std::future::Future<Output = ()>,
+) -> Result<TokenState> {
+    let oauth = OAuthDatasource::of(datasource)?;
+    let config = oauth.config;
+    let mut url = config.device_authorization_url.trim().to_owned();
+    if url.is_empty() && !config.issuer.trim().is_empty() {
+        let metadata = discovery::discover_for(&crate::http::Transport::new(), datasource).await?;
+        url = metadata.device_authorization_endpoint.unwrap_or_default();
+    }
+    if url.is_empty() {
+        return Err(Error::field(
+            "auth.deviceAuthorizationUrl",
+            "the device code grant needs the provider's Device Authorization URL: enter it, or set an Issuer \
+             whose metadata names a device_authorization_endpoint",
+        ));
+    }
+    let flow = async {
+        let code = lifecycle.request_device_code(oauth, &url).await?;
+        let clock = device::SystemClock::start();
+        show(&code);
+        device::poll_for_tokens(&code, &clock, || lifecycle.poll_device_code(oauth, &code), progress).await
+    };
+    let response = tokio::select! {
+        response = flow => response?,
+        () = cancel => return Err(Error::Authorization(AuthorizationError::Cancelled)),
+    };
+    lifecycle.complete_device(oauth, response).await
 }
 
 /// Whether the datasource's Issuer publishes `authorization_response_iss_parameter_supported`

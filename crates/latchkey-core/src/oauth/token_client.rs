@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-pub use super::token_error::{scrub, ProviderErrorCode, TokenError, TokenErrorKind};
+pub use super::token_error::{scrub, AnswerField, ProviderErrorCode, TokenError, TokenErrorKind};
 pub use super::token_request::{
     code_request, direct_grant_request, refresh_request, revocation_request, TokenCall, TokenRequest,
 };
@@ -98,7 +98,13 @@ impl TokenClient {
         }
     }
 
-    async fn send(&self, datasource: &Datasource, request: &TokenRequest) -> Result<(u16, String, Vec<u8>)> {
+    /// Sends `request` as [`TokenClient::exchange`] does and hands back the answer as it came
+    /// (status, content type, body), for endpoints whose answers are not token responses (RFC
+    /// 8628 §3.1 device authorization).
+    ///
+    /// # Errors
+    /// [`Error::Token`] for unreachable endpoints and redirects.
+    pub async fn send(&self, datasource: &Datasource, request: &TokenRequest) -> Result<(u16, String, Vec<u8>)> {
         // Checked on save too; this holds for datasources stored before that check.
         if request.url.scheme() != "https" && !crate::http::tls::is_loopback(&request.url) {
             return Err(Error::field(

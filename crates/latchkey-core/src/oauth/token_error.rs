@@ -20,6 +20,14 @@ pub enum ProviderErrorCode {
     UnsupportedGrantType,
     InvalidScope,
     UnsupportedTokenType,
+    /// RFC 8628 §3.5: the person has not finished yet; poll again.
+    AuthorizationPending,
+    /// RFC 8628 §3.5: poll again, 5 s more slowly.
+    SlowDown,
+    /// RFC 8628 §3.5: the person denied the authorization.
+    AccessDenied,
+    /// RFC 8628 §3.5: the device code expired.
+    ExpiredToken,
     Other(String),
 }
 
@@ -34,6 +42,10 @@ impl ProviderErrorCode {
             "unsupported_grant_type" => ProviderErrorCode::UnsupportedGrantType,
             "invalid_scope" => ProviderErrorCode::InvalidScope,
             "unsupported_token_type" => ProviderErrorCode::UnsupportedTokenType,
+            "authorization_pending" => ProviderErrorCode::AuthorizationPending,
+            "slow_down" => ProviderErrorCode::SlowDown,
+            "access_denied" => ProviderErrorCode::AccessDenied,
+            "expired_token" => ProviderErrorCode::ExpiredToken,
             other => ProviderErrorCode::Other(other.to_owned()),
         }
     }
@@ -48,6 +60,10 @@ impl ProviderErrorCode {
             ProviderErrorCode::UnsupportedGrantType => "unsupported_grant_type",
             ProviderErrorCode::InvalidScope => "invalid_scope",
             ProviderErrorCode::UnsupportedTokenType => "unsupported_token_type",
+            ProviderErrorCode::AuthorizationPending => "authorization_pending",
+            ProviderErrorCode::SlowDown => "slow_down",
+            ProviderErrorCode::AccessDenied => "access_denied",
+            ProviderErrorCode::ExpiredToken => "expired_token",
             ProviderErrorCode::Other(text) => text,
         }
     }
@@ -81,6 +97,8 @@ pub enum TokenErrorKind {
     NotATokenResponse,
     /// A success without an `access_token`.
     MissingAccessToken,
+    /// A device authorization answer without this field, or with one that cannot be used.
+    MissingField(AnswerField),
     TooLarge,
     /// The endpoint answered with a redirect, which token calls never follow.
     Redirected,
@@ -89,6 +107,25 @@ pub enum TokenErrorKind {
     /// The proxy the call goes through is unreachable, asks for credentials or refused it;
     /// `detail` says which and what to do. Never retried.
     Proxy,
+}
+
+/// A field of a device authorization answer (RFC 8628 §3.2) that was missing or unusable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerField {
+    DeviceCode,
+    UserCode,
+    VerificationUri,
+}
+
+impl AnswerField {
+    /// The field as RFC 8628 names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnswerField::DeviceCode => "device_code",
+            AnswerField::UserCode => "user_code",
+            AnswerField::VerificationUri => "verification_uri",
+        }
+    }
 }
 
 /// A refusal or unusable answer from the token endpoint, with the provider's words kept.
@@ -154,6 +191,7 @@ impl TokenError {
     fn endpoint(&self) -> &'static str {
         match self.call {
             TokenCall::Revocation => "Revocation URL",
+            TokenCall::DeviceAuthorization => "Device Authorization URL",
             _ => "Access Token URL",
         }
     }
@@ -197,6 +235,7 @@ impl TokenError {
             TokenCall::ClientCredentials => "client credentials",
             TokenCall::Password => "password",
             TokenCall::Revocation => "revocation",
+            TokenCall::DeviceAuthorization | TokenCall::DeviceCode => "device code",
         };
         use ProviderErrorCode as Code;
         match &self.error {
@@ -229,6 +268,9 @@ impl TokenError {
                                                  or PKCE setting does not match): authorize again"
                     .into(),
                 TokenCall::Refresh => "the refresh token was refused (expired or revoked): authorize again".into(),
+                TokenCall::DeviceCode => {
+                    "the device code was refused (expired or already used): authorize again".into()
+                }
                 _ => "the provider refused the grant: check the client's settings at the provider".into(),
             },
             Some(Code::InvalidScope) => {
@@ -241,12 +283,20 @@ impl TokenError {
             Some(Code::UnsupportedGrantType) => {
                 format!("the provider does not offer the {grant} grant at this Access Token URL")
             }
+            Some(Code::AccessDenied) => "the person denied the authorization: authorize again and allow access".into(),
+            Some(Code::ExpiredToken) => "the code expired: authorize again".into(),
+            Some(Code::AuthorizationPending | Code::SlowDown) => {
+                "the provider is still waiting for the person to enter the code".into()
+            }
             Some(Code::InvalidRequest) => "the provider found the request malformed: check the Access Token URL, \
                                         Client Authentication, Audience and Resource"
                 .into(),
             Some(_) => "check the datasource's OAuth settings against the provider's documentation".into(),
             None => match self.kind {
-                TokenErrorKind::NotATokenResponse | TokenErrorKind::MissingAccessToken | TokenErrorKind::Redirected => {
+                TokenErrorKind::NotATokenResponse
+                | TokenErrorKind::MissingAccessToken
+                | TokenErrorKind::MissingField(_)
+                | TokenErrorKind::Redirected => {
                     format!("probably the wrong {}: check it", self.endpoint())
                 }
                 TokenErrorKind::TooLarge => format!("this is not a token endpoint: check the {}", self.endpoint()),
@@ -304,6 +354,9 @@ impl std::fmt::Display for TokenError {
             }
             (TokenErrorKind::MissingAccessToken, None) => {
                 write!(f, "HTTP {} but the answer has no `access_token`", self.status)?;
+            }
+            (TokenErrorKind::MissingField(field), None) => {
+                write!(f, "HTTP {} but the answer has no usable `{}`", self.status, field.as_str())?;
             }
             (TokenErrorKind::TooLarge, None) => write!(f, "the answer is larger than {} KiB", MAX_RESPONSE / 1024)?,
             (TokenErrorKind::Redirected, None) => {
@@ -656,17 +709,17 @@ mod tests {
 
     #[test]
     fn provider_error_codes_are_an_enum_with_extensions_kept() {
-        for text in ["invalid_request", "invalid_client", "invalid_grant", "unauthorized_client"].into_iter().chain([
-            "unsupported_grant_type",
-            "invalid_scope",
-            "unsupported_token_type",
-            "bad_verification_code",
-        ]) {
+        for text in ["invalid_request", "invalid_client", "invalid_grant", "unauthorized_client"]
+            .into_iter()
+            .chain(["unsupported_grant_type", "invalid_scope", "unsupported_token_type", "bad_verification_code"])
+            .chain(["authorization_pending", "slow_down", "access_denied", "expired_token"])
+        {
             let code = ProviderErrorCode::new(text);
             assert_eq!((code.as_str(), code.to_string().as_str()), (text, text));
         }
         assert_eq!(ProviderErrorCode::new("invalid_client"), ProviderErrorCode::InvalidClient);
-        assert_eq!(ProviderErrorCode::new("slow_down"), ProviderErrorCode::Other("slow_down".into()));
+        assert_eq!(ProviderErrorCode::new("slow_down"), ProviderErrorCode::SlowDown, "RFC 8628 §3.5");
+        assert_eq!(ProviderErrorCode::new("slow_dawn"), ProviderErrorCode::Other("slow_dawn".into()));
         let err = parse(401, "application/json", r#"{"error":"invalid_client"}"#).unwrap_err();
         assert_eq!(err.error, Some(ProviderErrorCode::InvalidClient));
         assert_eq!(err.field(), Some("auth.refreshClientAuthentication"), "a refresh names the refresh setting");

@@ -29,6 +29,10 @@ pub enum TokenCall {
     ClientCredentials,
     Password,
     Revocation,
+    /// RFC 8628 §3.1: asking for a device code (not a token call, but authenticated alike).
+    DeviceAuthorization,
+    /// RFC 8628 §3.4: polling for the tokens of a device code.
+    DeviceCode,
 }
 
 impl TokenCall {
@@ -40,6 +44,8 @@ impl TokenCall {
             TokenCall::ClientCredentials => "client_credentials",
             TokenCall::Password => "password",
             TokenCall::Revocation => "revocation",
+            TokenCall::DeviceAuthorization => "device_authorization",
+            TokenCall::DeviceCode => "device_code",
         }
     }
 
@@ -50,6 +56,8 @@ impl TokenCall {
             TokenCall::ClientCredentials => "fetching a token (client credentials)",
             TokenCall::Password => "fetching a token (password grant)",
             TokenCall::Revocation => "revoking the token",
+            TokenCall::DeviceAuthorization => "requesting a device code",
+            TokenCall::DeviceCode => "fetching the tokens of the device code",
         }
     }
 }
@@ -94,7 +102,7 @@ impl std::fmt::Debug for TokenRequest {
 }
 
 impl TokenRequest {
-    fn new(call: TokenCall, url: &str, field: &'static str) -> Result<TokenRequest> {
+    pub(super) fn new(call: TokenCall, url: &str, field: &'static str) -> Result<TokenRequest> {
         let url = Url::parse(url.trim())
             .map_err(|_| Error::field(field, "not an absolute URL: enter the provider's endpoint URL"))?;
         Ok(TokenRequest {
@@ -110,11 +118,11 @@ impl TokenRequest {
         })
     }
 
-    fn param(&mut self, key: &'static str, value: &str) {
+    pub(super) fn param(&mut self, key: &'static str, value: &str) {
         self.form.push((Cow::Borrowed(key), Zeroizing::new(value.to_owned())));
     }
 
-    fn secret_param(&mut self, key: &'static str, value: &str) {
+    pub(super) fn secret_param(&mut self, key: &'static str, value: &str) {
         self.param(key, value);
         self.secrets.push(Zeroizing::new(value.to_owned()));
     }
@@ -154,7 +162,12 @@ impl TokenRequest {
     /// `client_secret_jwt`, which needs the secret to sign; `private_key_jwt` needs the key. With
     /// `tls_client_auth` and `self_signed_tls_client_auth` (RFC 8705 §2) the client certificate,
     /// presented by the transport, authenticates: only `client_id` goes in the body, never the secret.
-    fn authenticate_client(&mut self, config: &OAuth2Config, method: ClientAuthentication, now: u64) -> Result<()> {
+    pub(super) fn authenticate_client(
+        &mut self,
+        config: &OAuth2Config,
+        method: ClientAuthentication,
+        now: u64,
+    ) -> Result<()> {
         if method == ClientAuthentication::PrivateKeyJwt {
             let Some(text) = config.client_assertion_key.value() else {
                 return Err(Error::field(
@@ -207,7 +220,7 @@ impl TokenRequest {
         Ok(())
     }
 
-    fn audience_and_resource(&mut self, config: &OAuth2Config) {
+    pub(super) fn audience_and_resource(&mut self, config: &OAuth2Config) {
         if !config.audience.is_empty() {
             self.param("audience", &config.audience);
         }
@@ -216,14 +229,14 @@ impl TokenRequest {
         }
     }
 
-    fn scope(&mut self, config: &OAuth2Config) {
+    pub(super) fn scope(&mut self, config: &OAuth2Config) {
         if !config.scopes.is_empty() {
             self.param("scope", &config.scope_param());
         }
     }
 
     /// `auth.customTokenParams`; their names were checked against [`RESERVED_TOKEN_PARAMS`] on save.
-    fn custom_params(&mut self, config: &OAuth2Config) {
+    pub(super) fn custom_params(&mut self, config: &OAuth2Config) {
         for row in &config.custom_token_params {
             let key = row.key.trim();
             if !key.is_empty() && !RESERVED_TOKEN_PARAMS.contains(&key) {
@@ -315,6 +328,12 @@ pub fn direct_grant_request(config: &OAuth2Config, now: u64) -> Result<TokenRequ
         GrantType::Password => TokenCall::Password,
         GrantType::AuthorizationCode => {
             return Err(Error::field("auth.grantType", "the authorization code grant needs the browser: authorize"));
+        }
+        GrantType::DeviceCode => {
+            return Err(Error::field(
+                "auth.grantType",
+                "the device code grant needs a person to enter the code: authorize",
+            ));
         }
     };
     let mut request = TokenRequest::new(call, &config.access_token_url, "auth.accessTokenUrl")?;

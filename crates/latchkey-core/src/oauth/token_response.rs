@@ -96,7 +96,7 @@ pub fn parse_token_response(
 
 /// The body as a flat map: a JSON object, or form-encoded pairs (GitHub without
 /// `Accept: application/json`). `None` when it is neither.
-fn parse_fields(content_type: &str, body: &[u8]) -> Option<serde_json::Map<String, Value>> {
+pub(super) fn parse_fields(content_type: &str, body: &[u8]) -> Option<serde_json::Map<String, Value>> {
     let trimmed = String::from_utf8_lossy(body);
     let trimmed = trimmed.trim();
     if trimmed.starts_with('{') {

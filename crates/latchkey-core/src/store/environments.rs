@@ -517,7 +517,11 @@ fn stored_key_of(
 fn destinations_unresolved(config: &DatasourceConfig) -> bool {
     let mut places = vec![config.url.as_str()];
     if let crate::model::AuthConfig::OAuth2(oauth) = &config.auth {
-        places.extend([oauth.access_token_url.as_str(), oauth.revocation_url.as_str()]);
+        places.extend([
+            oauth.access_token_url.as_str(),
+            oauth.revocation_url.as_str(),
+            oauth.device_authorization_url.as_str(),
+        ]);
     }
     places.into_iter().any(variables::uses_variables)
 }

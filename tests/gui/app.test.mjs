@@ -1011,4 +1011,35 @@ describe('the desktop app', () => {
         assert.ok(!html.includes(value), `${label} is nowhere in the page`);
       }
     }));
+  test('device code: Save and Authorize shows the code large with Copy, Open, a countdown and Cancel; the person confirms it on the verification page', () => {
+    const browserLog = join(mkdtempSync(join(tmpdir(), 'latchkey-device-')), 'browser.log');
+    const env = { BROWSER: join(ROOT, 'tests/oauth/device_browser.sh'), LATCHKEY_TEST_BROWSER_LOG: browserLog };
+    const ipc = ['save_datasource', 'authorize', 'event:device-code-started', 'open_device_page', 'send_request'];
+    return withApp({ env, ipc }, async (app) => {
+      const before = await provider.stats();
+      await newOAuthDatasource(app, { name: 'TV', grant: 'device_code', clientId: 'device-app' });
+      assert.equal(await app.exists('[data-testid=field-authorizationUrl]'), false, 'no authorization URL for the device grant');
+      assert.equal(await app.exists('[data-testid=redirect-url]'), false, 'no redirect for the device grant');
+      await (await app.find('[data-testid=field-deviceAuthorizationUrl]')).fill(`${provider.issuer}/device/auth`);
+      // oidc-provider's device pages sign a person in through OpenID Connect: `openid` is needed.
+      await (await app.find('[data-testid=field-scopes]')).fill('openid, offline_access');
+      await (await app.find('[data-testid=save-and-authorize]')).click();
+      const code = await (await app.waitForText('[data-testid=user-code]', '', 20_000)).text();
+      assert.match(code, /^[A-Z0-9-]{6,}$/, `a user code: ${code}`);
+      await app.waitForText('[data-testid=device-code-expiry]', 'The code expires in');
+      assert.equal(await app.exists('[data-testid=copy-user-code]'), true, 'the code can be copied');
+      await shoot(app, 'device-code', async () => (await app.find('[data-testid=device-code-status]')).scrollIntoView());
+      // Open takes the person to the verification page with the code filled in, where they confirm
+      // it, sign in and consent (headless Chromium as the system browser); the app then has tokens.
+      await (await app.find('[data-testid=open-verification-page]')).click();
+      await app.waitForText('[data-testid=auth-result]', 'Authorized', 60_000);
+      await app.waitForText('[data-testid=badge]', 'Authorized · expires in');
+      assert.match(readFileSync(browserLog, 'utf8'), /./, 'the browser was opened on the verification page');
+      const stats = await provider.stats();
+      const polls = (stats.calls['token:urn:ietf:params:oauth:grant-type:device_code'] ?? 0) - (before.calls['token:urn:ietf:params:oauth:grant-type:device_code'] ?? 0);
+      assert.ok(polls >= 1, `the app polled the token endpoint: ${JSON.stringify(stats.calls)}`);
+      await sendRequest(app, '/api/whoami');
+      assert.match(await (await app.find('[data-testid=response-body]')).text(), /device-app/, 'the API saw the device client');
+    });
+  });
 });

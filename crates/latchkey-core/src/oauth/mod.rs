@@ -86,6 +86,7 @@ pub async fn authorize_loopback(
     ignored: impl FnMut(&AuthorizationError),
 ) -> Result<TokenState> {
     let oauth = OAuthDatasource::of(datasource)?;
+    crate::http::needs_setup(datasource)?;
     let config = oauth.config;
     if !oauth.needs_person() {
         return lifecycle.fetch(oauth).await;
@@ -123,6 +124,7 @@ pub async fn authorize_deep_link(
     mut ignored: impl FnMut(&AuthorizationError),
 ) -> Result<TokenState> {
     let oauth = OAuthDatasource::of(datasource)?;
+    crate::http::needs_setup(datasource)?;
     let mut pending = authorization::start(oauth, crate::model::DEEP_LINK_REDIRECT_URI)?;
     if issuer_promises_iss(oauth).await {
         pending.require_iss();

@@ -50,12 +50,28 @@ impl Store {
     ) -> Result<Vec<DatasourceSummary>> {
         let env = self.environment(env).await?.id;
         /// One row: id, name, url, auth type, created, updated, token status, token expiry,
-        /// whether the last refresh failed (0 or 1).
+        /// whether the last refresh failed (0 or 1), and what "needs setup" is decided from.
         #[derive(serde::Deserialize)]
-        struct Listed(DatasourceId, String, String, AuthType, i64, i64, Option<String>, Option<i64>, i64);
+        struct Listed(
+            DatasourceId,
+            String,
+            String,
+            AuthType,
+            i64,
+            i64,
+            Option<String>,
+            Option<i64>,
+            i64,
+            Option<SetupPart>,
+        );
+        // The parts of the config its required secrets are read from (the `->` operator keeps
+        // them JSON); none for a datasource without authentication or signature header.
         let json: String = sqlx::query_scalar(
             "SELECT json_group_array(json_array(d.id, d.name, d.url, d.auth_type, d.created_at, d.updated_at, \
-             t.status, t.expires_at, t.last_error IS NOT NULL)) \
+             t.status, t.expires_at, t.last_error IS NOT NULL, \
+             CASE WHEN d.auth_type = 'none' AND NOT coalesce(d.config ->> '$.sendSignatureHeader', 0) THEN NULL \
+             ELSE json_object('auth', d.config -> '$.auth', 'sendSignatureHeader', \
+             d.config -> '$.sendSignatureHeader', 'signatureSecret', d.config -> '$.signatureSecret') END)) \
              FROM datasources d LEFT JOIN oauth_tokens t ON t.datasource_id = d.id AND t.environment_id = ?",
         )
         .bind(&env)
@@ -65,7 +81,7 @@ impl Store {
             serde_json::from_str(&json).map_err(|e| Error::Format(format!("stored datasource list: {e}")))?;
         let mut list = listed
             .into_iter()
-            .map(|Listed(id, name, url, auth_type, created_at, updated_at, status, expires_at, failing)| {
+            .map(|Listed(id, name, url, auth_type, created_at, updated_at, status, expires_at, failing, setup)| {
                 let oauth = auth_type == AuthType::OAuth2;
                 let token_status = match (oauth, status.as_deref()) {
                     (false, _) => None,
@@ -82,6 +98,7 @@ impl Store {
                     token_status,
                     token_expires_at: expires_at.filter(|_| oauth),
                     token_refresh_failing: oauth.then_some(failing != 0),
+                    needs_setup: setup.map(SetupPart::missing).unwrap_or_default(),
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -255,17 +272,44 @@ impl Store {
     async fn write(
         &self,
         target: Target<DatasourceRef<'_>>,
-        mut config: DatasourceConfig,
+        config: DatasourceConfig,
     ) -> Result<(SavedDatasource, ImportOutcome)> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let envs = self.all_environment_vars(&mut tx).await?;
+        let saved = self.write_in(&mut tx, target, config, Missing::Refused).await?;
+        tx.commit().await?;
+        Ok(saved)
+    }
+
+    /// The stored datasource `id` (secret slots marked only), inside the caller's transaction.
+    pub(super) async fn datasource_in_tx(&self, tx: &mut SqliteConnection, id: &DatasourceId) -> Result<Datasource> {
+        from_row(&find(tx, DatasourceRef::Id(id)).await?)
+    }
+
+    /// [`Store::write`] inside the caller's transaction (an import writes several things in
+    /// one); with [`Missing::NeedsSetup`], required secrets without a value are accepted.
+    pub(super) async fn write_in(
+        &self,
+        tx: &mut SqliteConnection,
+        target: Target<DatasourceRef<'_>>,
+        mut config: DatasourceConfig,
+        missing: Missing,
+    ) -> Result<(SavedDatasource, ImportOutcome)> {
+        let envs = self.all_environment_vars(&mut *tx).await?;
         canonical_environments(&mut config, &envs);
         let vars: Vec<_> = envs.iter().map(|e| e.vars.clone()).collect();
-        config.validate_in(&vars).map_err(Error::Invalid)?;
+        if let Err(mut errors) = config.validate_in(&vars) {
+            if missing == Missing::NeedsSetup {
+                let setup: Vec<String> = config.missing_secrets().into_iter().map(|e| e.field).collect();
+                errors.retain(|e| !setup.contains(&e.field));
+            }
+            if !errors.is_empty() {
+                return Err(Error::Invalid(errors));
+            }
+        }
         let existing = match target {
             Target::New => None,
-            Target::Existing(by) => Some(find(&mut tx, by).await?),
-            Target::SameName => find(&mut tx, DatasourceRef::Name(&config.name)).await.ok(),
+            Target::Existing(by) => Some(find(&mut *tx, by).await?),
+            Target::SameName => find(&mut *tx, DatasourceRef::Name(&config.name)).await.ok(),
         };
         let existing = existing.as_ref().map(from_row).transpose()?;
         let (id, created_at, outcome) = match &existing {
@@ -286,7 +330,7 @@ impl Store {
                 format!("a datasource named `{}` already exists: choose another name", config.name),
             ));
         }
-        let stored = sealed_secrets::slots_of(&mut tx, &id).await?;
+        let stored = sealed_secrets::slots_of(&mut *tx, &id).await?;
         let env_ids: HashMap<String, EnvironmentId> =
             envs.iter().map(|e| (e.name.to_ascii_lowercase(), e.id.clone())).collect();
         for (key, field_name, field) in secret_slots_mut(&mut config, &env_ids) {
@@ -352,15 +396,48 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         for (slot, bytes) in &sealed {
-            sealed_secrets::put(&mut tx, &id, slot, bytes).await?;
+            sealed_secrets::put(&mut *tx, &id, slot, bytes).await?;
         }
         for slot in stored.keys().filter(|slot| !kept.contains(slot)) {
-            sealed_secrets::remove(&mut tx, &id, slot).await?;
+            sealed_secrets::remove(&mut *tx, &id, slot).await?;
         }
-        tx.commit().await?;
         let tokens_dropped = dropped_message(&really_dropped, envs.len());
         let datasource = Datasource { id, created_at, updated_at, config, generation, environment: None };
         Ok((SavedDatasource { datasource, tokens_dropped }, outcome))
+    }
+}
+
+/// Whether a write accepts a datasource without a secret its authentication needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Missing {
+    /// A normal save: validation asks for the secret.
+    Refused,
+    /// An import: stored as "needs setup".
+    NeedsSetup,
+}
+
+/// The parts of a stored config that say whether it needs setup (see
+/// [`DatasourceConfig::missing_secrets`]).
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SetupPart {
+    #[serde(default)]
+    auth: Option<crate::model::AuthConfig>,
+    #[serde(default)]
+    send_signature_header: Option<bool>,
+    #[serde(default)]
+    signature_secret: SecretField,
+}
+
+impl SetupPart {
+    fn missing(self) -> Vec<String> {
+        let config = DatasourceConfig {
+            auth: self.auth.unwrap_or_default(),
+            send_signature_header: self.send_signature_header.unwrap_or_default(),
+            signature_secret: self.signature_secret,
+            ..DatasourceConfig::default()
+        };
+        config.missing_secrets().into_iter().map(|e| e.field).collect()
     }
 }
 

@@ -271,7 +271,20 @@ fn ansi_escape(rest: &[char]) -> (String, usize) {
 fn tokenize_cmd(input: &str) -> Result<Vec<Token>> {
     // Pass 1, cmd.exe: the characters curl receives, each with its line.
     let mut received: Vec<(char, usize)> = Vec::new();
-    let raw: Vec<char> = input.chars().filter(|&c| c != '\r').collect();
+    // `REM` and `::` lines are cmd's comments: dropped, their newline kept for the line count.
+    let uncommented: String = input
+        .split('\n')
+        .map(|l| {
+            let t = l.trim_start().to_ascii_uppercase();
+            if t.starts_with("REM ") || t == "REM" || t.starts_with("::") {
+                ""
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let raw: Vec<char> = uncommented.chars().filter(|&c| c != '\r').collect();
     let (mut i, mut line) = (0, 1);
     while i < raw.len() {
         match (raw[i], raw.get(i + 1)) {

@@ -9,6 +9,8 @@
 #   callback        oauth::Callback::from_query/from_url + PendingAuthorization::accept/owns
 #   datasource      transfer::parse_datasource, DatasourceConfig::validate, export round trip, and
 #                   imports over an existing datasource (documents separated by --- lines)
+#   curl            import::plan --format curl: the shell/cmd tokenizer and option mapping; a
+#                   credential from the input never in an error or the shown plan
 #
 # Short run (what CI calls):      FUZZ_SECONDS=30 fuzz/run.sh
 # Long runs (10 minutes each):    FUZZ_SECONDS=600 fuzz/run.sh
@@ -21,7 +23,7 @@
 #
 # Environment:
 #   FUZZ_SECONDS    run time per target (default 30)
-#   FUZZ_TARGETS    space-separated targets (default: all three)
+#   FUZZ_TARGETS    space-separated targets (default: all four)
 #   FUZZ_SANITIZER  address (default) or none (faster, catches panics only)
 #   FUZZ_ARGS       extra libFuzzer flags, e.g. "-max_len=8192"
 #
@@ -34,7 +36,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 seconds="${FUZZ_SECONDS:-30}"
-targets="${FUZZ_TARGETS:-token_response callback datasource}"
+targets="${FUZZ_TARGETS:-token_response callback datasource curl}"
 sanitizer="${FUZZ_SANITIZER:-address}"
 export RUSTC_BOOTSTRAP=1
 

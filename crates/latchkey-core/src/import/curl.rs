@@ -634,15 +634,19 @@ fn parse_command(command: &Command) -> Result<Parsed> {
             }
         };
         if let Some(long) = word.strip_prefix("--") {
-            let name = long.split('=').next().unwrap_or(long);
-            let name = name.strip_prefix("no-").filter(|n| long_option(n).is_some()).unwrap_or(name);
+            // curl has no `--name=value` form: such a word is an unknown option, and only
+            // what is before `=` is shown (the rest may be a value).
+            let name = long.strip_prefix("no-").filter(|n| long_option(n).is_some()).unwrap_or(long);
             match long_option(name) {
                 Some(Ok(takes)) => {
                     let value = value_of(word, None)?;
                     apply(&mut parsed, takes, word, value);
                 }
                 Some(Err(flag)) => apply_flag(&mut parsed, flag, word),
-                None => parsed.dropped.push((word.clone(), "curl option Latchkey does not know".to_owned())),
+                None => {
+                    let shown = word.split('=').next().unwrap_or(word);
+                    parsed.dropped.push((shown.to_owned(), "curl option Latchkey does not know".to_owned()))
+                }
             }
             continue;
         }

@@ -690,7 +690,7 @@ fn apply_flag(parsed: &mut Parsed, flag: Flag, option: &str) {
         )),
         Flag::Location => parsed.dropped.push((
             option.to_owned(),
-            "redirects are not followed with the datasource's credentials: call the final URL".to_owned(),
+            "redirects are followed only within the datasource's origin, so credentials never go elsewhere".to_owned(),
         )),
         Flag::Auth => parsed.dropped.push((
             option.to_owned(),

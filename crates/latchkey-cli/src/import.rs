@@ -107,6 +107,13 @@ fn print_plan(plan: &ImportPlan) {
 
 fn print_applied(applied: &AppliedImport) {
     println!();
+    for env in &applied.environments {
+        let verb = if env.created { "created" } else { "replaced" };
+        println!("{verb} environment `{}`", env.name);
+        for line in &env.tokens_dropped {
+            println!("  tokens dropped: {line}");
+        }
+    }
     for ds in &applied.datasources {
         let verb = match ds.action {
             DatasourceAction::Create => "created",

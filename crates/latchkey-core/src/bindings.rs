@@ -87,6 +87,7 @@ pub fn core_bindings() -> Vec<Binding> {
         binding::<crate::import::Dropped>(),
         binding::<crate::store::AppliedImport>(),
         binding::<crate::store::AppliedDatasource>(),
+        binding::<crate::store::AppliedEnvironment>(),
         binding::<crate::preset::Preset>(),
         binding::<crate::http::ResponseView>(),
         binding::<Defaults>(),

@@ -81,3 +81,28 @@ async fn needs_setup_is_accepted_from_an_import_only_and_shown_in_the_list() {
     let err = store.create_datasource(config).await.unwrap_err();
     assert!(err.to_string().contains("auth.value: enter the API key"), "{err}");
 }
+
+#[tokio::test]
+async fn environments_of_a_plan_are_written_in_the_same_transaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let text = "curl https://api.example.com/v1/x";
+    let mut plan = import::plan(Source { name: "c.sh", text }, None, &[]).unwrap();
+    let env = |json: &str| latchkey_core::import::PlannedEnvironment {
+        config: latchkey_core::transfer::parse_environment(json).unwrap(),
+        item: "/environments/0".into(),
+    };
+    plan.environments.push(env(r#"{"name":"staging","variables":[{"key":"host","value":"s.example"}]}"#));
+    let applied = store.apply_import(&plan).await.unwrap();
+    assert_eq!((applied.environments[0].name.as_str(), applied.environments[0].created), ("staging", true));
+    assert!(store.environment("staging").await.is_ok());
+
+    // A refused environment stores nothing, not even the datasource.
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    plan.environments = vec![env(r#"{"name":"prod","variables":[{"key":"bad key","value":"x"}]}"#)];
+    let err = store.apply_import(&plan).await.unwrap_err();
+    assert!(err.to_string().starts_with("c.sh, /environments/0: variables[0]"), "{err}");
+    assert!(store.list_datasources().await.unwrap().is_empty(), "nothing was stored");
+    assert!(store.environment("prod").await.is_err());
+}

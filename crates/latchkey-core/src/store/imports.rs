@@ -14,6 +14,17 @@ use crate::{Error, FieldError, Result};
 #[serde(rename_all = "camelCase")]
 pub struct AppliedImport {
     pub datasources: Vec<AppliedDatasource>,
+    pub environments: Vec<AppliedEnvironment>,
+}
+
+/// One environment an import wrote (created, or replaced by name).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AppliedEnvironment {
+    pub name: String,
+    pub created: bool,
+    /// Datasources whose tokens in it were dropped, with why.
+    pub tokens_dropped: Vec<String>,
 }
 
 /// One datasource an import wrote.
@@ -36,14 +47,9 @@ impl Store {
     /// # Errors
     /// [`Error::Invalid`] naming the file, the item and the field of each refused part (a name
     /// taken meanwhile, a kept secret whose destination moved, a bad query); nothing is stored
-    /// then. Environments in a plan are not applied by this version: refused.
+    /// then. Environments are written first (created, or replaced by name, as `env import`
+    /// does), then the datasources, whose overrides may name them.
     pub async fn apply_import(&self, plan: &ImportPlan) -> Result<AppliedImport> {
-        if let Some(env) = plan.environments.first() {
-            return Err(Error::Invalid(vec![FieldError::new(
-                format!("{}, {}", plan.source, env.item),
-                "importing environments from this format is not supported yet: import them with `latchkey env import`",
-            )]));
-        }
         let in_item = |item: &str, e: Error| match e {
             Error::Invalid(fields) => Error::Invalid(
                 fields
@@ -54,6 +60,19 @@ impl Store {
             other => other,
         };
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        // Environments first: the datasources' overrides name them.
+        let mut environments = Vec::new();
+        for env in &plan.environments {
+            let (saved, outcome) = self
+                .write_environment_in(&mut tx, Target::SameName, env.config.clone())
+                .await
+                .map_err(|e| in_item(&env.item, e))?;
+            environments.push(AppliedEnvironment {
+                name: saved.environment.config.name.clone(),
+                created: outcome == ImportOutcome::Created,
+                tokens_dropped: saved.tokens_dropped,
+            });
+        }
         let mut applied = Vec::new();
         for ds in &plan.datasources {
             let written = match (ds.action, &ds.existing_id) {
@@ -105,6 +124,6 @@ impl Store {
             });
         }
         tx.commit().await?;
-        Ok(AppliedImport { datasources: applied })
+        Ok(AppliedImport { datasources: applied, environments })
     }
 }

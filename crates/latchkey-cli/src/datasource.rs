@@ -106,6 +106,9 @@ pub async fn run(store: &Store, env: EnvironmentRef<'_>, command: DatasourceComm
             }
             println!("id: {}", datasource.id);
             println!("environment: {env_name}");
+            for missing in datasource.config.missing_secrets() {
+                println!("needs setup: {}: {}", missing.field, missing.message);
+            }
             let shown = output::json(&export_datasource(&datasource, SecretView::Mask));
             if let Some(jwk) = public_key(&datasource) {
                 println!("public key to register (private_key_jwt):\n{jwk}");

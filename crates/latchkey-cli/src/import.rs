@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
+use latchkey_core::http::Transport;
 use latchkey_core::import::{self, DatasourceAction, Format, ImportPlan, Source};
 use latchkey_core::store::AppliedImport;
 use latchkey_core::{Error, Store};
@@ -40,7 +41,8 @@ pub async fn run(store: &Store, args: ImportArgs) -> Outcome {
     let name = if args.file.as_os_str() == "-" { "standard input".to_owned() } else { args.file.display().to_string() };
     let format = args.format.as_deref().map(Format::parse).transpose().map_err(failure)?;
     let existing = store.list_datasources().await?;
-    let plan = import::plan(Source { name: &name, text: &text }, format, &existing).map_err(failure)?;
+    let source = Source { name: &name, text: &text };
+    let plan = import::plan_discovering(source, format, &existing, &Transport::new()).await.map_err(failure)?;
     let applied = if args.dry_run { None } else { Some(store.apply_import(&plan).await.map_err(failure)?) };
     if args.json {
         let mut value = serde_json::to_value(&plan).expect("a plan serializes");

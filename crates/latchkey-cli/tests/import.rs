@@ -163,4 +163,25 @@ fn latchkey_files_import_through_the_same_command() {
     let out = env.run(&["import", &file, "--format", "latchkey"]);
     assert!(String::from_utf8(out.stdout).unwrap().contains("replace Own"));
     assert_eq!(list(&env).as_array().unwrap().len(), 1);
+
+    let file = env.file(
+        "staging.json",
+        br#"{"name":"staging","variables":[{"key":"host","value":"s.example"},{"key":"pw","value":"v-55","secret":true}]}"#,
+    );
+    let out = env.run(&["import", &file]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Environments:\n  staging (2 variables)"), "{text}");
+    assert!(text.contains("created environment `staging`"), "{text}");
+    assert!(env.ok(&["env", "list"]).contains("staging"));
+    assert_in_no_file(&env.data().join("data"), &["v-55".to_owned(), "k-77".to_owned()], "an imported secret");
+}
+
+#[test]
+fn show_names_what_a_datasource_needing_setup_lacks() {
+    let env = Env::new();
+    let out = import(&env, &[], "curl https://api.example.com/v1 -H 'X-API-Key: YOUR_API_KEY'");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let shown = env.ok(&["datasource", "show", "api.example.com"]);
+    assert!(shown.contains("needs setup: auth.value: enter the API key"), "{shown}");
 }

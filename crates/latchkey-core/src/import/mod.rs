@@ -198,6 +198,34 @@ impl ImportPlan {
 /// [`Error::Format`] when the format cannot be told or is not supported yet, or the input does
 /// not read; [`Error::Invalid`] naming the file, the item and the fix for each refused part.
 pub fn plan(source: Source<'_>, format: Option<Format>, existing: &[DatasourceSummary]) -> Result<ImportPlan> {
+    let plan = unchecked_plan(source, format, existing)?;
+    plan.validate(source.name)?;
+    Ok(plan)
+}
+
+/// [`plan`], with the empty OAuth 2.0 endpoints of each datasource that names an `issuer`
+/// filled by discovery before the plan is checked (what `latchkey import` does; discovery is
+/// the one step that reads the network, so the pure [`plan`] leaves it out).
+///
+/// # Errors
+/// As [`plan`], and [`crate::oauth::discovery::fill_datasource_from_issuer`]'s.
+pub async fn plan_discovering(
+    source: Source<'_>,
+    format: Option<Format>,
+    existing: &[DatasourceSummary],
+    transport: &crate::http::Transport,
+) -> Result<ImportPlan> {
+    let mut plan = unchecked_plan(source, format, existing)?;
+    for ds in &mut plan.datasources {
+        if ds.action != DatasourceAction::Join {
+            crate::oauth::discovery::fill_datasource_from_issuer(transport, &mut ds.config).await?;
+        }
+    }
+    plan.validate(source.name)?;
+    Ok(plan)
+}
+
+fn unchecked_plan(source: Source<'_>, format: Option<Format>, existing: &[DatasourceSummary]) -> Result<ImportPlan> {
     let format = match format {
         Some(format) => format,
         None => Format::detect(source.text).ok_or_else(|| {
@@ -220,7 +248,6 @@ pub fn plan(source: Source<'_>, format: Option<Format>, existing: &[DatasourceSu
             )))
         }
     };
-    plan.validate(source.name)?;
     Ok(plan)
 }
 

@@ -44,7 +44,13 @@ fn syntax(line: usize, message: &str) -> Error {
 /// Splits `input` into words as a POSIX shell would (without expansions), or as cmd.exe and
 /// the Windows argument rules would when the text uses `^` continuations or escapes.
 fn tokenize(input: &str) -> Result<Vec<Token>> {
-    let windows = input.contains("^\n") || input.contains("^\r\n") || input.contains("^\"");
+    // A cmd copy continues its lines with ` ^` and escapes its quotes as `^"`; a caret
+    // elsewhere (a regular expression in a bash body) is only a caret.
+    let windows = input.lines().any(|l| l.trim_end() == "^" || l.trim_end().ends_with(" ^"))
+        || input.lines().any(|l| {
+            let l = l.trim_start().to_ascii_lowercase();
+            l.starts_with("curl ^\"") || l.starts_with("curl.exe ^\"")
+        });
     if windows {
         tokenize_cmd(input)
     } else {
@@ -1310,6 +1316,11 @@ mod tests {
             ["curl", "https://api.example.com/v1/items?a=1&b=2", "-H", "accept: */*", "--data-raw", "{\"x\":1}"]
         );
         assert_eq!(words("curl \"https://a.example/\" ^\n -H \"X: 1\""), ["curl", "https://a.example/", "-H", "X: 1"]);
+        assert_eq!(
+            words("curl https://a.example -d '{\"re\":\"^\\\"x\"}'"),
+            ["curl", "https://a.example", "-d", "{\"re\":\"^\\\"x\"}"],
+            "a caret inside a bash quote is a caret"
+        );
     }
 
     #[test]

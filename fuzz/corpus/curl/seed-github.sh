@@ -1,5 +1,5 @@
 # GitHub REST API documentation, "Create an issue"
-# (docs.github.com/en/rest/issues/issues#create-an-issue), the cURL sample as the page shows it.
+# (docs.github.com/en/rest/issues/issues#create-an-issue), the cURL sample as the page publishes it (transcribed, not fetched: compare with the page when updating).
 curl -L \
   -X POST \
   -H "Accept: application/vnd.github+json" \

@@ -80,6 +80,14 @@ async fn needs_setup_is_accepted_from_an_import_only_and_shown_in_the_list() {
     config.name = "Again".into();
     let err = store.create_datasource(config).await.unwrap_err();
     assert!(err.to_string().contains("auth.value: enter the API key"), "{err}");
+
+    // Entering the key ends the state.
+    let mut config = ds.config.clone();
+    if let latchkey_core::model::AuthConfig::ApiKey(key) = &mut config.auth {
+        key.value = "k-entered".into();
+    }
+    store.update_datasource("api.example.com", config).await.unwrap();
+    assert!(store.list_datasources().await.unwrap()[0].needs_setup.is_empty(), "set up now");
 }
 
 #[tokio::test]

@@ -23,5 +23,6 @@ tokenRefreshFailing?: boolean | null,
 /**
  * "Needs setup": the secret fields its authentication needs that have no value (an
  * imported datasource whose file carried none), for the sidebar badge. Left out when none.
+ * Kept by every save in the row's `needs_setup` column (migration 0008).
  */
 needsSetup?: Array<string>, };

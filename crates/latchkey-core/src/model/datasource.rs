@@ -152,6 +152,7 @@ pub struct DatasourceSummary {
     pub token_refresh_failing: Option<bool>,
     /// "Needs setup": the secret fields its authentication needs that have no value (an
     /// imported datasource whose file carried none), for the sidebar badge. Left out when none.
+    /// Kept by every save in the row's `needs_setup` column (migration 0008).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[ts(as = "Option<Vec<String>>", optional)]
     pub needs_setup: Vec<String>,

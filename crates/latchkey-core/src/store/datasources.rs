@@ -50,7 +50,7 @@ impl Store {
     ) -> Result<Vec<DatasourceSummary>> {
         let env = self.environment(env).await?.id;
         /// One row: id, name, url, auth type, created, updated, token status, token expiry,
-        /// whether the last refresh failed (0 or 1), and what "needs setup" is decided from.
+        /// whether the last refresh failed (0 or 1), the secret fields it needs (comma-separated).
         #[derive(serde::Deserialize)]
         struct Listed(
             DatasourceId,
@@ -62,16 +62,11 @@ impl Store {
             Option<String>,
             Option<i64>,
             i64,
-            Option<SetupPart>,
+            Option<String>,
         );
-        // The parts of the config its required secrets are read from (the `->` operator keeps
-        // them JSON); none for a datasource without authentication or signature header.
         let json: String = sqlx::query_scalar(
             "SELECT json_group_array(json_array(d.id, d.name, d.url, d.auth_type, d.created_at, d.updated_at, \
-             t.status, t.expires_at, t.last_error IS NOT NULL, \
-             CASE WHEN d.auth_type = 'none' AND NOT coalesce(d.config ->> '$.sendSignatureHeader', 0) THEN NULL \
-             ELSE json_object('auth', d.config -> '$.auth', 'sendSignatureHeader', \
-             d.config -> '$.sendSignatureHeader', 'signatureSecret', d.config -> '$.signatureSecret') END)) \
+             t.status, t.expires_at, t.last_error IS NOT NULL, d.needs_setup)) \
              FROM datasources d LEFT JOIN oauth_tokens t ON t.datasource_id = d.id AND t.environment_id = ?",
         )
         .bind(&env)
@@ -98,7 +93,7 @@ impl Store {
                     token_status,
                     token_expires_at: expires_at.filter(|_| oauth),
                     token_refresh_failing: oauth.then_some(failing != 0),
-                    needs_setup: setup.map(SetupPart::missing).unwrap_or_default(),
+                    needs_setup: setup.map(|s| s.split(',').map(str::to_owned).collect()).unwrap_or_default(),
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -378,11 +373,14 @@ impl Store {
         }
         let updated_at = now_millis();
         let json = serde_json::to_string(&config).expect("a datasource config always serializes");
+        let missing: Vec<String> = config.missing_secrets().into_iter().map(|e| e.field).collect();
+        let needs_setup = (!missing.is_empty()).then(|| missing.join(","));
         let generation: i64 = sqlx::query_scalar(
-            "INSERT INTO datasources (id, name, url, auth_type, config, created_at, updated_at, generation) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0) \
+            "INSERT INTO datasources (id, name, url, auth_type, config, created_at, updated_at, generation, needs_setup) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?9) \
              ON CONFLICT (id) DO UPDATE SET name = excluded.name, url = excluded.url, auth_type = excluded.auth_type, \
-             config = excluded.config, updated_at = excluded.updated_at, generation = datasources.generation + ?8 \
+             config = excluded.config, updated_at = excluded.updated_at, generation = datasources.generation + ?8, \
+             needs_setup = excluded.needs_setup \
              RETURNING generation",
         )
         .bind(&id)
@@ -393,6 +391,7 @@ impl Store {
         .bind(created_at)
         .bind(updated_at)
         .bind(i64::from(!really_dropped.is_empty()))
+        .bind(needs_setup)
         .fetch_one(&mut *tx)
         .await?;
         for (slot, bytes) in &sealed {
@@ -414,31 +413,6 @@ pub(super) enum Missing {
     Refused,
     /// An import: stored as "needs setup".
     NeedsSetup,
-}
-
-/// The parts of a stored config that say whether it needs setup (see
-/// [`DatasourceConfig::missing_secrets`]).
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SetupPart {
-    #[serde(default)]
-    auth: Option<crate::model::AuthConfig>,
-    #[serde(default)]
-    send_signature_header: Option<bool>,
-    #[serde(default)]
-    signature_secret: SecretField,
-}
-
-impl SetupPart {
-    fn missing(self) -> Vec<String> {
-        let config = DatasourceConfig {
-            auth: self.auth.unwrap_or_default(),
-            send_signature_header: self.send_signature_header.unwrap_or_default(),
-            signature_secret: self.signature_secret,
-            ..DatasourceConfig::default()
-        };
-        config.missing_secrets().into_iter().map(|e| e.field).collect()
-    }
 }
 
 /// What a save does in each environment: the kept secrets that moved, and the environments

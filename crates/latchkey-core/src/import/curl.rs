@@ -416,14 +416,17 @@ struct Command {
 fn commands(tokens: Vec<Token>) -> Result<Vec<Command>> {
     let mut commands: Vec<Command> = Vec::new();
     let mut skipping = false;
+    // A `$ ` prompt before a word makes it the line's first.
+    let mut after_prompt = false;
     for token in tokens {
         match token {
             Token::Word { text, line, line_start, blank_before } => {
                 let is_curl = matches!(text.to_ascii_lowercase().as_str(), "curl" | "curl.exe");
-                let is_prompt = line_start && text == "$";
-                if is_prompt {
+                if line_start && text == "$" {
+                    after_prompt = true;
                     continue;
                 }
+                let line_start = line_start || std::mem::take(&mut after_prompt);
                 let starts = is_curl && (line_start || commands.is_empty() || skipping)
                     || (blank_before && !commands.is_empty());
                 if starts || commands.is_empty() {
@@ -1512,6 +1515,8 @@ mod tests {
             "a line not starting with curl continues the command"
         );
         assert_eq!(plan.datasources[1].config.name, "b.example");
+        let prompted = plan_of("$ curl https://a.example/one\n$ curl https://a.example/two");
+        assert_eq!(prompted.datasources[0].queries.len(), 2, "a `$ ` prompt starts a line");
     }
 
     #[test]

@@ -713,6 +713,11 @@ fn apply(parsed: &mut Parsed, takes: Takes, option: &str, value: String) {
     match takes {
         Takes::Method => parsed.method = Some(value),
         Takes::Header => match value.split_once(':') {
+            // `-H "Name:"` removes a header curl would send: nothing to keep.
+            Some((name, v)) if v.trim().is_empty() => parsed.dropped.push((
+                format!("header {}", name.trim()),
+                "`Name:` without a value only removes a header curl adds itself".to_owned(),
+            )),
             Some((name, v)) => parsed.headers.push((name.trim().to_owned(), v.trim().to_owned())),
             // `-H "Name;"` sends an empty header.
             None if value.trim_end().ends_with(';') => {
@@ -1457,6 +1462,32 @@ mod tests {
         );
         let (c, _) = one("curl -H 'Authorization: Basic YW5uOnB3' https://a.example/");
         assert_eq!(c.auth, AuthConfig::Basic(BasicAuth { username: "ann".into(), password: "pw".into() }));
+    }
+
+    #[test]
+    fn the_smaller_rules_each_hold() {
+        let plan = plan_of("curl -u ann https://a.example/");
+        let ds = &plan.datasources[0];
+        assert_eq!(
+            ds.config.auth,
+            AuthConfig::Basic(BasicAuth { username: "ann".into(), password: SecretField::Empty })
+        );
+        assert!(plan.dropped.iter().any(|d| d.what == "-u's password" && d.reason.contains("curl would ask")));
+        assert_eq!(urlencode_data("q=a b&c"), Some("q=a+b%26c".into()));
+        assert_eq!(urlencode_data("=a b"), Some("a+b".into()));
+        assert_eq!(urlencode_data("a b"), Some("a+b".into()));
+        assert_eq!(urlencode_data("name@file.txt"), None);
+        assert_eq!(urlencode_data("@file.txt"), None);
+        let plan = plan_of("curl https://a.example/ -d @- --data-urlencode @f -H @headers.txt -H 'NoColon'");
+        let what: Vec<&str> = plan.dropped.iter().map(|d| d.what.as_str()).collect();
+        assert_eq!(what, ["-d", "--data-urlencode", "-H", "-H"]);
+        let (_, r) = one("curl https://a.example/ -H 'X-Empty;' -H 'X-Gone:'");
+        assert_eq!(r.headers, [KeyValue::new("X-Empty", "")], "`X;` sends it empty, `X:` removes it");
+        let (c, _) = one("curl a.example/x");
+        assert_eq!(c.url, "https://a.example", "no scheme: https");
+        let plan = plan_of("curl --header=X https://a.example/ --oauth2-bearer=tok");
+        assert!(plan.dropped.iter().all(|d| !d.what.contains("tok")), "{:?}", plan.dropped);
+        assert_eq!(words("curl $'\\101\\e'"), ["curl", "A\u{1b}"]);
     }
 
     #[test]

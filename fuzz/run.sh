@@ -10,6 +10,8 @@
 #   datasource      transfer::parse_datasource, DatasourceConfig::validate, export round trip, and
 #                   imports over an existing datasource (documents separated by --- lines)
 #   device_authorization  oauth::device::parse_device_authorization: an RFC 8628 §3.2 answer
+#   curl            import::plan --format curl: the shell/cmd tokenizer and option mapping; a
+#                   credential from the input never in an error or the shown plan
 #
 # Short run (what CI calls):      FUZZ_SECONDS=30 fuzz/run.sh
 # Long runs (10 minutes each):    FUZZ_SECONDS=600 fuzz/run.sh
@@ -35,7 +37,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 seconds="${FUZZ_SECONDS:-30}"
-targets="${FUZZ_TARGETS:-token_response callback datasource device_authorization}"
+targets="${FUZZ_TARGETS:-token_response callback datasource device_authorization curl}"
 sanitizer="${FUZZ_SANITIZER:-address}"
 export RUSTC_BOOTSTRAP=1
 

@@ -81,6 +81,7 @@ pub async fn run(store: &Store, env: EnvironmentRef<'_>, command: DatasourceComm
             let empty = "No datasources yet. Import one with `latchkey datasource import FILE`.";
             output::listing(&list, json, empty, |d| {
                 let badge = match (d.token_status, d.token_refresh_failing) {
+                    _ if !d.needs_setup.is_empty() => format!("needs setup ({})", d.needs_setup.join(", ")),
                     (Some(status), Some(true)) => format!("{} (refresh failing)", status.as_str()),
                     (Some(status), _) => status.as_str().to_owned(),
                     (None, _) => String::new(),
@@ -105,6 +106,9 @@ pub async fn run(store: &Store, env: EnvironmentRef<'_>, command: DatasourceComm
             }
             println!("id: {}", datasource.id);
             println!("environment: {env_name}");
+            for missing in datasource.config.missing_secrets() {
+                println!("needs setup: {}: {}", missing.field, missing.message);
+            }
             let shown = output::json(&export_datasource(&datasource, SecretView::Mask));
             if let Some(jwk) = public_key(&datasource) {
                 println!("public key to register (private_key_jwt):\n{jwk}");

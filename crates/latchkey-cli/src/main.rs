@@ -5,6 +5,7 @@
 mod authorize;
 mod datasource;
 mod env;
+mod import;
 mod output;
 mod query;
 mod request;
@@ -55,6 +56,12 @@ enum Command {
     /// Save, list, run and delete named requests of a datasource.
     #[command(subcommand)]
     Query(query::QueryCommand),
+    /// Import a cURL command (or a Latchkey datasource file): print the plan, then store it.
+    #[command(after_help = "Examples:\n  latchkey import docs-example.sh --dry-run\n  \
+                            pbpaste | latchkey import -\n  latchkey import github.json --format latchkey --json\n\n\
+                            Exit codes: 0 imported (or planned with --dry-run), 2 the input was refused (nothing \
+                            stored), 1 other errors.")]
+    Import(import::ImportArgs),
     /// List, show, create, delete, import and export environments, and set their variables.
     #[command(subcommand)]
     Env(env::EnvCommand),
@@ -85,7 +92,7 @@ pub(crate) struct Failure {
 impl From<Error> for Failure {
     fn from(err: Error) -> Self {
         let code = match err {
-            Error::NotAuthorized(_) | Error::NeedsReauthorization { .. } => 3,
+            Error::NotAuthorized(_) | Error::NeedsReauthorization { .. } | Error::NeedsSetup { .. } => 3,
             // A mistyped --env (or environment name) is a mistake in the command line.
             Error::EnvironmentNotFound { .. } => 2,
             _ => 1,
@@ -129,6 +136,7 @@ async fn run(cli: Cli) -> Outcome {
         Command::Request(args) => request::run(&lifecycle, environment, args).await,
         Command::Query(command) => query::run(&lifecycle, environment, command).await,
         Command::Env(command) => env::run(&store, command).await,
+        Command::Import(args) => import::run(&store, args).await,
         Command::Authorize(args) => authorize::authorize(&lifecycle, environment, args).await,
         Command::Token(args) => authorize::token(&lifecycle, environment, args).await,
         Command::Logout { name } => authorize::logout(&lifecycle, environment, &name).await,

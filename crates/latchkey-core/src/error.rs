@@ -82,6 +82,10 @@ pub enum Error {
     /// The proxy a call went through is unreachable, asks for credentials or refused it.
     #[error("{0}")]
     Proxy(String),
+    /// A datasource stored without a secret its authentication needs (imported from a file
+    /// that carried none): nothing is sent until the person enters it.
+    #[error("datasource `{name}` needs setup: {}", setup_steps(.name, .missing))]
+    NeedsSetup { name: String, missing: Vec<FieldError> },
     /// The person stopped it (a request in the tester).
     #[error("cancelled")]
     Cancelled,
@@ -90,6 +94,21 @@ pub enum Error {
     /// not stored.
     #[error("datasource `{0}` was changed while its token was being fetched, so that token was not kept: try again")]
     ConfigurationChanged(String),
+}
+
+/// `auth.value: enter the API key (…) before sending`, for each missing secret.
+fn setup_steps(name: &str, missing: &[FieldError]) -> String {
+    missing
+        .iter()
+        .map(|e| {
+            format!(
+                "{}: {} (in the desktop app's editor, or in the file `latchkey datasource export {name}` writes, \
+                 then `latchkey datasource import` it) before sending",
+                e.field, e.message
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn join_fields(errors: &[FieldError]) -> String {
@@ -115,6 +134,7 @@ impl Error {
             Error::CrossOrigin { .. } => ErrorCode::CrossOrigin,
             Error::NotAuthorized(_) => ErrorCode::NotAuthorized,
             Error::NeedsReauthorization { .. } => ErrorCode::NeedsReauthorization,
+            Error::NeedsSetup { .. } => ErrorCode::NeedsSetup,
             Error::Token(_) => ErrorCode::TokenEndpoint,
             Error::Authorization(_) => ErrorCode::AuthorizationFailed,
             Error::Vault(_) => ErrorCode::Vault,
@@ -158,6 +178,8 @@ pub enum ErrorCode {
     CrossOrigin,
     NotAuthorized,
     NeedsReauthorization,
+    /// A secret its authentication needs was never entered (an import): `fields` names it.
+    NeedsSetup,
     /// The token endpoint refused or answered something unusable; `provider` has its words.
     TokenEndpoint,
     /// The authorization in the browser ended without a code.
@@ -198,7 +220,7 @@ pub struct ProviderError {
 impl From<&Error> for ErrorPayload {
     fn from(err: &Error) -> Self {
         let fields = match err {
-            Error::Invalid(fields) => fields.clone(),
+            Error::Invalid(fields) | Error::NeedsSetup { missing: fields, .. } => fields.clone(),
             _ => Vec::new(),
         };
         ErrorPayload {

@@ -7,6 +7,7 @@
 //! - [`store`]: SQLite through sqlx.
 //! - [`http`]: preparing and sending requests through a datasource.
 //! - [`oauth`]: authorization, token calls, and keeping tokens alive.
+//! - [`import`]: import plans from cURL commands and Latchkey's JSON, applied in one transaction.
 //! - [`transfer`]: import and export of datasources as JSON.
 //! - [`preset`]: providers to start a datasource from.
 //! - [`tester`]: a run of the request tester, recorded in history.
@@ -16,6 +17,7 @@ pub mod bindings;
 mod data_dir;
 pub mod error;
 pub mod http;
+pub mod import;
 pub mod model;
 pub mod oauth;
 pub mod preset;

@@ -19,4 +19,10 @@ tokenExpiresAt: number | null,
  * OAuth 2.0 only: whether the last refresh (or re-fetch) failed, for the "Refresh failing"
  * badge.
  */
-tokenRefreshFailing?: boolean | null, };
+tokenRefreshFailing?: boolean | null, 
+/**
+ * "Needs setup": the secret fields its authentication needs that have no value (an
+ * imported datasource whose file carried none), for the sidebar badge. Left out when none.
+ * Kept by every save in the row's `needs_setup` column (migration 0008).
+ */
+needsSetup?: Array<string>, };

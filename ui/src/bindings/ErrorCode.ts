@@ -3,4 +3,4 @@
 /**
  * The closed set of error kinds the UI can branch on.
  */
-export type ErrorCode = "invalid_input" | "not_found" | "cross_origin" | "not_authorized" | "needs_reauthorization" | "token_endpoint" | "authorization_failed" | "vault" | "storage" | "io" | "network" | "tls" | "cancelled" | "configuration_changed";
+export type ErrorCode = "invalid_input" | "not_found" | "cross_origin" | "not_authorized" | "needs_reauthorization" | "needs_setup" | "token_endpoint" | "authorization_failed" | "vault" | "storage" | "io" | "network" | "tls" | "cancelled" | "configuration_changed";

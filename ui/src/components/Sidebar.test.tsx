@@ -68,6 +68,15 @@ describe('Sidebar', () => {
     expect(names()).toEqual(['Datasource 09999']);
   });
 
+  test('an imported datasource without its secret shows "Needs setup"', () => {
+    const [ready, imported] = summaries(2);
+    renderList([ready, { ...imported, needsSetup: ['auth.token'] }]);
+    const badges = screen.getAllByTestId('needs-setup');
+    expect(badges).toHaveLength(1);
+    expect(badges[0].textContent).toBe('Needs setup');
+    expect(badges[0].getAttribute('title')).toContain('auth.token');
+  });
+
   test('the window of rows stays inside the list', () => {
     expect(visibleRange(VIRTUAL_FROM, 0, 600)).toEqual([0, Math.ceil(600 / ROW_HEIGHT) + 8]);
     const [first, last] = visibleRange(1_000, 999 * ROW_HEIGHT, 600);

@@ -94,6 +94,15 @@ export function Sidebar({ environment, list, selectedId, creating, now, onSelect
               <span className="datasource-name">{item.name}</span>
               <span className="datasource-meta">
                 <span className="datasource-auth">{AUTH_TYPE_LABELS[item.authType]}</span>
+                {item.needsSetup && item.needsSetup.length > 0 && (
+                  <span
+                    className="badge badge-warn"
+                    data-testid="needs-setup"
+                    title={`Enter ${item.needsSetup.join(', ')} in the editor before sending`}
+                  >
+                    Needs setup
+                  </span>
+                )}
                 {item.authType === 'oauth2' && item.tokenStatus && (
                   <StatusBadge
                     status={item.tokenStatus}

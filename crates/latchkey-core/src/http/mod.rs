@@ -17,7 +17,7 @@ mod view;
 use std::future::Future;
 use std::time::SystemTime;
 
-pub use prepare::{prepare, PreparedBody, PreparedRequest, Redaction, SentRequest, REDACTED};
+pub use prepare::{needs_setup, prepare, PreparedBody, PreparedRequest, Redaction, SentRequest, REDACTED};
 pub use send::{ProxiedClient, Response, ResponseBody, SendOptions, Timings, Transport};
 pub use view::{ResponseView, IMAGE_PREVIEW_LIMIT, TEXT_PREVIEW_LIMIT};
 

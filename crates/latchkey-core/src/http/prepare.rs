@@ -79,6 +79,7 @@ pub fn prepare(
     now: SystemTime,
 ) -> Result<PreparedRequest> {
     let config = &datasource.config;
+    needs_setup(datasource)?;
     let spec = resolve_variables(datasource, spec)?;
     spec.validate().map_err(Error::Invalid)?;
     let method = Method::from_bytes(spec.method_or_default().as_bytes()).expect("validated above");
@@ -478,6 +479,18 @@ fn default_content_type(headers: &mut HeaderMap, content_type: &str) {
             headers.insert(CONTENT_TYPE, value);
         }
     }
+}
+
+/// [`Error::NeedsSetup`] when the datasource lacks a secret its authentication needs.
+///
+/// # Errors
+/// That one.
+pub fn needs_setup(datasource: &Datasource) -> Result<()> {
+    let missing = datasource.config.missing_secrets();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Error::NeedsSetup { name: datasource.config.name.clone(), missing })
 }
 
 fn missing(datasource: &Datasource, slot: &str) -> Error {

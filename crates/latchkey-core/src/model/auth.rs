@@ -368,6 +368,36 @@ impl AuthConfig {
         }
     }
 
+    /// The secret fields this authentication needs that are empty (see
+    /// [`super::DatasourceConfig::missing_secrets`]): an API key's value, a bearer token, the
+    /// password grant's password, the Client Secret of `client_secret_jwt` and the private key
+    /// of `private_key_jwt`. A Basic password may be empty (some APIs take a key as the username).
+    pub fn missing_secrets(&self) -> Vec<FieldError> {
+        let mut missing = Vec::new();
+        match self {
+            AuthConfig::None | AuthConfig::Basic(_) => {}
+            AuthConfig::ApiKey(k) if k.value.is_empty() => {
+                missing.push(FieldError::new(secret_slot::API_KEY_VALUE, "enter the API key"));
+            }
+            AuthConfig::Bearer(b) if b.token.is_empty() => {
+                missing.push(FieldError::new(secret_slot::BEARER_TOKEN, "enter the bearer token"));
+            }
+            AuthConfig::ApiKey(_) | AuthConfig::Bearer(_) => {}
+            AuthConfig::OAuth2(o) => {
+                if o.grant_type == GrantType::Password && o.password.is_empty() {
+                    missing.push(FieldError::new(secret_slot::PASSWORD, "enter the resource owner's password"));
+                }
+                if o.client_authentication == ClientAuthentication::ClientSecretJwt && o.client_secret.is_empty() {
+                    missing.push(FieldError::new(secret_slot::CLIENT_SECRET, "enter the Client Secret"));
+                }
+                if o.client_authentication == ClientAuthentication::PrivateKeyJwt && o.client_assertion_key.is_empty() {
+                    missing.push(FieldError::new(secret_slot::CLIENT_ASSERTION_KEY, "paste the client's private key"));
+                }
+            }
+        }
+        missing
+    }
+
     pub(crate) fn validate(&self, errors: &mut Vec<FieldError>) {
         let mut require = |ok: bool, field: &str, message: &str| {
             if !ok {

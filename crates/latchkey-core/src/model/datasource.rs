@@ -150,6 +150,12 @@ pub struct DatasourceSummary {
     /// badge.
     #[ts(optional = nullable)]
     pub token_refresh_failing: Option<bool>,
+    /// "Needs setup": the secret fields its authentication needs that have no value (an
+    /// imported datasource whose file carried none), for the sidebar badge. Left out when none.
+    /// Kept by every save in the row's `needs_setup` column (migration 0008).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<String>>", optional)]
+    pub needs_setup: Vec<String>,
 }
 
 /// Names of secret slots. They are also the associated data the vault binds each sealed value
@@ -328,6 +334,23 @@ impl DatasourceConfig {
         } else {
             Err(errors)
         }
+    }
+
+    /// The secret fields its authentication (or signature header) needs that have no value:
+    /// what makes a datasource "needs setup". Each error names the field and what to enter;
+    /// [`DatasourceConfig::validate`] refuses them for a normal save, an import accepts them
+    /// (`Store::apply_import`), and a request through such a datasource fails with
+    /// [`crate::Error::NeedsSetup`] naming them.
+    pub fn missing_secrets(&self) -> Vec<FieldError> {
+        let mut missing = Vec::new();
+        if self.send_signature_header && self.signature_secret.is_empty() {
+            missing.push(FieldError::new(
+                secret_slot::SIGNATURE_SECRET,
+                "enter the secret the signature header is signed with",
+            ));
+        }
+        missing.extend(self.auth.missing_secrets());
+        missing
     }
 
     /// Whether the datasource sends credentials with its requests: any authentication, or the

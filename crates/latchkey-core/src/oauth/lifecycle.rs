@@ -148,6 +148,7 @@ impl TokenLifecycle {
     /// [`TokenLifecycle::fetch_now`] for a datasource already narrowed to OAuth 2.0.
     pub(super) async fn fetch(&self, oauth: OAuthDatasource<'_>) -> Result<TokenState> {
         let datasource = oauth.datasource;
+        crate::http::needs_setup(datasource)?;
         let flight = self.flight(&datasource.token_owner());
         let _flight = flight.lock().await;
         let _lock = ProcessLock::acquire(self.lock_path(&datasource.token_owner())).await?;
@@ -340,6 +341,7 @@ impl TokenLifecycle {
 
     async fn obtain(&self, oauth: OAuthDatasource<'_>, rejected: Option<&Secret>) -> Result<Secret> {
         let datasource = oauth.datasource;
+        crate::http::needs_setup(datasource)?;
         if let Some(token) = usable(self.store.tokens(datasource).await?.as_ref(), rejected) {
             return Ok(token);
         }

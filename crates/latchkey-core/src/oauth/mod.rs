@@ -89,6 +89,7 @@ pub async fn authorize_loopback(
     ignored: impl FnMut(&AuthorizationError),
 ) -> Result<TokenState> {
     let oauth = OAuthDatasource::of(datasource)?;
+    crate::http::needs_setup(datasource)?;
     let config = oauth.config;
     if config.grant_type == GrantType::DeviceCode {
         return Err(Error::field(
@@ -133,6 +134,7 @@ pub async fn authorize_deep_link(
     mut ignored: impl FnMut(&AuthorizationError),
 ) -> Result<TokenState> {
     let oauth = OAuthDatasource::of(datasource)?;
+    crate::http::needs_setup(datasource)?;
     let mut pending = authorization::start(oauth, crate::model::DEEP_LINK_REDIRECT_URI)?;
     if issuer_promises_iss(oauth).await {
         pending.require_iss();

@@ -50,12 +50,23 @@ impl Store {
     ) -> Result<Vec<DatasourceSummary>> {
         let env = self.environment(env).await?.id;
         /// One row: id, name, url, auth type, created, updated, token status, token expiry,
-        /// whether the last refresh failed (0 or 1).
+        /// whether the last refresh failed (0 or 1), the secret fields it needs (comma-separated).
         #[derive(serde::Deserialize)]
-        struct Listed(DatasourceId, String, String, AuthType, i64, i64, Option<String>, Option<i64>, i64);
+        struct Listed(
+            DatasourceId,
+            String,
+            String,
+            AuthType,
+            i64,
+            i64,
+            Option<String>,
+            Option<i64>,
+            i64,
+            Option<String>,
+        );
         let json: String = sqlx::query_scalar(
             "SELECT json_group_array(json_array(d.id, d.name, d.url, d.auth_type, d.created_at, d.updated_at, \
-             t.status, t.expires_at, t.last_error IS NOT NULL)) \
+             t.status, t.expires_at, t.last_error IS NOT NULL, d.needs_setup)) \
              FROM datasources d LEFT JOIN oauth_tokens t ON t.datasource_id = d.id AND t.environment_id = ?",
         )
         .bind(&env)
@@ -65,7 +76,7 @@ impl Store {
             serde_json::from_str(&json).map_err(|e| Error::Format(format!("stored datasource list: {e}")))?;
         let mut list = listed
             .into_iter()
-            .map(|Listed(id, name, url, auth_type, created_at, updated_at, status, expires_at, failing)| {
+            .map(|Listed(id, name, url, auth_type, created_at, updated_at, status, expires_at, failing, setup)| {
                 let oauth = auth_type == AuthType::OAuth2;
                 let token_status = match (oauth, status.as_deref()) {
                     (false, _) => None,
@@ -82,6 +93,7 @@ impl Store {
                     token_status,
                     token_expires_at: expires_at.filter(|_| oauth),
                     token_refresh_failing: oauth.then_some(failing != 0),
+                    needs_setup: setup.map(|s| s.split(',').map(str::to_owned).collect()).unwrap_or_default(),
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -255,17 +267,44 @@ impl Store {
     async fn write(
         &self,
         target: Target<DatasourceRef<'_>>,
-        mut config: DatasourceConfig,
+        config: DatasourceConfig,
     ) -> Result<(SavedDatasource, ImportOutcome)> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let envs = self.all_environment_vars(&mut tx).await?;
+        let saved = self.write_in(&mut tx, target, config, Missing::Refused).await?;
+        tx.commit().await?;
+        Ok(saved)
+    }
+
+    /// The stored datasource `id` (secret slots marked only), inside the caller's transaction.
+    pub(super) async fn datasource_in_tx(&self, tx: &mut SqliteConnection, id: &DatasourceId) -> Result<Datasource> {
+        from_row(&find(tx, DatasourceRef::Id(id)).await?)
+    }
+
+    /// [`Store::write`] inside the caller's transaction (an import writes several things in
+    /// one); with [`Missing::NeedsSetup`], required secrets without a value are accepted.
+    pub(super) async fn write_in(
+        &self,
+        tx: &mut SqliteConnection,
+        target: Target<DatasourceRef<'_>>,
+        mut config: DatasourceConfig,
+        missing: Missing,
+    ) -> Result<(SavedDatasource, ImportOutcome)> {
+        let envs = self.all_environment_vars(&mut *tx).await?;
         canonical_environments(&mut config, &envs);
         let vars: Vec<_> = envs.iter().map(|e| e.vars.clone()).collect();
-        config.validate_in(&vars).map_err(Error::Invalid)?;
+        if let Err(mut errors) = config.validate_in(&vars) {
+            if missing == Missing::NeedsSetup {
+                let setup: Vec<String> = config.missing_secrets().into_iter().map(|e| e.field).collect();
+                errors.retain(|e| !setup.contains(&e.field));
+            }
+            if !errors.is_empty() {
+                return Err(Error::Invalid(errors));
+            }
+        }
         let existing = match target {
             Target::New => None,
-            Target::Existing(by) => Some(find(&mut tx, by).await?),
-            Target::SameName => find(&mut tx, DatasourceRef::Name(&config.name)).await.ok(),
+            Target::Existing(by) => Some(find(&mut *tx, by).await?),
+            Target::SameName => find(&mut *tx, DatasourceRef::Name(&config.name)).await.ok(),
         };
         let existing = existing.as_ref().map(from_row).transpose()?;
         let (id, created_at, outcome) = match &existing {
@@ -286,7 +325,7 @@ impl Store {
                 format!("a datasource named `{}` already exists: choose another name", config.name),
             ));
         }
-        let stored = sealed_secrets::slots_of(&mut tx, &id).await?;
+        let stored = sealed_secrets::slots_of(&mut *tx, &id).await?;
         let env_ids: HashMap<String, EnvironmentId> =
             envs.iter().map(|e| (e.name.to_ascii_lowercase(), e.id.clone())).collect();
         for (key, field_name, field) in secret_slots_mut(&mut config, &env_ids) {
@@ -334,11 +373,14 @@ impl Store {
         }
         let updated_at = now_millis();
         let json = serde_json::to_string(&config).expect("a datasource config always serializes");
+        let missing: Vec<String> = config.missing_secrets().into_iter().map(|e| e.field).collect();
+        let needs_setup = (!missing.is_empty()).then(|| missing.join(","));
         let generation: i64 = sqlx::query_scalar(
-            "INSERT INTO datasources (id, name, url, auth_type, config, created_at, updated_at, generation) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0) \
+            "INSERT INTO datasources (id, name, url, auth_type, config, created_at, updated_at, generation, needs_setup) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?9) \
              ON CONFLICT (id) DO UPDATE SET name = excluded.name, url = excluded.url, auth_type = excluded.auth_type, \
-             config = excluded.config, updated_at = excluded.updated_at, generation = datasources.generation + ?8 \
+             config = excluded.config, updated_at = excluded.updated_at, generation = datasources.generation + ?8, \
+             needs_setup = excluded.needs_setup \
              RETURNING generation",
         )
         .bind(&id)
@@ -349,19 +391,28 @@ impl Store {
         .bind(created_at)
         .bind(updated_at)
         .bind(i64::from(!really_dropped.is_empty()))
+        .bind(needs_setup)
         .fetch_one(&mut *tx)
         .await?;
         for (slot, bytes) in &sealed {
-            sealed_secrets::put(&mut tx, &id, slot, bytes).await?;
+            sealed_secrets::put(&mut *tx, &id, slot, bytes).await?;
         }
         for slot in stored.keys().filter(|slot| !kept.contains(slot)) {
-            sealed_secrets::remove(&mut tx, &id, slot).await?;
+            sealed_secrets::remove(&mut *tx, &id, slot).await?;
         }
-        tx.commit().await?;
         let tokens_dropped = dropped_message(&really_dropped, envs.len());
         let datasource = Datasource { id, created_at, updated_at, config, generation, environment: None };
         Ok((SavedDatasource { datasource, tokens_dropped }, outcome))
     }
+}
+
+/// Whether a write accepts a datasource without a secret its authentication needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Missing {
+    /// A normal save: validation asks for the secret.
+    Refused,
+    /// An import: stored as "needs setup".
+    NeedsSetup,
 }
 
 /// What a save does in each environment: the kept secrets that moved, and the environments

@@ -247,14 +247,27 @@ impl Store {
     async fn write_environment(
         &self,
         target: Target<EnvironmentRef<'_>>,
+        config: EnvironmentConfig,
+    ) -> Result<(SavedEnvironment, ImportOutcome)> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let saved = self.write_environment_in(&mut tx, target, config).await?;
+        tx.commit().await?;
+        Ok(saved)
+    }
+
+    /// [`Store::write_environment`] inside the caller's transaction (an import writes several
+    /// things in one).
+    pub(super) async fn write_environment_in(
+        &self,
+        tx: &mut SqliteConnection,
+        target: Target<EnvironmentRef<'_>>,
         mut config: EnvironmentConfig,
     ) -> Result<(SavedEnvironment, ImportOutcome)> {
         config.validate().map_err(Error::Invalid)?;
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let existing = match target {
             Target::New => None,
-            Target::Existing(by) => Some(read_environment(&mut tx, by).await?),
-            Target::SameName => read_environment(&mut tx, EnvironmentRef::Name(&config.name)).await.ok(),
+            Target::Existing(by) => Some(read_environment(&mut *tx, by).await?),
+            Target::SameName => read_environment(&mut *tx, EnvironmentRef::Name(&config.name)).await.ok(),
         };
         let (id, created_at, outcome) = match &existing {
             Some(old) => (old.id.clone(), old.created_at, ImportOutcome::Replaced),
@@ -275,7 +288,7 @@ impl Store {
         }
         if let Some(old) = &existing {
             if !old.config.name.eq_ignore_ascii_case(&config.name)
-                && self.is_used_by_overrides(&mut tx, &old.config.name).await?
+                && self.is_used_by_overrides(&mut *tx, &old.config.name).await?
             {
                 errors.push(FieldError::new(
                     "name",
@@ -286,7 +299,7 @@ impl Store {
                 ));
             }
         }
-        let sealed_before = sealed_variables(&mut tx, &id).await?;
+        let sealed_before = sealed_variables(&mut *tx, &id).await?;
         for (i, variable) in config.variables.iter().enumerate() {
             if variable.value == VariableValue::Secret(SecretField::Stored)
                 && !sealed_before.contains_key(&variable.key)
@@ -302,7 +315,7 @@ impl Store {
         }
         // The variables as they will be, opened, for the destination rule.
         let old_vars = match &existing {
-            Some(old) => Variables::of(&self.open_variables(&mut tx, old.clone()).await?.config),
+            Some(old) => Variables::of(&self.open_variables(&mut *tx, old.clone()).await?.config),
             None => Variables::none(),
         };
         let mut opened = config.clone();
@@ -314,7 +327,7 @@ impl Store {
         }
         let new_vars = Variables::of(&opened);
         let env_name = existing.as_ref().map_or(config.name.clone(), |old| old.config.name.clone());
-        let mut moved = self.variable_destinations(&mut tx, &id, &env_name, &old_vars, &new_vars).await?;
+        let mut moved = self.variable_destinations(&mut *tx, &id, &env_name, &old_vars, &new_vars).await?;
         if !moved.secrets.is_empty() {
             return Err(Error::Invalid(moved.secrets));
         }
@@ -378,7 +391,6 @@ impl Store {
                 tokens_dropped.push(format!("{name}: {why}"));
             }
         }
-        tx.commit().await?;
         let environment = Environment { id, created_at, updated_at: now, config };
         Ok((SavedEnvironment { environment, tokens_dropped, secrets_routed: moved.routed }, outcome))
     }

@@ -5,6 +5,7 @@
 mod datasources;
 mod environments;
 mod history;
+mod imports;
 mod queries;
 mod sealed_secrets;
 mod tokens;
@@ -18,6 +19,7 @@ use sqlx::{Row, SqlitePool};
 pub use datasources::ImportOutcome;
 pub use environments::SavedEnvironment;
 pub use history::{NewHistoryEntry, MAX_HISTORY_PAGE};
+pub use imports::{AppliedDatasource, AppliedEnvironment, AppliedImport};
 pub use tokens::{ExpiringToken, IdToken, NewTokens, TokenRecord};
 
 use crate::vault::key::{self, KeyLocation, KeyringUse};

@@ -69,22 +69,7 @@ impl Store {
                     .await?;
                 query.id
             }
-            None => {
-                sqlx::query_scalar(
-                    "INSERT INTO queries (id, datasource_id, name, request, created_at, updated_at) \
-                     VALUES (?, ?, ?, ?, ?, ?) \
-                     ON CONFLICT (datasource_id, name) DO UPDATE SET request = excluded.request, \
-                     updated_at = excluded.updated_at RETURNING id",
-                )
-                .bind(new_id("q"))
-                .bind(&datasource_id)
-                .bind(name)
-                .bind(&json)
-                .bind(now)
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?
-            }
+            None => put(&mut tx, &datasource_id, name, &request).await?,
         };
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM queries q WHERE q.id = ?"))
             .bind(&id)
@@ -128,6 +113,32 @@ impl Store {
         sqlx::query("DELETE FROM queries WHERE id = ?").bind(&query.id).execute(&self.pool).await?;
         Ok(())
     }
+}
+
+/// Stores `request` as `name` (already checked) in the datasource, replacing a query of that
+/// name; returns its id.
+pub(super) async fn put(
+    conn: &mut SqliteConnection,
+    datasource_id: &DatasourceId,
+    name: &str,
+    request: &RequestSpec,
+) -> Result<String> {
+    let now = now_millis();
+    let json = serde_json::to_string(request).expect("a request always serializes");
+    Ok(sqlx::query_scalar(
+        "INSERT INTO queries (id, datasource_id, name, request, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?) \
+         ON CONFLICT (datasource_id, name) DO UPDATE SET request = excluded.request, \
+         updated_at = excluded.updated_at RETURNING id",
+    )
+    .bind(new_id("q"))
+    .bind(datasource_id)
+    .bind(name)
+    .bind(&json)
+    .bind(now)
+    .bind(now)
+    .fetch_one(conn)
+    .await?)
 }
 
 /// The id of the datasource `by` names.

@@ -1,0 +1,1 @@
+curl -sSLX PUT 'https://u:p@a.example:8443/x?api_key=k#f' --data-urlencode 'q=a b' -F 'f=@x;type=text/plain' -G -d a=1 | jq .

@@ -1,0 +1,42 @@
+//! cURL import: `latchkey_core::import::plan` with `--format curl` on any text, and format
+//! detection.
+//!
+//! Checked besides "no panic":
+//! - a credential from the input never appears in an error message nor in the plan as shown
+//!   (its JSON): the input is a well-formed command carrying the canary token, followed by the
+//!   fuzzed text, so whatever the text does the canary stays a credential's value;
+//! - a plan that is made validates as a save would (the plan checks it), and serializes.
+#![no_main]
+
+use latchkey_core::import::{self, Format, Source};
+use libfuzzer_sys::fuzz_target;
+
+const CANARY: &str = "SECRETCANARY7f3";
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let _ = Format::detect(&text);
+    let _ = import::plan(Source { name: "fuzz", text: &text }, Some(Format::Curl), &[]);
+
+    let with_secret = format!(
+        "curl https://api.example.com/ -H 'Authorization: Bearer {CANARY}' -u 'ann:{CANARY}'\n{text}"
+    );
+    match import::plan(Source { name: "fuzz", text: &with_secret }, Some(Format::Curl), &[]) {
+        Err(err) => {
+            let message = err.to_string();
+            assert!(!message.contains(CANARY), "an error repeats a credential: {message}");
+        }
+        Ok(plan) => {
+            let json = serde_json::to_string(&plan).expect("a plan serializes");
+            assert!(!json.contains(CANARY), "the plan shows a credential: {json}");
+            for ds in &plan.datasources {
+                let errors = ds.config.validate().err().unwrap_or_default();
+                let setup: Vec<&str> = ds.needs_setup.iter().map(|e| e.field.as_str()).collect();
+                assert!(
+                    errors.iter().all(|e| setup.contains(&e.field.as_str())),
+                    "a planned datasource does not validate: {errors:?}"
+                );
+            }
+        }
+    }
+});

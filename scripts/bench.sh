@@ -14,6 +14,7 @@ criterion() {
 }
 echo "== criterion: prepare";     criterion prepare
 echo "== criterion: scale";       criterion scale
+echo "== criterion: assertion";   criterion assertion
 echo "== concurrency";            cargo bench --workspace --locked --bench concurrency 2>/dev/null | tee "$log/concurrency"
 echo "== CLI against curl (and Bruno)"; python3 scripts/bench-cli.py "$@" | tee "$log/cli"
 # The desktop app against an empty Tauri 2 app built the same way (scripts/desktop-floor/, its
@@ -29,7 +30,7 @@ PATH="$HOME/.cargo/bin:$PATH" dbus-run-session -- xvfb-run -a node scripts/bench
 echo
 echo "| benchmark | figure |"
 echo "|---|---|"
-cat "$log/prepare.rows" "$log/scale.rows" | sed 's/^/| /; s/$/ |/'
+cat "$log/prepare.rows" "$log/scale.rows" "$log/assertion.rows" | sed 's/^/| /; s/$/ |/'
 grep -E "token calls|latency" "$log/concurrency" | sed 's/^ */| concurrency: /; s/: \([^:]*\)$/ | \1/; s/$/ |/'
 # A table row is a name (which may have spaces, as in "bru (oauth2 cc)") and three numbers.
 awk 'NF >= 4 && $(NF-2) ~ /^[0-9.]+$/ && $(NF-1) ~ /^[0-9.]+$/ && $NF ~ /^[0-9.]+$/ {

@@ -20,7 +20,7 @@ use latchkey_testkit::OidcProvider;
 
 /// A client credentials datasource on `provider` for `client`, with `auth` members merged in.
 fn client_credentials(provider: &OidcProvider, client: (&str, &str), auth: serde_json::Value) -> serde_json::Value {
-    let mut json = serde_json::json!({
+    let json = serde_json::json!({
         "name": "Machine",
         "url": provider.issuer(),
         "auth": {
@@ -32,12 +32,7 @@ fn client_credentials(provider: &OidcProvider, client: (&str, &str), auth: serde
             "scopes": "api:read",
         }
     });
-    if let serde_json::Value::Object(members) = auth {
-        for (key, value) in members {
-            json["auth"][key] = value;
-        }
-    }
-    json
+    latchkey_testkit::with_auth(json, auth)
 }
 
 #[tokio::test]

@@ -107,7 +107,7 @@ fn register_machine(provider: &OidcProvider, jwk: &Value, alg: &str) -> String {
 }
 
 fn machine(provider: &OidcProvider, name: &str, client_id: &str, key: &str, auth: Value) -> Value {
-    let mut json = json!({
+    let json = json!({
         "name": name,
         "url": provider.issuer(),
         "auth": {
@@ -120,12 +120,7 @@ fn machine(provider: &OidcProvider, name: &str, client_id: &str, key: &str, auth
             "scopes": "api:read",
         }
     });
-    if let Value::Object(members) = auth {
-        for (k, v) in members {
-            json["auth"][k] = v;
-        }
-    }
-    json
+    latchkey_testkit::with_auth(json, auth)
 }
 
 #[tokio::test]

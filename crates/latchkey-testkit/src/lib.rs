@@ -15,7 +15,7 @@ pub mod tinyproxy;
 
 pub use cert::{openssl_encrypt_pkcs8, openssl_self_signed, IssuedCert, SelfSignedCert, TestCa, Validity};
 pub use files::files_under;
-pub use oidc::OidcProvider;
+pub use oidc::{with_auth, OidcProvider};
 pub use quirky_provider::{
     BrokenAnswer, ExpiresIn, Quirks, QuirkyProvider, RefreshTokenOnRefresh, ResponseFormat, Revocation,
     REFUSED_REFRESH_REASON,

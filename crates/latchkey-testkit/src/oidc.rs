@@ -75,6 +75,16 @@ pub fn device_consent_browser() -> PathBuf {
     repo_root().join("tests/oauth/device_browser.sh")
 }
 
+/// `json` (a datasource) with the members of `auth` (an object) set in its `auth`.
+pub fn with_auth(mut json: serde_json::Value, auth: serde_json::Value) -> serde_json::Value {
+    if let serde_json::Value::Object(members) = auth {
+        for (key, value) in members {
+            json["auth"][key] = value;
+        }
+    }
+    json
+}
+
 /// A running oidc-provider; stopped when dropped.
 pub struct OidcProvider {
     child: Child,
@@ -161,7 +171,7 @@ impl OidcProvider {
     /// endpoints set, any free loopback port), with `auth` members merged in (scopes, secret,
     /// client authentication, custom parameters…): the JSON the tests import.
     pub fn code_datasource(&self, name: &str, client_id: &str, auth: serde_json::Value) -> serde_json::Value {
-        let mut json = serde_json::json!({
+        let json = serde_json::json!({
             "name": name,
             "url": self.issuer(),
             "auth": {
@@ -174,19 +184,14 @@ impl OidcProvider {
                 "loopbackPort": 0,
             }
         });
-        if let serde_json::Value::Object(members) = auth {
-            for (key, value) in members {
-                json["auth"][key] = value;
-            }
-        }
-        json
+        with_auth(json, auth)
     }
 
     /// A device code datasource `name` on this provider for `client_id` (Issuer, Access Token
     /// URL and Device Authorization URL set, scopes `openid offline_access` so a refresh token
     /// comes), with `auth` members merged in.
     pub fn device_datasource(&self, name: &str, client_id: &str, auth: serde_json::Value) -> serde_json::Value {
-        let mut json = serde_json::json!({
+        let json = serde_json::json!({
             "name": name,
             "url": self.issuer(),
             "auth": {
@@ -199,12 +204,7 @@ impl OidcProvider {
                 "scopes": "openid,offline_access",
             }
         });
-        if let serde_json::Value::Object(members) = auth {
-            for (key, value) in members {
-                json["auth"][key] = value;
-            }
-        }
-        json
+        with_auth(json, auth)
     }
 
     /// What the provider did so far: `{"calls": {route or "token:GRANT": n}, "errors": [...], "clients":

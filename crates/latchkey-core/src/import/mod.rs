@@ -12,6 +12,7 @@
 
 pub mod curl;
 pub mod latchkey;
+pub mod openapi;
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -239,7 +240,8 @@ fn unchecked_plan(source: Source<'_>, format: Option<Format>, existing: &[Dataso
     let plan = match format {
         Format::Curl => curl::plan(source, existing)?,
         Format::Latchkey => latchkey::plan(source, existing)?,
-        Format::Postman | Format::Insomnia | Format::Openapi => {
+        Format::Openapi => openapi::plan(source, existing)?,
+        Format::Postman | Format::Insomnia => {
             return Err(Error::Format(format!(
                 "{}: {} files are recognised but not yet supported: import a curl command or a Latchkey \
                  datasource file for now",
@@ -344,8 +346,8 @@ mod tests {
 
     #[test]
     fn other_formats_are_refused_as_not_yet_supported() {
-        let err = plan(Source { name: "api.yaml", text: "openapi: 3.0.0\n" }, None, &[]).unwrap_err();
-        assert!(err.to_string().contains("api.yaml: openapi files are recognised but not yet supported"), "{err}");
+        let err = plan(Source { name: "c.json", text: r#"{"_type":"export"}"# }, None, &[]).unwrap_err();
+        assert!(err.to_string().contains("c.json: insomnia files are recognised but not yet supported"), "{err}");
         let err = plan(Source { name: "x.txt", text: "hello" }, None, &[]).unwrap_err();
         assert!(err.to_string().contains("--format"), "{err}");
     }

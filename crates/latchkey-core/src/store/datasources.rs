@@ -294,7 +294,12 @@ impl Store {
         let vars: Vec<_> = envs.iter().map(|e| e.vars.clone()).collect();
         if let Err(mut errors) = config.validate_in(&vars) {
             if missing == Missing::NeedsSetup {
-                let setup: Vec<String> = config.missing_secrets().into_iter().map(|e| e.field).collect();
+                let setup: Vec<String> = config
+                    .missing_secrets()
+                    .into_iter()
+                    .chain(config.auth.missing_identifiers())
+                    .map(|e| e.field)
+                    .collect();
                 errors.retain(|e| !setup.contains(&e.field));
             }
             if !errors.is_empty() {

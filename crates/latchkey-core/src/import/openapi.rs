@@ -296,7 +296,6 @@ fn text<'v>(value: &'v Value, key: &str) -> &'v str {
 
 /// What `scheme` (at `pointer`) maps to, or the reason it does not.
 fn map_scheme(
-    doc: &Doc<'_>,
     name: &str,
     scheme: &Value,
     pointer: &str,
@@ -393,7 +392,6 @@ fn map_scheme(
                     });
                 }
             }
-            let _ = doc;
             Ok(Mapped { auth: AuthConfig::OAuth2(Box::new(o)), how, needs_setup })
         }
         "openIdConnect" => {
@@ -450,7 +448,7 @@ fn choose_auth(doc: &Doc<'_>, dropped: &mut Vec<Dropped>) -> Result<(AuthConfig,
         let pointer = format!("/components/securitySchemes/{}", escape(&key));
         let scheme = doc.deref(&schemes[&key], &pointer)?;
         if chosen.is_some() {
-            let reason = match map_scheme(doc, &key, scheme, &pointer, &mut Vec::new()) {
+            let reason = match map_scheme(&key, scheme, &pointer, &mut Vec::new()) {
                 Ok(_) => format!(
                     "one authentication per datasource: `{}` was chosen",
                     chosen.as_ref().map(|c| c.1.as_str()).unwrap_or_default()
@@ -460,7 +458,7 @@ fn choose_auth(doc: &Doc<'_>, dropped: &mut Vec<Dropped>) -> Result<(AuthConfig,
             dropped.push(Dropped { item: pointer, what: format!("security scheme `{key}`"), reason });
             continue;
         }
-        match map_scheme(doc, &key, scheme, &pointer, dropped) {
+        match map_scheme(&key, scheme, &pointer, dropped) {
             Ok(mapped) => chosen = Some((mapped, key, required)),
             Err(why) => {
                 unsupported.push(key.clone());

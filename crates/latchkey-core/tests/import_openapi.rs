@@ -80,3 +80,23 @@ async fn the_large_description_applies_as_needing_setup() {
     assert_eq!(store.queries(&listed[0].id).await.unwrap().len(), 758);
     assert_eq!(applied.datasources[0].queries, 758);
 }
+
+#[test]
+fn the_swagger_2_petstore_falls_back_from_the_implicit_flow_to_its_api_key() {
+    // Its only scheme is plain http: a key would go unencrypted, so the plan is refused.
+    let original = text("swagger-petstore.yaml");
+    let err = import::plan(Source { name: "swagger-petstore.yaml", text: &original }, None, &[]).unwrap_err();
+    assert!(err.to_string().contains("plain http would send this datasource's credentials"), "{err}");
+    let text = original.replacen("schemes:\n  - http", "schemes:\n  - https", 1);
+    let plan = import::plan(Source { name: "swagger-petstore.yaml", text: &text }, None, &[]).unwrap();
+    let ds = &plan.datasources[0];
+    assert_eq!(
+        (ds.config.name.as_str(), ds.config.url.as_str()),
+        ("Swagger Petstore", "https://petstore.swagger.io/v2")
+    );
+    let AuthConfig::ApiKey(key) = &ds.config.auth else { panic!("{:?}", ds.config.auth) };
+    assert_eq!(key.key, "api_key");
+    assert!(plan.dropped.iter().any(|d| d.what == "security scheme `petstore_auth`" && d.reason.contains("implicit")));
+    assert_eq!(ds.queries.len(), 20);
+    assert!(ds.queries.iter().any(|q| q.name == "getPetById" && q.request.path == "/pet/{{petId}}"));
+}

@@ -121,18 +121,24 @@ impl Doc<'_> {
 /// Plans the import of an OpenAPI description.
 ///
 /// # Errors
-/// [`Error::Format`] when the text does not read or is Swagger 2.0; [`Error::Invalid`] naming
+/// [`Error::Format`] when the text does not read; [`Error::Invalid`] naming
 /// the file and the JSON pointer of a refused part (no usable server, a broken `$ref`).
 pub fn plan(source: Source<'_>, existing: &[DatasourceSummary]) -> Result<ImportPlan> {
     let root = read(source)?;
     let file = source.name;
+    let root = match root.get("swagger") {
+        None => root,
+        Some(Value::String(v)) if v.starts_with("2.") => from_swagger2(&root, file)?,
+        Some(other) => {
+            let v = other.as_str().map_or_else(|| other.to_string(), str::to_owned);
+            return Err(refused(
+                file,
+                "/swagger",
+                format!("Swagger {v} is not supported: use Swagger 2.0 or OpenAPI 3"),
+            ));
+        }
+    };
     let doc = Doc { root: &root, file };
-    if root.get("swagger").is_some() {
-        return Err(Error::Format(format!(
-            "{file}: Swagger 2.0 is not supported yet: convert it to OpenAPI 3 (for example with swagger2openapi) \
-             and import that"
-        )));
-    }
     let version = match root.get("openapi") {
         Some(Value::String(v)) => v.clone(),
         Some(other) => other.to_string(),
@@ -214,6 +220,114 @@ fn substituted(url: &str, variables: &[Variable]) -> String {
         }
     }
     out
+}
+
+/// A Swagger 2.0 document in the shape of OpenAPI 3 (what this module reads): `schemes`, `host`
+/// and `basePath` as the server; `securityDefinitions` as security schemes (`accessCode` is the
+/// authorization code flow, `application` client credentials); a `body` parameter's example as
+/// the request body. Pointers in errors are then those of the OpenAPI 3 shape, except for `/host`.
+fn from_swagger2(root: &Value, file: &str) -> Result<Value> {
+    let doc = Doc { root, file };
+    let mut out = serde_json::Map::new();
+    out.insert("openapi".to_owned(), Value::from("3.0.0"));
+    if let Some(info) = root.get("info") {
+        out.insert("info".to_owned(), info.clone());
+    }
+    let host = text(root, "host");
+    if host.is_empty() {
+        return Err(refused(file, "/host", "no `host`: add the API's host (`host: api.example.com`)"));
+    }
+    let schemes: Vec<&str> = root
+        .get("schemes")
+        .and_then(Value::as_array)
+        .map(|s| s.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let scheme = if schemes.is_empty() || schemes.contains(&"https") { "https" } else { schemes[0] };
+    let url = format!("{scheme}://{host}{}", text(root, "basePath"));
+    out.insert("servers".to_owned(), serde_json::json!([{ "url": url }]));
+    if let Some(security) = root.get("security") {
+        out.insert("security".to_owned(), security.clone());
+    }
+    let mut schemes_out = serde_json::Map::new();
+    if let Some(defs) = root.get("securityDefinitions").and_then(Value::as_object) {
+        for (key, def) in defs {
+            let def = doc.deref(def, &format!("/securityDefinitions/{}", escape(key)))?;
+            let converted = match text(def, "type") {
+                "basic" => serde_json::json!({"type": "http", "scheme": "basic"}),
+                "oauth2" => {
+                    let flow = match text(def, "flow") {
+                        "accessCode" => "authorizationCode",
+                        "application" => "clientCredentials",
+                        other => other,
+                    };
+                    let mut f = serde_json::Map::new();
+                    for field in ["authorizationUrl", "tokenUrl", "scopes"] {
+                        if let Some(v) = def.get(field) {
+                            f.insert(field.to_owned(), v.clone());
+                        }
+                    }
+                    serde_json::json!({"type": "oauth2", "flows": { flow: f }})
+                }
+                _ => def.clone(),
+            };
+            schemes_out.insert(key.clone(), converted);
+        }
+    }
+    out.insert("components".to_owned(), serde_json::json!({ "securitySchemes": schemes_out }));
+    let mut paths_out = serde_json::Map::new();
+    if let Some(paths) = root.get("paths").and_then(Value::as_object) {
+        for (path, item) in paths {
+            let item_pointer = format!("/paths/{}", escape(path));
+            let item = doc.deref(item, &item_pointer)?;
+            let mut item_out = serde_json::Map::new();
+            if let Some(shared) = item.get("parameters") {
+                item_out
+                    .insert("parameters".to_owned(), Value::Array(swagger2_parameters(&doc, shared, &item_pointer)?.0));
+            }
+            for method in METHODS {
+                let Some(op) = item.get(method) else { continue };
+                let pointer = format!("{item_pointer}/{method}");
+                let mut op_out = doc.deref(op, &pointer)?.as_object().cloned().unwrap_or_default();
+                if let Some(params) = op.get("parameters") {
+                    let (params, body) = swagger2_parameters(&doc, params, &pointer)?;
+                    op_out.insert("parameters".to_owned(), Value::Array(params));
+                    if let Some(example) = body {
+                        op_out.insert(
+                            "requestBody".to_owned(),
+                            serde_json::json!({"content": {"application/json": {"example": example}}}),
+                        );
+                    }
+                }
+                item_out.insert(method.to_owned(), Value::Object(op_out));
+            }
+            paths_out.insert(path.clone(), Value::Object(item_out));
+        }
+    }
+    out.insert("paths".to_owned(), Value::Object(paths_out));
+    Ok(Value::Object(out))
+}
+
+/// Swagger 2.0 parameters (their `$ref`s followed), without the `body` one, and that body's
+/// example when it has one (`x-example`, or its schema's `example`).
+fn swagger2_parameters(doc: &Doc<'_>, list: &Value, pointer: &str) -> Result<(Vec<Value>, Option<Value>)> {
+    let mut params = Vec::new();
+    let mut body = None;
+    for (i, param) in list.as_array().map(Vec::as_slice).unwrap_or_default().iter().enumerate() {
+        let at = format!("{pointer}/parameters/{i}");
+        let param = doc.deref(param, &at)?;
+        if text(param, "in") == "body" {
+            body = match param.get("x-example") {
+                Some(example) => Some(example.clone()),
+                None => match param.get("schema") {
+                    Some(schema) => doc.deref(schema, &format!("{at}/schema"))?.get("example").cloned(),
+                    None => None,
+                },
+            };
+        } else if text(param, "in") != "formData" {
+            params.push(param.clone());
+        }
+    }
+    Ok((params, body))
 }
 
 /// `{name}` → `{{name}}` (server URLs and paths).
@@ -512,6 +626,8 @@ fn operation_query(
             }
             let value = param
                 .get("example")
+                .or_else(|| param.get("x-example"))
+                .or_else(|| param.get("default"))
                 .or_else(|| param.pointer("/schema/default"))
                 .or_else(|| param.pointer("/schema/example"))
                 .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
@@ -733,12 +849,57 @@ paths:
         let err = plan_of("openapi: 2.5.0\n").unwrap_err().to_string();
         assert!(err.contains("api.yaml, /openapi"), "{err}");
         let err = plan_of("swagger: '2.0'\n").unwrap_err().to_string();
-        assert!(err.contains("Swagger 2.0 is not supported yet"), "{err}");
+        assert!(err.contains("api.yaml, /host"), "{err}");
+        let err = plan_of("swagger: '1.2'\n").unwrap_err().to_string();
+        assert!(err.contains("api.yaml, /swagger"), "{err}");
         let broken =
             "openapi: 3.0.0\nservers: [{url: 'https://a.example'}]\npaths:\n  /a:\n    get: {$ref: '#/nowhere'}\n";
         let err = plan_of(broken).unwrap_err().to_string();
         assert!(err.contains("api.yaml, /paths/~1a/get") && err.contains("points to nothing"), "{err}");
         let err = plan_of("openapi: [\n").unwrap_err().to_string();
         assert!(err.contains("api.yaml: not JSON nor YAML"), "{err}");
+    }
+
+    #[test]
+    fn swagger_2_is_read_as_its_openapi_3_shape() {
+        let text = r#"
+swagger: '2.0'
+info: {title: Old}
+host: old.example
+basePath: /api
+schemes: [http, https]
+securityDefinitions:
+  code: {type: oauth2, flow: accessCode, authorizationUrl: 'https://id.example/a', tokenUrl: 'https://id.example/t', scopes: {read: r}}
+  app: {type: oauth2, flow: application, tokenUrl: 'https://id.example/t', scopes: {}}
+  basic: {type: basic}
+parameters:
+  Limit: {name: limit, in: query, required: true, type: integer, default: 10}
+paths:
+  /things/{id}:
+    put:
+      operationId: putThing
+      parameters:
+        - {name: id, in: path, required: true, type: string}
+        - {$ref: '#/parameters/Limit'}
+        - {name: body, in: body, schema: {type: object, example: {a: 1}}}
+      responses: {200: {description: ok}}
+"#;
+        let plan = plan_of(text).unwrap();
+        let ds = &plan.datasources[0];
+        assert_eq!(ds.config.url, "https://old.example/api");
+        let AuthConfig::OAuth2(o) = &ds.config.auth else { panic!("{:?}", ds.config.auth) };
+        assert_eq!(
+            (o.grant_type, o.authorization_url.as_str()),
+            (GrantType::AuthorizationCode, "https://id.example/a")
+        );
+        assert!(plan.dropped.iter().any(|d| d.what == "security scheme `app`"));
+        let q = &ds.queries[0];
+        assert_eq!((q.name.as_str(), q.request.path.as_str()), ("putThing", "/things/{{id}}"));
+        assert_eq!(q.request.query_params, vec![KeyValue::new("limit", "10")]);
+        assert!(
+            matches!(&q.request.body, RequestBody::Json { text } if text.contains("\"a\": 1")),
+            "{:?}",
+            q.request.body
+        );
     }
 }

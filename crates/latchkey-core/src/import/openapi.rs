@@ -856,6 +856,13 @@ paths:
             "openapi: 3.0.0\nservers: [{url: 'https://a.example'}]\npaths:\n  /a:\n    get: {$ref: '#/nowhere'}\n";
         let err = plan_of(broken).unwrap_err().to_string();
         assert!(err.contains("api.yaml, /paths/~1a/get") && err.contains("points to nothing"), "{err}");
+        let looped = "openapi: 3.0.0\nservers: [{url: 'https://a.example'}]\ncomponents: {parameters: {P: {$ref: '#/components/parameters/P'}}}\npaths:\n  /a:\n    get: {parameters: [{$ref: '#/components/parameters/P'}]}\n";
+        let err = plan_of(looped).unwrap_err().to_string();
+        assert!(err.contains("api.yaml, /paths/~1a/get/parameters/0") && err.contains("in a loop"), "{err}");
+        let other_file =
+            "openapi: 3.0.0\nservers: [{url: 'https://a.example'}]\npaths:\n  /a: {$ref: 'other.yaml#/a'}\n";
+        let err = plan_of(other_file).unwrap_err().to_string();
+        assert!(err.contains("api.yaml, /paths/~1a") && err.contains("bundle the description"), "{err}");
         let err = plan_of("openapi: [\n").unwrap_err().to_string();
         assert!(err.contains("api.yaml: not JSON nor YAML"), "{err}");
     }

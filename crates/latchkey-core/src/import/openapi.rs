@@ -157,7 +157,7 @@ pub fn plan(source: Source<'_>, existing: &[DatasourceSummary]) -> Result<Import
         url::Url::parse(&base).ok().and_then(|u| u.host_str().map(str::to_owned)).unwrap_or_else(|| "api".to_owned());
     let name = free_name(title.unwrap_or(&host), existing, &[]);
 
-    let (auth, auth_mapping, mut needs_setup) = choose_auth(&doc, &mut dropped)?;
+    let (auth, auth_mapping, mut needs_setup, scheme_pointer) = choose_auth(&doc, &mut dropped)?;
     let mut config = DatasourceConfig { name: name.clone(), url: base.clone(), auth, ..Default::default() };
     if base != url {
         config.environments.insert(name.clone(), ConfigOverrides { url: Some(url), ..Default::default() });
@@ -182,6 +182,22 @@ pub fn plan(source: Source<'_>, existing: &[DatasourceSummary]) -> Result<Import
         if !needs_setup_has(&needs_setup, &e.field) {
             e.message.push_str(": an OpenAPI description carries no secrets");
             needs_setup.push(e);
+        }
+    }
+    // What the description set that a save would refuse, by the pointer it came from (an
+    // issuer's endpoints are checked after discovery, by `import::plan_discovering`).
+    let discovered = matches!(&config.auth, AuthConfig::OAuth2(o) if !o.issuer.is_empty());
+    if let Err(found) = config.validate() {
+        let refused: Vec<FieldError> = found
+            .into_iter()
+            .filter(|e| !needs_setup_has(&needs_setup, &e.field) && !(discovered && e.field.starts_with("auth.")))
+            .map(|e| {
+                let at = if e.field.starts_with("auth.") { scheme_pointer.as_str() } else { "/servers/0/url" };
+                FieldError::new(format!("{file}, {at}: {}", e.field), e.message)
+            })
+            .collect();
+        if !refused.is_empty() {
+            return Err(Error::Invalid(refused));
         }
     }
     let environments = if variables.is_empty() {
@@ -535,9 +551,15 @@ fn map_scheme(
 
 /// The authentication: the first scheme Latchkey supports, taken in the order of the
 /// top-level `security` requirements, then of `components.securitySchemes`.
-fn choose_auth(doc: &Doc<'_>, dropped: &mut Vec<Dropped>) -> Result<(AuthConfig, String, Vec<FieldError>)> {
+/// Also returns the chosen scheme's pointer (empty for none), for errors in what it set.
+fn choose_auth(doc: &Doc<'_>, dropped: &mut Vec<Dropped>) -> Result<(AuthConfig, String, Vec<FieldError>, String)> {
     let Some(schemes) = doc.root.pointer("/components/securitySchemes").and_then(Value::as_object) else {
-        return Ok((AuthConfig::None, "none: the description has no securitySchemes".to_owned(), Vec::new()));
+        return Ok((
+            AuthConfig::None,
+            "none: the description has no securitySchemes".to_owned(),
+            Vec::new(),
+            String::new(),
+        ));
     };
     let mut order: Vec<(String, bool)> = Vec::new();
     if let Some(requirements) = doc.root.get("security").and_then(Value::as_array) {
@@ -580,11 +602,12 @@ fn choose_auth(doc: &Doc<'_>, dropped: &mut Vec<Dropped>) -> Result<(AuthConfig,
             }
         }
     }
-    let Some((mapped, _key, required)) = chosen else {
+    let Some((mapped, key, required)) = chosen else {
         return Ok((
             AuthConfig::None,
             "none: no security scheme of the description is supported".to_owned(),
             Vec::new(),
+            String::new(),
         ));
     };
     let mut how = mapped.how;
@@ -596,7 +619,7 @@ fn choose_auth(doc: &Doc<'_>, dropped: &mut Vec<Dropped>) -> Result<(AuthConfig,
     if !unsupported.is_empty() {
         how.push_str(&format!(" (skipped as unsupported: {})", unsupported.join(", ")));
     }
-    Ok((mapped.auth, how, mapped.needs_setup))
+    Ok((mapped.auth, how, mapped.needs_setup, format!("/components/securitySchemes/{}", escape(&key))))
 }
 
 fn operation_query(
@@ -863,6 +886,16 @@ paths:
             "openapi: 3.0.0\nservers: [{url: 'https://a.example'}]\npaths:\n  /a: {$ref: 'other.yaml#/a'}\n";
         let err = plan_of(other_file).unwrap_err().to_string();
         assert!(err.contains("api.yaml, /paths/~1a") && err.contains("bundle the description"), "{err}");
+        let plain = with_schemes("    b: {type: http, scheme: bearer}\n", "")
+            .replace("https://api.example", "http://api.example");
+        let err = plan_of(&plain).unwrap_err().to_string();
+        assert!(err.contains("api.yaml, /servers/0/url: url: plain http"), "{err}");
+        let bad = with_schemes(
+            "    o: {type: oauth2, flows: {clientCredentials: {tokenUrl: 'ftp://id.example/t', scopes: {}}}}\n",
+            "",
+        );
+        let err = plan_of(&bad).unwrap_err().to_string();
+        assert!(err.contains("api.yaml, /components/securitySchemes/o: auth.accessTokenUrl"), "{err}");
         let err = plan_of("openapi: [\n").unwrap_err().to_string();
         assert!(err.contains("api.yaml: not JSON nor YAML"), "{err}");
     }

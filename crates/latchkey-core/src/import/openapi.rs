@@ -190,7 +190,10 @@ pub fn plan(source: Source<'_>, existing: &[DatasourceSummary]) -> Result<Import
     if let Err(found) = config.validate() {
         let refused: Vec<FieldError> = found
             .into_iter()
-            .filter(|e| !needs_setup_has(&needs_setup, &e.field) && !(discovered && e.field.starts_with("auth.")))
+            .filter(|e| {
+                let later = discovered && e.field.starts_with("auth.");
+                !(later || needs_setup_has(&needs_setup, &e.field))
+            })
             .map(|e| {
                 let at = if e.field.starts_with("auth.") { scheme_pointer.as_str() } else { "/servers/0/url" };
                 FieldError::new(format!("{file}, {at}: {}", e.field), e.message)

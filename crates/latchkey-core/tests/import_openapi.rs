@@ -100,3 +100,18 @@ fn the_swagger_2_petstore_falls_back_from_the_implicit_flow_to_its_api_key() {
     assert_eq!(ds.queries.len(), 20);
     assert!(ds.queries.iter().any(|q| q.name == "getPetById" && q.request.path == "/pet/{{petId}}"));
 }
+
+#[tokio::test]
+async fn server_variables_apply_as_an_environment_whose_url_is_templated() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_with(&DataDir::at(dir.path()), KeyringUse::Off).await.unwrap();
+    let text = "openapi: 3.0.3\ninfo: {title: Regional}\nservers:\n  - url: 'https://{region}.api.example/v1'\n    \
+                variables: {region: {default: eu}}\npaths:\n  /ping: {get: {operationId: ping}}\n";
+    let plan = import::plan(Source { name: "regional.yaml", text }, None, &[]).unwrap();
+    let applied = store.apply_import(&plan).await.unwrap();
+    assert!(applied.environments[0].created);
+    let listed = store.list_datasources().await.unwrap();
+    assert_eq!(listed[0].url, "https://eu.api.example/v1");
+    let ds = store.datasource(&listed[0].id).await.unwrap();
+    assert_eq!(ds.config.environments["Regional"].url.as_deref(), Some("https://{{region}}.api.example/v1"));
+}

@@ -12,6 +12,8 @@
 #   device_authorization  oauth::device::parse_device_authorization: an RFC 8628 §3.2 answer
 #   curl            import::plan --format curl: the shell/cmd tokenizer and option mapping; a
 #                   credential from the input never in an error or the shown plan
+#   openapi         import::plan --format openapi: JSON/YAML reading, $ref following, Swagger 2.0
+#                   conversion; a plan made validates (but for needs setup) and serializes
 #
 # Short run (what CI calls):      FUZZ_SECONDS=30 fuzz/run.sh
 # Long runs (10 minutes each):    FUZZ_SECONDS=600 fuzz/run.sh
@@ -24,7 +26,7 @@
 #
 # Environment:
 #   FUZZ_SECONDS    run time per target (default 30)
-#   FUZZ_TARGETS    space-separated targets (default: all four)
+#   FUZZ_TARGETS    space-separated targets (default: all of them)
 #   FUZZ_SANITIZER  address (default) or none (faster, catches panics only)
 #   FUZZ_ARGS       extra libFuzzer flags, e.g. "-max_len=8192"
 #
@@ -37,7 +39,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 seconds="${FUZZ_SECONDS:-30}"
-targets="${FUZZ_TARGETS:-token_response callback datasource device_authorization curl}"
+targets="${FUZZ_TARGETS:-token_response callback datasource device_authorization curl openapi}"
 sanitizer="${FUZZ_SANITIZER:-address}"
 export RUSTC_BOOTSTRAP=1
 

@@ -106,7 +106,7 @@ pub async fn run(store: &Store, env: EnvironmentRef<'_>, command: DatasourceComm
             }
             println!("id: {}", datasource.id);
             println!("environment: {env_name}");
-            for missing in datasource.config.missing_secrets() {
+            for missing in datasource.config.needs_setup() {
                 println!("needs setup: {}: {}", missing.field, missing.message);
             }
             let shown = output::json(&export_datasource(&datasource, SecretView::Mask));

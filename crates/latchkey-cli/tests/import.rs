@@ -142,7 +142,7 @@ fn an_input_with_one_bad_part_stores_nothing() {
 
     let out = import(&env, &[], "openapi: 3.1.0\ninfo: {title: x}\n");
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("openapi files are recognised but not yet supported"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("standard input, /servers: no `servers`"), "{}", stderr(&out));
 
     let out = import(&env, &["--format", "har"], "curl https://a.example");
     assert_eq!(out.status.code(), Some(2));
@@ -184,4 +184,29 @@ fn show_names_what_a_datasource_needing_setup_lacks() {
     assert!(out.status.success(), "{}", stderr(&out));
     let shown = env.ok(&["datasource", "show", "api.example.com"]);
     assert!(shown.contains("needs setup: auth.value: enter the API key"), "{shown}");
+}
+
+#[test]
+fn a_real_openapi_description_plans_as_json_and_applies_as_needing_setup() {
+    let env = Env::new();
+    let file = format!("{}/../latchkey-core/tests/fixtures/openapi/google-compute.json", env!("CARGO_MANIFEST_DIR"));
+    let out = env.cmd(&["import", &file, "--dry-run", "--json"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(plan["format"], "openapi");
+    let ds = &plan["datasources"][0];
+    assert_eq!(ds["action"], "create");
+    assert_eq!(ds["config"]["url"], "https://compute.googleapis.com/compute/v1");
+    assert_eq!(ds["config"]["auth"]["type"], "oauth2");
+    assert_eq!(ds["config"]["auth"]["grantType"], "authorization_code");
+    assert_eq!(ds["queries"].as_array().unwrap().len(), 758);
+    assert_eq!(ds["secrets"], serde_json::json!([]));
+    assert!(ds["needsSetup"].to_string().contains("auth.clientId"), "{}", ds["needsSetup"]);
+    assert_eq!(list(&env), serde_json::json!([]), "a dry run stores nothing");
+
+    let out = env.cmd(&["import", &file, "--json"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listed = list(&env);
+    assert_eq!(listed[0]["name"], "Compute Engine API");
+    assert!(listed[0]["needsSetup"].to_string().contains("auth.clientId"), "{}", listed[0]);
 }

@@ -1,17 +1,18 @@
-//! Importing what people arrive with (a cURL command line, Latchkey's own JSON; Postman,
-//! Insomnia and OpenAPI are recognised but not read yet) as an [`ImportPlan`]: the datasources
+//! Importing what people arrive with (a cURL command line, an OpenAPI 3 description, Latchkey's
+//! own JSON; Postman and Insomnia are recognised but not read yet) as an [`ImportPlan`]: the datasources
 //! to create or join, their saved queries, environments, how authentication was mapped, the
 //! secrets carried (counted by field, never shown) and those still to enter ("needs setup"), and
 //! everything dropped with the reason.
 //!
 //! A plan is computed without writing anything: a pure function of the input and the store's
 //! existing datasources. `Store::apply_import` then stores it in one transaction, so nothing is
-//! stored when any part is refused. Each format has its own module (`curl`, `latchkey`; next
-//! `postman`, `insomnia`, `openapi`) with a `plan(source, existing) -> Result<ImportPlan>`;
+//! stored when any part is refused. Each format has its own module (`curl`, `latchkey`,
+//! `openapi`; next `postman`, `insomnia`) with a `plan(source, existing) -> Result<ImportPlan>`;
 //! what belongs here is only what every format shares.
 
 pub mod curl;
 pub mod latchkey;
+pub mod openapi;
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -239,10 +240,11 @@ fn unchecked_plan(source: Source<'_>, format: Option<Format>, existing: &[Dataso
     let plan = match format {
         Format::Curl => curl::plan(source, existing)?,
         Format::Latchkey => latchkey::plan(source, existing)?,
-        Format::Postman | Format::Insomnia | Format::Openapi => {
+        Format::Openapi => openapi::plan(source, existing)?,
+        Format::Postman | Format::Insomnia => {
             return Err(Error::Format(format!(
-                "{}: {} files are recognised but not yet supported: import a curl command or a Latchkey \
-                 datasource file for now",
+                "{}: {} files are recognised but not yet supported: import a curl command, an OpenAPI \
+                 description or a Latchkey datasource file for now",
                 source.name,
                 format.as_str()
             )))
@@ -344,8 +346,8 @@ mod tests {
 
     #[test]
     fn other_formats_are_refused_as_not_yet_supported() {
-        let err = plan(Source { name: "api.yaml", text: "openapi: 3.0.0\n" }, None, &[]).unwrap_err();
-        assert!(err.to_string().contains("api.yaml: openapi files are recognised but not yet supported"), "{err}");
+        let err = plan(Source { name: "c.json", text: r#"{"_type":"export"}"# }, None, &[]).unwrap_err();
+        assert!(err.to_string().contains("c.json: insomnia files are recognised but not yet supported"), "{err}");
         let err = plan(Source { name: "x.txt", text: "hello" }, None, &[]).unwrap_err();
         assert!(err.to_string().contains("--format"), "{err}");
     }

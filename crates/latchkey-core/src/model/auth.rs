@@ -398,6 +398,29 @@ impl AuthConfig {
         missing
     }
 
+    /// The identifiers (not secrets) this authentication needs that are empty: an OAuth 2.0
+    /// Client ID, the password grant's username, a Basic username. An import of a file that
+    /// cannot know them (an OpenAPI description) stores the datasource as "needs setup" for
+    /// them too; a normal save refuses them as before.
+    pub fn missing_identifiers(&self) -> Vec<FieldError> {
+        let mut missing = Vec::new();
+        match self {
+            AuthConfig::Basic(b) if b.username.is_empty() => {
+                missing.push(FieldError::new("auth.username", "enter the username for Basic authentication"));
+            }
+            AuthConfig::OAuth2(o) => {
+                if o.client_id.trim().is_empty() {
+                    missing.push(FieldError::new("auth.clientId", "enter the Client ID your provider gave you"));
+                }
+                if o.grant_type == GrantType::Password && o.username.is_empty() {
+                    missing.push(FieldError::new("auth.username", "enter the resource owner's username"));
+                }
+            }
+            _ => {}
+        }
+        missing
+    }
+
     pub(crate) fn validate(&self, errors: &mut Vec<FieldError>) {
         let mut require = |ok: bool, field: &str, message: &str| {
             if !ok {

@@ -353,6 +353,15 @@ impl DatasourceConfig {
         missing
     }
 
+    /// What the datasource still needs before it can send: [`DatasourceConfig::missing_secrets`],
+    /// then the empty identifiers ([`super::AuthConfig::missing_identifiers`], a Client ID or a
+    /// username) that an import from a file that cannot know them leaves for the person to enter.
+    pub fn needs_setup(&self) -> Vec<FieldError> {
+        let mut missing = self.missing_secrets();
+        missing.extend(self.auth.missing_identifiers());
+        missing
+    }
+
     /// Whether the datasource sends credentials with its requests: any authentication, or the
     /// signature header.
     pub fn has_credentials(&self) -> bool {

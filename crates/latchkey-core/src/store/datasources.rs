@@ -294,7 +294,7 @@ impl Store {
         let vars: Vec<_> = envs.iter().map(|e| e.vars.clone()).collect();
         if let Err(mut errors) = config.validate_in(&vars) {
             if missing == Missing::NeedsSetup {
-                let setup: Vec<String> = config.missing_secrets().into_iter().map(|e| e.field).collect();
+                let setup: Vec<String> = config.needs_setup().into_iter().map(|e| e.field).collect();
                 errors.retain(|e| !setup.contains(&e.field));
             }
             if !errors.is_empty() {
@@ -373,7 +373,7 @@ impl Store {
         }
         let updated_at = now_millis();
         let json = serde_json::to_string(&config).expect("a datasource config always serializes");
-        let missing: Vec<String> = config.missing_secrets().into_iter().map(|e| e.field).collect();
+        let missing: Vec<String> = config.needs_setup().into_iter().map(|e| e.field).collect();
         let needs_setup = (!missing.is_empty()).then(|| missing.join(","));
         let generation: i64 = sqlx::query_scalar(
             "INSERT INTO datasources (id, name, url, auth_type, config, created_at, updated_at, generation, needs_setup) \

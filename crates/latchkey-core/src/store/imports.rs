@@ -96,7 +96,7 @@ impl Store {
                 Some(result) => {
                     let (saved, _outcome): (_, ImportOutcome) = result.map_err(|e| in_item(&ds.item, e))?;
                     let d = saved.datasource;
-                    let missing = d.config.missing_secrets().into_iter().map(|e| e.field).collect();
+                    let missing = d.config.needs_setup().into_iter().map(|e| e.field).collect();
                     (d.id, d.config.name, saved.tokens_dropped, missing)
                 }
                 None => {
@@ -104,7 +104,7 @@ impl Store {
                         Error::field(format!("{}, {}", plan.source, ds.item), "a joined datasource needs its id")
                     })?;
                     let d = self.datasource_in_tx(&mut tx, &id).await?;
-                    let missing = d.config.missing_secrets().into_iter().map(|e| e.field).collect();
+                    let missing = d.config.needs_setup().into_iter().map(|e| e.field).collect();
                     (d.id, d.config.name, None, missing)
                 }
             };

@@ -15,8 +15,8 @@ use base64::Engine;
 
 use super::{free_name, origin_of, DatasourceAction, Dropped, ImportPlan, PlannedDatasource, PlannedQuery, Source};
 use crate::model::{
-    ApiKeyAuth, AuthConfig, BasicAuth, BearerAuth, DatasourceConfig, DatasourceSummary, KeyPlacement, KeyValue,
-    MultipartPart, RequestBody, RequestSpec,
+    ApiKeyAuth, AuthConfig, BasicAuth, BearerAuth, ClientAuthentication, DatasourceConfig, DatasourceSummary,
+    GrantType, KeyPlacement, KeyValue, MultipartPart, OAuth2Config, RequestBody, RequestSpec,
 };
 use crate::{Error, FieldError, Result, SecretField};
 
@@ -842,7 +842,35 @@ fn is_api_key_header(name: &str) -> bool {
             | "x-rapidapi-key"
             | "x-figma-token"
             | "x-shopify-access-token"
-    )
+    ) || is_key_shaped(&n)
+}
+
+/// A header named like a key or token (`X-AIO-Key`, `X-Service-Token`) that is not one of the
+/// headers so named that carry no credential.
+fn is_key_shaped(lower: &str) -> bool {
+    (lower.ends_with("-key") || lower.ends_with("-token") || lower.ends_with("apikey"))
+        && !matches!(lower, "idempotency-key" | "x-idempotency-key" | "sec-websocket-key" | "x-request-key")
+        && !is_session_token(lower)
+}
+
+/// A browser session's anti-forgery token (`X-CSRF-Token`, `X-XSRF-TOKEN`): bound to the cookie,
+/// of no use later.
+fn is_session_token(lower: &str) -> bool {
+    lower.contains("csrf") || lower.contains("xsrf")
+}
+
+/// The credential a query parameter named like an API key stands for.
+fn query_credential(key: &str, value: &str) -> Credential {
+    Credential {
+        auth: AuthConfig::ApiKey(ApiKeyAuth {
+            key: key.to_owned(),
+            value: secret_or_setup(value),
+            add_to: KeyPlacement::Query,
+            header_prefix: String::new(),
+        }),
+        how: format!("the `{key}` query parameter became an API key sent in the query"),
+        from: format!("the `{key}` query parameter"),
+    }
 }
 
 /// Query parameters that carry an API key.
@@ -860,11 +888,20 @@ pub fn is_placeholder(value: &str) -> bool {
         || (v.starts_with('[') && v.ends_with(']'))
         || v.starts_with('$')
         || v.contains("YOUR")
+        || v.to_ascii_lowercase().starts_with("your")
         || v.to_ascii_lowercase().contains("your_")
         || v.to_ascii_lowercase().contains("your-")
+        || is_shouted_name(v)
         || v.contains('…')
         || v.contains("...")
         || v.chars().all(|c| c == 'x' || c == 'X' || c == '*')
+}
+
+/// A name in capitals that says what goes there (`AUTH_TOKEN`, `API-KEY`), as docs write in
+/// place of a value.
+fn is_shouted_name(v: &str) -> bool {
+    v.chars().all(|c| c.is_ascii_uppercase() || c == '_' || c == '-')
+        && ["TOKEN", "KEY", "SECRET", "PASSWORD", "PASS", "USER", "EMAIL", "CLIENT", "_ID"].iter().any(|w| v.contains(w))
 }
 
 /// A credential found in a command, before it becomes a datasource's authentication.
@@ -942,8 +979,10 @@ fn basic(user: &str, password: &str, from: &str) -> Credential {
             from: from.to_owned(),
         };
     }
+    // A placeholder username (`{EMAIL}`) is left empty: the datasource then needs setup for it.
+    let username = if is_placeholder(user) { String::new() } else { user.to_owned() };
     Credential {
-        auth: AuthConfig::Basic(BasicAuth { username: user.to_owned(), password: secret_or_setup(password) }),
+        auth: AuthConfig::Basic(BasicAuth { username, password: secret_or_setup(password) }),
         how: format!("{from} became Basic authentication"),
         from: from.to_owned(),
     }
@@ -954,7 +993,8 @@ struct Mapped {
     origin: String,
     host: String,
     credentials: Vec<Credential>,
-    request: RequestSpec,
+    /// `None` when the command was a token request that became the authentication.
+    request: Option<RequestSpec>,
     dropped: Vec<(String, String)>,
 }
 
@@ -1005,16 +1045,7 @@ fn map_command(command: &Command) -> Result<Mapped> {
     let mut in_query = Vec::new();
     for (key, value) in url.query_pairs() {
         if is_api_key_param(&key) && !value.is_empty() {
-            in_query.push(Credential {
-                auth: AuthConfig::ApiKey(ApiKeyAuth {
-                    key: key.to_string(),
-                    value: secret_or_setup(&value),
-                    add_to: KeyPlacement::Query,
-                    header_prefix: String::new(),
-                }),
-                how: format!("the `{key}` query parameter became an API key sent in the query"),
-                from: format!("the `{key}` query parameter"),
-            });
+            in_query.push(query_credential(&key, &value));
         } else {
             query_params.push(KeyValue::new(key.to_string(), value.to_string()));
         }
@@ -1056,12 +1087,29 @@ fn map_command(command: &Command) -> Result<Mapped> {
                 how: format!("the {name} header became an API key sent in that header"),
                 from: format!("the {name} header"),
             });
+        } else if is_session_token(&lower) {
+            dropped.push((
+                format!("header {name}"),
+                "a browser session's anti-forgery token: it is not stored; use the datasource's authentication"
+                    .to_owned(),
+            ));
         } else if lower == "cookie" {
             dropped.push((
                 format!("header {name}"),
                 "cookies are a browser session's secrets: they are not stored; use the datasource's authentication"
                     .to_owned(),
             ));
+        } else if lower == "accept-encoding" {
+            dropped.push((
+                format!("header {name}"),
+                "Latchkey asks for answers it can show as they are: a compressed body would arrive undecoded"
+                    .to_owned(),
+            ));
+        } else if matches!(
+            lower.as_str(),
+            "connection" | "keep-alive" | "proxy-connection" | "te" | "transfer-encoding" | "upgrade"
+        ) {
+            dropped.push((format!("header {name}"), "the connection is Latchkey's to manage".to_owned()));
         } else if lower == "host" || lower == "content-length" || lower.starts_with(':') {
             dropped.push((format!("header {name}"), "Latchkey sets it from the URL and the body".to_owned()));
         } else if lower == "content-type" {
@@ -1071,7 +1119,6 @@ fn map_command(command: &Command) -> Result<Mapped> {
             headers.push(KeyValue::new(name, value));
         }
     }
-    credentials.extend(in_query);
     if parsed.json {
         if content_type.is_none() {
             content_type = Some("application/json".to_owned());
@@ -1086,7 +1133,12 @@ fn map_command(command: &Command) -> Result<Mapped> {
     if parsed.get && !parsed.data.is_empty() {
         for piece in parsed.data.join("&").split('&').filter(|p| !p.is_empty()) {
             let (k, v) = piece.split_once('=').unwrap_or((piece, ""));
-            query_params.push(KeyValue::new(percent_decode_form(k), percent_decode_form(v)));
+            let (k, v) = (percent_decode_form(k), percent_decode_form(v));
+            if is_api_key_param(&k) && !v.is_empty() {
+                in_query.push(query_credential(&k, &v));
+            } else {
+                query_params.push(KeyValue::new(k, v));
+            }
         }
     } else if !parsed.form.is_empty() {
         body = RequestBody::Multipart { parts: std::mem::take(&mut parsed.form) };
@@ -1129,8 +1181,64 @@ fn map_command(command: &Command) -> Result<Mapped> {
         None if has_body && !parsed.get => "POST".to_owned(),
         None => "GET".to_owned(),
     };
+    credentials.extend(in_query);
+    if method == "POST" {
+        if let Some(credential) = token_request(&url, &body, &mut credentials) {
+            dropped.push((
+                "the token request".to_owned(),
+                "it became the datasource's OAuth 2.0 authentication: Latchkey asks for tokens itself".to_owned(),
+            ));
+            credentials.insert(0, credential);
+            return Ok(Mapped { origin, host, credentials, request: None, dropped });
+        }
+    }
     let request = RequestSpec { method, path: url.path().to_owned(), headers, query_params, body };
-    Ok(Mapped { origin, host, credentials, request, dropped })
+    Ok(Mapped { origin, host, credentials, request: Some(request), dropped })
+}
+
+/// A command that is itself an OAuth 2.0 token request (a form POST whose `grant_type` is
+/// `client_credentials` or `password`, as token endpoints' docs show): the authentication it
+/// stands for, so that the client secret is sealed rather than kept in a saved query's body. A
+/// `-u client:secret` beside it is the client's Basic authentication, taken out of `credentials`.
+fn token_request(url: &url::Url, body: &RequestBody, credentials: &mut Vec<Credential>) -> Option<Credential> {
+    let RequestBody::FormUrlencoded { fields } = body else { return None };
+    let field = |name: &str| fields.iter().find(|f| f.key == name).map(|f| f.value.as_str());
+    let (grant_type, grant) = match field("grant_type")? {
+        "client_credentials" => (GrantType::ClientCredentials, "client_credentials"),
+        "password" => (GrantType::Password, "password"),
+        _ => return None,
+    };
+    let mut token_url = url.clone();
+    token_url.set_query(None);
+    let mut oauth = OAuth2Config {
+        grant_type,
+        access_token_url: token_url.to_string(),
+        client_id: field("client_id").unwrap_or_default().to_owned(),
+        client_secret: field("client_secret").map(secret_or_setup).unwrap_or(SecretField::Empty),
+        scopes: field("scope").unwrap_or_default().split_whitespace().map(str::to_owned).collect(),
+        audience: field("audience").unwrap_or_default().to_owned(),
+        resource: field("resource").unwrap_or_default().to_owned(),
+        username: field("username").unwrap_or_default().to_owned(),
+        password: field("password").map(secret_or_setup).unwrap_or(SecretField::Empty),
+        ..OAuth2Config::default()
+    };
+    const KNOWN: [&str; 8] =
+        ["grant_type", "client_id", "client_secret", "scope", "audience", "resource", "username", "password"];
+    oauth.custom_token_params = fields.iter().filter(|f| !KNOWN.contains(&f.key.as_str())).cloned().collect();
+    if let Some(at) = credentials.iter().position(|c| matches!(c.auth, AuthConfig::Basic(_))) {
+        let AuthConfig::Basic(basic) = credentials.remove(at).auth else { unreachable!("matched above") };
+        oauth.client_authentication = ClientAuthentication::BasicHeader;
+        oauth.client_id = basic.username;
+        oauth.client_secret = basic.password;
+    }
+    if is_placeholder(&oauth.client_id) {
+        oauth.client_id.clear();
+    }
+    Some(Credential {
+        auth: AuthConfig::OAuth2(Box::new(oauth)),
+        how: format!("the token request (grant_type={grant}) became OAuth 2.0 authentication with its token URL"),
+        from: "the token request".to_owned(),
+    })
 }
 
 /// Whether `text` is `key=value` pairs joined by `&` (what a form body is).
@@ -1237,16 +1345,18 @@ pub fn plan(source: Source<'_>, existing: &[DatasourceSummary]) -> Result<Import
                 });
             }
         }
-        let taken: Vec<&str> = ds.queries.iter().map(|q| q.name.as_str()).collect();
-        let base = format!("{} {}", mapped.request.method_or_default(), mapped.request.path);
-        let name = unique_query_name(&base, &taken);
-        ds.queries.push(PlannedQuery { name, group: None, request: mapped.request, item });
+        if let Some(request) = mapped.request {
+            let taken: Vec<&str> = ds.queries.iter().map(|q| q.name.as_str()).collect();
+            let base = format!("{} {}", request.method_or_default(), request.path);
+            let name = unique_query_name(&base, &taken);
+            ds.queries.push(PlannedQuery { name, group: None, request, item });
+        }
     }
     for ds in &mut datasources {
         ds.secrets = super::carried_secrets(&ds.config);
         ds.needs_setup = ds
             .config
-            .missing_secrets()
+            .needs_setup()
             .into_iter()
             .map(|mut e| {
                 let _ = write!(e.message, ": the command has none (or a placeholder from the docs)");
@@ -1300,6 +1410,75 @@ mod tests {
     fn refusal(text: &str) -> String {
         let source = Source { name: "cmd.sh", text };
         crate::import::plan(source, Some(crate::import::Format::Curl), &[]).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn key_shaped_headers_are_keys_but_idempotency_and_session_tokens_are_not() {
+        let (c, _) = one("curl -H 'X-Service-Token: t-1' https://a.example/");
+        assert!(matches!(&c.auth, AuthConfig::ApiKey(k) if k.key == "X-Service-Token"), "{:?}", c.auth);
+        let (c, r) = one("curl -H 'Idempotency-Key: 42' https://a.example/");
+        assert_eq!((c.auth.kind(), r.headers[0].key.as_str()), (crate::model::AuthType::None, "Idempotency-Key"));
+        let plan =
+            plan_of("curl -H 'X-CSRF-Token: s-1' -H 'Accept-Encoding: br' -H 'Connection: close' https://a.example/");
+        let ds = &plan.datasources[0];
+        assert!(ds.queries[0].request.headers.is_empty(), "{:?}", ds.queries[0].request.headers);
+        assert_eq!(ds.config.auth, AuthConfig::None);
+        let what: Vec<&str> = plan.dropped.iter().map(|d| d.what.as_str()).collect();
+        assert_eq!(what, ["header X-CSRF-Token", "header Accept-Encoding", "header Connection"]);
+        assert!(!serde_json::to_string(&plan).unwrap().contains("s-1"));
+    }
+
+    #[test]
+    fn shouted_names_are_placeholders() {
+        for v in ["AUTH_TOKEN", "API-KEY", "YOUR_KEY", "yourToken", "CLIENT_SECRET"] {
+            assert!(is_placeholder(v), "{v}");
+        }
+        for v in ["ABC123DEF", "sk_live_ABC", "XYZTOKEN9"] {
+            assert!(!is_placeholder(v), "{v} has more than capitals");
+        }
+    }
+
+    #[test]
+    fn get_data_named_like_a_key_becomes_the_query_key() {
+        let (c, r) = one("curl -G https://a.example/find -d apikey=k-9 --data-urlencode 'q=a b'");
+        let AuthConfig::ApiKey(key) = &c.auth else { panic!("{:?}", c.auth) };
+        assert_eq!((key.key.as_str(), key.add_to), ("apikey", KeyPlacement::Query));
+        assert_eq!(r.query_params, [KeyValue::new("q", "a b")]);
+    }
+
+    #[test]
+    fn token_requests_become_oauth_and_leave_no_query() {
+        let plan = plan_of(
+            "curl -u app-1:s3cret -d grant_type=client_credentials -d 'scope=read write' -d tenant=t1 \\\n  https://id.example/oauth2/token?x=1",
+        );
+        let ds = &plan.datasources[0];
+        let AuthConfig::OAuth2(o) = &ds.config.auth else { panic!("{:?}", ds.config.auth) };
+        assert_eq!(
+            (o.grant_type, o.client_authentication, o.client_id.as_str(), o.access_token_url.as_str()),
+            (
+                GrantType::ClientCredentials,
+                ClientAuthentication::BasicHeader,
+                "app-1",
+                "https://id.example/oauth2/token"
+            )
+        );
+        assert_eq!(
+            (o.scopes.clone(), o.custom_token_params.clone()),
+            (vec!["read".into(), "write".into()], vec![KeyValue::new("tenant", "t1")])
+        );
+        assert_eq!(ds.secrets, ["auth.clientSecret"]);
+        assert!(ds.queries.is_empty());
+
+        let plan = plan_of("curl https://id.example/token -d grant_type=password -d client_id=CLIENT_ID -d username=ann -d password=pw1");
+        let ds = &plan.datasources[0];
+        let AuthConfig::OAuth2(o) = &ds.config.auth else { panic!("{:?}", ds.config.auth) };
+        assert_eq!((o.grant_type, o.username.as_str(), o.client_id.as_str()), (GrantType::Password, "ann", ""));
+        assert_eq!(ds.secrets, ["auth.password"]);
+        assert_eq!(ds.needs_setup.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["auth.clientId"]);
+
+        // Another grant, or a JSON body, is an ordinary request.
+        let (c, r) = one("curl https://id.example/token -d grant_type=authorization_code -d code=abc");
+        assert_eq!((c.auth.kind(), r.method.as_str()), (crate::model::AuthType::None, "POST"));
     }
 
     #[test]

@@ -58,62 +58,95 @@ fn tokenize(input: &str) -> Result<Vec<Token>> {
     }
 }
 
-#[allow(unused_assignments)] // the macros reset counters the last word does not read
+/// The words being read, for both tokenizers: each with its line, whether it is the first on
+/// its line, and whether a blank line came before it.
+struct Words {
+    tokens: Vec<Token>,
+    current: Option<String>,
+    word_line: usize,
+    word_at_line_start: bool,
+    word_blank_before: bool,
+    line_start: bool,
+    blank_before: bool,
+    newlines_since_word: usize,
+}
+
+impl Words {
+    fn new() -> Words {
+        Words {
+            tokens: Vec::new(),
+            current: None,
+            word_line: 1,
+            word_at_line_start: true,
+            word_blank_before: false,
+            line_start: true,
+            blank_before: false,
+            newlines_since_word: 0,
+        }
+    }
+
+    /// The word being read; one begins at `line` when none is (an empty quote is a word too).
+    fn word(&mut self, line: usize) -> &mut String {
+        if self.current.is_none() {
+            self.word_line = line;
+            self.word_at_line_start = std::mem::take(&mut self.line_start);
+            self.word_blank_before = std::mem::take(&mut self.blank_before);
+        }
+        self.current.get_or_insert_with(String::new)
+    }
+
+    fn end(&mut self) {
+        if let Some(text) = self.current.take() {
+            self.tokens.push(Token::Word {
+                text,
+                line: self.word_line,
+                line_start: self.word_at_line_start,
+                blank_before: self.word_blank_before,
+            });
+            self.newlines_since_word = 0;
+        }
+    }
+
+    /// A newline outside quotes: it ends the word; two in a row make a blank line.
+    fn newline(&mut self) {
+        self.end();
+        self.line_start = true;
+        self.newlines_since_word += 1;
+        if self.newlines_since_word >= 2 {
+            self.blank_before = true;
+        }
+    }
+
+    fn operator(&mut self, text: String, line: usize) {
+        self.end();
+        self.tokens.push(Token::Operator { text, line });
+        self.line_start = false;
+    }
+
+    fn finish(mut self) -> Vec<Token> {
+        self.end();
+        self.tokens
+    }
+}
+
 fn tokenize_sh(input: &str) -> Result<Vec<Token>> {
     let chars: Vec<char> = input.chars().collect();
-    let mut tokens = Vec::new();
     let (mut i, mut line) = (0, 1);
-    let mut current: Option<String> = None;
-    let mut word_line = 1;
-    let mut line_start = true;
-    let mut blank_before = false;
-    let mut word_at_line_start = false;
-    let mut word_blank_before = false;
-    let mut newlines_since_word = 0;
-    macro_rules! start_word {
-        () => {
-            if current.is_none() {
-                current = Some(String::new());
-                word_line = line;
-                word_at_line_start = line_start;
-                word_blank_before = blank_before;
-                line_start = false;
-                blank_before = false;
-            }
-        };
-    }
-    macro_rules! end_word {
-        () => {
-            if let Some(text) = current.take() {
-                tokens.push(Token::Word {
-                    text,
-                    line: word_line,
-                    line_start: word_at_line_start,
-                    blank_before: word_blank_before,
-                });
-                newlines_since_word = 0;
-            }
-        };
-    }
+    let mut w = Words::new();
     while i < chars.len() {
         let c = chars[i];
         match c {
             '\r' if chars.get(i + 1) == Some(&'\n') => i += 1,
             '\n' => {
-                end_word!();
+                w.newline();
                 line += 1;
-                line_start = true;
-                newlines_since_word += 1;
-                if newlines_since_word >= 2 {
-                    blank_before = true;
-                }
                 i += 1;
             }
             ' ' | '\t' => {
-                end_word!();
+                w.end();
                 i += 1;
             }
-            '#' if current.is_none() => {
+            '#' if w.current.is_none() => {
                 while i < chars.len() && chars[i] != '\n' {
                     i += 1;
                 }
@@ -129,110 +162,92 @@ fn tokenize_sh(input: &str) -> Result<Vec<Token>> {
                         i += 3;
                     }
                     Some(&next) => {
-                        start_word!();
-                        current.as_mut().expect("started").push(next);
+                        w.word(line).push(next);
                         i += 2;
                     }
                     None => i += 1,
                 }
                 // A continuation keeps the line going: the next word is not at a line start.
             }
-            '\'' => {
-                start_word!();
-                let open = line;
-                i += 1;
-                loop {
-                    match chars.get(i) {
-                        None => return Err(syntax(open, "a single quote (') is not closed: close it")),
-                        Some('\'') => break,
-                        Some(&ch) => {
-                            if ch == '\n' {
-                                line += 1;
-                            }
-                            current.as_mut().expect("started").push(ch);
-                        }
-                    }
-                    i += 1;
-                }
-                i += 1;
+            '\'' | '"' => {
+                let quote = if c == '"' { Quote::Double } else { Quote::Single };
+                let (text, next, lines) = quoted(&chars, i + 1, line, quote)?;
+                w.word(line).push_str(&text);
+                (i, line) = (next, line + lines);
             }
             '$' if chars.get(i + 1) == Some(&'\'') => {
-                start_word!();
-                let open = line;
-                i += 2;
-                loop {
-                    match chars.get(i) {
-                        None => return Err(syntax(open, "a $'…' quote is not closed: close it")),
-                        Some('\'') => break,
-                        Some('\\') => {
-                            let (text, used) = ansi_escape(&chars[i + 1..]);
-                            current.as_mut().expect("started").push_str(&text);
-                            i += 1 + used;
-                            continue;
-                        }
-                        Some(&ch) => {
-                            if ch == '\n' {
-                                line += 1;
-                            }
-                            current.as_mut().expect("started").push(ch);
-                        }
-                    }
-                    i += 1;
-                }
-                i += 1;
-            }
-            '"' => {
-                start_word!();
-                let open = line;
-                i += 1;
-                loop {
-                    match chars.get(i) {
-                        None => return Err(syntax(open, "a double quote (\") is not closed: close it")),
-                        Some('"') => break,
-                        Some('\\') => match chars.get(i + 1) {
-                            Some('\n') => {
-                                line += 1;
-                                i += 2;
-                                continue;
-                            }
-                            Some(&next @ ('$' | '`' | '"' | '\\')) => {
-                                current.as_mut().expect("started").push(next);
-                                i += 2;
-                                continue;
-                            }
-                            _ => current.as_mut().expect("started").push('\\'),
-                        },
-                        Some(&ch) => {
-                            if ch == '\n' {
-                                line += 1;
-                            }
-                            current.as_mut().expect("started").push(ch);
-                        }
-                    }
-                    i += 1;
-                }
-                i += 1;
+                let (text, next, lines) = quoted(&chars, i + 2, line, Quote::Ansi)?;
+                w.word(line).push_str(&text);
+                (i, line) = (next, line + lines);
             }
             '|' | '&' | ';' | '>' | '<' => {
-                end_word!();
+                w.end();
                 let mut text = c.to_string();
                 if matches!((c, chars.get(i + 1)), ('|', Some('|')) | ('&', Some('&')) | ('>', Some('>'))) {
                     text.push(chars[i + 1]);
                     i += 1;
                 }
-                tokens.push(Token::Operator { text, line });
-                line_start = false;
+                w.operator(text, line);
                 i += 1;
             }
             _ => {
-                start_word!();
-                current.as_mut().expect("started").push(c);
+                w.word(line).push(c);
                 i += 1;
             }
         }
     }
-    end_word!();
-    Ok(tokens)
+    Ok(w.finish())
+}
+
+/// The shell's quotes: `'…'`, `$'…'` (with C escapes) and `"…"` (with `\$ \` \" \\` escapes).
+#[derive(Clone, Copy, PartialEq)]
+enum Quote {
+    Single,
+    Ansi,
+    Double,
+}
+
+/// Reads a quoted part from `chars[i]`, just after its opening quote (on line `open`): its text,
+/// the index after the closing quote, and how many lines it spans.
+fn quoted(chars: &[char], mut i: usize, open: usize, quote: Quote) -> Result<(String, usize, usize)> {
+    let (close, unclosed) = match quote {
+        Quote::Single => ('\'', "a single quote (') is not closed: close it"),
+        Quote::Ansi => ('\'', "a $'…' quote is not closed: close it"),
+        Quote::Double => ('"', "a double quote (\") is not closed: close it"),
+    };
+    let (mut text, mut lines) = (String::new(), 0);
+    loop {
+        let Some(&ch) = chars.get(i) else { return Err(syntax(open, unclosed)) };
+        match (quote, ch) {
+            (_, c) if c == close => return Ok((text, i + 1, lines)),
+            (Quote::Ansi, '\\') => {
+                let (escaped, used) = ansi_escape(&chars[i + 1..]);
+                text.push_str(&escaped);
+                i += 1 + used;
+                continue;
+            }
+            (Quote::Double, '\\') => match chars.get(i + 1) {
+                Some('\n') => {
+                    lines += 1;
+                    i += 2;
+                    continue;
+                }
+                Some(&next @ ('$' | '`' | '"' | '\\')) => {
+                    text.push(next);
+                    i += 2;
+                    continue;
+                }
+                _ => text.push('\\'),
+            },
+            (_, c) => {
+                if c == '\n' {
+                    lines += 1;
+                }
+                text.push(c);
+            }
+        }
+        i += 1;
+    }
 }
 
 /// One `$'…'` escape after its backslash: the text it stands for and how many characters it used.
@@ -273,7 +288,6 @@ fn ansi_escape(rest: &[char]) -> (String, usize) {
 /// Windows argument rules split what curl receives into words: `"` toggles quoting, `\"` is a
 /// quote (2n backslashes before a quote are n, and the quote toggles), `""` inside quotes is a
 /// quote.
-#[allow(unused_assignments)] // as in tokenize_sh
 fn tokenize_cmd(input: &str) -> Result<Vec<Token>> {
     // Pass 1, cmd.exe: the characters curl receives, each with its line.
     let mut received: Vec<(char, usize)> = Vec::new();
@@ -315,39 +329,15 @@ fn tokenize_cmd(input: &str) -> Result<Vec<Token>> {
         }
     }
     // Pass 2, the program's argument parser.
-    let mut tokens = Vec::new();
-    let mut current: Option<String> = None;
-    let (mut word_line, mut word_at_start, mut word_blank) = (1, true, false);
-    let (mut line_start, mut blank_before, mut newlines) = (true, false, 0);
+    let mut w = Words::new();
     let mut quoted: Option<usize> = None;
-    macro_rules! begin {
-        ($line:expr) => {
-            if current.is_none() {
-                current = Some(String::new());
-                word_line = $line;
-                word_at_start = line_start;
-                word_blank = blank_before;
-                line_start = false;
-                blank_before = false;
-            }
-        };
-    }
-    macro_rules! end_word {
-        () => {
-            if let Some(text) = current.take() {
-                tokens.push(Token::Word { text, line: word_line, line_start: word_at_start, blank_before: word_blank });
-                newlines = 0;
-            }
-        };
-    }
     let mut j = 0;
     while j < received.len() {
         let (c, at) = received[j];
         match c {
             '\\' => {
                 let run = received[j..].iter().take_while(|(c, _)| *c == '\\').count();
-                begin!(at);
-                let word = current.as_mut().expect("begun");
+                let word = w.word(at);
                 if received.get(j + run).is_some_and(|(c, _)| *c == '"') {
                     word.extend(std::iter::repeat_n('\\', run / 2));
                     if run % 2 == 1 {
@@ -362,36 +352,28 @@ fn tokenize_cmd(input: &str) -> Result<Vec<Token>> {
                 }
             }
             '"' if quoted.is_some() && received.get(j + 1).is_some_and(|(c, _)| *c == '"') => {
-                begin!(at);
-                current.as_mut().expect("begun").push('"');
+                w.word(at).push('"');
                 j += 2;
             }
             '"' => {
-                begin!(at);
+                w.word(at);
                 quoted = if quoted.is_some() { None } else { Some(at) };
                 j += 1;
             }
             '\n' if quoted.is_none() => {
-                end_word!();
-                line_start = true;
-                newlines += 1;
-                if newlines >= 2 {
-                    blank_before = true;
-                }
+                w.newline();
                 j += 1;
             }
             ' ' | '\t' if quoted.is_none() => {
-                end_word!();
+                w.end();
                 j += 1;
             }
             '|' | '&' | '>' | '<' if quoted.is_none() => {
-                end_word!();
-                tokens.push(Token::Operator { text: c.to_string(), line: at });
+                w.operator(c.to_string(), at);
                 j += 1;
             }
             _ => {
-                begin!(at);
-                current.as_mut().expect("begun").push(c);
+                w.word(at).push(c);
                 j += 1;
             }
         }
@@ -399,8 +381,7 @@ fn tokenize_cmd(input: &str) -> Result<Vec<Token>> {
     if let Some(open) = quoted {
         return Err(syntax(open, "a double quote (\") is not closed: close it"));
     }
-    end_word!();
-    Ok(tokens)
+    Ok(w.finish())
 }
 
 /// One curl command: its words after `curl`, and the line it starts on.
@@ -901,7 +882,9 @@ pub fn is_placeholder(value: &str) -> bool {
 /// place of a value.
 fn is_shouted_name(v: &str) -> bool {
     v.chars().all(|c| c.is_ascii_uppercase() || c == '_' || c == '-')
-        && ["TOKEN", "KEY", "SECRET", "PASSWORD", "PASS", "USER", "EMAIL", "CLIENT", "_ID"].iter().any(|w| v.contains(w))
+        && ["TOKEN", "KEY", "SECRET", "PASSWORD", "PASS", "USER", "EMAIL", "CLIENT", "_ID"]
+            .iter()
+            .any(|w| v.contains(w))
 }
 
 /// A credential found in a command, before it becomes a datasource's authentication.

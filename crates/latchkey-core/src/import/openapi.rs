@@ -151,7 +151,7 @@ pub fn plan(source: Source<'_>, existing: &[DatasourceSummary]) -> Result<Import
     let title = root.pointer("/info/title").and_then(Value::as_str).map(str::trim).filter(|t| !t.is_empty());
 
     // Servers: the first is the base URL; its variables become an environment's variables.
-    let (url, variables) = server(&doc, &mut dropped)?;
+    let (url, variables, server_pointer) = server(&doc, &mut dropped)?;
     let base = substituted(&url, &variables);
     let host =
         url::Url::parse(&base).ok().and_then(|u| u.host_str().map(str::to_owned)).unwrap_or_else(|| "api".to_owned());
@@ -195,7 +195,8 @@ pub fn plan(source: Source<'_>, existing: &[DatasourceSummary]) -> Result<Import
                 !(later || needs_setup_has(&needs_setup, &e.field))
             })
             .map(|e| {
-                let at = if e.field.starts_with("auth.") { scheme_pointer.as_str() } else { "/servers/0/url" };
+                let at =
+                    if e.field.starts_with("auth.") { scheme_pointer.clone() } else { format!("{server_pointer}/url") };
                 FieldError::new(format!("{file}, {at}: {}", e.field), e.message)
             })
             .collect();
@@ -208,7 +209,7 @@ pub fn plan(source: Source<'_>, existing: &[DatasourceSummary]) -> Result<Import
     } else {
         vec![PlannedEnvironment {
             config: EnvironmentConfig { name: name.clone(), production: false, variables },
-            item: "/servers/0/variables".to_owned(),
+            item: format!("{server_pointer}/variables"),
         }]
     };
     Ok(ImportPlan {
@@ -370,22 +371,27 @@ fn templated(text: &str) -> String {
     out
 }
 
-fn server(doc: &Doc<'_>, dropped: &mut Vec<Dropped>) -> Result<(String, Vec<Variable>)> {
+/// The datasource's URL from `servers`, its variables, and the pointer of the server chosen.
+fn server(doc: &Doc<'_>, dropped: &mut Vec<Dropped>) -> Result<(String, Vec<Variable>, String)> {
     let servers = doc.root.get("servers").and_then(Value::as_array).cloned().unwrap_or_default();
-    let Some(first) = servers.first() else {
+    if servers.is_empty() {
         return Err(refused(
             doc.file,
             "/servers",
             "no `servers`: add one with the API's absolute base URL (`servers: [{url: https://…}]`)",
         ));
-    };
-    let raw = first.get("url").and_then(Value::as_str).unwrap_or_default().trim();
-    let url = templated(raw.trim_end_matches('/'));
+    }
+    let url_of = |server: &Value| server.get("url").and_then(Value::as_str).unwrap_or_default().trim().to_owned();
+    // The first https server, else the first: a description listing `http://` first (Amazon's
+    // do) would otherwise send credentials in the clear.
+    let chosen = servers.iter().position(|s| url_of(s).starts_with("https://")).unwrap_or(0);
+    let first = &servers[chosen];
+    let url = templated(url_of(first).trim_end_matches('/'));
     let probe = url.replace("{{", "x").replace("}}", "x");
     if !matches!(url::Url::parse(&probe), Ok(u) if u.has_host() && matches!(u.scheme(), "http" | "https")) {
         return Err(refused(
             doc.file,
-            "/servers/0/url",
+            &format!("/servers/{chosen}/url"),
             "the first server's URL is not an absolute http(s) URL: make it one (a relative URL has no host to call)",
         ));
     }
@@ -396,16 +402,15 @@ fn server(doc: &Doc<'_>, dropped: &mut Vec<Dropped>) -> Result<(String, Vec<Vari
             variables.push(Variable::plain(key.clone(), default));
         }
     }
-    for (i, other) in servers.iter().enumerate().skip(1) {
-        dropped.push(Dropped {
-            item: format!("/servers/{i}"),
-            what: other.get("url").and_then(Value::as_str).unwrap_or_default().to_owned(),
-            reason:
-                "only the first server becomes the datasource's URL: edit the URL (or an environment) to use this one"
-                    .to_owned(),
-        });
+    for (i, other) in servers.iter().enumerate().filter(|(i, _)| *i != chosen) {
+        let reason = if i < chosen {
+            "plain http: the first https server became the datasource's URL"
+        } else {
+            "only one server becomes the datasource's URL: edit the URL (or an environment) to use this one"
+        };
+        dropped.push(Dropped { item: format!("/servers/{i}"), what: url_of(other), reason: reason.to_owned() });
     }
-    Ok((url, variables))
+    Ok((url, variables, format!("/servers/{chosen}")))
 }
 
 fn needs_setup_has(list: &[FieldError], field: &str) -> bool {
@@ -435,6 +440,11 @@ fn map_scheme(
     dropped: &mut Vec<Dropped>,
 ) -> std::result::Result<Mapped, String> {
     match text(scheme, "type") {
+        "apiKey" if !text(scheme, "x-amazon-apigateway-authtype").is_empty() => Err(format!(
+            "an API Gateway authorizer (`x-amazon-apigateway-authtype: {}`) signs each request (AWS Signature \
+             Version 4), which Latchkey does not do",
+            text(scheme, "x-amazon-apigateway-authtype")
+        )),
         "apiKey" => {
             let add_to = match text(scheme, "in") {
                 "header" => KeyPlacement::Header,
@@ -901,6 +911,24 @@ paths:
         assert!(err.contains("api.yaml, /components/securitySchemes/o: auth.accessTokenUrl"), "{err}");
         let err = plan_of("openapi: [\n").unwrap_err().to_string();
         assert!(err.contains("api.yaml: not JSON nor YAML"), "{err}");
+    }
+
+    #[test]
+    fn an_https_server_is_chosen_over_a_plain_http_one_listed_first() {
+        let doc = "openapi: 3.0.0\ninfo: {title: EC2}\nservers:\n  - url: 'http://ec2.{region}.example'\n    \
+                   variables: {region: {default: us-east-1}}\n  - url: 'https://ec2.{region}.example'\n    \
+                   variables: {region: {default: eu-west-1}}\n  - url: 'https://ec2.example'\n\
+                   components: {securitySchemes: {hmac: {type: apiKey, name: Authorization, in: header, \
+                   x-amazon-apigateway-authtype: awsSigv4}}}\nsecurity: [{hmac: []}]\npaths: {}\n";
+        let plan = plan_of(doc).unwrap();
+        let ds = &plan.datasources[0];
+        assert_eq!(ds.config.url, "https://ec2.eu-west-1.example");
+        assert_eq!(plan.environments[0].item, "/servers/1/variables");
+        let reasons: Vec<(&str, &str)> = plan.dropped.iter().map(|d| (d.item.as_str(), d.reason.as_str())).collect();
+        assert!(reasons.iter().any(|(i, r)| *i == "/servers/0" && r.starts_with("plain http")), "{reasons:?}");
+        assert!(reasons.iter().any(|(i, r)| *i == "/servers/2" && r.starts_with("only one server")), "{reasons:?}");
+        assert_eq!(ds.config.auth, AuthConfig::None, "a SigV4 authorizer is no API key");
+        assert!(plan.dropped.iter().any(|d| d.reason.contains("AWS Signature Version 4")), "{:?}", plan.dropped);
     }
 
     #[test]

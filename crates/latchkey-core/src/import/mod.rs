@@ -12,6 +12,7 @@
 
 pub mod curl;
 pub mod latchkey;
+mod lean;
 pub mod openapi;
 
 use serde::Serialize;
@@ -66,7 +67,9 @@ impl Format {
         if matches!(word.to_ascii_lowercase().as_str(), "curl" | "curl.exe") {
             return Some(Format::Curl);
         }
-        if let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(text) {
+        // Only the top-level keys that name a format are kept: a large description is not
+        // held twice in memory to be told apart.
+        if let Ok(serde_json::Value::Object(map)) = lean::json(text, detected_part) {
             let has = |key: &str| map.contains_key(key);
             if has("openapi") || has("swagger") {
                 return Some(Format::Openapi);
@@ -90,6 +93,16 @@ impl Format {
             }
         }
         None
+    }
+}
+
+/// The members of a JSON document that tell its format.
+fn detected_part(path: &[String], key: &str) -> lean::Part {
+    match (path.len(), key) {
+        (0, "openapi" | "swagger" | "__export_format" | "_type" | "_postman_variable_scope") => lean::Part::Keep,
+        (0, "info") => lean::Part::Only(&["schema"]),
+        (1, "schema") => lean::Part::Keep,
+        _ => lean::Part::Skip,
     }
 }
 

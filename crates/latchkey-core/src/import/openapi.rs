@@ -13,7 +13,7 @@
 use serde_json::Value;
 
 use super::{
-    free_name, DatasourceAction, Dropped, ImportPlan, PlannedDatasource, PlannedEnvironment, PlannedQuery, Source,
+    free_name, lean, DatasourceAction, Dropped, ImportPlan, PlannedDatasource, PlannedEnvironment, PlannedQuery, Source,
 };
 use crate::model::{
     ApiKeyAuth, AuthConfig, BasicAuth, BearerAuth, ConfigOverrides, DatasourceConfig, DatasourceSummary,
@@ -41,46 +41,27 @@ fn escape(key: &str) -> String {
 /// The document as JSON, read as JSON or else as YAML (YAML keys that are numbers, such as
 /// response codes, become strings).
 fn read(source: Source<'_>) -> Result<Value> {
-    if let Ok(value) = serde_json::from_str::<Value>(source.text) {
+    if let Ok(value) = lean::json(source.text, read_part) {
         return Ok(value);
     }
-    let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(source.text).map_err(|e| {
+    lean::yaml(source.text, read_part).map_err(|e| {
         let at = e.location().map(|l| format!(" at line {}", l.line())).unwrap_or_default();
         Error::Format(format!("{}: not JSON nor YAML{at}: fix the syntax there", source.name))
-    })?;
-    Ok(yaml_to_json(yaml))
+    })
 }
 
-fn yaml_to_json(value: serde_yaml_ng::Value) -> Value {
-    use serde_yaml_ng::Value as Y;
-    match value {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                n.as_f64().and_then(serde_json::Number::from_f64).map_or(Value::Null, Value::Number)
-            }
-        }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
-        Y::Mapping(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| {
-                    let key = match k {
-                        Y::String(s) => s,
-                        Y::Number(n) => n.to_string(),
-                        Y::Bool(b) => b.to_string(),
-                        other => serde_yaml_ng::to_string(&other).unwrap_or_default().trim().to_owned(),
-                    };
-                    (key, yaml_to_json(v))
-                })
-                .collect(),
-        ),
-        Y::Tagged(tagged) => yaml_to_json(tagged.value),
+/// What of a description is read: not its responses, and of a schema only what a query takes
+/// from it (its `example` and `default`, and a `$ref` to follow to them).
+fn read_part(path: &[String], key: &str) -> lean::Part {
+    const SCHEMA: &[&str] = &["example", "default", "$ref"];
+    let at = |i: usize, name: &str| path.get(i).is_some_and(|k| k == name);
+    match (path.len(), key) {
+        (3, "responses") if at(0, "paths") => lean::Part::Skip,
+        (0, "responses") | (1, "responses") if path.is_empty() || at(0, "components") => lean::Part::Skip,
+        (2, _) if at(0, "components") && at(1, "schemas") => lean::Part::Only(SCHEMA),
+        (1, _) if at(0, "definitions") => lean::Part::Only(SCHEMA),
+        (_, "schema") => lean::Part::Only(SCHEMA),
+        _ => lean::Part::Keep,
     }
 }
 

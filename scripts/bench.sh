@@ -17,6 +17,7 @@ echo "== criterion: scale";       criterion scale
 echo "== criterion: assertion";   criterion assertion
 echo "== concurrency";            cargo bench --workspace --locked --bench concurrency 2>/dev/null | tee "$log/concurrency"
 echo "== CLI against curl (and Bruno)"; python3 scripts/bench-cli.py "$@" | tee "$log/cli"
+echo "== import of large OpenAPI descriptions"; python3 scripts/bench-import.py | tee "$log/import"
 # The desktop app against an empty Tauri 2 app built the same way (scripts/desktop-floor/, its
 # artefacts in the root's target/): both release builds with their .deb, the CLI that fills the
 # vault, then WebDriver under Xvfb in a private D-Bus session (stdin closed, or it waits).
@@ -37,5 +38,10 @@ awk 'NF >= 4 && $(NF-2) ~ /^[0-9.]+$/ && $(NF-1) ~ /^[0-9.]+$/ && $NF ~ /^[0-9.]
        name = $1; for (i = 2; i <= NF - 3; i++) name = name " " $i
        printf "| %s request, median / p90 / peak RSS | %s ms / %s ms / %s MiB |\n", name, $(NF-2), $(NF-1), $NF }' "$log/cli"
 grep -E "^(latchkey/curl|bru/latchkey|token-endpoint calls[^:]*):" "$log/cli" | sed 's/^\([^:]*\): /| \1 | /; s/$/ |/'
+# A row of bench-import.py: a name (with spaces), ops, MiB, mode, seconds, peak, beyond, ×.
+awk '$(NF-4) == "dry-run" || $(NF-4) == "applied" {
+       name = $1; for (i = 2; i <= NF - 7; i++) name = name " " $i
+       printf "| import %s %s (%s ops, %s MiB): median / peak RSS / beyond the floor per MiB of file | %s s / %s MiB / %s× |\n",
+         name, $(NF-4), $(NF-6), $(NF-5), $(NF-3), $(NF-2), $NF }' "$log/import"
 grep "^| desktop:" "$log/desktop" || true
 grep -h "filled:" "$log/scale" | sed 's/^/(/; s/$/)/' || true

@@ -39,7 +39,7 @@ awk 'NF >= 4 && $(NF-2) ~ /^[0-9.]+$/ && $(NF-1) ~ /^[0-9.]+$/ && $NF ~ /^[0-9.]
        printf "| %s request, median / p90 / peak RSS | %s ms / %s ms / %s MiB |\n", name, $(NF-2), $(NF-1), $NF }' "$log/cli"
 grep -E "^(latchkey/curl|bru/latchkey|token-endpoint calls[^:]*):" "$log/cli" | sed 's/^\([^:]*\): /| \1 | /; s/$/ |/'
 # A row of bench-import.py: a name (with spaces), ops, MiB, mode, seconds, peak, beyond, ×.
-awk '$(NF-4) == "dry-run" || $(NF-4) == "applied" {
+awk 'NF >= 8 && ($(NF-4) == "dry-run" || $(NF-4) == "applied") {
        name = $1; for (i = 2; i <= NF - 7; i++) name = name " " $i
        printf "| import %s %s (%s ops, %s MiB): median / peak RSS / beyond the floor per MiB of file | %s s / %s MiB / %s× |\n",
          name, $(NF-4), $(NF-6), $(NF-5), $(NF-3), $(NF-2), $NF }' "$log/import"

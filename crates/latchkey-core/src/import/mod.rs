@@ -157,7 +157,8 @@ pub struct PlannedDatasource {
 #[serde(rename_all = "camelCase")]
 pub struct PlannedQuery {
     pub name: String,
-    /// The folder or group it came from (Postman folders, OpenAPI tags); not stored yet.
+    /// The folder or group it came from (a Postman folder path `A/B`, an OpenAPI operation's
+    /// first tag), stored as the query's group; `None` keeps the group of a query it replaces.
     pub group: Option<String>,
     pub request: RequestSpec,
     pub item: String,

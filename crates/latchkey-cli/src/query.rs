@@ -63,7 +63,12 @@ pub async fn run(lifecycle: &TokenLifecycle, env: EnvironmentRef<'_>, command: Q
             let empty =
                 format!("No saved queries. Save one with `latchkey query save {datasource} NAME [METHOD] PATH`.");
             output::listing(&queries, json, &empty, |q| {
-                [q.name.clone(), q.request.method_or_default(), q.request.path.clone(), q.group.clone().unwrap_or_default()]
+                [
+                    q.name.clone(),
+                    q.request.method_or_default(),
+                    q.request.path.clone(),
+                    q.group.clone().unwrap_or_default(),
+                ]
             })
         }
         QueryCommand::Run { datasource, query, format, confirm } => {

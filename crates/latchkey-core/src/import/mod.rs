@@ -13,6 +13,7 @@
 pub mod curl;
 pub mod latchkey;
 pub mod openapi;
+pub mod postman;
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -75,7 +76,8 @@ impl Format {
                 return Some(Format::Insomnia);
             }
             let schema = map.get("info").and_then(|i| i.get("schema")).and_then(|s| s.as_str()).unwrap_or_default();
-            if schema.contains("getpostman.com") || has("_postman_variable_scope") {
+            let postman_id = map.get("info").and_then(|i| i.get("_postman_id")).is_some();
+            if schema.contains("getpostman.com") || postman_id || has("_postman_variable_scope") {
                 return Some(Format::Postman);
             }
             return Some(Format::Latchkey);
@@ -242,7 +244,8 @@ fn unchecked_plan(source: Source<'_>, format: Option<Format>, existing: &[Dataso
         Format::Curl => curl::plan(source, existing)?,
         Format::Latchkey => latchkey::plan(source, existing)?,
         Format::Openapi => openapi::plan(source, existing)?,
-        Format::Postman | Format::Insomnia => {
+        Format::Postman => postman::plan(source, existing)?,
+        Format::Insomnia => {
             return Err(Error::Format(format!(
                 "{}: {} files are recognised but not yet supported: import a curl command, an OpenAPI \
                  description or a Latchkey datasource file for now",

@@ -833,6 +833,17 @@ fn request_item(walk: &mut Walk, request: &Value, name: &str, label: &str, folde
             walk.drop(label, what, "it is disabled in Postman");
             continue;
         }
+        let scheme = value.split_whitespace().next().unwrap_or_default().to_ascii_lowercase();
+        let signed = ["aws4-hmac-sha256", "digest", "oauth", "hawk", "ntlm", "negotiate", "eg1-hmac-sha256"];
+        if key.eq_ignore_ascii_case("authorization") && signed.contains(&scheme.as_str()) {
+            walk.drop(
+                label,
+                what,
+                "a signature Postman computed for one request (AWS, Digest, OAuth 1.0, Hawk, NTLM, EdgeGrid): it \
+                 cannot be sent again and is not stored",
+            );
+            continue;
+        }
         if let Some(credential) = header_credential(&key, &value) {
             if auth.auth == AuthConfig::None {
                 let how = credential.how;
@@ -1499,6 +1510,14 @@ mod tests {
         assert!(ds.queries[1].request.headers.is_empty(), "a credential header is never stored in a query");
         assert!(has_drop(&plan, "S", "header X-API-Key", "the header is not stored"));
         assert!(!format!("{plan:?}").contains("hdr-tok-5"));
+        let text = collection(
+            V21,
+            json!({"item": [req("Signed", json!({"url": "https://a.example", "header": [{"key": "Authorization", "value": "Digest username=\"u\", response=\"f3f7\""}]}))]}),
+        );
+        let plan = plan_of(&text);
+        assert_eq!(plan.datasources[0].config.auth, AuthConfig::None);
+        assert!(plan.datasources[0].queries[0].request.headers.is_empty());
+        assert!(has_drop(&plan, "Signed", "header Authorization", "cannot be sent again"));
     }
 
     fn oauth_plan(schema: &str, params: Value) -> ImportPlan {

@@ -1633,6 +1633,44 @@ mod tests {
     }
 
     #[test]
+    fn oauth2_settings_latchkey_cannot_follow_are_dropped_with_the_reason() {
+        let plan = oauth_plan(
+            V20,
+            json!({"grant_type": "client_credentials", "accessTokenUrl": "https://id.example/token", "clientId": "c",
+                "refreshTokenUrl": "https://id.example/refresh", "challengeAlgorithm": "plain", "refreshToken": "rt-13",
+                "tokenRequestParams": [{"key": "a", "value": "1", "send_as": "request_url"}],
+                "refreshRequestParams": [{"key": "other", "value": "2"}]}),
+        );
+        let o = oauth(&plan);
+        assert!(o.custom_token_params.is_empty() && !o.send_custom_token_params_with_refresh);
+        let at = "collection Shop";
+        assert!(has_drop(&plan, at, "refreshTokenUrl", "refreshes tokens at the token URL"));
+        assert!(has_drop(&plan, at, "challengeAlgorithm", "S256 only"));
+        assert!(has_drop(&plan, at, "refreshToken", "Latchkey gets its own"));
+        assert!(has_drop(&plan, at, "token request parameter a", "request body"));
+        assert!(has_drop(&plan, at, "refreshRequestParams", "or none"));
+        assert!(!format!("{plan:?}").contains("rt-13"));
+    }
+
+    #[test]
+    fn credentials_over_plain_http_are_refused_naming_where_the_auth_is() {
+        let text = collection(
+            V21,
+            json!({"item": [{"name": "F", "auth": {"type": "bearer", "bearer": [{"key": "token", "value": "t-14"}]},
+                "item": [req("R", json!({"url": "http://api.shop.example/x"}))]}]}),
+        );
+        let err = refusal(&text);
+        assert!(err.contains("shop.json, F: url"), "{err}");
+        assert!(!err.contains("t-14"));
+        let loopback = collection(
+            V21,
+            json!({"auth": {"type": "bearer", "bearer": [{"key": "token", "value": "t-14"}]},
+                "item": [req("R", json!({"url": "http://127.0.0.1:8080/x"}))]}),
+        );
+        assert_eq!(plan_of(&loopback).datasources[0].config.url, "http://127.0.0.1:8080");
+    }
+
+    #[test]
     fn an_oauth2_entry_with_only_a_token_is_that_token() {
         let plan = oauth_plan(V20, json!({"accessToken": "tok-only-8", "addTokenTo": "header"}));
         assert_eq!(plan.datasources[0].config.auth, AuthConfig::Bearer(BearerAuth { token: "tok-only-8".into() }));
@@ -1644,6 +1682,16 @@ mod tests {
                 value: "tok-only-8".into(),
                 add_to: KeyPlacement::Query,
                 header_prefix: String::new()
+            })
+        );
+        let plan = oauth_plan(V21, rows(json!({"accessToken": "tok-only-8", "headerPrefix": "token"})));
+        assert_eq!(
+            plan.datasources[0].config.auth,
+            AuthConfig::ApiKey(ApiKeyAuth {
+                key: "Authorization".into(),
+                value: "tok-only-8".into(),
+                add_to: KeyPlacement::Header,
+                header_prefix: "token".into()
             })
         );
         let plan = oauth_plan(V21, rows(json!({"addTokenTo": "header"})));

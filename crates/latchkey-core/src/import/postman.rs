@@ -610,45 +610,48 @@ fn oauth2(walk: &mut Walk, params: &[(String, Value)], at: &str) -> std::result:
         }
     }
     for (key, value) in params {
-        const USED: [&str; 25] = [
-            "grant_type",
-            "addTokenTo",
-            "headerPrefix",
-            "accessTokenUrl",
-            "authUrl",
-            "clientId",
-            "clientSecret",
-            "scope",
-            "audience",
-            "resource",
-            "client_authentication",
-            "username",
-            "password",
-            "authRequestParams",
-            "tokenRequestParams",
-            "refreshRequestParams",
-            "refreshTokenUrl",
-            "redirect_uri",
-            "challengeAlgorithm",
-            "accessToken",
-            "refreshToken",
-            "id_token",
-            // Postman's own bookkeeping, with nothing to carry.
-            "tokenName",
-            "useBrowser",
-            "tokenType",
-        ];
         let empty = matches!(value, Value::Null) || value.as_str().is_some_and(|s| s.trim().is_empty());
-        if !USED.contains(&key.as_str())
-            && !empty
-            && !["state", "code_verifier", "client_id", "tokenId"].contains(&key.as_str())
-        {
+        if !empty && !OAUTH2_KNOWN.contains(&key.as_str()) {
             walk.drop(at, format!("OAuth 2.0 setting {key}"), "not a setting Latchkey has");
         }
     }
     let how = format!("OAuth 2.0 {grant_name} grant");
     Ok((AuthConfig::OAuth2(Box::new(o)), how))
 }
+
+/// The OAuth 2.0 settings read above, or dropped there with their own reason, and Postman's
+/// bookkeeping with nothing to carry (a state, a verifier, the token's name): no other drop.
+const OAUTH2_KNOWN: [&str; 29] = [
+    "grant_type",
+    "addTokenTo",
+    "headerPrefix",
+    "accessTokenUrl",
+    "authUrl",
+    "clientId",
+    "clientSecret",
+    "scope",
+    "audience",
+    "resource",
+    "client_authentication",
+    "username",
+    "password",
+    "authRequestParams",
+    "tokenRequestParams",
+    "refreshRequestParams",
+    "refreshTokenUrl",
+    "redirect_uri",
+    "challengeAlgorithm",
+    "accessToken",
+    "refreshToken",
+    "id_token",
+    "tokenName",
+    "useBrowser",
+    "tokenType",
+    "state",
+    "code_verifier",
+    "client_id",
+    "tokenId",
+];
 
 /// Where a request's URL points, split for a datasource and a query.
 struct Placed {

@@ -11,7 +11,7 @@ use crate::{output, Outcome};
 
 #[derive(Subcommand)]
 pub enum QueryCommand {
-    /// List the saved queries of a datasource.
+    /// List the saved queries of a datasource: name, method, path and group (its folder, when imported).
     #[command(after_help = "Examples:\n  latchkey query list Api\n  latchkey query list Api --json")]
     List {
         /// The datasource's name.
@@ -63,7 +63,12 @@ pub async fn run(lifecycle: &TokenLifecycle, env: EnvironmentRef<'_>, command: Q
             let empty =
                 format!("No saved queries. Save one with `latchkey query save {datasource} NAME [METHOD] PATH`.");
             output::listing(&queries, json, &empty, |q| {
-                [q.name.clone(), q.request.method_or_default(), q.request.path.clone()]
+                [
+                    q.name.clone(),
+                    q.request.method_or_default(),
+                    q.request.path.clone(),
+                    q.group.clone().unwrap_or_default(),
+                ]
             })
         }
         QueryCommand::Run { datasource, query, format, confirm } => {

@@ -210,3 +210,96 @@ fn a_real_openapi_description_plans_as_json_and_applies_as_needing_setup() {
     assert_eq!(listed[0]["name"], "Compute Engine API");
     assert!(listed[0]["needsSetup"].to_string().contains("auth.clientId"), "{}", listed[0]);
 }
+
+#[test]
+fn a_postman_collection_imports_with_groups_its_token_sealed_and_its_variables_as_an_environment() {
+    let env = Env::new();
+    let server = TestServer::http();
+    let pm_token = "pm-tok-3321";
+    let collection = serde_json::json!({
+        "info": {"name": "Echo", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "variable": [{"key": "baseUrl", "value": server.url("/api")}, {"key": "limit", "value": "7"}],
+        "auth": {"type": "bearer", "bearer": [{"key": "token", "value": pm_token, "type": "string"}]},
+        "item": [{"name": "Items", "item": [{"name": "Admin", "item": [
+            {"name": "List items", "event": [{"listen": "test", "script": {"exec": ["pm.test('ok')"]}}],
+             "request": {"method": "GET", "url": {"raw": "{{baseUrl}}/items?limit={{limit}}",
+                "host": ["{{baseUrl}}"], "path": ["items"], "query": [{"key": "limit", "value": "{{limit}}"}]}}}]}]},
+            {"name": "Health", "request": {"method": "GET", "url": "{{baseUrl}}/health"}}]
+    });
+    let file = env.data().join("echo.postman_collection.json");
+    std::fs::write(&file, collection.to_string()).unwrap();
+    let file = file.to_str().unwrap();
+
+    let out = env.cmd(&["import", file, "--dry-run"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    for part in [
+        "create Echo",
+        "secrets: 1 (auth.token), sealed on import",
+        "List items [Items/Admin]  (Items/Admin/List items)",
+        "Echo (2 variables)",
+        "Items/Admin/List items: test script: Latchkey runs no scripts",
+    ] {
+        assert!(text.contains(part), "{part:?} missing from:\n{text}");
+    }
+    assert!(!text.contains(pm_token));
+
+    let out = env.cmd(&["import", file]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listed = env.ok(&["query", "list", "Echo"]);
+    assert!(listed.contains("List items  GET  /api/items   Items/Admin"), "the group is shown:\n{listed}");
+    assert!(listed.lines().any(|l| l.starts_with("Health") && l.trim_end().ends_with("/api/health")), "{listed}");
+    let json: serde_json::Value = serde_json::from_str(&env.ok(&["query", "list", "Echo", "--json"])).unwrap();
+    assert_eq!(json[1]["group"], "Items/Admin");
+    assert_eq!(json[0].get("group"), None, "no group, not written");
+
+    // In the collection's environment, {{limit}} resolves; the sealed token is sent.
+    let echoed: serde_json::Value =
+        serde_json::from_str(&env.ok(&["--env", "Echo", "query", "run", "Echo", "List items"])).unwrap();
+    assert_eq!(echoed["path"], "/api/items");
+    assert_eq!(echoed["query"], "limit=7");
+    assert!(echoed["headers"].to_string().contains(&format!("Bearer {pm_token}")), "{}", echoed["headers"]);
+    assert_in_no_file(&env.data().join("data"), &[pm_token.to_owned()], "the imported token");
+}
+
+#[test]
+fn a_postman_environment_file_imports_as_an_environment_with_its_secret_sealed() {
+    let env = Env::new();
+    let input = serde_json::json!({"name": "staging", "_postman_variable_scope": "environment", "values": [
+        {"key": "host", "value": "staging.example.com", "enabled": true},
+        {"key": "apiKey", "value": "pm-env-secret-12", "type": "secret", "enabled": true}]});
+    let out = import(&env, &[], &input.to_string());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8(out.stdout).unwrap().contains("created environment `staging`"));
+    let shown = env.ok(&["env", "show", "staging", "--json"]);
+    assert!(shown.contains("staging.example.com") && !shown.contains("pm-env-secret-12"), "{shown}");
+    assert_in_no_file(&env.data().join("data"), &["pm-env-secret-12".to_owned()], "a secret variable");
+}
+
+#[test]
+fn a_real_postman_collection_plans_as_json_and_applies_with_its_folder_as_the_group() {
+    let env = Env::new();
+    let file = format!(
+        "{}/../latchkey-core/tests/fixtures/postman/complex-v2_0_fromHeaders-input.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = env.cmd(&["import", &file, "--dry-run", "--json"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(plan["format"], "postman");
+    let ds = &plan["datasources"][0];
+    assert_eq!(
+        (ds["config"]["name"].as_str(), ds["config"]["url"].as_str()),
+        (Some("Timing API"), Some("https://web.timingapp.com"))
+    );
+    assert_eq!(ds["queries"].as_array().unwrap().len(), 5);
+    assert_eq!(ds["queries"][3]["group"], "Projects");
+    assert_eq!(ds["queries"][3]["request"]["path"], "/api/v1/projects/{{project}}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("am9obkBleGFtcGxlLmNvbTphYmMxMjM="));
+    assert_eq!(list(&env), serde_json::json!([]), "a dry run stores nothing");
+
+    let out = env.cmd(&["import", &file]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listed = env.ok(&["query", "list", "Timing API"]);
+    assert_eq!(listed.lines().filter(|l| l.trim_end().ends_with("  Projects")).count(), 5, "{listed}");
+}

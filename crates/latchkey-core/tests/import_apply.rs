@@ -114,3 +114,43 @@ async fn environments_of_a_plan_are_written_in_the_same_transaction() {
     assert!(store.list_datasources().await.unwrap().is_empty(), "nothing was stored");
     assert!(store.environment("prod").await.is_err());
 }
+
+#[tokio::test]
+async fn query_groups_are_stored_and_a_save_without_one_keeps_the_stored_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let text = r#"{"openapi":"3.0.0","info":{"title":"Pets","version":"1"},"servers":[{"url":"https://pets.example"}],
+        "paths":{"/pets":{"get":{"operationId":"listPets","tags":["pets","other"]}},"/health":{"get":{"operationId":"health"}}}}"#;
+    let plan = import::plan(Source { name: "pets.json", text }, None, &[]).unwrap();
+    store.apply_import(&plan).await.unwrap();
+    let queries = store.queries("Pets").await.unwrap();
+    let group_of = |name: &str| queries.iter().find(|q| q.name == name).unwrap().group.clone();
+    assert_eq!(group_of("listPets").as_deref(), Some("pets"), "the first tag is the group");
+    assert_eq!(group_of("health"), None);
+    let json = serde_json::to_value(&queries).unwrap();
+    assert_eq!(json.as_array().unwrap().iter().filter(|q| q.get("group").is_some()).count(), 1, "none is not written");
+
+    // Saving the query again (by hand: no group) keeps its group, and so does a rename.
+    let spec = RequestSpec { path: "/pets?limit=1".into(), ..Default::default() };
+    let saved = store.save_query("Pets", "listPets", spec.clone()).await.unwrap();
+    assert_eq!(saved.group.as_deref(), Some("pets"));
+    assert_eq!(saved.request, spec);
+    let renamed = store.save_query_as("Pets", Some("listPets"), "all pets", spec).await.unwrap();
+    assert_eq!(renamed.group.as_deref(), Some("pets"));
+    // A new query saved by hand has none.
+    assert_eq!(store.save_query("Pets", "new", RequestSpec::default()).await.unwrap().group, None);
+    // An import joining the datasource sets the group it plans, and keeps the stored one when it
+    // plans none.
+    let mut plan = plan;
+    let ds = &mut plan.datasources[0];
+    ds.action = import::DatasourceAction::Join;
+    ds.existing_id = Some(store.datasource("Pets").await.unwrap().id);
+    ds.queries.retain(|q| q.name == "listPets");
+    ds.queries[0].name = "all pets".into();
+    ds.queries[0].group = Some("A/B".into());
+    store.apply_import(&plan).await.unwrap();
+    assert_eq!(store.query("Pets", "all pets").await.unwrap().group.as_deref(), Some("A/B"));
+    plan.datasources[0].queries[0].group = None;
+    store.apply_import(&plan).await.unwrap();
+    assert_eq!(store.query("Pets", "all pets").await.unwrap().group.as_deref(), Some("A/B"));
+}

@@ -6,6 +6,7 @@ import type { RequestSpec } from "./RequestSpec";
  */
 export type PlannedQuery = { name: string, 
 /**
- * The folder or group it came from (Postman folders, OpenAPI tags); not stored yet.
+ * The folder or group it came from (a Postman folder path `A/B`, an OpenAPI operation's
+ * first tag), stored as the query's group; `None` keeps the group of a query it replaces.
  */
 group: string | null, request: RequestSpec, item: string, };

@@ -6,7 +6,11 @@ import type { RequestBody } from "./RequestBody";
 /**
  * A named request kept with its datasource.
  */
-export type SavedQuery = { id: string, datasourceId: DatasourceId, name: string, createdAt: number, updatedAt: number, 
+export type SavedQuery = { id: string, datasourceId: DatasourceId, name: string, 
+/**
+ * The folder it belongs to (`A/B` for a nested one), as imported; none for most.
+ */
+group?: string, createdAt: number, updatedAt: number, 
 /**
  * `GET` when empty.
  */

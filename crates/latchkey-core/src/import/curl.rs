@@ -888,12 +888,12 @@ fn is_shouted_name(v: &str) -> bool {
 }
 
 /// A credential found in a command, before it becomes a datasource's authentication.
-struct Credential {
-    auth: AuthConfig,
+pub(crate) struct Credential {
+    pub(crate) auth: AuthConfig,
     /// How it was mapped, for the plan.
-    how: String,
+    pub(crate) how: String,
     /// Where it came from, for a drop message (`Authorization header`, `-u`).
-    from: String,
+    pub(crate) from: String,
 }
 
 fn secret_or_setup(value: &str) -> SecretField {
@@ -902,6 +902,24 @@ fn secret_or_setup(value: &str) -> SecretField {
     } else {
         SecretField::from(value)
     }
+}
+
+/// The credential a header carries: an `Authorization` header, or one of the headers that
+/// carry an API key (`X-API-Key`, `Private-Token`…); `None` for any other header.
+pub(crate) fn header_credential(name: &str, value: &str) -> Option<Credential> {
+    if name.eq_ignore_ascii_case("authorization") {
+        return Some(authorization_header(value));
+    }
+    is_api_key_header(name).then(|| Credential {
+        auth: AuthConfig::ApiKey(ApiKeyAuth {
+            key: name.to_owned(),
+            value: secret_or_setup(value),
+            add_to: KeyPlacement::Header,
+            header_prefix: String::new(),
+        }),
+        how: format!("the {name} header became an API key sent in that header"),
+        from: format!("the {name} header"),
+    })
 }
 
 /// The credential an `Authorization` header value stands for.
@@ -1057,19 +1075,8 @@ fn map_command(command: &Command) -> Result<Mapped> {
     let mut content_type: Option<String> = None;
     for (name, value) in std::mem::take(&mut parsed.headers) {
         let lower = name.to_ascii_lowercase();
-        if lower == "authorization" {
-            credentials.push(authorization_header(&value));
-        } else if is_api_key_header(&name) {
-            credentials.push(Credential {
-                auth: AuthConfig::ApiKey(ApiKeyAuth {
-                    key: name.clone(),
-                    value: secret_or_setup(&value),
-                    add_to: KeyPlacement::Header,
-                    header_prefix: String::new(),
-                }),
-                how: format!("the {name} header became an API key sent in that header"),
-                from: format!("the {name} header"),
-            });
+        if let Some(credential) = header_credential(&name, &value) {
+            credentials.push(credential);
         } else if is_session_token(&lower) {
             dropped.push((
                 format!("header {name}"),
@@ -1356,7 +1363,8 @@ pub fn plan(source: Source<'_>, existing: &[DatasourceSummary]) -> Result<Import
     })
 }
 
-fn unique_query_name(base: &str, taken: &[&str]) -> String {
+/// `base`, else `base (2)`, … : a query name not in `taken` (case-insensitively).
+pub(crate) fn unique_query_name(base: &str, taken: &[&str]) -> String {
     if !taken.iter().any(|t| t.eq_ignore_ascii_case(base)) {
         return base.to_owned();
     }

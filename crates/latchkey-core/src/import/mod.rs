@@ -1,5 +1,5 @@
-//! Importing what people arrive with (a cURL command line, an OpenAPI 3 description, Latchkey's
-//! own JSON; Postman and Insomnia are recognised but not read yet) as an [`ImportPlan`]: the datasources
+//! Importing what people arrive with (a cURL command line, a Postman collection or environment,
+//! an Insomnia export, an OpenAPI description, Latchkey's own JSON) as an [`ImportPlan`]: the datasources
 //! to create or join, their saved queries, environments, how authentication was mapped, the
 //! secrets carried (counted by field, never shown) and those still to enter ("needs setup"), and
 //! everything dropped with the reason.
@@ -7,13 +7,14 @@
 //! A plan is computed without writing anything: a pure function of the input and the store's
 //! existing datasources. `Store::apply_import` then stores it in one transaction, so nothing is
 //! stored when any part is refused. Each format has its own module (`curl`, `latchkey`,
-//! `openapi`; next `postman`, `insomnia`) with a `plan(source, existing) -> Result<ImportPlan>`;
+//! `openapi`, `postman`, `insomnia`) with a `plan(source, existing) -> Result<ImportPlan>`;
 //! what belongs here is only what every format shares.
 
 pub mod curl;
 pub mod latchkey;
 mod lean;
 pub mod openapi;
+pub mod postman;
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -78,7 +79,8 @@ impl Format {
                 return Some(Format::Insomnia);
             }
             let schema = map.get("info").and_then(|i| i.get("schema")).and_then(|s| s.as_str()).unwrap_or_default();
-            if schema.contains("getpostman.com") || has("_postman_variable_scope") {
+            let postman_id = map.get("info").and_then(|i| i.get("_postman_id")).is_some();
+            if schema.contains("getpostman.com") || postman_id || has("_postman_variable_scope") {
                 return Some(Format::Postman);
             }
             return Some(Format::Latchkey);
@@ -100,8 +102,8 @@ impl Format {
 fn detected_part(path: &[String], key: &str) -> lean::Part {
     match (path.len(), key) {
         (0, "openapi" | "swagger" | "__export_format" | "_type" | "_postman_variable_scope") => lean::Part::Keep,
-        (0, "info") => lean::Part::Only(&["schema"]),
-        (1, "schema") => lean::Part::Keep,
+        (0, "info") => lean::Part::Only(&["schema", "_postman_id"]),
+        (1, "schema" | "_postman_id") => lean::Part::Keep,
         _ => lean::Part::Skip,
     }
 }
@@ -170,7 +172,8 @@ pub struct PlannedDatasource {
 #[serde(rename_all = "camelCase")]
 pub struct PlannedQuery {
     pub name: String,
-    /// The folder or group it came from (Postman folders, OpenAPI tags); not stored yet.
+    /// The folder or group it came from (a Postman folder path `A/B`, an OpenAPI operation's
+    /// first tag), stored as the query's group; `None` keeps the group of a query it replaces.
     pub group: Option<String>,
     pub request: RequestSpec,
     pub item: String,
@@ -254,7 +257,8 @@ fn unchecked_plan(source: Source<'_>, format: Option<Format>, existing: &[Dataso
         Format::Curl => curl::plan(source, existing)?,
         Format::Latchkey => latchkey::plan(source, existing)?,
         Format::Openapi => openapi::plan(source, existing)?,
-        Format::Postman | Format::Insomnia => {
+        Format::Postman => postman::plan(source, existing)?,
+        Format::Insomnia => {
             return Err(Error::Format(format!(
                 "{}: {} files are recognised but not yet supported: import a curl command, an OpenAPI \
                  description or a Latchkey datasource file for now",

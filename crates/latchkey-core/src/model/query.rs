@@ -70,6 +70,10 @@ pub struct SavedQuery {
     pub id: String,
     pub datasource_id: super::DatasourceId,
     pub name: String,
+    /// The folder it belongs to (`A/B` for a nested one), as imported; none for most.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub group: Option<String>,
     #[serde(flatten)]
     pub request: RequestSpec,
     #[ts(type = "number")]

@@ -112,7 +112,7 @@ impl Store {
                 if let Err(errors) = query.request.validate() {
                     return Err(in_item(&query.item, Error::Invalid(errors)));
                 }
-                queries::put(&mut tx, &id, query.name.trim(), &query.request).await?;
+                queries::put(&mut tx, &id, query.name.trim(), query.group.as_deref(), &query.request).await?;
             }
             applied.push(AppliedDatasource {
                 id,

@@ -7,10 +7,11 @@ use super::{new_id, now_millis, Store};
 use crate::model::{DatasourceId, DatasourceRef, RequestSpec, SavedQuery};
 use crate::{Error, FieldError, Result};
 
-const COLUMNS: &str = "q.id, q.datasource_id, q.name, q.request, q.created_at, q.updated_at";
+const COLUMNS: &str = "q.id, q.datasource_id, q.name, q.group_name, q.request, q.created_at, q.updated_at";
 
 impl Store {
-    /// Saves `request` as `name` in the datasource, replacing a query of that name.
+    /// Saves `request` as `name` in the datasource, replacing a query of that name (whose group
+    /// stays: a save names no group).
     ///
     /// # Errors
     /// [`Error::DatasourceNotFound`]; [`Error::Invalid`] for an empty name or a bad request.
@@ -69,7 +70,7 @@ impl Store {
                     .await?;
                 query.id
             }
-            None => put(&mut tx, &datasource_id, name, &request).await?,
+            None => put(&mut tx, &datasource_id, name, None, &request).await?,
         };
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM queries q WHERE q.id = ?"))
             .bind(&id)
@@ -116,24 +117,28 @@ impl Store {
 }
 
 /// Stores `request` as `name` (already checked) in the datasource, replacing a query of that
-/// name; returns its id.
+/// name; returns its id. A `group` given replaces the stored one; `None` keeps it.
 pub(super) async fn put(
     conn: &mut SqliteConnection,
     datasource_id: &DatasourceId,
     name: &str,
+    group: Option<&str>,
     request: &RequestSpec,
 ) -> Result<String> {
+    let group = group.map(str::trim).filter(|g| !g.is_empty());
     let now = now_millis();
     let json = serde_json::to_string(request).expect("a request always serializes");
     Ok(sqlx::query_scalar(
-        "INSERT INTO queries (id, datasource_id, name, request, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?) \
+        "INSERT INTO queries (id, datasource_id, name, group_name, request, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?) \
          ON CONFLICT (datasource_id, name) DO UPDATE SET request = excluded.request, \
-         updated_at = excluded.updated_at RETURNING id",
+         group_name = COALESCE(excluded.group_name, queries.group_name), updated_at = excluded.updated_at \
+         RETURNING id",
     )
     .bind(new_id("q"))
     .bind(datasource_id)
     .bind(name)
+    .bind(group)
     .bind(&json)
     .bind(now)
     .bind(now)
@@ -191,6 +196,7 @@ fn from_row(row: &SqliteRow) -> Result<SavedQuery> {
         id: row.get("id"),
         datasource_id: row.get("datasource_id"),
         name: row.get("name"),
+        group: row.get("group_name"),
         request,
         created_at: row.get("created_at"),
         updated_at: row.get("updated_at"),

@@ -40,7 +40,7 @@ fn escape(key: &str) -> String {
 
 /// The document as JSON, read as JSON or else as YAML (YAML keys that are numbers, such as
 /// response codes, become strings).
-fn read(source: Source<'_>) -> Result<Value> {
+pub(super) fn read(source: Source<'_>) -> Result<Value> {
     if let Ok(value) = serde_json::from_str::<Value>(source.text) {
         return Ok(value);
     }

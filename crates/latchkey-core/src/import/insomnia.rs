@@ -1,0 +1,1257 @@
+//! Insomnia exports (export format 4, as JSON or YAML) as an import plan: each workspace's
+//! requests, grouped by the base URL they call, become datasources named after the workspace;
+//! its environments become Latchkey environments; each request's authentication (its own, or
+//! its folder's when it inherits) is mapped, and the one most requests of a datasource use
+//! becomes the datasource's.
+//!
+//! Variables: Insomnia's `{{ _.name }}` and `{{ name }}` are written as Latchkey's `{{name}}`
+//! in what a saved query sends (path, query, headers, bodies), resolved when it is sent. What
+//! the datasource itself holds (its URL, its authentication) is resolved here, with the
+//! workspace's base environment, its first sub-environment and the request's folders: Latchkey
+//! checks a datasource in every environment of the vault, where the file's variables are
+//! unknown. A URL that another environment resolves differently is that environment's override.
+//! Template tags (`{% response … %}`, `{% uuid %}`…) have no Latchkey equivalent: a URL with one
+//! drops its request, a header or parameter with one is dropped, a body keeps it as written,
+//! and a secret with one is left to enter; each is listed with the reason.
+//!
+//! What does not belong here: the newer Insomnia v5 YAML (refused, with how to export v4),
+//! storing the plan (`Store::apply_import`).
+
+use std::collections::BTreeMap;
+
+use base64::Engine;
+use serde_json::Value;
+
+use super::{
+    free_name, origin_of, DatasourceAction, Dropped, ImportPlan, PlannedDatasource, PlannedEnvironment, PlannedQuery,
+    Source,
+};
+use crate::model::{
+    is_variable_name, ApiKeyAuth, AuthConfig, AuthType, BasicAuth, BearerAuth, ClientAuthentication, ConfigOverrides,
+    DatasourceConfig, DatasourceSummary, EnvironmentConfig, GrantType, KeyPlacement, KeyValue, MultipartPart,
+    OAuth2Config, RequestBody, RequestSpec, Variable,
+};
+use crate::{Error, FieldError, Result, SecretField};
+
+/// How deep `{{a}}` → `{{b}}` → … is followed, and folders are nested, before giving up.
+const DEPTH: usize = 16;
+
+/// The name of a workspace the file refers to but does not contain (Insomnia's own importers
+/// write `__WORKSPACE_ID__` parents).
+const UNNAMED_WORKSPACE: &str = "Insomnia";
+
+fn refused(file: &str, item: &str, message: impl Into<String>) -> Error {
+    Error::Invalid(vec![FieldError::new(format!("{file}, {item}"), message)])
+}
+
+fn text<'v>(value: &'v Value, key: &str) -> &'v str {
+    value.get(key).and_then(Value::as_str).unwrap_or_default()
+}
+
+fn flag(value: &Value, key: &str) -> bool {
+    value.get(key).and_then(Value::as_bool).unwrap_or(false)
+}
+
+/// How a resource is named in the plan: its type, its name, its id.
+fn item_of(resource: &Value) -> String {
+    let kind = text(resource, "_type").replace('_', " ");
+    let name = text(resource, "name");
+    let id = text(resource, "_id");
+    match (name.is_empty(), id.is_empty()) {
+        (false, false) => format!("{kind} `{name}` ({id})"),
+        (false, true) => format!("{kind} `{name}`"),
+        (true, false) => format!("{kind} {id}"),
+        (true, true) => kind,
+    }
+}
+
+/// Text with Insomnia's variables written the Latchkey way, and what it uses that Latchkey
+/// cannot: template tags (by name) and expressions that are no variable (`{{ a | upper }}`).
+#[derive(Debug, Default)]
+struct Rewritten {
+    text: String,
+    /// `response`, `uuid`, … and `{{ expression }}`s, as `tag `name`` / `expression`.
+    unsupported: Vec<String>,
+}
+
+/// `{{ _.name }}`, `{{_.name}}`, `{{ name }}` → `{{name}}`; `{% tag … %}` is kept and named.
+fn rewrite(input: &str) -> Rewritten {
+    let mut out = Rewritten { text: String::with_capacity(input.len()), unsupported: Vec::new() };
+    let mut rest = input;
+    loop {
+        let var = rest.find("{{");
+        let tag = rest.find("{%");
+        let at = match (var, tag) {
+            (None, None) => break,
+            (Some(v), Some(t)) => v.min(t),
+            (Some(v), None) => v,
+            (None, Some(t)) => t,
+        };
+        let is_tag = tag == Some(at);
+        let close = if is_tag { "%}" } else { "}}" };
+        let Some(len) = rest[at + 2..].find(close) else { break };
+        let inner = rest[at + 2..at + 2 + len].trim();
+        out.text.push_str(&rest[..at]);
+        let whole = &rest[at..at + 2 + len + 2];
+        if is_tag {
+            let name: String = inner.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            out.unsupported.push(format!("the template tag `{}`", if name.is_empty() { "?" } else { &name }));
+            out.text.push_str(whole);
+        } else {
+            let name = inner.strip_prefix("_.").unwrap_or(inner).trim();
+            if is_variable_name(name) {
+                out.text.push_str("{{");
+                out.text.push_str(name);
+                out.text.push_str("}}");
+            } else {
+                out.unsupported.push("an expression that is no variable".to_owned());
+                out.text.push_str(whole);
+            }
+        }
+        rest = &rest[at + 2 + len + 2..];
+    }
+    out.text.push_str(rest);
+    out
+}
+
+/// Variables by name (already rewritten), for resolving what the datasource holds.
+type Vars = BTreeMap<String, String>;
+
+/// `text` (rewritten) with every known `{{name}}` replaced, followed up to [`DEPTH`] times;
+/// `None` when a variable stays unknown (its name is returned).
+fn resolve(text: &str, vars: &Vars) -> std::result::Result<String, String> {
+    let mut current = text.to_owned();
+    for _ in 0..DEPTH {
+        let names = crate::variables::used_names(&current);
+        if names.is_empty() {
+            return Ok(current);
+        }
+        let mut changed = false;
+        for name in names {
+            if let Some(value) = vars.get(&name) {
+                current = current.replace(&format!("{{{{{name}}}}}"), value);
+                changed = true;
+            } else {
+                return Err(name);
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    match crate::variables::used_names(&current).into_iter().next() {
+        Some(name) => Err(name),
+        None => Ok(current),
+    }
+}
+
+/// Whether a variable's name says it holds a secret (its value is sealed as a secret variable).
+fn looks_secret(name: &str) -> bool {
+    let squashed: String = name.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
+    ["token", "secret", "password", "passwd", "apikey", "privatekey", "credential"].iter().any(|w| squashed.contains(w))
+}
+
+/// The file as JSON (read as JSON, else as YAML).
+fn read(source: Source<'_>) -> Result<Value> {
+    if let Ok(value) = serde_json::from_str::<Value>(source.text) {
+        return Ok(value);
+    }
+    super::openapi::read(source)
+}
+
+/// An Insomnia environment's `data` as variables: nested objects flattened as `a.b` (how
+/// Insomnia refers to them, `{{ _.a.b }}`), numbers and booleans as text; arrays and names
+/// that cannot be variable names are dropped.
+fn flatten(data: &Value, prefix: &str, item: &str, out: &mut Vec<(String, String)>, dropped: &mut Vec<Dropped>) {
+    let Some(map) = data.as_object() else { return };
+    for (key, value) in map {
+        let name = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        let drop = |dropped: &mut Vec<Dropped>, reason: &str| {
+            dropped.push(Dropped {
+                item: item.to_owned(),
+                what: format!("variable `{name}`"),
+                reason: reason.to_owned(),
+            });
+        };
+        match value {
+            Value::Object(_) => flatten(value, &name, item, out, dropped),
+            Value::Array(_) => drop(dropped, "a list has no Latchkey equivalent: variables are text"),
+            _ if !is_variable_name(&name) => drop(
+                dropped,
+                "not a Latchkey variable name (a letter or _, then letters, digits, _, - or .): rename it",
+            ),
+            Value::String(s) => out.push((name, rewrite(s).text)),
+            Value::Null => out.push((name, String::new())),
+            other => out.push((name, other.to_string())),
+        }
+    }
+}
+
+/// One workspace of the file and what belongs to it.
+#[derive(Default)]
+struct Workspace<'v> {
+    id: String,
+    name: String,
+    base: Vec<(String, String)>,
+    /// Sub-environments: name, variables, private in Insomnia, item.
+    subs: Vec<(String, Vec<(String, String)>, bool, String)>,
+    requests: Vec<&'v Value>,
+}
+
+/// A request group, as its children see it.
+struct Folder<'v> {
+    workspace: String,
+    name: String,
+    parent: String,
+    vars: Vec<(String, String)>,
+    auth: Option<&'v Value>,
+    headers: Option<&'v Value>,
+}
+
+/// What one request's authentication maps to.
+enum MappedAuth {
+    /// The mapping, how, the fields still to enter (with why), and notes for the dropped list.
+    Mapped(AuthConfig, String, Vec<FieldError>, Vec<(String, String)>),
+    /// Not supported: why.
+    Unsupported(String),
+}
+
+/// The workspace's request groups by id.
+type Folders<'v> = BTreeMap<String, Folder<'v>>;
+
+/// The ancestors of `parent`, nearest first (up to [`DEPTH`]).
+fn chain<'f, 'v>(folders: &'f Folders<'v>, mut parent: &'f str) -> Vec<&'f Folder<'v>> {
+    let mut out = Vec::new();
+    while let Some(folder) = folders.get(parent) {
+        if out.len() >= DEPTH {
+            break;
+        }
+        out.push(folder);
+        parent = &folder.parent;
+    }
+    out
+}
+
+/// Plans the import of an Insomnia export.
+///
+/// # Errors
+/// [`Error::Format`] when the text does not read; [`Error::Invalid`] naming the file and the
+/// item for an export Latchkey does not read (another export format, Insomnia v5) or a request
+/// whose mapped authentication a save would refuse.
+pub fn plan(source: Source<'_>, existing: &[DatasourceSummary]) -> Result<ImportPlan> {
+    let file = source.name;
+    let root = read(source)?;
+    let v5 = text(&root, "type");
+    if v5.contains("insomnia.rest/") {
+        return Err(refused(
+            file,
+            "/type",
+            format!(
+                "`{v5}` is Insomnia's v5 YAML, which Latchkey does not read: export it again as \
+                 \"Insomnia v4 (JSON)\" in Insomnia's export dialog"
+            ),
+        ));
+    }
+    if text(&root, "_type") != "export" {
+        return Err(refused(
+            file,
+            "/_type",
+            "not an Insomnia export (`_type: export`): export the collection from Insomnia as \"Insomnia v4 (JSON)\"",
+        ));
+    }
+    match root.get("__export_format").and_then(Value::as_u64) {
+        Some(4) => {}
+        other => {
+            let found = other.map_or_else(|| "none".to_owned(), |v| v.to_string());
+            return Err(refused(
+                file,
+                "/__export_format",
+                format!("export format {found} is not read (only 4): export it again from a current Insomnia as \"Insomnia v4 (JSON)\""),
+            ));
+        }
+    }
+    let Some(resources) = root.get("resources").and_then(Value::as_array) else {
+        return Err(refused(file, "/resources", "the export has no `resources` list: export it again from Insomnia"));
+    };
+    let resources: Vec<&Value> = resources.iter().filter(|r| r.is_object()).collect();
+    let by_id: BTreeMap<&str, &Value> =
+        resources.iter().map(|r| (text(r, "_id"), *r)).filter(|(id, _)| !id.is_empty()).collect();
+    let mut dropped = Vec::new();
+
+    // Which workspace each resource belongs to: the end of its chain of parents.
+    let workspace_of = |resource: &Value| -> String {
+        let mut current = resource;
+        for _ in 0..=DEPTH * 4 {
+            if text(current, "_type") == "workspace" {
+                return text(current, "_id").to_owned();
+            }
+            let parent = text(current, "parentId");
+            match by_id.get(parent) {
+                Some(next) => current = next,
+                None => return parent.to_owned(),
+            }
+        }
+        String::new()
+    };
+    let mut workspaces: Vec<Workspace> = Vec::new();
+    let mut folders: Folders<'_> = BTreeMap::new();
+    let mut environments: Vec<&Value> = Vec::new();
+    for resource in &resources {
+        let item = item_of(resource);
+        let drop = |dropped: &mut Vec<Dropped>, reason: &str| {
+            dropped.push(Dropped {
+                item: item.clone(),
+                what: text(resource, "_type").to_owned(),
+                reason: reason.to_owned(),
+            });
+        };
+        match text(resource, "_type") {
+            "workspace" => workspaces.push(Workspace {
+                id: text(resource, "_id").to_owned(),
+                name: text(resource, "name").trim().to_owned(),
+                ..Default::default()
+            }),
+            "request_group" => {
+                let mut vars = Vec::new();
+                if let Some(data) = resource.get("environment") {
+                    flatten(data, "", &item, &mut vars, &mut dropped);
+                }
+                let auth = resource.get("authentication").filter(|a| a.as_object().is_some_and(|m| !m.is_empty()));
+                let id = text(resource, "_id");
+                if id.is_empty() {
+                    continue;
+                }
+                folders.insert(
+                    id.to_owned(),
+                    Folder {
+                        workspace: workspace_of(resource),
+                        name: text(resource, "name").trim().to_owned(),
+                        parent: text(resource, "parentId").to_owned(),
+                        vars,
+                        auth,
+                        headers: resource.get("headers"),
+                    },
+                );
+            }
+            "request" => {}
+            "environment" => environments.push(resource),
+            "cookie_jar" => drop(&mut dropped, "cookies are not imported: a browser session's secrets are not stored"),
+            "api_spec" => drop(
+                &mut dropped,
+                "the API spec is not part of a datasource: save its contents as a file and import that as OpenAPI",
+            ),
+            "grpc_request" | "proto_file" | "proto_directory" => {
+                drop(&mut dropped, "gRPC is not supported: Latchkey sends HTTP requests")
+            }
+            "websocket_request" | "websocket_payload" | "socketio_request" | "socketio_payload" => {
+                drop(&mut dropped, "WebSocket and Socket.IO are not supported: Latchkey sends HTTP requests")
+            }
+            "unit_test_suite" | "unit_test" => drop(&mut dropped, "tests are not imported: Latchkey runs no scripts"),
+            "client_certificate" => drop(
+                &mut dropped,
+                "client certificates are not carried by an export: add it to the datasource under Client certificate",
+            ),
+            "plugin" => drop(&mut dropped, "plugins are not imported: Latchkey runs no plugins"),
+            "" => drop(&mut dropped, "a resource without `_type` is not imported"),
+            _ => drop(&mut dropped, "this kind of Insomnia resource is not imported"),
+        }
+    }
+    // Environments: a base one per workspace, and its sub-environments.
+    for env in &environments {
+        let parent = text(env, "parentId");
+        let item = item_of(env);
+        let mut vars = Vec::new();
+        if let Some(data) = env.get("data") {
+            flatten(data, "", &item, &mut vars, &mut dropped);
+        }
+        let ws_id = workspace_of(env);
+        let ws = workspace_entry(&mut workspaces, &ws_id);
+        if by_id.get(parent).is_some_and(|p| text(p, "_type") == "environment") {
+            ws.subs.push((text(env, "name").trim().to_owned(), vars, flag(env, "isPrivate"), item));
+        } else {
+            for (k, v) in vars {
+                ws.base.retain(|(name, _)| *name != k);
+                ws.base.push((k, v));
+            }
+        }
+    }
+    for resource in &resources {
+        if text(resource, "_type") == "request" {
+            let ws_id = workspace_of(resource);
+            workspace_entry(&mut workspaces, &ws_id).requests.push(*resource);
+        }
+    }
+
+    let mut planned_envs: Vec<PlannedEnvironment> = Vec::new();
+    let mut datasources: Vec<PlannedDatasource> = Vec::new();
+    for ws in &workspaces {
+        let ws_name = if ws.name.is_empty() { UNNAMED_WORKSPACE.to_owned() } else { ws.name.clone() };
+        // Every folder's variables, for the environments (the first of a name wins).
+        let mut folder_vars: Vec<(String, String)> = Vec::new();
+        for (id, folder) in &folders {
+            if folder.workspace != ws.id {
+                continue;
+            }
+            for (k, v) in &folder.vars {
+                match folder_vars.iter().find(|(name, _)| name == k) {
+                    Some((_, old)) if old != v => dropped.push(Dropped {
+                        item: format!("request group `{}` ({id})", folder.name),
+                        what: format!("variable `{k}`"),
+                        reason: "another folder defines it with another value, which is kept: Latchkey variables \
+                                 belong to an environment, not a folder"
+                            .to_owned(),
+                    }),
+                    Some(_) => {}
+                    None => folder_vars.push((k.clone(), v.clone())),
+                }
+            }
+        }
+        // The Latchkey environments: one per sub-environment (base + sub + folders), or one
+        // for the base environment when there is none.
+        let env_name = |sub: Option<&str>| -> String {
+            let clean =
+                |s: &str| s.replace(['.', '[', ']'], "-").chars().filter(|c| !c.is_control()).collect::<String>();
+            match sub {
+                Some(sub) => format!("{} / {}", clean(&ws_name).trim(), clean(sub).trim()),
+                None => clean(&ws_name).trim().to_owned(),
+            }
+        };
+        let mut ws_envs: Vec<(String, Vars)> = Vec::new();
+        let merged = |sub: &[(String, String)]| -> Vec<(String, String)> {
+            let mut all: Vec<(String, String)> = ws.base.clone();
+            for (k, v) in sub.iter().chain(folder_vars.iter()) {
+                all.retain(|(name, _)| name != k);
+                all.push((k.clone(), v.clone()));
+            }
+            all
+        };
+        let mut secret_names: Vec<String> = Vec::new();
+        let mut env_sources: Vec<(String, Vec<(String, String)>, String)> = Vec::new();
+        if ws.subs.is_empty() {
+            if !ws.base.is_empty() || !folder_vars.is_empty() {
+                env_sources.push((env_name(None), merged(&[]), format!("base environment of workspace `{ws_name}`")));
+            }
+        } else {
+            for (sub, vars, private, item) in &ws.subs {
+                let item = if *private {
+                    format!("{item} (private in Insomnia, imported all the same)")
+                } else {
+                    item.clone()
+                };
+                env_sources.push((env_name(Some(sub)), merged(vars), item));
+            }
+        }
+        for (name, vars, _) in &env_sources {
+            ws_envs.push((name.clone(), vars.iter().cloned().collect()));
+        }
+        // What the datasources are resolved with: the base, the first sub-environment, folders.
+        let primary: Vars = match ws.subs.first() {
+            Some((_, vars, _, _)) => merged(vars).into_iter().collect(),
+            None => merged(&[]).into_iter().collect(),
+        };
+
+        // Requests, grouped by base URL.
+        let mut groups: Vec<Group> = Vec::new();
+        for request in ws.requests.iter().copied() {
+            let item = item_of(request);
+            let ancestors = chain(&folders, text(request, "parentId"));
+            let mut vars = primary.clone();
+            for folder in ancestors.iter().rev() {
+                for (k, v) in &folder.vars {
+                    vars.insert(k.clone(), v.clone());
+                }
+            }
+            let Some(mapped) = map_request(request, &item, &ancestors, &vars, &mut dropped) else { continue };
+            // The same base in the other environments: an override where it differs.
+            let mut overrides = BTreeMap::new();
+            if let Some(leading) = &mapped.leading {
+                for (env, env_vars) in &ws_envs {
+                    let mut env_vars = env_vars.clone();
+                    for folder in ancestors.iter().rev() {
+                        for (k, v) in &folder.vars {
+                            env_vars.insert(k.clone(), v.clone());
+                        }
+                    }
+                    if let Ok(url) = resolve(&format!("{{{{{leading}}}}}"), &env_vars) {
+                        let url = url.trim().trim_end_matches('/').to_owned();
+                        if url != mapped.base && origin_of(&url).is_some() {
+                            overrides.insert(env.clone(), url);
+                        }
+                    }
+                }
+            }
+            for used in &mapped.secret_vars {
+                if !secret_names.contains(used) {
+                    secret_names.push(used.clone());
+                }
+            }
+            let group = ancestors.iter().rev().map(|f| f.name.as_str()).collect::<Vec<_>>().join("/");
+            let index = match groups.iter().position(|g| g.base == mapped.base) {
+                Some(i) => i,
+                None => {
+                    groups.push(Group {
+                        base: mapped.base.clone(),
+                        overrides,
+                        requests: Vec::new(),
+                        item: item.clone(),
+                    });
+                    groups.len() - 1
+                }
+            };
+            groups[index].requests.push((mapped, group, item));
+        }
+        for (name, vars, item) in env_sources {
+            // Latchkey resolves a variable's value once: references between variables are
+            // resolved here, where they can be.
+            let all: Vars = vars.iter().cloned().collect();
+            let variables = vars
+                .into_iter()
+                .map(|(k, v)| (k, resolve(&v, &all).unwrap_or(v)))
+                .map(|(k, v)| {
+                    if looks_secret(&k) || secret_names.contains(&k) {
+                        Variable::secret(
+                            k,
+                            if v.is_empty() { SecretField::Empty } else { SecretField::from(v.as_str()) },
+                        )
+                    } else {
+                        Variable::plain(k, v)
+                    }
+                })
+                .collect();
+            planned_envs
+                .push(PlannedEnvironment { config: EnvironmentConfig { name, production: false, variables }, item });
+        }
+        let several = groups.len() > 1;
+        for g in groups {
+            let host = url::Url::parse(&g.base).ok().and_then(|u| u.host_str().map(str::to_owned)).unwrap_or_default();
+            let base_name = if several { format!("{ws_name} ({host})") } else { ws_name.clone() };
+            datasources.push(datasource(g, &base_name, existing, &datasources, &mut dropped)?);
+        }
+    }
+    // Datasources that share a URL with one the vault has join it.
+    Ok(ImportPlan {
+        source: file.to_owned(),
+        format: super::Format::Insomnia,
+        datasources,
+        environments: planned_envs,
+        dropped,
+    })
+}
+
+fn workspace_entry<'w, 'v>(workspaces: &'w mut Vec<Workspace<'v>>, id: &str) -> &'w mut Workspace<'v> {
+    if let Some(i) = workspaces.iter().position(|w| w.id == id) {
+        return &mut workspaces[i];
+    }
+    workspaces.push(Workspace { id: id.to_owned(), ..Default::default() });
+    workspaces.last_mut().expect("just pushed")
+}
+
+/// The requests of one workspace that call the same base URL.
+struct Group {
+    base: String,
+    /// The base URL in the environments where it differs.
+    overrides: BTreeMap<String, String>,
+    requests: Vec<(MappedRequest, String, String)>,
+    item: String,
+}
+
+/// One request, mapped.
+struct MappedRequest {
+    name: String,
+    /// The datasource's URL: a leading variable's value, else the origin.
+    base: String,
+    /// The variable the URL starts with, when it does.
+    leading: Option<String>,
+    request: RequestSpec,
+    auth: MappedAuth,
+    /// Variables a secret field of its authentication took its value from.
+    secret_vars: Vec<String>,
+}
+
+/// Maps a request, or drops it (returning `None`) when its URL cannot make a datasource.
+fn map_request(
+    request: &Value,
+    item: &str,
+    ancestors: &[&Folder<'_>],
+    vars: &Vars,
+    dropped: &mut Vec<Dropped>,
+) -> Option<MappedRequest> {
+    let mut drop = |what: String, reason: String| dropped.push(Dropped { item: item.to_owned(), what, reason });
+    let url = rewrite(text(request, "url").trim());
+    if let Some(tag) = url.unsupported.first() {
+        drop(
+            "request".to_owned(),
+            format!("its URL uses {tag}, which Latchkey has no equivalent for: write the URL out"),
+        );
+        return None;
+    }
+    let url = url.text;
+    if url.is_empty() {
+        drop("request".to_owned(), "it has no URL".to_owned());
+        return None;
+    }
+    // The base: a leading `{{var}}`'s value, else the URL's origin.
+    let leading = url
+        .strip_prefix("{{")
+        .and_then(|rest| rest.split_once("}}"))
+        .map(|(name, _)| name.to_owned())
+        .filter(|name| is_variable_name(name));
+    let resolved = match resolve(&url, vars) {
+        Ok(resolved) => resolved,
+        Err(name) => {
+            drop(
+                "request".to_owned(),
+                format!("its URL uses `{{{{{name}}}}}`, which none of the file's environments defines: define it in Insomnia and export again"),
+            );
+            return None;
+        }
+    };
+    let absolute =
+        url::Url::parse(resolved.trim()).ok().filter(|u| u.has_host() && matches!(u.scheme(), "http" | "https"));
+    let Some(absolute) = absolute else {
+        drop(
+            "request".to_owned(),
+            "its URL is not an absolute http(s) URL (with the file's first environment): make it one".to_owned(),
+        );
+        return None;
+    };
+    let (base, rest) = match &leading {
+        Some(name) => {
+            let value = resolve(&format!("{{{{{name}}}}}"), vars).unwrap_or_default();
+            let value = value.trim().trim_end_matches('/').to_owned();
+            if origin_of(&value).is_some() {
+                (value, url[name.len() + 4..].to_owned())
+            } else {
+                (absolute.origin().ascii_serialization(), absolute[url::Position::BeforePath..].to_owned())
+            }
+        }
+        None => {
+            let origin = absolute.origin().ascii_serialization();
+            let rest = if url.to_ascii_lowercase().starts_with(&origin) {
+                url[origin.len()..].to_owned()
+            } else {
+                absolute[url::Position::BeforePath..].to_owned()
+            };
+            (origin, rest)
+        }
+    };
+    let (path, inline_query) = match rest.split_once('?') {
+        Some((p, q)) => (p.to_owned(), Some(q.to_owned())),
+        None => (rest, None),
+    };
+    let path = if path.is_empty() || path.starts_with('/') { path } else { format!("/{path}") };
+    let mut query_params = Vec::new();
+    if let Some(query) = inline_query {
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let decode = |s: &str| {
+                url::form_urlencoded::parse(format!("a={s}").as_bytes())
+                    .next()
+                    .map(|(_, v)| v.into_owned())
+                    .unwrap_or_default()
+            };
+            query_params.push(KeyValue::new(decode(k), decode(v)));
+        }
+    }
+    // Parameters, headers (the folders' first, nearest last; the request's own win).
+    rows(request.get("parameters"), "query parameter", &mut query_params, &mut drop);
+    let mut headers = Vec::new();
+    for folder in ancestors.iter().rev() {
+        let mut from_folder = Vec::new();
+        rows(folder.headers, "header", &mut from_folder, &mut drop);
+        for h in from_folder {
+            headers.retain(|old: &KeyValue| !old.key.eq_ignore_ascii_case(&h.key));
+            headers.push(h);
+        }
+    }
+    let mut own = Vec::new();
+    rows(request.get("headers"), "header", &mut own, &mut drop);
+    for h in own {
+        headers.retain(|old: &KeyValue| !old.key.eq_ignore_ascii_case(&h.key));
+        headers.push(h);
+    }
+    let mut header_auth = None;
+    headers.retain(|h| {
+        let name = h.key.trim().to_ascii_lowercase();
+        match name.as_str() {
+            "authorization" => {
+                header_auth = Some(h.value.clone());
+                false
+            }
+            "cookie" => {
+                drop(
+                    "header `Cookie`".to_owned(),
+                    "cookies are not imported: a browser session's secrets are not stored".to_owned(),
+                );
+                false
+            }
+            "host" | "content-length" => {
+                drop(
+                    format!("header `{}`", h.key),
+                    "it comes from the URL and the body when the request is sent".to_owned(),
+                );
+                false
+            }
+            _ => true,
+        }
+    });
+    let body = body(request.get("body"), &mut drop);
+    // Authentication: the request's own, else (`{}`, or none given) the nearest folder's.
+    let own_auth = request.get("authentication").filter(|a| a.as_object().is_some_and(|m| !m.is_empty()));
+    let auth_value = own_auth.or_else(|| ancestors.iter().find_map(|f| f.auth));
+    let mut secret_vars = Vec::new();
+    let auth = match (auth_value, header_auth) {
+        (Some(a), header) => {
+            if header.is_some() {
+                drop(
+                    "header `Authorization`".to_owned(),
+                    "the request also has authentication, which is used: one credential per request".to_owned(),
+                );
+            }
+            map_auth(a, vars, &mut secret_vars)
+        }
+        (None, Some(value)) => authorization_header(&value, vars, &mut secret_vars),
+        (None, None) => MappedAuth::Mapped(AuthConfig::None, "none".to_owned(), Vec::new(), Vec::new()),
+    };
+    let name = match text(request, "name").trim() {
+        "" => format!("{} {path}", text(request, "method").to_ascii_uppercase()),
+        n => n.to_owned(),
+    };
+    Some(MappedRequest {
+        name,
+        base,
+        leading,
+        request: RequestSpec {
+            method: match text(request, "method").trim() {
+                "" => "GET".to_owned(),
+                m => m.to_ascii_uppercase(),
+            },
+            path,
+            headers,
+            query_params,
+            body,
+        },
+        auth,
+        secret_vars,
+    })
+}
+
+/// Insomnia's `[{name, value, disabled}]` rows into `out`; disabled rows, rows with a template
+/// tag and empty rows are left out (the first two listed).
+fn rows(list: Option<&Value>, kind: &str, out: &mut Vec<KeyValue>, drop: &mut impl FnMut(String, String)) {
+    for row in list.and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default() {
+        let name = text(row, "name").trim();
+        let value = rewrite(text(row, "value"));
+        if name.is_empty() && value.text.is_empty() {
+            continue;
+        }
+        if flag(row, "disabled") {
+            drop(format!("{kind} `{name}`"), "disabled in Insomnia (a saved query has no disabled rows)".to_owned());
+            continue;
+        }
+        let key = rewrite(name);
+        match value.unsupported.first().or(key.unsupported.first()) {
+            Some(tag) => drop(
+                format!("{kind} `{name}`"),
+                format!("its value uses {tag}, which Latchkey has no equivalent for: add it by hand"),
+            ),
+            None => out.push(KeyValue::new(key.text, value.text)),
+        }
+    }
+}
+
+/// The request body: JSON (GraphQL too, as its JSON), form fields, multipart text parts, other
+/// text with its media type. Files are not in an export and are dropped.
+fn body(body: Option<&Value>, drop: &mut impl FnMut(String, String)) -> RequestBody {
+    let Some(body) = body.filter(|b| b.is_object()) else { return RequestBody::None };
+    let mime = text(body, "mimeType").trim().to_ascii_lowercase();
+    let mime = mime.split(';').next().unwrap_or_default().trim().to_owned();
+    let raw = rewrite(text(body, "text"));
+    let params = body.get("params").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    let note_tags = |drop: &mut dyn FnMut(String, String), tags: &[String]| {
+        if let Some(tag) = tags.first() {
+            drop("body".to_owned(), format!("it uses {tag}, which is sent as written: replace it by hand"));
+        }
+    };
+    match mime.as_str() {
+        "application/x-www-form-urlencoded" | "multipart/form-data" => {
+            let multipart = mime == "multipart/form-data";
+            let mut fields = Vec::new();
+            let mut parts = Vec::new();
+            for p in params {
+                let name = text(p, "name").trim();
+                if flag(p, "disabled") {
+                    drop(format!("body field `{name}`"), "disabled in Insomnia".to_owned());
+                    continue;
+                }
+                if text(p, "type") == "file" {
+                    drop(
+                        format!("body field `{name}`"),
+                        "a file is not carried by an export: add the file to the query".to_owned(),
+                    );
+                    continue;
+                }
+                let value = rewrite(text(p, "value"));
+                if let Some(tag) = value.unsupported.first() {
+                    drop(
+                        format!("body field `{name}`"),
+                        format!("its value uses {tag}, which Latchkey has no equivalent for: add it by hand"),
+                    );
+                    continue;
+                }
+                if name.is_empty() && value.text.is_empty() {
+                    continue;
+                }
+                if multipart {
+                    parts.push(MultipartPart { key: name.to_owned(), value: value.text, ..Default::default() });
+                } else {
+                    fields.push(KeyValue::new(name, value.text));
+                }
+            }
+            if multipart {
+                RequestBody::Multipart { parts }
+            } else {
+                RequestBody::FormUrlencoded { fields }
+            }
+        }
+        "application/octet-stream" if !text(body, "fileName").is_empty() || raw.text.is_empty() => {
+            if !text(body, "fileName").is_empty() {
+                drop("body".to_owned(), "a file is not carried by an export: choose the file in the query".to_owned());
+            }
+            RequestBody::None
+        }
+        "application/graphql" => {
+            note_tags(drop, &raw.unsupported);
+            // Insomnia keeps `{"query": …, "variables": …}` as the text: that is the JSON sent.
+            match serde_json::from_str::<Value>(&raw.text) {
+                Ok(Value::Object(_)) => RequestBody::Json { text: raw.text },
+                _ => RequestBody::Json {
+                    text: serde_json::to_string(&serde_json::json!({ "query": raw.text })).unwrap_or_default(),
+                },
+            }
+        }
+        _ if raw.text.is_empty() => RequestBody::None,
+        m if m.contains("json") => {
+            note_tags(drop, &raw.unsupported);
+            if serde_json::from_str::<serde::de::IgnoredAny>(&raw.text).is_ok() {
+                RequestBody::Json { text: raw.text }
+            } else {
+                // `{"n": {{count}}}` is JSON only once resolved: sent as raw JSON.
+                RequestBody::Raw { text: raw.text, content_type: mime.clone() }
+            }
+        }
+        m => {
+            note_tags(drop, &raw.unsupported);
+            RequestBody::Raw { text: raw.text, content_type: m.to_owned() }
+        }
+    }
+}
+
+/// A secret field's value: `{{var}}`s resolved (the variables noted), or empty with why when a
+/// template tag or an unknown variable leaves nothing to seal.
+fn secret(value: &str, field: &str, vars: &Vars, used: &mut Vec<String>, setup: &mut Vec<FieldError>) -> SecretField {
+    let written = rewrite(value.trim());
+    if let Some(tag) = written.unsupported.first() {
+        setup.push(FieldError::new(
+            field,
+            format!("enter it: the file's value uses {tag}, which Latchkey has no equivalent for"),
+        ));
+        return SecretField::Empty;
+    }
+    let names = crate::variables::used_names(&written.text);
+    match resolve(&written.text, vars) {
+        Ok(v) if v.is_empty() => SecretField::Empty,
+        Ok(v) => {
+            used.extend(names);
+            SecretField::from(v.as_str())
+        }
+        Err(name) => {
+            setup.push(FieldError::new(
+                field,
+                format!("enter it: the file's `{{{{{name}}}}}` is defined in none of its environments"),
+            ));
+            SecretField::Empty
+        }
+    }
+}
+
+/// A non-secret field: resolved, or as written (with the unknown variable noted) when it cannot be.
+fn plain(value: &str, field: &str, vars: &Vars, notes: &mut Vec<(String, String)>) -> String {
+    let written = rewrite(value.trim());
+    if let Some(tag) = written.unsupported.first() {
+        notes.push((field.to_owned(), format!("its value uses {tag}, which Latchkey has no equivalent for: enter it")));
+        return String::new();
+    }
+    match resolve(&written.text, vars) {
+        Ok(v) => v,
+        Err(name) => {
+            notes.push((
+                field.to_owned(),
+                format!("`{{{{{name}}}}}` is defined in none of the file's environments: enter the value"),
+            ));
+            String::new()
+        }
+    }
+}
+
+/// An `Authorization` header of a request without authentication: `Bearer` → a bearer token,
+/// another scheme → an API key in that header with the scheme as its prefix (so it is sealed).
+fn authorization_header(value: &str, vars: &Vars, used: &mut Vec<String>) -> MappedAuth {
+    let (scheme, rest) = value.trim().split_once(' ').map_or(("", value.trim()), |(s, r)| (s, r.trim()));
+    let mut setup = Vec::new();
+    if scheme.eq_ignore_ascii_case("bearer") {
+        let token = secret(rest, "auth.token", vars, used, &mut setup);
+        return MappedAuth::Mapped(
+            AuthConfig::Bearer(BearerAuth { token }),
+            "the Authorization: Bearer header became bearer token authentication".to_owned(),
+            setup,
+            Vec::new(),
+        );
+    }
+    let value = secret(rest, "auth.value", vars, used, &mut setup);
+    MappedAuth::Mapped(
+        AuthConfig::ApiKey(ApiKeyAuth {
+            key: "Authorization".to_owned(),
+            value,
+            add_to: KeyPlacement::Header,
+            header_prefix: scheme.to_owned(),
+        }),
+        "the Authorization header became an API key sent in that header".to_owned(),
+        setup,
+        Vec::new(),
+    )
+}
+
+/// Maps an Insomnia `authentication` object.
+fn map_auth(auth: &Value, vars: &Vars, used: &mut Vec<String>) -> MappedAuth {
+    let kind = text(auth, "type");
+    // Exports of old Insomnia versions have Basic as `{username, password}` without a type.
+    let kind = if kind.is_empty() && auth.get("username").is_some() { "basic" } else { kind };
+    if flag(auth, "disabled") && kind != "none" {
+        return MappedAuth::Unsupported(format!("its {kind} authentication is disabled in Insomnia"));
+    }
+    let mut setup = Vec::new();
+    let mut notes = Vec::new();
+    let config = match kind {
+        "none" | "" => return MappedAuth::Mapped(AuthConfig::None, "none".to_owned(), Vec::new(), Vec::new()),
+        "basic" => {
+            let username = plain(text(auth, "username"), "auth.username", vars, &mut notes);
+            let password = secret(text(auth, "password"), "auth.password", vars, used, &mut setup);
+            if password.is_empty() && setup.is_empty() && !username.is_empty() {
+                // A key as the username and no password (as many APIs take it): the same Basic
+                // header, from a sealed API key, so that the key is not kept in plain text.
+                used.extend(crate::variables::used_names(&rewrite(text(auth, "username")).text));
+                let header = base64::engine::general_purpose::STANDARD.encode(format!("{username}:"));
+                return MappedAuth::Mapped(
+                    AuthConfig::ApiKey(ApiKeyAuth {
+                        key: "Authorization".to_owned(),
+                        value: SecretField::from(header.as_str()),
+                        add_to: KeyPlacement::Header,
+                        header_prefix: "Basic".to_owned(),
+                    }),
+                    "Insomnia's basic authentication with an empty password (a key as the username), as an API key \
+                     sending the same Authorization: Basic header, so that the key is sealed"
+                        .to_owned(),
+                    setup,
+                    notes,
+                );
+            }
+            AuthConfig::Basic(BasicAuth { username, password })
+        }
+        "bearer" => {
+            let prefix = text(auth, "prefix").trim();
+            if prefix.is_empty() || prefix.eq_ignore_ascii_case("bearer") {
+                AuthConfig::Bearer(BearerAuth {
+                    token: secret(text(auth, "token"), "auth.token", vars, used, &mut setup),
+                })
+            } else {
+                AuthConfig::ApiKey(ApiKeyAuth {
+                    key: "Authorization".to_owned(),
+                    value: secret(text(auth, "token"), "auth.value", vars, used, &mut setup),
+                    add_to: KeyPlacement::Header,
+                    header_prefix: prefix.to_owned(),
+                })
+            }
+        }
+        "apikey" => {
+            let add_to = match text(auth, "addTo") {
+                "" | "header" => KeyPlacement::Header,
+                "queryParams" => KeyPlacement::Query,
+                other => {
+                    return MappedAuth::Unsupported(format!(
+                        "an API key added to `{other}` is not supported (only header or query)"
+                    ))
+                }
+            };
+            AuthConfig::ApiKey(ApiKeyAuth {
+                key: plain(text(auth, "key"), "auth.key", vars, &mut notes),
+                value: secret(text(auth, "value"), "auth.value", vars, used, &mut setup),
+                add_to,
+                header_prefix: String::new(),
+            })
+        }
+        "oauth2" => {
+            let grant = match text(auth, "grantType") {
+                "authorization_code" => GrantType::AuthorizationCode,
+                "client_credentials" => GrantType::ClientCredentials,
+                "password" => GrantType::Password,
+                "implicit" => {
+                    return MappedAuth::Unsupported(
+                        "the OAuth 2.0 implicit grant is not supported (it is deprecated): switch the client to the \
+                         authorization code grant"
+                            .to_owned(),
+                    )
+                }
+                "" => return MappedAuth::Unsupported("its OAuth 2.0 authentication names no grant type".to_owned()),
+                other => return MappedAuth::Unsupported(format!("the OAuth 2.0 grant `{other}` is not supported")),
+            };
+            let scopes = plain(text(auth, "scope"), "auth.scopes", vars, &mut notes)
+                .split([' ', ','])
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect();
+            let prefix = text(auth, "tokenPrefix").trim();
+            let mut o = OAuth2Config {
+                grant_type: grant,
+                access_token_url: plain(text(auth, "accessTokenUrl"), "auth.accessTokenUrl", vars, &mut notes),
+                client_id: plain(text(auth, "clientId"), "auth.clientId", vars, &mut notes),
+                client_secret: secret(text(auth, "clientSecret"), "auth.clientSecret", vars, used, &mut setup),
+                scopes,
+                audience: plain(text(auth, "audience"), "auth.audience", vars, &mut notes),
+                resource: plain(text(auth, "resource"), "auth.resource", vars, &mut notes),
+                header_prefix: if prefix.is_empty() { "Bearer".to_owned() } else { prefix.to_owned() },
+                // Insomnia sends the client's credentials in the Basic header unless told
+                // to put them in the body.
+                client_authentication: if flag(auth, "credentialsInBody") {
+                    ClientAuthentication::Body
+                } else {
+                    ClientAuthentication::BasicHeader
+                },
+                // PKCE stays on unless the request turned it off: providers ignore it when
+                // they do not support it.
+                pkce: auth.get("usePkce").and_then(Value::as_bool).unwrap_or(true),
+                ..Default::default()
+            };
+            if grant == GrantType::AuthorizationCode {
+                o.authorization_url = plain(text(auth, "authorizationUrl"), "auth.authorizationUrl", vars, &mut notes);
+            }
+            if grant == GrantType::Password {
+                o.username = plain(text(auth, "username"), "auth.username", vars, &mut notes);
+                o.password = secret(text(auth, "password"), "auth.password", vars, used, &mut setup);
+            }
+            if !text(auth, "redirectUrl").trim().is_empty() {
+                notes.push((
+                    "auth.redirectUrl".to_owned(),
+                    "Latchkey receives the authorization at its own loopback Redirect URL \
+                     (http://127.0.0.1:8976/callback): register that one with the provider"
+                        .to_owned(),
+                ));
+            }
+            if text(auth, "pkceMethod") == "plain" {
+                notes.push(("auth.pkceMethod".to_owned(), "Latchkey's PKCE uses S256, never plain".to_owned()));
+            }
+            for ignored in ["state", "responseType", "origin"] {
+                if !text(auth, ignored).trim().is_empty()
+                    && !(ignored == "responseType" && text(auth, ignored) == "code")
+                {
+                    notes.push((format!("auth.{ignored}"), "not used by Latchkey's OAuth 2.0 client".to_owned()));
+                }
+            }
+            AuthConfig::OAuth2(Box::new(o))
+        }
+        "digest" | "ntlm" | "hawk" | "asap" | "netrc" | "iam" | "oauth1" => {
+            return MappedAuth::Unsupported(format!(
+                "`{kind}` authentication is not supported (Latchkey has Basic, API key, bearer and OAuth 2.0)"
+            ))
+        }
+        other => return MappedAuth::Unsupported(format!("`{other}` authentication is not supported")),
+    };
+    let how = match &config {
+        AuthConfig::OAuth2(o) => format!("Insomnia's OAuth 2.0 {} grant", grant_name(o.grant_type)),
+        AuthConfig::ApiKey(k) if kind == "bearer" => format!(
+            "Insomnia's bearer token with the prefix {}, as an API key in the Authorization header",
+            k.header_prefix
+        ),
+        other => format!("Insomnia's {} authentication", other.kind().as_str()),
+    };
+    MappedAuth::Mapped(config, how, setup, notes)
+}
+
+/// An authentication without its OAuth 2.0 scopes: what tells two requests' clients apart.
+fn identity(auth: &AuthConfig) -> AuthConfig {
+    let mut auth = auth.clone();
+    if let AuthConfig::OAuth2(o) = &mut auth {
+        o.scopes.clear();
+    }
+    auth
+}
+
+fn grant_name(grant: GrantType) -> &'static str {
+    match grant {
+        GrantType::AuthorizationCode => "authorization code",
+        GrantType::ClientCredentials => "client credentials",
+        GrantType::Password => "password",
+        GrantType::DeviceCode => "device code",
+    }
+}
+
+/// The datasource of a group: its authentication is the one most of its requests use.
+fn datasource(
+    g: Group,
+    base_name: &str,
+    existing: &[DatasourceSummary],
+    planned: &[PlannedDatasource],
+    dropped: &mut Vec<Dropped>,
+) -> Result<PlannedDatasource> {
+    // Count each mapped authentication (by value); the most used wins, a credential over none
+    // on a tie, the first seen on a further tie.
+    let mut counts: Vec<(usize, usize)> = Vec::new(); // (index of the first request with it, count)
+    for (i, (r, _, _)) in g.requests.iter().enumerate() {
+        let MappedAuth::Mapped(auth, ..) = &r.auth else { continue };
+        let auth = identity(auth);
+        match counts
+            .iter_mut()
+            .find(|(first, _)| matches!(&g.requests[*first].0.auth, MappedAuth::Mapped(a, ..) if identity(a) == auth))
+        {
+            Some((_, n)) => *n += 1,
+            None => counts.push((i, 1)),
+        }
+    }
+    let is_none = |i: usize| matches!(&g.requests[i].0.auth, MappedAuth::Mapped(AuthConfig::None, ..));
+    let chosen =
+        counts.iter().copied().max_by(|a, b| a.1.cmp(&b.1).then(is_none(b.0).cmp(&is_none(a.0))).then(b.0.cmp(&a.0)));
+    let picked = chosen.and_then(|(i, n)| match &g.requests[i] {
+        (MappedRequest { auth: MappedAuth::Mapped(auth, how, setup, notes), .. }, _, item) => {
+            Some((auth, how, setup, notes, item, n))
+        }
+        _ => None,
+    });
+    let (auth, how, mut needs_setup, notes, from) = match picked {
+        Some((auth, how, setup, notes, item, n)) => {
+            let how = if auth == &AuthConfig::None {
+                "none: most of its requests have no authentication".to_owned()
+            } else {
+                format!("{how}, used by {n} of its {} requests (from {item})", g.requests.len())
+            };
+            (auth.clone(), how, setup.clone(), notes.clone(), item.clone())
+        }
+        None => (
+            AuthConfig::None,
+            "none: no request's authentication is supported".to_owned(),
+            Vec::new(),
+            Vec::new(),
+            g.item.clone(),
+        ),
+    };
+    // OAuth 2.0 that differs only in scopes is one client: its token asks for every scope.
+    let mut auth = auth;
+    let mut how = how;
+    if let AuthConfig::OAuth2(o) = &mut auth {
+        let same = identity(&AuthConfig::OAuth2(o.clone()));
+        for (r, _, _) in &g.requests {
+            if let MappedAuth::Mapped(AuthConfig::OAuth2(other), ..) = &r.auth {
+                if identity(&AuthConfig::OAuth2(other.clone())) == same {
+                    for scope in &other.scopes {
+                        if !o.scopes.contains(scope) {
+                            o.scopes.push(scope.clone());
+                        }
+                    }
+                }
+            }
+        }
+        if !o.scopes.is_empty() {
+            how.push_str(&format!("; scopes: {} (those of all its requests)", o.scopes.join(" ")));
+        }
+    }
+    for (field, reason) in notes {
+        dropped.push(Dropped { item: from.clone(), what: field, reason });
+    }
+    let joined = existing.iter().find(|d| d.url.trim().trim_end_matches('/') == g.base);
+    let taken: Vec<&str> = planned.iter().map(|d| d.config.name.as_str()).collect();
+    let name = match joined {
+        Some(d) => d.name.clone(),
+        None => free_name(base_name, existing, &taken),
+    };
+    let joined_with_auth = joined.is_some_and(|d| d.auth_type != AuthType::None);
+    let mut config = DatasourceConfig { name: name.clone(), url: g.base.clone(), auth, ..Default::default() };
+    for (env, url) in &g.overrides {
+        config.environments.insert(env.clone(), ConfigOverrides { url: Some(url.clone()), ..Default::default() });
+    }
+    let mut queries: Vec<PlannedQuery> = Vec::new();
+    for (r, group, item) in g.requests {
+        match &r.auth {
+            MappedAuth::Unsupported(why) => {
+                dropped.push(Dropped { item: item.clone(), what: "authentication".to_owned(), reason: why.clone() })
+            }
+            MappedAuth::Mapped(a, ..) if identity(a) != identity(&config.auth) => dropped.push(Dropped {
+                item: item.clone(),
+                what: format!("{} authentication", a.kind().as_str()),
+                reason: format!(
+                    "`{name}` uses the authentication most of its requests use ({}): one per datasource",
+                    config.auth.kind().as_str()
+                ),
+            }),
+            MappedAuth::Mapped(..) => {}
+        }
+        let taken: Vec<&str> = queries.iter().map(|q| q.name.as_str()).collect();
+        let query_name = if taken.iter().any(|t| t.eq_ignore_ascii_case(&r.name)) {
+            (2..)
+                .map(|n| format!("{} ({n})", r.name))
+                .find(|n| !taken.iter().any(|t| t.eq_ignore_ascii_case(n)))
+                .expect("free")
+        } else {
+            r.name.clone()
+        };
+        queries.push(PlannedQuery {
+            name: query_name,
+            group: if group.is_empty() { None } else { Some(group) },
+            request: r.request,
+            item,
+        });
+    }
+    let (action, sets_auth, auth_mapping) = match joined {
+        Some(d) if joined_with_auth => {
+            if config.auth != AuthConfig::None {
+                dropped.push(Dropped {
+                    item: from.clone(),
+                    what: format!("{} authentication", config.auth.kind().as_str()),
+                    reason: format!(
+                        "`{}` already has its own authentication, which is kept: edit it there to change it",
+                        d.name
+                    ),
+                });
+            }
+            (
+                DatasourceAction::Join,
+                false,
+                format!("kept: the existing datasource's {} authentication", d.auth_type.as_str()),
+            )
+        }
+        Some(_) => (DatasourceAction::Join, config.auth != AuthConfig::None, how),
+        None => (DatasourceAction::Create, false, how),
+    };
+    let mut setup: Vec<FieldError> = config.auth.missing_identifiers();
+    setup.append(&mut needs_setup);
+    for e in config.missing_secrets() {
+        if !setup.iter().any(|s| s.field == e.field) {
+            setup.push(FieldError::new(e.field, format!("{}: the file has none", e.message)));
+        }
+    }
+    // Only a created (or auth-setting) datasource needs what its authentication lacks.
+    if action == DatasourceAction::Join && !sets_auth {
+        setup.clear();
+    }
+    // What a save would refuse is refused by `import::plan`, naming `from`.
+    let secrets = super::carried_secrets(&config);
+    Ok(PlannedDatasource {
+        action,
+        existing_id: joined.map(|d| d.id.clone()),
+        config,
+        sets_auth,
+        queries,
+        auth_mapping,
+        secrets,
+        needs_setup: setup,
+        item: from,
+    })
+}

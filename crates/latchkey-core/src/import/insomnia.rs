@@ -596,42 +596,47 @@ fn map_request(
         .and_then(|rest| rest.split_once("}}"))
         .map(|(name, _)| name.to_owned())
         .filter(|name| is_variable_name(name));
-    let resolved = match resolve(&url, vars) {
-        Ok(resolved) => resolved,
-        Err(name) => {
-            drop(
-                "request".to_owned(),
-                format!("its URL uses `{{{{{name}}}}}`, which none of the file's environments defines: define it in Insomnia and export again"),
-            );
+    let undefined = |name: &str| {
+        format!(
+            "its URL uses `{{{{{name}}}}}`, which none of the file's environments defines: define it in Insomnia and \
+             export again"
+        )
+    };
+    let not_absolute = "its URL is not an absolute http(s) URL (with the file's first environment): make it one";
+    let leading_value = leading.as_ref().and_then(|name| resolve(&format!("{{{{{name}}}}}"), vars).ok());
+    let (base, rest) = match (&leading, leading_value) {
+        (Some(name), Some(value)) if origin_of(value.trim()).is_some() => {
+            (value.trim().trim_end_matches('/').to_owned(), url[name.len() + 4..].to_owned())
+        }
+        (Some(name), None) => {
+            drop("request".to_owned(), undefined(name));
             return None;
         }
-    };
-    let absolute =
-        url::Url::parse(resolved.trim()).ok().filter(|u| u.has_host() && matches!(u.scheme(), "http" | "https"));
-    let Some(absolute) = absolute else {
-        drop(
-            "request".to_owned(),
-            "its URL is not an absolute http(s) URL (with the file's first environment): make it one".to_owned(),
-        );
-        return None;
-    };
-    let (base, rest) = match &leading {
-        Some(name) => {
-            let value = resolve(&format!("{{{{{name}}}}}"), vars).unwrap_or_default();
-            let value = value.trim().trim_end_matches('/').to_owned();
-            if origin_of(&value).is_some() {
-                (value, url[name.len() + 4..].to_owned())
-            } else {
-                (absolute.origin().ascii_serialization(), absolute[url::Position::BeforePath..].to_owned())
-            }
-        }
-        None => {
-            let origin = absolute.origin().ascii_serialization();
-            let rest = if url.to_ascii_lowercase().starts_with(&origin) {
-                url[origin.len()..].to_owned()
-            } else {
-                absolute[url::Position::BeforePath..].to_owned()
+        _ => {
+            // The origin is what comes before the path; the rest keeps its references.
+            let Some(scheme_end) = url.find("://") else {
+                drop("request".to_owned(), not_absolute.to_owned());
+                return None;
             };
+            let end = url[scheme_end + 3..].find(['/', '?', '#']).map_or(url.len(), |i| scheme_end + 3 + i);
+            let prefix = match resolve(&url[..end], vars) {
+                Ok(prefix) => prefix,
+                Err(name) => {
+                    drop("request".to_owned(), undefined(&name));
+                    return None;
+                }
+            };
+            let Some(absolute) =
+                url::Url::parse(prefix.trim()).ok().filter(|u| u.has_host() && matches!(u.scheme(), "http" | "https"))
+            else {
+                drop("request".to_owned(), not_absolute.to_owned());
+                return None;
+            };
+            // A prefix whose variable held a path (`{{scheme}}://{{host}}{{base_path}}`): that
+            // path goes first.
+            let origin = absolute.origin().ascii_serialization();
+            let mut rest = absolute.path().trim_end_matches('/').to_owned();
+            rest.push_str(url[end..].split('#').next().unwrap_or_default());
             (origin, rest)
         }
     };
@@ -1254,4 +1259,521 @@ fn datasource(
         needs_setup: setup,
         item: from,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::DatasourceId;
+    use serde_json::json;
+
+    fn export(resources: Value) -> String {
+        json!({"_type": "export", "__export_format": 4, "resources": resources}).to_string()
+    }
+
+    fn plan_of(text: &str) -> ImportPlan {
+        crate::import::plan(Source { name: "ins.json", text }, Some(crate::import::Format::Insomnia), &[])
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn refusal(text: &str) -> String {
+        crate::import::plan(Source { name: "ins.json", text }, None, &[]).unwrap_err().to_string()
+    }
+
+    fn workspace() -> Value {
+        json!({"_id": "wrk_1", "_type": "workspace", "name": "Shop", "parentId": null})
+    }
+
+    fn request(id: &str, parent: &str, url: &str, auth: Value) -> Value {
+        json!({"_id": id, "_type": "request", "parentId": parent, "name": id, "method": "get", "url": url,
+               "authentication": auth, "headers": [], "parameters": [], "body": {}})
+    }
+
+    fn dropped<'p>(plan: &'p ImportPlan, what: &str) -> &'p Dropped {
+        plan.dropped.iter().find(|d| d.what == what).unwrap_or_else(|| panic!("`{what}` dropped: {:#?}", plan.dropped))
+    }
+
+    #[test]
+    fn variables_and_tags_are_rewritten_or_named() {
+        let r = rewrite("{{ _.base_url }}/a/{{id}}?q={{ _.user.name }}&x={{ a | upper }}");
+        assert_eq!(r.text, "{{base_url}}/a/{{id}}?q={{user.name}}&x={{ a | upper }}");
+        assert_eq!(r.unsupported, ["an expression that is no variable"]);
+        let r = rewrite("Bearer {% response 'body', 'req_1', 'b64::JC50b2tlbg==::46b', 'never', 60 %}");
+        assert!(r.text.contains("{% response"), "a tag is kept as written: {}", r.text);
+        assert_eq!(r.unsupported, ["the template tag `response`"]);
+        assert_eq!(rewrite("{% uuid 'v4' %}").unsupported, ["the template tag `uuid`"]);
+        let vars: Vars = [("a".to_owned(), "{{b}}/x".to_owned()), ("b".to_owned(), "https://h".to_owned())].into();
+        assert_eq!(resolve("{{a}}/y", &vars).unwrap(), "https://h/x/y", "references are followed");
+        assert_eq!(resolve("{{c}}", &vars).unwrap_err(), "c");
+        let looped: Vars = [("a".to_owned(), "{{a}}".to_owned())].into();
+        assert!(resolve("{{a}}", &looped).is_err(), "a loop ends");
+    }
+
+    #[test]
+    fn a_workspace_becomes_a_datasource_per_base_url_with_its_requests_and_folders() {
+        let text = export(json!([
+            workspace(),
+            {"_id": "fld_1", "_type": "request_group", "parentId": "wrk_1", "name": "Orders",
+             "headers": [{"name": "X-Tenant", "value": "{{ _.tenant }}"}]},
+            {"_id": "fld_2", "_type": "request_group", "parentId": "fld_1", "name": "Refunds"},
+            {"_id": "req_1", "_type": "request", "parentId": "fld_2", "name": "Refund", "method": "post",
+             "url": "{{ _.base_url }}/orders/{{ _.id }}/refund?reason=late%20delivery",
+             "parameters": [{"name": "notify", "value": "yes"}, {"name": "dry", "value": "1", "disabled": true}],
+             "headers": [{"name": "Accept", "value": "application/json"}, {"name": "X-Tenant", "value": "t-2"},
+                         {"name": "Cookie", "value": "sid=abc"}, {"name": "Host", "value": "x"},
+                         {"name": "X-Off", "value": "1", "disabled": true}, {"name": "", "value": ""}],
+             "body": {"mimeType": "application/json", "text": "{\"amount\": 1}"}, "authentication": {}},
+            request("req_2", "wrk_1", "https://cdn.example.com/assets/logo.png", json!({})),
+            request("req_3", "wrk_1", "https://CDN.example.com/assets/{{file}}", json!({})),
+            {"_id": "env_base", "_type": "environment", "parentId": "wrk_1", "name": "Base Environment",
+             "data": {"base_url": "https://api.shop.example/v1/", "tenant": "t-1", "id": "42"}},
+        ]));
+        let plan = plan_of(&text);
+        assert_eq!(plan.datasources.len(), 2, "{:#?}", plan.datasources);
+        let api = &plan.datasources[0];
+        assert_eq!(
+            (api.config.name.as_str(), api.config.url.as_str()),
+            ("Shop (api.shop.example)", "https://api.shop.example/v1")
+        );
+        assert_eq!(api.action, DatasourceAction::Create);
+        let q = &api.queries[0];
+        assert_eq!((q.name.as_str(), q.group.as_deref()), ("Refund", Some("Orders/Refunds")));
+        assert_eq!(q.request.method, "POST");
+        assert_eq!(q.request.path, "/orders/{{id}}/refund", "references in what the query sends are kept");
+        assert_eq!(q.request.query_params, [KeyValue::new("reason", "late delivery"), KeyValue::new("notify", "yes")]);
+        assert_eq!(
+            q.request.headers,
+            [KeyValue::new("Accept", "application/json"), KeyValue::new("X-Tenant", "t-2")],
+            "the folder's headers, the request's own winning"
+        );
+        assert_eq!(q.request.body, RequestBody::Json { text: "{\"amount\": 1}".into() });
+        assert_eq!(
+            dropped(&plan, "query parameter `dry`").reason,
+            "disabled in Insomnia (a saved query has no disabled rows)"
+        );
+        assert!(dropped(&plan, "header `Cookie`").reason.contains("cookies are not imported"));
+        assert!(dropped(&plan, "header `Host`").reason.contains("from the URL"));
+        assert!(dropped(&plan, "header `X-Off`").reason.contains("disabled"));
+        let cdn = &plan.datasources[1];
+        assert_eq!(
+            (cdn.config.name.as_str(), cdn.config.url.as_str()),
+            ("Shop (cdn.example.com)", "https://cdn.example.com")
+        );
+        assert_eq!(
+            cdn.queries.iter().map(|q| q.request.path.as_str()).collect::<Vec<_>>(),
+            ["/assets/logo.png", "/assets/{{file}}"]
+        );
+        assert_eq!(cdn.queries[0].group, None);
+        // The base environment is the workspace's environment.
+        assert_eq!(plan.environments.len(), 1);
+        let env = &plan.environments[0].config;
+        assert_eq!(env.name, "Shop");
+        assert_eq!(env.variable("tenant"), Some(&Variable::plain("tenant", "t-1")));
+        // One datasource only: named after the workspace.
+        let one = export(json!([workspace(), request("r", "wrk_1", "https://a.example/x", json!({}))]));
+        assert_eq!(plan_of(&one).datasources[0].config.name, "Shop");
+    }
+
+    #[test]
+    fn sub_environments_become_environments_and_a_differing_base_url_their_override() {
+        let text = export(json!([
+            workspace(),
+            request("req_1", "wrk_1", "{{ base_url }}/items", json!({})),
+            {"_id": "env_base", "_type": "environment", "parentId": "wrk_1", "name": "Base",
+             "data": {"base_url": "https://{{ _.host }}/v2", "host": "api.example.com", "user": {"name": "ann", "roles": ["a"]},
+                      "api_token": "tok-1", "bad name": "x", "retries": 3, "debug": true, "none": null}},
+            {"_id": "env_prod", "_type": "environment", "parentId": "env_base", "name": "Production", "data": {}},
+            {"_id": "env_stg", "_type": "environment", "parentId": "env_base", "name": "Staging v2.1",
+             "isPrivate": true, "data": {"host": "staging.example.com"}},
+        ]));
+        let plan = plan_of(&text);
+        let ds = &plan.datasources[0];
+        assert_eq!(ds.config.url, "https://api.example.com/v2", "resolved with the base and the first sub-environment");
+        assert_eq!(ds.queries[0].request.path, "/items");
+        let names: Vec<&str> = plan.environments.iter().map(|e| e.config.name.as_str()).collect();
+        assert_eq!(names, ["Shop / Production", "Shop / Staging v2-1"], "`.` cannot be in an environment's name");
+        assert_eq!(ds.config.environments.len(), 1, "{:?}", ds.config.environments);
+        assert_eq!(
+            ds.config.environments["Shop / Staging v2-1"].url.as_deref(),
+            Some("https://staging.example.com/v2")
+        );
+        assert!(
+            plan.environments[1].item.contains("private in Insomnia, imported all the same"),
+            "{}",
+            plan.environments[1].item
+        );
+        let staging = &plan.environments[1].config;
+        assert_eq!(staging.variable("host"), Some(&Variable::plain("host", "staging.example.com")));
+        assert_eq!(
+            staging.variable("base_url"),
+            Some(&Variable::plain("base_url", "https://staging.example.com/v2")),
+            "Latchkey resolves a value once: references between variables are resolved on import"
+        );
+        assert_eq!(
+            staging.variable("user.name"),
+            Some(&Variable::plain("user.name", "ann")),
+            "nested data is flattened"
+        );
+        assert_eq!(staging.variable("retries"), Some(&Variable::plain("retries", "3")));
+        assert_eq!(staging.variable("debug"), Some(&Variable::plain("debug", "true")));
+        assert_eq!(staging.variable("none"), Some(&Variable::plain("none", "")));
+        assert!(
+            staging.variable("api_token").is_some_and(Variable::is_secret),
+            "a secret-looking name is a secret variable"
+        );
+        assert!(dropped(&plan, "variable `user.roles`").reason.contains("a list"));
+        assert!(dropped(&plan, "variable `bad name`").reason.contains("not a Latchkey variable name"));
+        assert!(!format!("{plan:?}").contains("tok-1"), "a secret variable's value is never shown");
+    }
+
+    #[test]
+    fn folder_authentication_is_inherited_and_the_most_used_one_is_the_datasources() {
+        let bearer = json!({"type": "bearer", "token": "t-secret"});
+        let text = export(json!([
+            workspace(),
+            {"_id": "fld_1", "_type": "request_group", "parentId": "wrk_1", "name": "Api", "authentication": bearer},
+            request("inherits", "fld_1", "https://api.example/a", json!({})),
+            request("also", "fld_1", "https://api.example/b", json!({})),
+            request("own", "fld_1", "https://api.example/c", json!({"type": "apikey", "key": "X-Key", "value": "k-1"})),
+            request("none", "fld_1", "https://api.example/d", json!({"type": "none"})),
+            request("digest", "fld_1", "https://api.example/e", json!({"type": "digest", "username": "u", "password": "p"})),
+        ]));
+        let plan = plan_of(&text);
+        let ds = &plan.datasources[0];
+        assert_eq!(ds.config.auth, AuthConfig::Bearer(BearerAuth { token: SecretField::from("t-secret") }));
+        assert!(ds.auth_mapping.contains("used by 2 of its 5 requests"), "{}", ds.auth_mapping);
+        assert_eq!(ds.secrets, ["auth.token"]);
+        assert_eq!(ds.queries.len(), 5, "requests whose authentication differs are still queries");
+        let own = plan.dropped.iter().find(|d| d.item.contains("`own`")).unwrap();
+        assert_eq!(own.what, "apiKey authentication");
+        assert!(own.reason.contains("one per datasource"), "{}", own.reason);
+        assert!(plan.dropped.iter().any(|d| d.item.contains("`none`") && d.what == "none authentication"));
+        let digest = plan.dropped.iter().find(|d| d.item.contains("`digest`")).unwrap();
+        assert!(digest.reason.contains("`digest` authentication is not supported"), "{}", digest.reason);
+        let shown = format!("{plan:?}{}", serde_json::to_string(&plan).unwrap());
+        assert!(!shown.contains("t-secret") && !shown.contains("k-1"), "secrets are never shown");
+        // A tie: a credential over none.
+        let tie = export(json!([
+            workspace(),
+            request("a", "wrk_1", "https://a.example/a", json!({})),
+            request("b", "wrk_1", "https://a.example/b", json!({"type": "basic", "username": "u", "password": "p"}))
+        ]));
+        assert_eq!(plan_of(&tie).datasources[0].config.auth.kind(), AuthType::Basic);
+    }
+
+    #[test]
+    fn basic_bearer_and_api_key_authentication_are_mapped() {
+        let one = |auth: Value| {
+            let plan = plan_of(&export(json!([workspace(), request("r", "wrk_1", "https://a.example/x", auth)])));
+            plan.datasources[0].clone()
+        };
+        let ds = one(json!({"type": "basic", "username": "ann", "password": "pw"}));
+        assert_eq!(ds.config.auth, AuthConfig::Basic(BasicAuth { username: "ann".into(), password: "pw".into() }));
+        let ds = one(json!({"username": "key_123", "password": ""}));
+        let AuthConfig::ApiKey(k) = &ds.config.auth else { panic!("{:?}", ds.config.auth) };
+        assert_eq!(
+            (k.key.as_str(), k.header_prefix.as_str()),
+            ("Authorization", "Basic"),
+            "a key as the username is sealed"
+        );
+        assert_eq!(k.value, SecretField::from("a2V5XzEyMzo="));
+        let ds = one(json!({"type": "bearer", "token": "t", "prefix": ""}));
+        assert_eq!(ds.config.auth.kind(), AuthType::Bearer);
+        let ds = one(json!({"type": "bearer", "token": "t", "prefix": "Token"}));
+        let AuthConfig::ApiKey(k) = &ds.config.auth else { panic!() };
+        assert_eq!((k.key.as_str(), k.header_prefix.as_str()), ("Authorization", "Token"));
+        let ds = one(json!({"type": "apikey", "key": "api_key", "value": "v", "addTo": "queryParams"}));
+        assert!(
+            matches!(&ds.config.auth, AuthConfig::ApiKey(k) if k.add_to == KeyPlacement::Query && k.key == "api_key")
+        );
+        let ds = one(json!({"type": "apikey", "key": "X-Key", "value": "v"}));
+        assert!(matches!(&ds.config.auth, AuthConfig::ApiKey(k) if k.add_to == KeyPlacement::Header));
+        let plan = plan_of(&export(json!([
+            workspace(),
+            request(
+                "r",
+                "wrk_1",
+                "https://a.example/x",
+                json!({"type": "apikey", "key": "sid", "value": "v", "addTo": "cookie"})
+            )
+        ])));
+        assert!(plan.dropped[0].reason.contains("added to `cookie` is not supported"), "{:?}", plan.dropped);
+        let ds = one(json!({"type": "bearer", "token": "t", "disabled": true}));
+        assert_eq!(ds.config.auth, AuthConfig::None, "disabled authentication is not used");
+        for kind in ["ntlm", "hawk", "asap", "netrc", "iam", "oauth1", "something"] {
+            let plan = plan_of(&export(json!([
+                workspace(),
+                request("r", "wrk_1", "https://a.example/x", json!({"type": kind}))
+            ])));
+            assert!(plan.dropped[0].reason.contains(&format!("`{kind}` authentication is not supported")), "{kind}");
+            assert_eq!(plan.datasources[0].config.auth, AuthConfig::None);
+        }
+        // An Authorization header of a request without authentication is its credential.
+        let mut r = request("r", "wrk_1", "https://a.example/x", json!({}));
+        r["headers"] = json!([{"name": "Authorization", "value": "Bearer h-tok"}]);
+        let ds = plan_of(&export(json!([workspace(), r]))).datasources[0].clone();
+        assert_eq!(ds.config.auth, AuthConfig::Bearer(BearerAuth { token: "h-tok".into() }));
+        assert!(ds.queries[0].request.headers.is_empty(), "the token does not stay in a plain header");
+    }
+
+    #[test]
+    fn oauth2_grants_urls_and_client_authentication_are_mapped() {
+        let oauth = |extra: Value| {
+            let mut auth = json!({"type": "oauth2", "grantType": "authorization_code",
+                "authorizationUrl": "https://id.example/authorize", "accessTokenUrl": "https://id.example/token",
+                "clientId": "{{ _.client_id }}", "clientSecret": "{{ _.client_secret }}", "scope": "read write",
+                "redirectUrl": "https://app.example/cb"});
+            for (k, v) in extra.as_object().unwrap() {
+                auth[k] = v.clone();
+            }
+            let env = json!({"_id": "env", "_type": "environment", "parentId": "wrk_1", "name": "Base",
+                "data": {"client_id": "cid", "client_secret": "cs-1"}});
+            plan_of(&export(json!([workspace(), env, request("r", "wrk_1", "https://api.example/x", auth)])))
+        };
+        let plan = oauth(
+            json!({"usePkce": true, "audience": "https://api.example", "resource": "urn:r", "tokenPrefix": "Token"}),
+        );
+        let ds = &plan.datasources[0];
+        let AuthConfig::OAuth2(o) = &ds.config.auth else { panic!("{:?}", ds.config.auth) };
+        assert_eq!(o.grant_type, GrantType::AuthorizationCode);
+        assert_eq!(
+            (o.authorization_url.as_str(), o.access_token_url.as_str()),
+            ("https://id.example/authorize", "https://id.example/token")
+        );
+        assert_eq!(o.client_id, "cid", "a client id from a variable is resolved");
+        assert_eq!(o.client_secret, SecretField::from("cs-1"), "a secret from a variable is resolved and sealed");
+        assert_eq!(ds.secrets, ["auth.clientSecret"]);
+        assert_eq!(o.scopes, ["read", "write"]);
+        assert_eq!(
+            (o.audience.as_str(), o.resource.as_str(), o.header_prefix.as_str()),
+            ("https://api.example", "urn:r", "Token")
+        );
+        assert!(o.pkce);
+        assert_eq!(o.client_authentication, ClientAuthentication::BasicHeader, "Insomnia's default");
+        assert!(dropped(&plan, "auth.redirectUrl").reason.contains("loopback Redirect URL"));
+        let env = &plan.environments[0].config;
+        assert!(
+            env.variable("client_secret").is_some_and(Variable::is_secret),
+            "a variable a secret comes from is secret"
+        );
+        let plan = oauth(json!({"grantType": "client_credentials", "credentialsInBody": true, "usePkce": false}));
+        let AuthConfig::OAuth2(o) = &plan.datasources[0].config.auth else { panic!() };
+        assert_eq!((o.grant_type, o.client_authentication), (GrantType::ClientCredentials, ClientAuthentication::Body));
+        assert_eq!(o.authorization_url, "", "client credentials have no authorization URL");
+        let plan = oauth(json!({"grantType": "password", "username": "ann", "password": "{{ _.nope }}"}));
+        let ds = &plan.datasources[0];
+        let AuthConfig::OAuth2(o) = &ds.config.auth else { panic!() };
+        assert_eq!((o.grant_type, o.username.as_str()), (GrantType::Password, "ann"));
+        assert_eq!(o.password, SecretField::Empty);
+        let setup = ds.needs_setup.iter().find(|e| e.field == "auth.password").unwrap();
+        assert!(setup.message.contains("`{{nope}}` is defined in none of its environments"), "{}", setup.message);
+        let plan = oauth(json!({"grantType": "implicit"}));
+        assert!(dropped(&plan, "authentication").reason.contains("implicit grant is not supported"));
+        assert_eq!(plan.datasources[0].config.auth, AuthConfig::None);
+        let plan = oauth(json!({"clientSecret": "{% prompt 'secret' %}"}));
+        let ds = &plan.datasources[0];
+        let setup = ds.needs_setup.iter().find(|e| e.field == "auth.clientSecret").unwrap();
+        assert!(setup.message.contains("the template tag `prompt`"), "{}", setup.message);
+        // Requests that differ only in scopes share one client asking for all of them.
+        let env = json!({"_id": "env", "_type": "environment", "parentId": "wrk_1", "name": "Base", "data": {"client_id": "c"}});
+        let auth = |scope: &str| {
+            json!({"type": "oauth2", "grantType": "client_credentials",
+            "accessTokenUrl": "https://id.example/token", "clientId": "{{ client_id }}", "scope": scope})
+        };
+        let plan = plan_of(&export(json!([
+            workspace(),
+            env,
+            request("a", "wrk_1", "https://api.example/a", auth("read")),
+            request("b", "wrk_1", "https://api.example/b", auth("read write"))
+        ])));
+        let AuthConfig::OAuth2(o) = &plan.datasources[0].config.auth else { panic!() };
+        assert_eq!(o.scopes, ["read", "write"]);
+        assert!(plan.dropped.is_empty(), "{:?}", plan.dropped);
+        assert!(
+            plan.datasources[0].auth_mapping.contains("used by 2 of its 2 requests"),
+            "{}",
+            plan.datasources[0].auth_mapping
+        );
+    }
+
+    #[test]
+    fn bodies_are_mapped_and_files_dropped() {
+        let with_body = |body: Value| {
+            let mut r = request("r", "wrk_1", "https://a.example/x", json!({}));
+            r["body"] = body;
+            let plan = plan_of(&export(json!([workspace(), r])));
+            (plan.datasources[0].queries[0].request.body.clone(), plan.dropped)
+        };
+        let (body, _) = with_body(json!({"mimeType": "application/json", "text": "{\"n\": {{ _.count }}}"}));
+        assert_eq!(
+            body,
+            RequestBody::Raw { text: "{\"n\": {{count}}}".into(), content_type: "application/json".into() },
+            "JSON only once resolved"
+        );
+        let (body, dropped) = with_body(json!({"mimeType": "application/x-www-form-urlencoded", "params": [
+            {"name": "a", "value": "{{ _.x }}"}, {"name": "b", "value": "2", "disabled": true}]}));
+        assert_eq!(body, RequestBody::FormUrlencoded { fields: vec![KeyValue::new("a", "{{x}}")] });
+        assert_eq!(dropped[0].what, "body field `b`");
+        let (body, dropped) = with_body(json!({"mimeType": "multipart/form-data", "params": [
+            {"name": "title", "value": "Report"}, {"name": "file", "type": "file", "fileName": "/home/ann/r.pdf"}]}));
+        assert_eq!(
+            body,
+            RequestBody::Multipart {
+                parts: vec![MultipartPart { key: "title".into(), value: "Report".into(), ..Default::default() }]
+            }
+        );
+        assert!(
+            dropped[0].what == "body field `file`" && dropped[0].reason.contains("not carried by an export"),
+            "{dropped:?}"
+        );
+        assert!(!format!("{dropped:?}").contains("/home/ann"), "a local path is not shown");
+        let (body, dropped) = with_body(json!({"mimeType": "application/octet-stream", "fileName": "/tmp/big.zip"}));
+        assert_eq!(body, RequestBody::None);
+        assert_eq!(dropped[0].what, "body");
+        let (body, _) = with_body(
+            json!({"mimeType": "application/graphql", "text": "{\"query\":\"{ me { id } }\",\"variables\":{}}"}),
+        );
+        assert_eq!(body, RequestBody::Json { text: "{\"query\":\"{ me { id } }\",\"variables\":{}}".into() });
+        let (body, _) = with_body(json!({"mimeType": "application/graphql", "text": "{ me { id } }"}));
+        assert_eq!(body, RequestBody::Json { text: "{\"query\":\"{ me { id } }\"}".into() });
+        let (body, _) = with_body(json!({"mimeType": "application/xml", "text": "<a/>"}));
+        assert_eq!(body, RequestBody::Raw { text: "<a/>".into(), content_type: "application/xml".into() });
+        let (body, _) = with_body(json!({"text": "hello"}));
+        assert_eq!(body, RequestBody::Raw { text: "hello".into(), content_type: String::new() });
+        let (body, dropped) =
+            with_body(json!({"mimeType": "application/json", "text": "{\"id\": \"{% uuid 'v4' %}\"}"}));
+        assert!(
+            matches!(body, RequestBody::Json { ref text } if text.contains("{% uuid")),
+            "kept as written: {body:?}"
+        );
+        assert!(
+            dropped[0].what == "body"
+                && dropped[0].reason.contains("the template tag `uuid`, which is sent as written"),
+            "{dropped:?}"
+        );
+        let (body, _) = with_body(json!({}));
+        assert_eq!(body, RequestBody::None);
+    }
+
+    #[test]
+    fn template_tags_and_unknown_variables_drop_what_they_are_in() {
+        let mut tagged = request("tagged", "wrk_1", "https://a.example/x", json!({}));
+        tagged["headers"] = json!([{"name": "X-Id", "value": "{% uuid 'v4' %}"}, {"name": "X-Ok", "value": "1"}]);
+        let text = export(json!([
+            workspace(),
+            tagged,
+            request("url_tag", "wrk_1", "{% response 'url', 'req_1' %}/x", json!({})),
+            request("unknown", "wrk_1", "{{ _.nowhere }}/x", json!({})),
+            request("empty", "wrk_1", "", json!({})),
+            request("relative", "wrk_1", "/only/a/path", json!({})),
+        ]));
+        let plan = plan_of(&text);
+        assert_eq!(plan.datasources.len(), 1);
+        assert_eq!(plan.datasources[0].queries[0].request.headers, [KeyValue::new("X-Ok", "1")]);
+        assert!(dropped(&plan, "header `X-Id`").reason.contains("the template tag `uuid`"));
+        let reason =
+            |id: &str| plan.dropped.iter().find(|d| d.item.contains(&format!("`{id}`"))).unwrap().reason.clone();
+        assert!(reason("url_tag").contains("its URL uses the template tag `response`"), "{}", reason("url_tag"));
+        assert!(
+            reason("unknown").contains("`{{nowhere}}`, which none of the file's environments defines"),
+            "{}",
+            reason("unknown")
+        );
+        assert_eq!(reason("empty"), "it has no URL");
+        assert!(reason("relative").contains("not an absolute http(s) URL"), "{}", reason("relative"));
+    }
+
+    #[test]
+    fn other_resources_are_dropped_naming_the_item() {
+        let text = export(json!([
+            workspace(),
+            {"_id": "jar_1", "_type": "cookie_jar", "parentId": "wrk_1", "name": "Default Jar", "cookies": [{"value": "c-secret"}]},
+            {"_id": "spc_1", "_type": "api_spec", "parentId": "wrk_1", "fileName": "Shop", "contents": "openapi: 3.0.0"},
+            {"_id": "greq_1", "_type": "grpc_request", "parentId": "wrk_1", "name": "Ping"},
+            {"_id": "ws-req_1", "_type": "websocket_request", "parentId": "wrk_1", "name": "Live"},
+            {"_id": "uts_1", "_type": "unit_test_suite", "parentId": "wrk_1", "name": "Suite"},
+            {"_id": "ut_1", "_type": "unit_test", "parentId": "uts_1", "name": "Returns 200"},
+            {"_id": "x_1", "_type": "mock_server", "parentId": "wrk_1", "name": "Mock"},
+        ]));
+        let plan = plan_of(&text);
+        let item = |what: &str| dropped(&plan, what).item.clone();
+        assert_eq!(item("cookie_jar"), "cookie jar `Default Jar` (jar_1)");
+        assert!(dropped(&plan, "api_spec").reason.contains("import that as OpenAPI"));
+        assert_eq!(item("grpc_request"), "grpc request `Ping` (greq_1)");
+        assert!(dropped(&plan, "websocket_request").reason.contains("WebSocket"));
+        assert!(dropped(&plan, "unit_test").reason.contains("tests are not imported"));
+        assert_eq!(item("unit_test_suite"), "unit test suite `Suite` (uts_1)");
+        assert!(dropped(&plan, "mock_server").reason.contains("not imported"));
+        assert!(!format!("{plan:?}").contains("c-secret"));
+        assert!(plan.datasources.is_empty());
+    }
+
+    #[test]
+    fn yaml_and_a_missing_workspace_are_read() {
+        let text = "_type: export\n__export_format: 4\nresources:\n  - _id: req_1\n    _type: request\n    parentId: __WORKSPACE_ID__\n    name: Ping\n    method: GET\n    url: https://a.example/ping\n";
+        let plan = crate::import::plan(Source { name: "ins.yaml", text }, None, &[]).unwrap();
+        assert_eq!(plan.format, crate::import::Format::Insomnia);
+        assert_eq!(plan.datasources[0].config.name, "Insomnia", "a workspace the file does not have");
+        assert_eq!(plan.datasources[0].queries[0].request.path, "/ping");
+    }
+
+    #[test]
+    fn an_existing_datasource_on_the_same_url_is_joined() {
+        let existing = [DatasourceSummary {
+            id: DatasourceId::new("ds_1".to_owned()),
+            name: "Mine".into(),
+            url: "https://a.example/".into(),
+            auth_type: AuthType::Bearer,
+            created_at: 0,
+            updated_at: 0,
+            token_status: None,
+            token_expires_at: None,
+            token_refresh_failing: None,
+            needs_setup: Vec::new(),
+        }];
+        let text = export(json!([
+            workspace(),
+            request("r", "wrk_1", "https://a.example/x", json!({"type": "bearer", "token": "t"}))
+        ]));
+        let plan = super::plan(Source { name: "ins.json", text: &text }, &existing).unwrap();
+        let ds = &plan.datasources[0];
+        assert_eq!((ds.action, ds.config.name.as_str(), ds.sets_auth), (DatasourceAction::Join, "Mine", false));
+        assert!(ds.auth_mapping.starts_with("kept: the existing datasource's bearer"), "{}", ds.auth_mapping);
+        assert!(plan.dropped.iter().any(|d| d.reason.contains("`Mine` already has its own authentication")));
+    }
+
+    #[test]
+    fn refusals_name_the_file_and_what_to_do() {
+        let err = refusal("type: collection.insomnia.rest/5.0\nname: Shop\ncollection: []\n");
+        assert!(err.contains("ins.json, /type") && err.contains("export it again as \"Insomnia v4 (JSON)\""), "{err}");
+        let err = refusal(r#"{"_type": "export", "__export_format": 3, "resources": []}"#);
+        assert!(err.contains("ins.json, /__export_format: export format 3 is not read (only 4)"), "{err}");
+        let err = refusal(r#"{"_type": "export", "__export_format": 4}"#);
+        assert!(err.contains("ins.json, /resources"), "{err}");
+        let err = crate::import::plan(
+            Source { name: "ins.json", text: r#"{"resources": []}"# },
+            Some(crate::import::Format::Insomnia),
+            &[],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("ins.json, /_type: not an Insomnia export"), "{err}");
+        let err = crate::import::plan(
+            Source { name: "ins.json", text: "_type: [" },
+            Some(crate::import::Format::Insomnia),
+            &[],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("ins.json: not JSON nor YAML"), "{err}");
+        // What a save would refuse, by the request it came from; no secret in the message.
+        let auth = json!({"type": "oauth2", "grantType": "client_credentials", "accessTokenUrl": "ftp://id.example/t",
+            "clientId": "c", "clientSecret": "cs-secret"});
+        let err = refusal(&export(json!([workspace(), request("r", "wrk_1", "https://a.example/x", auth)])));
+        assert!(err.contains("ins.json, request `r` (r): auth.accessTokenUrl"), "{err}");
+        assert!(!err.contains("cs-secret"));
+        let auth = json!({"type": "bearer", "token": "line\nbreak-secret"});
+        let err = refusal(&export(json!([workspace(), request("r", "wrk_1", "https://a.example/x", auth)])));
+        assert!(err.contains("auth.token") && !err.contains("break-secret"), "{err}");
+    }
 }

@@ -193,9 +193,20 @@ struct Workspace<'v> {
     id: String,
     name: String,
     base: Vec<(String, String)>,
-    /// Sub-environments: name, variables, private in Insomnia, item.
-    subs: Vec<(String, Vec<(String, String)>, bool, String)>,
+    subs: Vec<SubEnvironment>,
     requests: Vec<&'v Value>,
+}
+
+/// Variables as the file gives them, in order.
+type Pairs = Vec<(String, String)>;
+
+/// A sub-environment of a workspace's base environment.
+struct SubEnvironment {
+    name: String,
+    vars: Pairs,
+    /// `isPrivate` in Insomnia.
+    private: bool,
+    item: String,
 }
 
 /// A request group, as its children see it.
@@ -367,7 +378,12 @@ pub fn plan(source: Source<'_>, existing: &[DatasourceSummary]) -> Result<Import
         let ws_id = workspace_of(env);
         let ws = workspace_entry(&mut workspaces, &ws_id);
         if by_id.get(parent).is_some_and(|p| text(p, "_type") == "environment") {
-            ws.subs.push((text(env, "name").trim().to_owned(), vars, flag(env, "isPrivate"), item));
+            ws.subs.push(SubEnvironment {
+                name: text(env, "name").trim().to_owned(),
+                vars,
+                private: flag(env, "isPrivate"),
+                item,
+            });
         } else {
             for (k, v) in vars {
                 ws.base.retain(|(name, _)| *name != k);
@@ -426,13 +442,13 @@ pub fn plan(source: Source<'_>, existing: &[DatasourceSummary]) -> Result<Import
             all
         };
         let mut secret_names: Vec<String> = Vec::new();
-        let mut env_sources: Vec<(String, Vec<(String, String)>, String)> = Vec::new();
+        let mut env_sources: Vec<(String, Pairs, String)> = Vec::new();
         if ws.subs.is_empty() {
             if !ws.base.is_empty() || !folder_vars.is_empty() {
                 env_sources.push((env_name(None), merged(&[]), format!("base environment of workspace `{ws_name}`")));
             }
         } else {
-            for (sub, vars, private, item) in &ws.subs {
+            for SubEnvironment { name: sub, vars, private, item } in &ws.subs {
                 let item = if *private {
                     format!("{item} (private in Insomnia, imported all the same)")
                 } else {
@@ -446,7 +462,7 @@ pub fn plan(source: Source<'_>, existing: &[DatasourceSummary]) -> Result<Import
         }
         // What the datasources are resolved with: the base, the first sub-environment, folders.
         let primary: Vars = match ws.subs.first() {
-            Some((_, vars, _, _)) => merged(vars).into_iter().collect(),
+            Some(first) => merged(&first.vars).into_iter().collect(),
             None => merged(&[]).into_iter().collect(),
         };
 
@@ -1056,9 +1072,9 @@ fn map_auth(auth: &Value, vars: &Vars, used: &mut Vec<String>) -> MappedAuth {
                 notes.push(("auth.pkceMethod".to_owned(), "Latchkey's PKCE uses S256, never plain".to_owned()));
             }
             for ignored in ["state", "responseType", "origin"] {
-                if !text(auth, ignored).trim().is_empty()
-                    && !(ignored == "responseType" && text(auth, ignored) == "code")
-                {
+                let value = text(auth, ignored).trim();
+                let default = ignored == "responseType" && value == "code";
+                if !value.is_empty() && !default {
                     notes.push((format!("auth.{ignored}"), "not used by Latchkey's OAuth 2.0 client".to_owned()));
                 }
             }

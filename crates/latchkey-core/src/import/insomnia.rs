@@ -36,6 +36,9 @@ use crate::{Error, FieldError, Result, SecretField};
 /// How deep `{{a}}` → `{{b}}` → … is followed, and folders are nested, before giving up.
 const DEPTH: usize = 16;
 
+/// The longest text resolving variables may make.
+const MAX_RESOLVED: usize = 1 << 20;
+
 /// The name of a workspace the file refers to but does not contain (Insomnia's own importers
 /// write `__WORKSPACE_ID__` parents).
 const UNNAMED_WORKSPACE: &str = "Insomnia";
@@ -89,7 +92,12 @@ fn rewrite(input: &str) -> Rewritten {
         };
         let is_tag = tag == Some(at);
         let close = if is_tag { "%}" } else { "}}" };
-        let Some(len) = rest[at + 2..].find(close) else { break };
+        let Some(len) = rest[at + 2..].find(close) else {
+            // Not closed: literal text, and what follows is still looked at.
+            out.text.push_str(&rest[..at + 2]);
+            rest = &rest[at + 2..];
+            continue;
+        };
         let inner = rest[at + 2..at + 2 + len].trim();
         out.text.push_str(&rest[..at]);
         let whole = &rest[at..at + 2 + len + 2];
@@ -131,6 +139,10 @@ fn resolve(text: &str, vars: &Vars) -> std::result::Result<String, String> {
             if let Some(value) = vars.get(&name) {
                 current = current.replace(&format!("{{{{{name}}}}}"), value);
                 changed = true;
+                if current.len() > MAX_RESOLVED {
+                    // `{{a}}` = `{{a}}{{a}}`…: not a value anyone meant.
+                    return Err(name);
+                }
             } else {
                 return Err(name);
             }
@@ -143,6 +155,14 @@ fn resolve(text: &str, vars: &Vars) -> std::result::Result<String, String> {
         Some(name) => Err(name),
         None => Ok(current),
     }
+}
+
+/// Whether a header carries an API key by its name (`X-API-Key`, `Api-Key`, `X-Auth-Token`…).
+fn is_key_header(name: &str) -> bool {
+    matches!(
+        name.trim().to_ascii_lowercase().as_str(),
+        "x-api-key" | "api-key" | "apikey" | "x-apikey" | "x-auth-token" | "x-access-token" | "private-token"
+    )
 }
 
 /// Whether a variable's name says it holds a secret (its value is sealed as a secret variable).
@@ -732,7 +752,26 @@ fn map_request(
             map_auth(a, vars, &mut secret_vars)
         }
         (None, Some(value)) => authorization_header(&value, vars, &mut secret_vars),
-        (None, None) => MappedAuth::Mapped(AuthConfig::None, "none".to_owned(), Vec::new(), Vec::new()),
+        (None, None) => match headers.iter().position(|h| is_key_header(&h.key)) {
+            // An API key in a plain header is the request's credential, so that it is sealed.
+            Some(i) => {
+                let header = headers.remove(i);
+                let mut setup = Vec::new();
+                let value = secret(&header.value, "auth.value", vars, &mut secret_vars, &mut setup);
+                MappedAuth::Mapped(
+                    AuthConfig::ApiKey(ApiKeyAuth {
+                        key: header.key.clone(),
+                        value,
+                        add_to: KeyPlacement::Header,
+                        header_prefix: String::new(),
+                    }),
+                    format!("the {} header became an API key sent in that header", header.key),
+                    setup,
+                    Vec::new(),
+                )
+            }
+            None => MappedAuth::Mapped(AuthConfig::None, "none".to_owned(), Vec::new(), Vec::new()),
+        },
     };
     let name = match text(request, "name").trim() {
         "" => format!("{} {path}", text(request, "method").to_ascii_uppercase()),
@@ -1126,14 +1165,18 @@ fn datasource(
 ) -> Result<PlannedDatasource> {
     // Count each mapped authentication (by value); the most used wins, a credential over none
     // on a tie, the first seen on a further tie.
+    let identities: Vec<Option<AuthConfig>> = g
+        .requests
+        .iter()
+        .map(|(r, _, _)| match &r.auth {
+            MappedAuth::Mapped(auth, ..) => Some(identity(auth)),
+            MappedAuth::Unsupported(_) => None,
+        })
+        .collect();
     let mut counts: Vec<(usize, usize)> = Vec::new(); // (index of the first request with it, count)
-    for (i, (r, _, _)) in g.requests.iter().enumerate() {
-        let MappedAuth::Mapped(auth, ..) = &r.auth else { continue };
-        let auth = identity(auth);
-        match counts
-            .iter_mut()
-            .find(|(first, _)| matches!(&g.requests[*first].0.auth, MappedAuth::Mapped(a, ..) if identity(a) == auth))
-        {
+    for (i, auth) in identities.iter().enumerate() {
+        let Some(auth) = auth else { continue };
+        match counts.iter_mut().find(|(first, _)| identities[*first].as_ref() == Some(auth)) {
             Some((_, n)) => *n += 1,
             None => counts.push((i, 1)),
         }
@@ -1318,6 +1361,9 @@ mod tests {
         assert!(r.text.contains("{% response"), "a tag is kept as written: {}", r.text);
         assert_eq!(r.unsupported, ["the template tag `response`"]);
         assert_eq!(rewrite("{% uuid 'v4' %}").unsupported, ["the template tag `uuid`"]);
+        assert_eq!(rewrite("{{ open {% now %}").unsupported, ["the template tag `now`"], "after an unclosed {{ too");
+        let doubling: Vars = [("a".to_owned(), "{{a}}{{a}}".to_owned())].into();
+        assert_eq!(resolve("{{a}}", &doubling).unwrap_err(), "a", "a value that doubles forever ends");
         let vars: Vars = [("a".to_owned(), "{{b}}/x".to_owned()), ("b".to_owned(), "https://h".to_owned())].into();
         assert_eq!(resolve("{{a}}/y", &vars).unwrap(), "https://h/x/y", "references are followed");
         assert_eq!(resolve("{{c}}", &vars).unwrap_err(), "c");
@@ -1530,6 +1576,19 @@ mod tests {
         let ds = plan_of(&export(json!([workspace(), r]))).datasources[0].clone();
         assert_eq!(ds.config.auth, AuthConfig::Bearer(BearerAuth { token: "h-tok".into() }));
         assert!(ds.queries[0].request.headers.is_empty(), "the token does not stay in a plain header");
+        let mut r = request("r", "wrk_1", "https://a.example/x", json!({}));
+        r["headers"] = json!([{"name": "X-API-Key", "value": "k-plain"}, {"name": "Accept", "value": "*/*"}]);
+        let ds = plan_of(&export(json!([workspace(), r]))).datasources[0].clone();
+        assert_eq!(
+            ds.config.auth,
+            AuthConfig::ApiKey(ApiKeyAuth {
+                key: "X-API-Key".into(),
+                value: "k-plain".into(),
+                add_to: KeyPlacement::Header,
+                header_prefix: String::new()
+            })
+        );
+        assert_eq!(ds.queries[0].request.headers, [KeyValue::new("Accept", "*/*")], "the key is sealed, not kept");
     }
 
     #[test]

@@ -477,6 +477,21 @@ pub fn plan(source: Source<'_>, existing: &[DatasourceSummary]) -> Result<Import
                 env_sources.push((env_name(Some(sub)), merged(vars), item));
             }
         }
+        // Names are unique in the plan (two sub-environments may share one).
+        for i in 0..env_sources.len() {
+            let base = env_sources[i].0.trim().trim_end_matches('/').trim().to_owned();
+            let base = if base.is_empty() { UNNAMED_WORKSPACE.to_owned() } else { base };
+            let taken = |n: &str| {
+                planned_envs.iter().any(|e| e.config.name.eq_ignore_ascii_case(n))
+                    || env_sources[..i].iter().any(|(other, _, _)| other.eq_ignore_ascii_case(n))
+            };
+            let name = if taken(&base) {
+                (2..).map(|n| format!("{base} {n}")).find(|n| !taken(n)).expect("some number is free")
+            } else {
+                base
+            };
+            env_sources[i].0 = name;
+        }
         for (name, vars, _) in &env_sources {
             ws_envs.push((name.clone(), vars.iter().cloned().collect()));
         }
@@ -564,7 +579,6 @@ pub fn plan(source: Source<'_>, existing: &[DatasourceSummary]) -> Result<Import
             datasources.push(datasource(g, &base_name, existing, &datasources, &mut dropped)?);
         }
     }
-    // Datasources that share a URL with one the vault has join it.
     Ok(ImportPlan {
         source: file.to_owned(),
         format: super::Format::Insomnia,
@@ -1447,13 +1461,19 @@ mod tests {
             {"_id": "env_prod", "_type": "environment", "parentId": "env_base", "name": "Production", "data": {}},
             {"_id": "env_stg", "_type": "environment", "parentId": "env_base", "name": "Staging v2.1",
              "isPrivate": true, "data": {"host": "staging.example.com"}},
+            {"_id": "env_nameless", "_type": "environment", "parentId": "env_base", "name": " ", "data": {}},
+            {"_id": "env_again", "_type": "environment", "parentId": "env_base", "name": "Production", "data": {}},
         ]));
         let plan = plan_of(&text);
         let ds = &plan.datasources[0];
         assert_eq!(ds.config.url, "https://api.example.com/v2", "resolved with the base and the first sub-environment");
         assert_eq!(ds.queries[0].request.path, "/items");
         let names: Vec<&str> = plan.environments.iter().map(|e| e.config.name.as_str()).collect();
-        assert_eq!(names, ["Shop / Production", "Shop / Staging v2-1"], "`.` cannot be in an environment's name");
+        assert_eq!(
+            names,
+            ["Shop / Production", "Shop / Staging v2-1", "Shop", "Shop / Production 2"],
+            "`.` cannot be in an environment's name; names are unique"
+        );
         assert_eq!(ds.config.environments.len(), 1, "{:?}", ds.config.environments);
         assert_eq!(
             ds.config.environments["Shop / Staging v2-1"].url.as_deref(),

@@ -935,6 +935,11 @@ fn secret(value: &str, field: &str, vars: &Vars, used: &mut Vec<String>, setup: 
     let names = crate::variables::used_names(&written.text);
     match resolve(&written.text, vars) {
         Ok(v) if v.is_empty() => SecretField::Empty,
+        Ok(v) if super::curl::is_placeholder(&v) => {
+            setup
+                .push(FieldError::new(field, "enter it: the file has a placeholder (`<YOUR_TOKEN>`, `YOUR_API_KEY`…)"));
+            SecretField::Empty
+        }
         Ok(v) => {
             used.extend(names);
             SecretField::from(v.as_str())
@@ -1561,6 +1566,10 @@ mod tests {
         assert_eq!(k.value, SecretField::from("a2V5XzEyMzo="));
         let ds = one(json!({"type": "bearer", "token": "t", "prefix": ""}));
         assert_eq!(ds.config.auth.kind(), AuthType::Bearer);
+        let ds = one(json!({"type": "bearer", "token": "<YOUR_TOKEN>"}));
+        assert_eq!(ds.config.auth, AuthConfig::Bearer(BearerAuth { token: SecretField::Empty }));
+        assert!(ds.needs_setup[0].field == "auth.token" && ds.needs_setup[0].message.contains("placeholder"));
+        assert!(ds.secrets.is_empty());
         let ds = one(json!({"type": "bearer", "token": "t", "prefix": "Token"}));
         let AuthConfig::ApiKey(k) = &ds.config.auth else { panic!() };
         assert_eq!((k.key.as_str(), k.header_prefix.as_str()), ("Authorization", "Token"));

@@ -16,6 +16,8 @@
 #                   conversion; a plan made validates (but for needs setup) and serializes
 #   postman         import::plan --format postman: collections v2.0/v2.1 and environment files; a
 #                   secret from the input (auth, secret variables) never in an error or the shown plan
+#   insomnia        import::plan --format insomnia: v4 exports as JSON/YAML, parents, folders,
+#                   variables, auth; a canary bearer token never in an error or the shown plan
 #
 # Short run (what CI calls):      FUZZ_SECONDS=30 fuzz/run.sh
 # Long runs (10 minutes each):    FUZZ_SECONDS=600 fuzz/run.sh
@@ -41,7 +43,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 seconds="${FUZZ_SECONDS:-30}"
-targets="${FUZZ_TARGETS:-token_response callback datasource device_authorization curl openapi postman}"
+targets="${FUZZ_TARGETS:-token_response callback datasource device_authorization curl openapi postman insomnia}"
 sanitizer="${FUZZ_SANITIZER:-address}"
 export RUSTC_BOOTSTRAP=1
 

@@ -6,6 +6,9 @@
 use serde::de::{self, DeserializeSeed, EnumAccess, IgnoredAny, MapAccess, SeqAccess, VariantAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
+use super::Source;
+use crate::{Error, Result};
+
 /// What to do with one member of an object.
 pub(crate) enum Part {
     Keep,
@@ -17,6 +20,25 @@ pub(crate) enum Part {
 /// Decides on the member `key` of the object that `path` (the keys from the root; `[]` for an
 /// array's element) leads to.
 pub(crate) type Rule = fn(path: &[String], key: &str) -> Part;
+
+/// Keeps every member (for a reader that needs the whole document).
+pub(crate) fn everything(_: &[String], _: &str) -> Part {
+    Part::Keep
+}
+
+/// The input read as JSON, else as YAML, with `rule`.
+///
+/// # Errors
+/// [`Error::Format`] naming the file (and the YAML line) when it is neither.
+pub(crate) fn document(source: Source<'_>, rule: Rule) -> Result<Value> {
+    if let Ok(value) = json(source.text, rule) {
+        return Ok(value);
+    }
+    yaml(source.text, rule).map_err(|e| {
+        let at = e.location().map(|l| format!(" at line {}", l.line())).unwrap_or_default();
+        Error::Format(format!("{}: not JSON nor YAML{at}: fix the syntax there", source.name))
+    })
+}
 
 /// The JSON text read with `rule`.
 ///
@@ -34,7 +56,7 @@ pub(crate) fn json(text: &str, rule: Rule) -> serde_json::Result<Value> {
 ///
 /// # Errors
 /// `serde_yaml_ng`'s, for text that is not YAML.
-pub(crate) fn yaml(text: &str, rule: Rule) -> Result<Value, serde_yaml_ng::Error> {
+pub(crate) fn yaml(text: &str, rule: Rule) -> std::result::Result<Value, serde_yaml_ng::Error> {
     Node { rule, path: &mut Vec::new(), only: None }.deserialize(serde_yaml_ng::Deserializer::from_str(text))
 }
 

@@ -11,6 +11,7 @@
 //! what belongs here is only what every format shares.
 
 pub mod curl;
+pub mod insomnia;
 pub mod latchkey;
 mod lean;
 pub mod openapi;
@@ -90,7 +91,10 @@ impl Format {
             if line.starts_with("openapi:") || line.starts_with("swagger:") {
                 return Some(Format::Openapi);
             }
-            if line.starts_with("_type: export") || line.starts_with("__export_format:") {
+            if line.starts_with("_type: export")
+                || line.starts_with("__export_format:")
+                || (line.starts_with("type: ") && line.contains(".insomnia.rest/"))
+            {
                 return Some(Format::Insomnia);
             }
         }
@@ -258,14 +262,7 @@ fn unchecked_plan(source: Source<'_>, format: Option<Format>, existing: &[Dataso
         Format::Latchkey => latchkey::plan(source, existing)?,
         Format::Openapi => openapi::plan(source, existing)?,
         Format::Postman => postman::plan(source, existing)?,
-        Format::Insomnia => {
-            return Err(Error::Format(format!(
-                "{}: {} files are recognised but not yet supported: import a curl command, an OpenAPI \
-                 description or a Latchkey datasource file for now",
-                source.name,
-                format.as_str()
-            )))
-        }
+        Format::Insomnia => insomnia::plan(source, existing)?,
     };
     Ok(plan)
 }
@@ -355,6 +352,8 @@ mod tests {
             Some(Format::Postman)
         );
         assert_eq!(Format::detect(r#"{"_type":"export","__export_format":4}"#), Some(Format::Insomnia));
+        assert_eq!(Format::detect("_type: export\n__export_format: 4\n"), Some(Format::Insomnia));
+        assert_eq!(Format::detect("type: collection.insomnia.rest/5.0\nname: x\n"), Some(Format::Insomnia));
         assert_eq!(Format::detect(r#"{"name":"x","url":"https://a.example"}"#), Some(Format::Latchkey));
         assert_eq!(Format::detect("wget https://a.example"), None);
         assert_eq!(Format::parse("CURL").unwrap(), Format::Curl);
@@ -364,7 +363,7 @@ mod tests {
     #[test]
     fn other_formats_are_refused_as_not_yet_supported() {
         let err = plan(Source { name: "c.json", text: r#"{"_type":"export"}"# }, None, &[]).unwrap_err();
-        assert!(err.to_string().contains("c.json: insomnia files are recognised but not yet supported"), "{err}");
+        assert!(err.to_string().contains("c.json, /__export_format: export format none is not read"), "{err}");
         let err = plan(Source { name: "x.txt", text: "hello" }, None, &[]).unwrap_err();
         assert!(err.to_string().contains("--format"), "{err}");
     }

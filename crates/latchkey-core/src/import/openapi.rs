@@ -41,13 +41,7 @@ fn escape(key: &str) -> String {
 /// The document as JSON, read as JSON or else as YAML (YAML keys that are numbers, such as
 /// response codes, become strings).
 fn read(source: Source<'_>) -> Result<Value> {
-    if let Ok(value) = lean::json(source.text, read_part) {
-        return Ok(value);
-    }
-    lean::yaml(source.text, read_part).map_err(|e| {
-        let at = e.location().map(|l| format!(" at line {}", l.line())).unwrap_or_default();
-        Error::Format(format!("{}: not JSON nor YAML{at}: fix the syntax there", source.name))
-    })
+    lean::document(source, read_part)
 }
 
 /// What of a description is read: not its responses, and of a schema only what a query takes

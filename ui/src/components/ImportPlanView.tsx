@@ -167,8 +167,15 @@ function QueryRows({ queries }: { queries: PlannedQuery[] }) {
       <ul className="import-query-list" data-testid="import-query-list">
         {shown.map((q, index) => (
           <li key={`${q.name}-${index}`}>
-            <span className="mono">{q.request.method}</span> {q.name}{' '}
-            {q.name !== `${q.request.method} ${q.request.path}` && <span className="mono muted">{q.request.path}</span>}
+            {q.name}
+            {q.name !== `${q.request.method} ${q.request.path}` && (
+              <>
+                {' '}
+                <span className="mono muted">
+                  {q.request.method} {q.request.path}
+                </span>
+              </>
+            )}
           </li>
         ))}
       </ul>

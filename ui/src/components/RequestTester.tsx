@@ -426,8 +426,8 @@ export function RequestTester({
                 }}
                 onChange={(event) => {
                   const path = event.target.value;
-                  // A one-line command typed or put in without a paste event.
-                  if (isCurlCommand(path) && !isCurlCommand(draft.path)) {
+                  // A one-line command put in at once without a paste event (typing one is typing).
+                  if (path.length - draft.path.length > 1 && isCurlCommand(path) && !isCurlCommand(draft.path)) {
                     void fillFromCurl(path);
                     return;
                   }

@@ -1338,13 +1338,13 @@ pub fn request_from_command(text: &str, datasource: &DatasourceConfig) -> Result
         let reason = if covered.is_some() && covered == placement(&credential.auth) {
             "the datasource's authentication is used instead".to_owned()
         } else if datasource.auth == AuthConfig::None {
-            "a credential is not copied into a request (the history would keep it): the datasource has no \
-             authentication, so enter it there in Settings, where it is sealed"
+            "credentials stay out of requests (the history keeps them): the datasource has no authentication, \
+             so enter it there in Settings, where it is sealed"
                 .to_owned()
         } else {
             format!(
-                "a credential is not copied into a request (the history would keep it): the datasource's {} \
-                 authentication is sent; change it in Settings to use this one",
+                "credentials stay out of requests (the history keeps them): the datasource's {} authentication \
+                 is sent; change it in Settings to use this one",
                 match datasource.auth.kind() {
                     crate::model::AuthType::Basic => "Basic",
                     crate::model::AuthType::ApiKey => "API key",

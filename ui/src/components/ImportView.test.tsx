@@ -155,6 +155,22 @@ describe('the Import dialog', () => {
     expect(imported).toEqual([]);
   });
 
+  test('Escape closes the dialog, but not while the import is being stored', async () => {
+    let store: (value: AppliedImport) => void = () => undefined;
+    const { user, closed, imported } = renderImport(
+      { apply_import: () => new Promise<AppliedImport>((resolve) => (store = resolve)) },
+      'curl https://api.github.com/user',
+    );
+    await user.keyboard('{Escape}');
+    expect(closed(), 'Escape closes').toBe(1);
+    await user.click(screen.getByTestId('import-review'));
+    await user.click(await screen.findByTestId('import-apply'));
+    await user.keyboard('{Escape}');
+    expect(closed(), 'storing: Escape waits for it').toBe(1);
+    store(APPLIED);
+    await waitFor(() => expect(imported).toEqual([APPLIED]));
+  });
+
   test('Cancel while planning stops waiting, and the late plan is not shown', async () => {
     let answer: (value: ReviewedImport) => void = () => undefined;
     const { user } = renderImport(

@@ -45,10 +45,13 @@ export function ImportView({ initialText = '', onImported, onClose }: ImportView
   const attempt = useRef(0);
   const onCloseRef = useRef(onClose);
   onCloseRef.current = onClose;
+  // While the import is being stored, Escape waits for it like Cancel does.
+  const applyingRef = useRef(false);
+  applyingRef.current = step.kind === 'applying';
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') onCloseRef.current();
+      if (event.key === 'Escape' && !applyingRef.current) onCloseRef.current();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);

@@ -59,6 +59,15 @@ impl PickedFiles {
         PickedFile { handle, path: shown }
     }
 
+    /// The path picked as `handle`.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] on `source` for anything but a handle of this run (never quoting it).
+    pub fn path(&self, handle: &str) -> Result<PathBuf, Error> {
+        let files = self.files.lock().expect("picked files lock");
+        files.get(handle).cloned().ok_or_else(|| Error::field("source", not_picked(handle)))
+    }
+
     /// `spec` with every file handle replaced by the picked path.
     ///
     /// # Errors
@@ -116,6 +125,12 @@ pub async fn pick_body_file(
     picked: State<'_, PickedFiles>,
     title: String,
 ) -> Result<Option<PickedFile>, ErrorPayload> {
+    Ok(pick_file(&app, &picked, title).await)
+}
+
+/// Opens the system's file dialog titled `title` and remembers the picked file; `None` when
+/// cancelled.
+pub async fn pick_file(app: &AppHandle, picked: &PickedFiles, title: String) -> Option<PickedFile> {
     let path = match test_answer("LATCHKEY_TEST_PICK_FILE") {
         Some(path) => Some(path),
         None => {
@@ -126,7 +141,7 @@ pub async fn pick_body_file(
             rx.await.ok().flatten()
         }
     };
-    Ok(path.map(|path| picked.add(path)))
+    path.map(|path| picked.add(path))
 }
 
 /// Asks where to save, in the system's save dialog, with `file_name` suggested; `None` when

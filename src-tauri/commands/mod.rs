@@ -6,6 +6,7 @@ pub mod clipboard;
 pub mod datasources;
 pub mod environments;
 pub mod files;
+pub mod imports;
 pub mod queries;
 pub mod requests;
 pub mod store;
@@ -26,6 +27,8 @@ mod tests {
                 binding::<super::authorize::Disconnected>(),
                 binding::<super::requests::CurlCopy>(),
                 binding::<super::files::PickedFile>(),
+                binding::<super::imports::ImportSource>(),
+                binding::<super::imports::ReviewedImport>(),
             ],
         );
         assert!(stale.is_empty(), "stale TypeScript bindings: {stale:?}; run scripts/bindings.sh and commit");

@@ -49,6 +49,8 @@ const MARKERS = {
   'the client certificate key (base64url)': scalar(CERTIFICATE_KEY)[0],
   'the client certificate key (base64)': scalar(CERTIFICATE_KEY)[1],
   'the proxy password': 'lkmark-proxy-password-Qe4n',
+  'the token of a curl command pasted into the tester': 'lkmark-pasted-curl-token-Wm5x',
+  "the Stripe docs' test key (the imported cURL fixture)": 'sk_test_4eC39HqLyjWDarjtT1zdp7dc',
 };
 
 /** oidc-provider on a free port (tests/oauth/provider.mjs); stops when its stdin closes. */
@@ -1041,5 +1043,123 @@ describe('the desktop app', () => {
       await sendRequest(app, '/api/whoami');
       assert.match(await (await app.find('[data-testid=response-body]')).text(), /device-app/, 'the API saw the device client');
     });
+  });
+
+  test('import: a cURL fixture pasted, an OpenAPI file chosen, a curl command pasted into the tester', async () => {
+    const fixtures = join(ROOT, 'crates/latchkey-core/tests/fixtures');
+    const received = [];
+    const server = createServer((req, res) => {
+      const chunks = [];
+      req.on('data', (chunk) => chunks.push(chunk));
+      req.on('end', () => {
+        received.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString() });
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ ok: true }));
+      });
+    });
+    await new Promise((done) => server.listen(0, '127.0.0.1', done));
+    const api = `http://127.0.0.1:${server.address().port}`;
+    const env = { LATCHKEY_TEST_PICK_FILE: join(fixtures, 'openapi/asana.json') };
+    const ipc = ['plan_import', 'apply_import', 'pick_import_file', 'request_from_curl', 'send_request'];
+    /** Puts `text` into the Import dialog's textarea as a paste would (React sees the input event). */
+    const pasteIntoImport = (text) =>
+      app.script(
+        `const el = document.querySelector('[data-testid=import-text]');
+         Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').set.call(el, arguments[0]);
+         el.dispatchEvent(new Event('input', { bubbles: true }));`,
+        text,
+      );
+    let app;
+    try {
+      await withApp({ env, ipc }, async (opened) => {
+        app = opened;
+        // 1. The Stripe docs' curl sample, pasted: reviewed (its key sealed, never shown), then imported.
+        await (await app.find('[data-testid=import-open]')).click();
+        await pasteIntoImport(readFileSync(join(fixtures, 'curl/stripe-create-charge.sh'), 'utf8'));
+        await shoot(app, 'import-paste');
+        await (await app.find('[data-testid=import-review]')).click();
+        const summary = await app.waitForText('[data-testid=import-summary]', 'pasted text (curl): 1 datasource', 20_000);
+        assert.match(await summary.text(), /1 secret sealed/, 'the key is counted');
+        assert.match(await (await app.find('[data-testid=import-secrets]')).text(), /auth\.value/);
+        await (await app.find('[data-testid=import-queries-toggle]')).click();
+        await app.waitForText('[data-testid=import-query-list]', 'POST /v1/charges');
+        await shoot(app, 'import-review');
+        await (await app.find('[data-testid=import-apply]')).click();
+        await app.waitForText('[data-testid=datasource-item]', 'api.stripe.com');
+        assert.equal(await app.exists('[data-testid=import-view]'), false, 'the dialog closed');
+        assert.match(await (await app.find('[data-testid=field-name]')).value(), /^api\.stripe\.com$/, 'the imported datasource is open');
+
+        // 2. Asana's OpenAPI description, chosen as a file (the dialog answered by the test hook):
+        // its bearer token scheme chosen, and no token in a description, so it is stored as needing setup.
+        await (await app.find('[data-testid=import-open]')).click();
+        await (await app.find('[data-testid=import-mode-file]')).click();
+        await (await app.find('[data-testid=import-choose-file]')).click();
+        await app.waitForText('[data-testid=import-file-path]', 'asana.json');
+        await (await app.find('[data-testid=import-review]')).click();
+        await app.waitForText('[data-testid=import-summary]', 'asana.json (openapi)', 30_000);
+        await app.waitForText('[data-testid=import-needs-setup]', 'auth.token');
+        await shoot(app, 'import-openapi', async () => (await app.find('[data-testid=import-summary]')).scrollIntoView());
+        await (await app.find('[data-testid=import-apply]')).click();
+        await app.waitForText('[data-testid=editor-needs-setup]', 'Needs setup: enter', 30_000);
+        const rows = await app.script(
+          "return [...document.querySelectorAll('[data-testid=datasource-item]')].map((el) => [el.querySelector('.datasource-name').textContent, !!el.querySelector('[data-testid=needs-setup]')])",
+        );
+        assert.ok(rows.some(([name, setup]) => /asana/i.test(name) && setup), `Asana shows Needs setup: ${JSON.stringify(rows)}`);
+        await shoot(app, 'import-needs-setup');
+
+        // 3. A datasource for the local test server, then a multi-line curl command pasted into the
+        // tester's path: the request is filled, its token is not copied, and it is sent.
+        await (await app.find('[data-testid=new-datasource]')).click();
+        await (await app.find('[data-testid=field-name]')).fill('Local');
+        await (await app.find('[data-testid=field-url]')).fill(api);
+        await (await app.find('[data-testid=save]')).click();
+        await app.waitForText('[data-testid=datasource-item]', 'Local');
+        await (await app.find('[data-testid=tab-requests]')).click();
+        const command = [
+          `curl -X POST '${api}/items?limit=5' \\`,
+          `  -H 'Authorization: Bearer ${MARKERS['the token of a curl command pasted into the tester']}' \\`,
+          "  -H 'X-Trace: on' \\",
+          "  -H 'Content-Type: application/json' \\",
+          `  -d '{"name":"tea"}'`,
+        ].join('\n');
+        await (await app.find('[data-testid=request-path]')).click();
+        await app.script(
+          `const el = document.querySelector('[data-testid=request-path]');
+           const data = new DataTransfer();
+           data.setData('text/plain', arguments[0]);
+           el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));`,
+          command,
+        );
+        await waitFor('the path filled from the command', async () => (await (await app.find('[data-testid=request-path]')).value()) === '/items');
+        await app.waitForText('[data-testid=curl-dropped]', 'the Authorization header');
+        assert.match(await (await app.find('[data-testid=curl-dropped]')).text(), /the datasource has no authentication/);
+        await shoot(app, 'tester-curl', () => app.script("document.querySelector('[data-testid=curl-paste-notice]').scrollIntoView({ block: 'center' })"));
+        await (await app.find('[data-testid=send]')).click();
+        await app.waitForText('[data-testid=response-status]', '200', 20_000);
+        assert.equal(received.length, 1, 'one request reached the server');
+        assert.equal(received[0].method, 'POST');
+        assert.equal(received[0].url, '/items?limit=5');
+        assert.equal(received[0].headers['x-trace'], 'on');
+        assert.equal(received[0].headers.authorization, undefined, "the command's token was not sent");
+        assert.deepEqual(JSON.parse(received[0].body), { name: 'tea' });
+        assert.match(received[0].headers['content-type'], /^application\/json/);
+        await shoot(app, 'tester-curl-sent', () => app.script("document.querySelector('[data-testid=response-status]').scrollIntoView({ block: 'center' })"));
+
+        // A command for another origin is not sent here: it is offered to Import.
+        await (await app.find('[data-testid=request-path]')).clear();
+        await app.script(
+          `const el = document.querySelector('[data-testid=request-path]');
+           const data = new DataTransfer();
+           data.setData('text/plain', arguments[0]);
+           el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));`,
+          readFileSync(join(fixtures, 'curl/github-list-issues.sh'), 'utf8'),
+        );
+        await app.waitForText('[data-testid=curl-other-origin]', 'https://api.github.com');
+        await (await app.find('[data-testid=curl-import]')).click();
+        await waitFor('the Import dialog with the command', async () => /api\.github\.com/.test(await (await app.find('[data-testid=import-text]')).value()));
+      });
+    } finally {
+      server.close();
+    }
   });
 });

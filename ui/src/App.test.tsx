@@ -126,3 +126,114 @@ describe('the webview context menu', () => {
     expect(menu(screen.getByText('No datasources yet'))).toBe(false);
   });
 });
+
+describe('importing', () => {
+  test('Import… opens the dialog, an empty plan cannot be imported, Cancel closes it, Ctrl+I opens it afresh', async () => {
+    const imported: DatasourceSummary = { ...summary, id: 'ds_9', name: 'Asana', needsSetup: ['auth.token'] };
+    let stored: DatasourceSummary[] = [];
+    mockBackend({
+      list_datasources: () => stored,
+      get_datasource: (args) => datasource({ id: args.id as string, name: 'Asana', auth: { type: 'none' } }),
+      plan_import: () => ({
+        plan: { source: 'pasted text', format: 'openapi', datasources: [], environments: [], dropped: [] },
+        fingerprint: 'fp',
+      }),
+      apply_import: () => {
+        stored = [imported];
+        return {
+          datasources: [
+            {
+              id: 'ds_9',
+              name: 'Asana',
+              action: 'create',
+              queries: 3,
+              needsSetup: ['auth.token'],
+              tokensDropped: null,
+            },
+          ],
+          environments: [],
+        };
+      },
+    });
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByText('No datasources yet');
+    await user.click(screen.getByTestId('import-open'));
+    await user.click(screen.getByTestId('import-text'));
+    await user.paste('openapi: 3.1.0');
+    await user.click(screen.getByTestId('import-review'));
+    // An empty plan cannot be imported; this one stands in for the core's.
+    expect(await screen.findByTestId('import-plan')).toBeTruthy();
+    expect(screen.getByTestId<HTMLButtonElement>('import-apply').disabled).toBe(true);
+    await user.click(screen.getByTestId('import-cancel'));
+    expect(screen.queryByTestId('import-view')).toBeNull();
+
+    await user.keyboard('{Control>}i{/Control}');
+    expect(screen.getByTestId('import-view'), 'Ctrl+I opens it').toBeTruthy();
+    expect(screen.getByTestId<HTMLTextAreaElement>('import-text').value, 'a fresh dialog').toBe('');
+  });
+
+  test('after an import the first datasource opens, with Needs setup in the list and in the editor', async () => {
+    const imported: DatasourceSummary = { ...summary, id: 'ds_9', name: 'Asana', needsSetup: ['auth.token'] };
+    let stored: DatasourceSummary[] = [];
+    mockBackend({
+      list_datasources: () => stored,
+      get_datasource: (args) => datasource({ id: args.id as string, name: 'Asana', auth: { type: 'none' } }),
+      plan_import: () => ({
+        plan: {
+          source: 'pasted text',
+          format: 'openapi',
+          datasources: [
+            {
+              action: 'create',
+              existingId: null,
+              config: { name: 'Asana', url: 'https://app.asana.com/api/1.0', auth: { type: 'bearer', token: null } },
+              setsAuth: false,
+              queries: [],
+              authMapping: 'bearer',
+              secrets: [],
+              needsSetup: [{ field: 'auth.token', message: 'enter the bearer token' }],
+              item: '/',
+            },
+          ],
+          environments: [],
+          dropped: [],
+        },
+        fingerprint: 'fp',
+      }),
+      apply_import: () => {
+        stored = [imported];
+        return {
+          datasources: [
+            {
+              id: 'ds_9',
+              name: 'Asana',
+              action: 'create',
+              queries: 3,
+              needsSetup: ['auth.token'],
+              tokensDropped: null,
+            },
+          ],
+          environments: [],
+        };
+      },
+    });
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByText('No datasources yet');
+    await user.click(screen.getByTestId('import-open'));
+    await user.click(screen.getByTestId('import-text'));
+    await user.paste('openapi: 3.1.0');
+    await user.click(screen.getByTestId('import-review'));
+    await user.click(await screen.findByTestId('import-apply'));
+    await waitFor(() => expect(names()).toEqual(['Asana']));
+    expect(screen.getByTestId('needs-setup').textContent).toBe('Needs setup');
+    expect(
+      screen.getByText('Asana', { selector: '.datasource-name' }).closest('button')?.getAttribute('aria-current'),
+    ).toBe('true');
+    expect((await screen.findByTestId('editor-needs-setup')).textContent).toContain(
+      'Needs setup: enter the bearer token',
+    );
+    expect(screen.getByTestId('notice').textContent).toContain('Imported Asana: 3 saved requests.');
+  });
+});

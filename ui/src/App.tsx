@@ -1,22 +1,25 @@
 // The main window: the environment switcher and the datasource list on the left; on the right
-// the selected datasource's Settings (the editor) and Requests (the tester), plus notices from
+// the selected datasource's Settings (the editor) and Requests (the tester), the Import dialog
+// (Import… or Ctrl+I), plus notices from
 // the store and from background token refreshes. Leaving unsaved changes asks first. The active
 // environment (kept across starts) decides the badges, the token state and where requests go;
 // a production one puts a coloured bar across the top of the window.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, errorMessage } from './api';
+import type { AppliedImport } from './bindings/AppliedImport';
 import type { Datasource } from './bindings/Datasource';
 import type { DatasourceSummary } from './bindings/DatasourceSummary';
 import type { EnvironmentSummary } from './bindings/EnvironmentSummary';
 import { ConfirmDialog } from './components/ConfirmDialog';
 import { DatasourceEditor } from './components/DatasourceEditor';
 import { EnvironmentSwitcher } from './components/EnvironmentSwitcher';
+import { ImportView } from './components/ImportView';
 import { VariablesEditor } from './components/VariablesEditor';
 import { NoticeBanner, type Notice } from './components/NoticeBanner';
 import { RequestTester } from './components/RequestTester';
 import { Sidebar, type ListState } from './components/Sidebar';
 import { blockBrowserMenu } from './contextMenu';
-import { listenWhileMounted } from './events';
+import { listenWhileMounted, useShortcuts } from './events';
 import { requestStartup, type Settled, type StartupCalls } from './startup';
 import { activeEnvironmentId, pickEnvironment, setActiveEnvironmentId } from './state/environment';
 import { useNow } from './useNow';
@@ -84,6 +87,8 @@ export function App({ startup, browserMenu = !import.meta.env.PROD }: AppProps) 
   const [activeId, setActiveId] = useState(activeEnvironmentId);
   const [editingVariables, setEditingVariables] = useState<string | null>(null);
   const activeEnvironment = environments.find((env) => env.id === activeId) ?? null;
+  // The Import dialog, open with the text to start from.
+  const [importing, setImporting] = useState<{ text: string } | null>(null);
 
   // The list's badges are those of the environment active when it was asked for.
   const refresh = useCallback(() => {
@@ -195,6 +200,31 @@ export function App({ startup, browserMenu = !import.meta.env.PROD }: AppProps) 
     refresh();
   }, [refresh]);
 
+  useShortcuts(importing === null && pending === null && editingVariables === null, {
+    i: () => setImporting({ text: '' }),
+  });
+
+  /** After an import: the list read again, the first imported datasource opened, what happened said. */
+  function imported(applied: AppliedImport) {
+    setImporting(null);
+    refresh();
+    const setup = applied.datasources.filter((ds) => ds.needsSetup.length > 0);
+    const queries = applied.datasources.reduce((sum, ds) => sum + ds.queries, 0);
+    const notice: Notice = {
+      id: 'import',
+      text: `Imported ${applied.datasources.map((ds) => ds.name).join(', ') || 'the environments'}: ${queries} saved request${queries === 1 ? '' : 's'}${applied.environments.length > 0 ? `, ${applied.environments.length} environment${applied.environments.length === 1 ? '' : 's'}` : ''}.`,
+      detail:
+        setup.length > 0
+          ? `Needs setup: ${setup.map((ds) => `${ds.name} (${ds.needsSetup.join(', ')})`).join('; ')}. Enter the secrets in Settings before sending.`
+          : undefined,
+      tone: setup.length > 0 ? 'warn' : 'info',
+    };
+    setNotices((current) => [notice, ...current.filter((n) => n.id !== notice.id)]);
+    const first = applied.datasources[0];
+    if (first) leave(() => open(first.id));
+    void reloadEnvironments();
+  }
+
   const items = list.status === 'loaded' ? list.items : [];
   const summary = selection?.id ? (items.find((item) => item.id === selection.id) ?? null) : null;
 
@@ -240,6 +270,7 @@ export function App({ startup, browserMenu = !import.meta.env.PROD }: AppProps) 
             if (id !== selection?.id) leave(() => open(id));
           }}
           onNew={() => leave(() => open(null))}
+          onImport={() => setImporting({ text: '' })}
         />
         <main className="panel">
           <NoticeBanner
@@ -253,11 +284,16 @@ export function App({ startup, browserMenu = !import.meta.env.PROD }: AppProps) 
                   <h2>No datasources yet</h2>
                   <p className="muted">
                     Create one with New datasource: give it a URL, choose how it authenticates, and try requests against
-                    it.
+                    it. Or import a cURL command, a collection or an OpenAPI description with Import….
                   </p>
-                  <button type="button" className="primary" onClick={() => open(null)}>
-                    New datasource
-                  </button>
+                  <div className="empty-actions">
+                    <button type="button" className="primary" onClick={() => open(null)}>
+                      New datasource
+                    </button>
+                    <button type="button" onClick={() => setImporting({ text: '' })}>
+                      Import…
+                    </button>
+                  </div>
                 </>
               ) : (
                 list.status === 'loaded' && (
@@ -317,6 +353,7 @@ export function App({ startup, browserMenu = !import.meta.env.PROD }: AppProps) 
                     revision={summary?.updatedAt ?? 0}
                     active={tab === 'requests' && pending === null}
                     onDirtyChange={setTesterDirty}
+                    onImportText={(text) => setImporting({ text })}
                   />
                 </div>
               )}
@@ -333,6 +370,9 @@ export function App({ startup, browserMenu = !import.meta.env.PROD }: AppProps) 
           }}
           onClose={() => setEditingVariables(null)}
         />
+      )}
+      {importing !== null && (
+        <ImportView initialText={importing.text} onImported={imported} onClose={() => setImporting(null)} />
       )}
       {pending && (
         <ConfirmDialog

@@ -4,6 +4,7 @@
 // given, else the window's active one (state/environment.ts).
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type { AppliedImport } from './bindings/AppliedImport';
 import type { AuthorizationStarted } from './bindings/AuthorizationStarted';
 import type { ClientAssertionAlg } from './bindings/ClientAssertionAlg';
 import type { DeviceCodeStarted } from './bindings/DeviceCodeStarted';
@@ -21,13 +22,16 @@ import type { EnvironmentId } from './bindings/EnvironmentId';
 import type { EnvironmentSummary } from './bindings/EnvironmentSummary';
 import type { ErrorPayload } from './bindings/ErrorPayload';
 import type { HistoryEntry } from './bindings/HistoryEntry';
+import type { ImportSource } from './bindings/ImportSource';
 import type { OAuth2Config } from './bindings/OAuth2Config';
+import type { PastedRequest } from './bindings/PastedRequest';
 import type { PickedFile } from './bindings/PickedFile';
 import type { Preset } from './bindings/Preset';
 import type { ProxyConfig } from './bindings/ProxyConfig';
 import type { PublicKeyToRegister } from './bindings/PublicKeyToRegister';
 import type { RequestSpec } from './bindings/RequestSpec';
 import type { ResponseView } from './bindings/ResponseView';
+import type { ReviewedImport } from './bindings/ReviewedImport';
 import type { SavedDatasource } from './bindings/SavedDatasource';
 import type { SavedEnvironment } from './bindings/SavedEnvironment';
 import type { SavedQuery } from './bindings/SavedQuery';
@@ -152,6 +156,20 @@ export const api = {
   ) => invoke<CurlCopy>('copy_curl_command', { datasourceId, environmentId, request, includeSecrets }),
   /** A file dialog opened by the Rust side: the picked body file's handle, `null` when cancelled. */
   pickBodyFile: (title: string) => invoke<PickedFile | null>('pick_body_file', { title }),
+  /** A file dialog opened by the Rust side for a file to import: its handle, `null` when cancelled. */
+  pickImportFile: (title: string) => invoke<PickedFile | null>('pick_import_file', { title }),
+  /**
+   * The plan of importing `source` as `format` (`null`: detected), stores nothing; secrets only
+   * as `{ set: true }` markers and counted by field. Rejects with field errors naming the file and item.
+   */
+  planImport: (source: ImportSource, format: string | null) =>
+    invoke<ReviewedImport>('plan_import', { source, format }),
+  /** Plans `source` again and stores it in one transaction, refused unless it is the plan reviewed. */
+  applyImport: (source: ImportSource, format: string | null, fingerprint: string) =>
+    invoke<AppliedImport>('apply_import', { source, format, fingerprint }),
+  /** A curl command as a request through the datasource (never with the command's credentials). */
+  requestFromCurl: (datasourceId: DatasourceId, text: string, environmentId: EnvironmentId = activeEnvironmentId()) =>
+    invoke<PastedRequest>('request_from_curl', { datasourceId, environmentId, text }),
   /** Puts `text` (something already shown) on the system clipboard. */
   copyText: (text: string) => invoke<void>('copy_text', { text }),
 };

@@ -85,6 +85,7 @@ pub fn core_bindings() -> Vec<Binding> {
         binding::<crate::import::PlannedQuery>(),
         binding::<crate::import::PlannedEnvironment>(),
         binding::<crate::import::Dropped>(),
+        binding::<crate::import::curl::PastedRequest>(),
         binding::<crate::store::AppliedImport>(),
         binding::<crate::store::AppliedDatasource>(),
         binding::<crate::store::AppliedEnvironment>(),

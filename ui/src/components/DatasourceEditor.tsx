@@ -205,6 +205,13 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
             )}
           </header>
 
+          {summary?.needsSetup && summary.needsSetup.length > 0 && (
+            <p className="notice notice-warn needs-setup-notice" role="status" data-testid="editor-needs-setup">
+              Needs setup: enter {setupList(summary.needsSetup)} and save before sending through this datasource (the
+              imported file did not carry {summary.needsSetup.length === 1 ? 'it' : 'them'}).
+            </p>
+          )}
+
           {problem && (
             <div className="error" role="alert" data-testid="form-error" tabIndex={-1}>
               <p>{problem.message}</p>
@@ -379,4 +386,20 @@ export function DatasourceEditor(props: DatasourceEditorProps) {
       </OverrideContext.Provider>
     </FormContext.Provider>
   );
+}
+
+/** What each secret field of "needs setup" is called on the form. */
+const SETUP_LABELS: Record<string, string> = {
+  'auth.token': 'the bearer token',
+  'auth.value': 'the API key value',
+  'auth.password': 'the password',
+  'auth.clientId': 'the Client ID',
+  'auth.clientSecret': 'the Client Secret',
+  signatureSecret: 'the signature secret',
+};
+
+/** The fields to enter, in words: `the Client ID and the Client Secret`. */
+export function setupList(fields: string[]): string {
+  const names = fields.map((field) => SETUP_LABELS[field] ?? field);
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }

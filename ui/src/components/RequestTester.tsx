@@ -11,6 +11,7 @@ import type { EnvironmentSummary } from '../bindings/EnvironmentSummary';
 import type { ErrorCode } from '../bindings/ErrorCode';
 import type { FieldError } from '../bindings/FieldError';
 import type { HistoryEntry } from '../bindings/HistoryEntry';
+import type { PastedRequest } from '../bindings/PastedRequest';
 import type { RequestSpec } from '../bindings/RequestSpec';
 import type { ResponseView as Response } from '../bindings/ResponseView';
 import type { SavedQuery } from '../bindings/SavedQuery';
@@ -25,6 +26,7 @@ import {
   draftToSpec,
   emptyDraft,
   fullUrl,
+  isCurlCommand,
   METHODS,
   movePathQuery,
   sameRequest,
@@ -56,7 +58,12 @@ export interface RequestTesterProps {
   active: boolean;
   /** Told whether a saved request has edits that are not saved (the app asks before leaving). */
   onDirtyChange?: (dirty: boolean) => void;
+  /** Opens the Import dialog with `text` (a pasted curl command for another origin). */
+  onImportText?: (text: string) => void;
 }
+
+/** What a curl command pasted into the path did: the core's answer, or why it was not read. */
+type CurlPaste = { text: string; pasted: PastedRequest } | { text: string; error: unknown };
 
 /** Why the last send failed, as the tester shows it; `code` lets the error offer what helps. */
 export interface SendProblem {
@@ -106,6 +113,7 @@ export function RequestTester({
   revision,
   active,
   onDirtyChange,
+  onImportText,
 }: RequestTesterProps) {
   const [datasource, setDatasource] = useState<Datasource | null>(null);
   const [queries, setQueries] = useState<SavedQuery[]>([]);
@@ -125,6 +133,7 @@ export function RequestTester({
   const [variables, setVariables] = useState<Variable[]>([]);
   // A non-safe request in production, waiting for the person's yes.
   const [confirming, setConfirming] = useState<{ request: RequestDraft; queryName: string | null } | null>(null);
+  const [curlPaste, setCurlPaste] = useState<CurlPaste | null>(null);
   const environmentId = environment?.id;
   // A response or error of another environment is not this one's: switching clears them.
   const [shownFor, setShownFor] = useState(environmentId);
@@ -249,6 +258,24 @@ export function RequestTester({
       setProblem(shown);
     }
     setHistoryKey((key) => key + 1);
+  }
+
+  /**
+   * Fills the request from a curl command pasted into the path, read by the core: method, path
+   * (relative to the datasource), query, headers and body; never the command's credentials.
+   */
+  async function fillFromCurl(text: string) {
+    try {
+      const pasted = await api.requestFromCurl(datasourceId, text, environmentId);
+      setDraft(draftFromSpec(pasted.request));
+      setLoads((count) => count + 1);
+      setFieldErrors([]);
+      setProblem(null);
+      setResponse(null);
+      setCurlPaste({ text, pasted });
+    } catch (error) {
+      setCurlPaste({ text, error });
+    }
   }
 
   function saveQuery() {
@@ -390,8 +417,20 @@ export function RequestTester({
                 spellCheck={false}
                 autoComplete="off"
                 value={draft.path}
+                onPaste={(event) => {
+                  // Read from the clipboard: an input would drop the line breaks of a multi-line command.
+                  const text = event.clipboardData.getData('text');
+                  if (!isCurlCommand(text)) return;
+                  event.preventDefault();
+                  void fillFromCurl(text);
+                }}
                 onChange={(event) => {
                   const path = event.target.value;
+                  // A one-line command put in at once without a paste event (typing one is typing).
+                  if (path.length - draft.path.length > 1 && isCurlCommand(path) && !isCurlCommand(draft.path)) {
+                    void fillFromCurl(path);
+                    return;
+                  }
                   // Pasted with a query: the query goes to the table at once; typed, on leaving the field.
                   const pasted = path.length - draft.path.length > 1;
                   setDraft((current) => (pasted ? movePathQuery({ ...current, path }) : { ...current, path }));
@@ -424,6 +463,13 @@ export function RequestTester({
                 </>
               )}
             </form>
+            {curlPaste && (
+              <CurlPasteNotice
+                paste={curlPaste}
+                onImport={onImportText && (() => onImportText(curlPaste.text))}
+                onDismiss={() => setCurlPaste(null)}
+              />
+            )}
             <p className="full-url mono" data-testid="full-url" aria-label="Full URL">
               {url ? showVariables(url) : 'Set the datasource URL in Settings to see where this goes.'}
             </p>
@@ -520,5 +566,57 @@ export function RequestTester({
         />
       )}
     </FormContext.Provider>
+  );
+}
+
+/** What pasting a curl command did: what was left out and why, another origin, or why it was not read. */
+function CurlPasteNotice({
+  paste,
+  onImport,
+  onDismiss,
+}: {
+  paste: CurlPaste;
+  onImport?: () => void;
+  onDismiss: () => void;
+}) {
+  const importButton = onImport && (
+    <button type="button" className="link-button" data-testid="curl-import" onClick={onImport}>
+      Import it as a new datasource…
+    </button>
+  );
+  return (
+    <div
+      className={`notice curl-paste${'error' in paste || paste.pasted.otherOrigin ? ' notice-warn' : ''}`}
+      role="status"
+      data-testid="curl-paste-notice"
+    >
+      <div>
+        {'error' in paste ? (
+          <p>The curl command was not read: {errorMessage(paste.error)}</p>
+        ) : (
+          <>
+            <p>Filled in from the curl command.</p>
+            {paste.pasted.otherOrigin && (
+              <p data-testid="curl-other-origin">
+                It goes to {paste.pasted.otherOrigin}, not this datasource&apos;s origin, so sending it here is refused.{' '}
+                {importButton}
+              </p>
+            )}
+            {paste.pasted.dropped.length > 0 && (
+              <ul data-testid="curl-dropped">
+                {paste.pasted.dropped.map((d, index) => (
+                  <li key={`${d.what}-${index}`}>
+                    Not copied: <strong>{d.what}</strong>: {d.reason}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </>
+        )}
+      </div>
+      <button type="button" aria-label="Dismiss" onClick={onDismiss}>
+        ×
+      </button>
+    </div>
   );
 }

@@ -1,4 +1,4 @@
-// The datasource list: the environment switcher on top, search, New datasource, and one row per
+// The datasource list: the environment switcher on top, search, New datasource, Import…, and one row per
 // datasource with its authentication type and, for OAuth 2.0, the token badge (of the active
 // environment). A long list (thousands of
 // datasources) renders only the rows in view, so scrolling and typing in search stay smooth.
@@ -19,6 +19,8 @@ export interface SidebarProps {
   now: number;
   onSelect: (id: string) => void;
   onNew: () => void;
+  /** Opens the Import dialog (Ctrl+I). */
+  onImport?: () => void;
 }
 
 /** From this many rows on, only those in view are rendered, each `ROW_HEIGHT` pixels tall. */
@@ -38,7 +40,7 @@ export function matchesSearch(item: DatasourceSummary, search: string): boolean 
   return needle === '' || item.name.toLowerCase().includes(needle) || item.url.toLowerCase().includes(needle);
 }
 
-export function Sidebar({ environment, list, selectedId, creating, now, onSelect, onNew }: SidebarProps) {
+export function Sidebar({ environment, list, selectedId, creating, now, onSelect, onNew, onImport }: SidebarProps) {
   const [search, setSearch] = useState('');
   const items = list.status === 'loaded' ? list.items : [];
   const shown = items.filter((item) => matchesSearch(item, search));
@@ -56,6 +58,17 @@ export function Sidebar({ environment, list, selectedId, creating, now, onSelect
       >
         + New datasource
       </button>
+      {onImport && (
+        <button
+          type="button"
+          className="import-open"
+          data-testid="import-open"
+          title="Import (Ctrl+I)"
+          onClick={onImport}
+        >
+          Import…
+        </button>
+      )}
       <label htmlFor="datasource-search" className="visually-hidden">
         Search datasources
       </label>

@@ -480,3 +480,15 @@ export function variableTexts(draft: RequestDraft): string[] {
   if (draft.bodyMode === 'multipart') texts.push(...draft.parts.filter((p) => p.kind === 'text').map((p) => p.value));
   return texts;
 }
+
+/**
+ * Whether `text` (pasted into the path) is a curl command rather than a path: `curl ` first
+ * (after blank lines, comments, a `$ ` prompt), possibly continued over lines with `\` or `^`.
+ */
+export function isCurlCommand(text: string): boolean {
+  const first = text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .find((line) => line !== '' && !line.startsWith('#') && !line.startsWith('REM '));
+  return first !== undefined && /^(\$\s+)?curl(\.exe)?\s/i.test(first);
+}

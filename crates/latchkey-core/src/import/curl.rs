@@ -1371,6 +1371,131 @@ pub(crate) fn unique_query_name(base: &str, taken: &[&str]) -> String {
     (2..).map(|n| format!("{base} ({n})")).find(|n| !taken.iter().any(|t| t.eq_ignore_ascii_case(n))).expect("free")
 }
 
+/// A curl command pasted into the request tester, as a request through a datasource: what the
+/// tester fills in, and what it leaves out with why.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PastedRequest {
+    /// Method, path (relative to the datasource's URL when under it), query, headers and body.
+    /// Never a credential of the command.
+    pub request: RequestSpec,
+    /// The command's origin, when it is not the datasource's: the request would be refused
+    /// there; importing the command as a datasource of its own is what fits.
+    pub other_origin: Option<String>,
+    /// What was not copied into the request (credentials, cookies, files, extra commands).
+    pub dropped: Vec<Dropped>,
+}
+
+/// Where a credential goes on the wire: a header (lower-case name) or a query parameter.
+#[derive(PartialEq)]
+enum Placement {
+    Header(String),
+    Query(String),
+}
+
+/// Where `auth` puts its credential; `None` for no authentication.
+fn placement(auth: &AuthConfig) -> Option<Placement> {
+    match auth {
+        AuthConfig::None => None,
+        AuthConfig::Basic(_) | AuthConfig::Bearer(_) => Some(Placement::Header("authorization".to_owned())),
+        AuthConfig::ApiKey(key) => Some(match key.add_to {
+            KeyPlacement::Header => Placement::Header(key.key.trim().to_ascii_lowercase()),
+            KeyPlacement::Query => Placement::Query(key.key.trim().to_owned()),
+        }),
+        AuthConfig::OAuth2(oauth) => Some(match oauth.add_token_to {
+            KeyPlacement::Header => Placement::Header("authorization".to_owned()),
+            KeyPlacement::Query => Placement::Query("access_token".to_owned()),
+        }),
+    }
+}
+
+/// The first curl command of `text` as a request through `datasource` (its effective
+/// configuration), for the request tester. The command's credentials (`Authorization`, `-u`,
+/// `--oauth2-bearer`, API-key headers and query parameters) are never copied into the request,
+/// where they would be kept in the history in plain text: the datasource's authentication is
+/// sent instead, or, when it has none that covers them, the person is told to enter them there
+/// (sealed). A file the command names (`-d @file`, `-F k=@file`, `-T`) is left for the tester's
+/// Choose file…, as the desktop app sends only picked files.
+///
+/// # Errors
+/// [`Error::Invalid`] naming the line and the field, as [`plan`] does, for text that does not
+/// read as a curl command.
+pub fn request_from_command(text: &str, datasource: &DatasourceConfig) -> Result<PastedRequest> {
+    let commands = commands(tokenize(text)?)?;
+    let command = &commands[0];
+    let item = format!("line {}", command.line);
+    let mapped = map_command(command)?;
+    let mut dropped: Vec<Dropped> =
+        mapped.dropped.into_iter().map(|(what, reason)| Dropped { item: item.clone(), what, reason }).collect();
+    for extra in &commands[1..] {
+        dropped.push(Dropped {
+            item: format!("line {}", extra.line),
+            what: "another curl command".to_owned(),
+            reason: "the tester takes one request: paste it on its own, or import them all with Import…".to_owned(),
+        });
+    }
+    let covered = placement(&datasource.auth);
+    for credential in mapped.credentials {
+        let reason = if covered.is_some() && covered == placement(&credential.auth) {
+            "the datasource's authentication is used instead".to_owned()
+        } else if datasource.auth == AuthConfig::None {
+            "credentials stay out of requests (the history keeps them): the datasource has no authentication, \
+             so enter it there in Settings, where it is sealed"
+                .to_owned()
+        } else {
+            format!(
+                "credentials stay out of requests (the history keeps them): the datasource's {} authentication \
+                 is sent; change it in Settings to use this one",
+                match datasource.auth.kind() {
+                    crate::model::AuthType::Basic => "Basic",
+                    crate::model::AuthType::ApiKey => "API key",
+                    crate::model::AuthType::Bearer => "bearer token",
+                    crate::model::AuthType::OAuth2 => "OAuth 2.0",
+                    crate::model::AuthType::None => "no",
+                }
+            )
+        };
+        dropped.push(Dropped { item: item.clone(), what: credential.from, reason });
+    }
+    let mut request = mapped.request;
+    let choose = "the tester sends only a file chosen with Choose file…: choose it there";
+    match &mut request.body {
+        RequestBody::Binary { path, .. } if !path.is_empty() => {
+            path.clear();
+            dropped.push(Dropped { item: item.clone(), what: "the body's file".to_owned(), reason: choose.to_owned() });
+        }
+        RequestBody::Multipart { parts } => {
+            for part in parts.iter_mut() {
+                if let Some(file) = part.file.as_mut().filter(|f| !f.is_empty()) {
+                    file.clear();
+                    dropped.push(Dropped {
+                        item: item.clone(),
+                        what: format!("the file of the form part {}", part.key),
+                        reason: choose.to_owned(),
+                    });
+                }
+            }
+        }
+        _ => {}
+    }
+    let base = url::Url::parse(datasource.url.trim()).ok().filter(url::Url::has_host);
+    let same_origin = base.as_ref().is_some_and(|b| b.origin().ascii_serialization() == mapped.origin);
+    let mut other_origin = None;
+    if same_origin {
+        let base_path = base.as_ref().map_or("", |b| b.path()).trim_end_matches('/');
+        if let Some(rest) = request.path.strip_prefix(base_path).filter(|r| r.is_empty() || r.starts_with('/')) {
+            request.path = if rest.is_empty() { "/".to_owned() } else { rest.to_owned() };
+        } else {
+            // On the origin but outside the base path: an absolute URL the tester accepts.
+            request.path = format!("{}{}", mapped.origin, request.path);
+        }
+    } else {
+        request.path = format!("{}{}", mapped.origin, request.path);
+        other_origin = Some(mapped.origin);
+    }
+    Ok(PastedRequest { request, other_origin, dropped })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1746,5 +1871,110 @@ mod tests {
         assert!(plan.dropped.iter().any(|d| d.what == "the Authorization header" && d.reason.contains("is kept")));
         assert_eq!(plan.datasources[1].action, DatasourceAction::Create);
         assert_eq!(plan.datasources[1].config.name, "a.example 2", "a taken name gets a number");
+    }
+
+    fn datasource(url: &str, auth: AuthConfig) -> DatasourceConfig {
+        DatasourceConfig { name: "api".into(), url: url.into(), auth, ..Default::default() }
+    }
+
+    fn bearer() -> AuthConfig {
+        AuthConfig::Bearer(BearerAuth { token: SecretField::from("stored") })
+    }
+
+    #[test]
+    fn a_pasted_command_fills_a_request_relative_to_the_datasource_url() {
+        let text = "curl -X PATCH 'https://api.example.com/v1/items/7?expand=owner' \\\n  -H 'Accept: application/json' \\\n  -H 'Content-Type: application/json' \\\n  -d '{\"done\":true}'";
+        let pasted = request_from_command(text, &datasource("https://api.example.com/v1", AuthConfig::None)).unwrap();
+        assert_eq!(pasted.other_origin, None, "the same origin");
+        assert_eq!(pasted.request.method, "PATCH");
+        assert_eq!(pasted.request.path, "/items/7", "relative to the datasource's base path");
+        assert_eq!(pasted.request.query_params, [KeyValue::new("expand", "owner")]);
+        assert_eq!(pasted.request.headers, [KeyValue::new("Accept", "application/json")]);
+        assert_eq!(pasted.request.body, RequestBody::Json { text: "{\"done\":true}".into() });
+        assert!(pasted.dropped.is_empty(), "{:?}", pasted.dropped);
+
+        let outside = request_from_command(
+            "curl https://api.example.com/v2/x",
+            &datasource("https://api.example.com/v1/", AuthConfig::None),
+        )
+        .unwrap();
+        assert_eq!(
+            outside.request.path, "https://api.example.com/v2/x",
+            "outside the base path: an absolute URL on the origin"
+        );
+        assert_eq!(outside.other_origin, None);
+    }
+
+    #[test]
+    fn a_command_for_another_origin_says_so() {
+        let pasted =
+            request_from_command("curl https://other.example:8443/a", &datasource("https://api.example.com", bearer()))
+                .unwrap();
+        assert_eq!(pasted.other_origin.as_deref(), Some("https://other.example:8443"));
+        assert_eq!(pasted.request.path, "https://other.example:8443/a");
+    }
+
+    #[test]
+    fn credentials_are_never_copied_and_the_notice_says_why() {
+        let text = "curl https://api.example.com/me -H 'Authorization: Bearer tok-123' -H 'X-Trace: 1'";
+        let covered = request_from_command(text, &datasource("https://api.example.com", bearer())).unwrap();
+        assert_eq!(covered.request.headers, [KeyValue::new("X-Trace", "1")], "the Authorization header is not copied");
+        assert_eq!(covered.dropped.len(), 1, "{:?}", covered.dropped);
+        assert_eq!(covered.dropped[0].what, "the Authorization header");
+        assert_eq!(covered.dropped[0].reason, "the datasource's authentication is used instead");
+        assert!(!format!("{covered:?}").contains("tok-123"), "the token is nowhere in the result");
+
+        let none = request_from_command(text, &datasource("https://api.example.com", AuthConfig::None)).unwrap();
+        assert_eq!(none.request.headers, [KeyValue::new("X-Trace", "1")]);
+        assert!(none.dropped[0].reason.contains("the datasource has no authentication"), "{:?}", none.dropped);
+
+        let key = AuthConfig::ApiKey(ApiKeyAuth {
+            key: "X-Api-Key".into(),
+            value: SecretField::from("k"),
+            add_to: KeyPlacement::Header,
+            header_prefix: String::new(),
+        });
+        let other = request_from_command(text, &datasource("https://api.example.com", key.clone())).unwrap();
+        assert!(other.dropped[0].reason.contains("API key authentication is sent"), "{:?}", other.dropped);
+        let same = request_from_command(
+            "curl 'https://api.example.com/?api_key=abc' -H 'x-api-key: abc'",
+            &datasource("https://api.example.com", key),
+        )
+        .unwrap();
+        assert!(same.request.query_params.is_empty(), "a query API key is not copied either");
+        assert_eq!(
+            same.dropped.iter().filter(|d| d.reason == "the datasource's authentication is used instead").count(),
+            1
+        );
+        assert!(same.dropped.iter().any(|d| d.what == "the `api_key` query parameter"), "{:?}", same.dropped);
+        let user = request_from_command(
+            "curl -u me:pw https://api.example.com/",
+            &datasource("https://api.example.com", bearer()),
+        )
+        .unwrap();
+        assert_eq!(user.dropped[0].what, "-u");
+        assert_eq!(user.dropped[0].reason, "the datasource's authentication is used instead");
+    }
+
+    #[test]
+    fn files_cookies_and_further_commands_are_left_out_with_the_reason() {
+        let text = "curl https://api.example.com/up -b 'sid=1' -F 'doc=@/etc/passwd' -F 'title=x'\ncurl https://api.example.com/two";
+        let pasted = request_from_command(text, &datasource("https://api.example.com", AuthConfig::None)).unwrap();
+        let RequestBody::Multipart { parts } = &pasted.request.body else { panic!("{:?}", pasted.request.body) };
+        assert_eq!(parts[0].file.as_deref(), Some(""), "the path is not carried");
+        assert_eq!(parts[1].value, "x");
+        let whats: Vec<&str> = pasted.dropped.iter().map(|d| d.what.as_str()).collect();
+        assert!(whats.contains(&"the file of the form part doc"), "{whats:?}");
+        assert!(whats.contains(&"another curl command"), "{whats:?}");
+        assert!(!format!("{pasted:?}").contains("/etc/passwd"));
+        let binary = request_from_command(
+            "curl https://api.example.com/up --data-binary @big.bin",
+            &datasource("https://api.example.com", AuthConfig::None),
+        )
+        .unwrap();
+        assert!(matches!(&binary.request.body, RequestBody::Binary { path, .. } if path.is_empty()));
+        let err = request_from_command("curl 'https://a.example", &datasource("https://a.example", AuthConfig::None))
+            .unwrap_err();
+        assert!(err.to_string().contains("line 1"), "{err}");
     }
 }

@@ -1075,7 +1075,7 @@ describe('the desktop app', () => {
         app = opened;
         // 1. The Stripe docs' curl sample, pasted: reviewed (its key sealed, never shown), then imported.
         await (await app.find('[data-testid=import-open]')).click();
-        await pasteIntoImport(readFileSync(join(fixtures, 'curl/stripe-create-charge.sh'), 'utf8'));
+        await pasteIntoImport(readFileSync(join(fixtures, 'curl/hand-written/stripe-create-charge.sh'), 'utf8'));
         await shoot(app, 'import-paste');
         await (await app.find('[data-testid=import-review]')).click();
         const summary = await app.waitForText('[data-testid=import-summary]', 'pasted text (curl): 1 datasource', 20_000);
@@ -1152,7 +1152,7 @@ describe('the desktop app', () => {
            const data = new DataTransfer();
            data.setData('text/plain', arguments[0]);
            el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));`,
-          readFileSync(join(fixtures, 'curl/github-list-issues.sh'), 'utf8'),
+          readFileSync(join(fixtures, 'curl/hand-written/github-list-issues.sh'), 'utf8'),
         );
         await app.waitForText('[data-testid=curl-other-origin]', 'https://api.github.com');
         await (await app.find('[data-testid=curl-import]')).click();

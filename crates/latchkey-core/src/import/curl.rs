@@ -1457,7 +1457,14 @@ pub fn request_from_command(text: &str, datasource: &DatasourceConfig) -> Result
         };
         dropped.push(Dropped { item: item.clone(), what: credential.from, reason });
     }
-    let mut request = mapped.request;
+    let Some(mut request) = mapped.request else {
+        return Err(refuse(
+            &item,
+            "curl",
+            "this is a token request: Latchkey asks for tokens itself; import it with Import… to make it \
+             the datasource's OAuth 2.0 authentication",
+        ));
+    };
     let choose = "the tester sends only a file chosen with Choose file…: choose it there";
     match &mut request.body {
         RequestBody::Binary { path, .. } if !path.is_empty() => {
@@ -1591,6 +1598,14 @@ mod tests {
         assert_eq!((o.grant_type, o.username.as_str(), o.client_id.as_str()), (GrantType::Password, "ann", ""));
         assert_eq!(ds.secrets, ["auth.password"]);
         assert_eq!(ds.needs_setup.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["auth.clientId"]);
+
+        let err = request_from_command(
+            "curl https://id.example/token -d grant_type=client_credentials -d client_secret=s3",
+            &DatasourceConfig { name: "x".into(), url: "https://id.example".into(), ..Default::default() },
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("line 1: curl: this is a token request") && !err.contains("s3"), "{err}");
 
         // Another grant, or a JSON body, is an ordinary request.
         let (c, r) = one("curl https://id.example/token -d grant_type=authorization_code -d code=abc");

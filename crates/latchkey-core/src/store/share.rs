@@ -132,7 +132,13 @@ impl Store {
             let mut needs_setup = moved;
             for name in shared.secrets.iter().filter(|n| !kept.contains(n)) {
                 if !needs_setup.iter().any(|e| e.field == *name) {
-                    needs_setup.push(FieldError::new(name.clone(), "enter it here (this machine has no value)"));
+                    // The plan says why (a destination it saw move), else there is no value here.
+                    let planned = entry.needs_setup.iter().find(|e| e.field == *name).cloned();
+                    needs_setup.push(
+                        planned.unwrap_or_else(|| {
+                            FieldError::new(name.clone(), "enter it here (this machine has no value)")
+                        }),
+                    );
                 }
             }
             for e in stored.needs_setup() {

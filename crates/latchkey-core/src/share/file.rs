@@ -87,7 +87,16 @@ pub fn is_secret_of(config: &DatasourceConfig, name: &str) -> bool {
     let Some((env, slot)) = name.strip_prefix("environments.").and_then(|rest| rest.split_once('.')) else {
         return false;
     };
-    config.environments.contains_key(env) && SLOT_NAMES.contains(&slot)
+    let Some(overrides) = config.environments.get(env) else { return false };
+    if !SLOT_NAMES.contains(&slot) {
+        return false;
+    }
+    // The proxy password of an environment belongs to its own proxy; any other slot to the
+    // effective configuration there.
+    if slot == secret_slot::PROXY_PASSWORD {
+        return overrides.proxy.as_ref().is_some_and(|p| !p.secret_slots().is_empty());
+    }
+    config.effective(env).is_ok_and(|c| c.secret_slots().iter().any(|(s, _)| *s == slot))
 }
 
 impl SharedDatasource {
@@ -147,13 +156,19 @@ impl SharedDatasource {
 
     /// The configuration to store, each listed secret kept (`{"set": true}`) when `keep` says
     /// so, else without a value.
+    ///
+    /// [`SharedDatasource::parse`] checked that this reads back, so it cannot fail after it.
     pub fn config_for_import(&self, keep: impl Fn(&str) -> bool) -> DatasourceConfig {
+        self.try_config_for_import(keep).expect("a parsed shared file reads back with its secrets marked")
+    }
+
+    fn try_config_for_import(&self, keep: impl Fn(&str) -> bool) -> Result<DatasourceConfig, String> {
         let mut value = self.datasource_value();
         for name in &self.secrets {
             let marker = if keep(name) { serde_json::json!({ "set": true }) } else { Value::Null };
             set_at(&mut value, name.split('.'), marker);
         }
-        serde_json::from_value(value).expect("a shared configuration with markers reads back")
+        serde_json::from_value(value).map_err(|e| crate::transfer::without_values(&e.to_string()))
     }
 
     /// Reads and checks a datasource file (`file` is its path in the folder, for errors).
@@ -224,7 +239,16 @@ impl SharedDatasource {
             return Err(errors);
         }
         sort_queries(&mut queries);
-        Ok(SharedDatasource { id: DatasourceId::new(parsed.id), config, secrets, queries })
+        let shared = SharedDatasource { id: DatasourceId::new(parsed.id), config, secrets, queries };
+        for keep in [false, true] {
+            if let Err(message) = shared.try_config_for_import(|_| keep) {
+                return Err(vec![FieldError::new(
+                    at("/secrets"),
+                    format!("the secrets listed do not fit the datasource ({message}): remove the ones it does not use"),
+                )]);
+            }
+        }
+        Ok(shared)
     }
 }
 

@@ -22,7 +22,7 @@ pub struct ImportArgs {
     #[arg(long, value_name = "DIR")]
     dir: Option<PathBuf>,
     /// With --dir: delete the datasources, environments and queries the folder does not have.
-    #[arg(long, requires = "dir")]
+    #[arg(long)]
     prune: bool,
     /// What the file is: curl, postman, insomnia, openapi or latchkey (default: detected).
     #[arg(long, value_name = "FORMAT")]
@@ -49,6 +49,9 @@ pub async fn run(store: &Store, args: ImportArgs) -> Outcome {
         (None, Some(file)) => file,
         (None, None) => return Err(Failure::usage("name the file to import, or a shared folder with --dir DIR")),
     };
+    if args.prune {
+        return Err(Failure::usage("--prune is for a shared folder: use it with --dir DIR"));
+    }
     if file.is_dir() {
         return Err(Failure::usage(format!(
             "{} is a folder: a shared folder is imported with `latchkey import --dir {}`",

@@ -244,7 +244,9 @@ impl SharedDatasource {
             if let Err(message) = shared.try_config_for_import(|_| keep) {
                 return Err(vec![FieldError::new(
                     at("/secrets"),
-                    format!("the secrets listed do not fit the datasource ({message}): remove the ones it does not use"),
+                    format!(
+                        "the secrets listed do not fit the datasource ({message}): remove the ones it does not use"
+                    ),
                 )]);
             }
         }

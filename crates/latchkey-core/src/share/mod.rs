@@ -6,7 +6,7 @@
 //! desktop app what an import would do and whether the folder changed.
 //!
 //! The plan is a pure function of the folder's files and a snapshot of the vault ([`plan`]);
-//! the store applies it in one transaction (`Store::apply_share`, which also decides the
+//! the store plans and applies it in one transaction (`Store::import_share`, which also decides the
 //! destination rule with the stored secrets). The file shapes are `file`'s, the folder on disk
 //! `folder`'s; the CLI and the desktop app only call these functions.
 
@@ -261,9 +261,7 @@ pub fn plan_dir(dir: &Path, snapshot: &Snapshot, prune: bool) -> Result<DirPlan>
 /// would send elsewhere, …), each naming the file; nothing is stored then.
 pub async fn import_dir(store: &Store, dir: &Path, prune: bool, dry_run: bool) -> Result<DirPlan> {
     let files = Files::read(dir)?;
-    let snapshot = store.share_snapshot().await?;
-    let prepared = plan(&dir.display().to_string(), &files, &snapshot, prune)?;
-    store.apply_share(prepared, &snapshot, dry_run).await
+    store.import_share(&dir.display().to_string(), &files, prune, dry_run).await
 }
 
 /// What importing `dir` would do now, and the folder's fingerprint.

@@ -14,6 +14,7 @@ use super::environments::{delete_environment_in, read_environment, rename_overri
 use super::{now_millis, queries, sealed_secrets, Store, Target};
 use crate::model::{DatasourceId, DatasourceRef, EnvironmentId, EnvironmentRef, SavedQuery};
 use crate::share::file::{pointer_of, QueryFile};
+use crate::share::folder::Files;
 use crate::share::{AbsentKind, DirAction, DirPlan, LocalDatasource, Prepared, Snapshot};
 use crate::{Error, FieldError, Result};
 
@@ -25,46 +26,36 @@ impl Store {
     /// Storage errors; [`Error::Format`] for a row this version cannot read.
     pub async fn share_snapshot(&self) -> Result<Snapshot> {
         let mut tx = self.pool.begin().await?;
-        let rows = sqlx::query(&format!("SELECT {}, needs_setup FROM datasources", datasources::COLUMNS))
-            .fetch_all(&mut *tx)
-            .await?;
-        let mut by_id: BTreeMap<String, LocalDatasource> = BTreeMap::new();
-        for row in &rows {
-            let datasource = datasources::from_row(row)?;
-            let needs_setup: Option<String> = row.get("needs_setup");
-            let needs_setup = needs_setup.map(|s| s.split(',').map(str::to_owned).collect()).unwrap_or_default();
-            by_id.insert(datasource.id.to_string(), LocalDatasource { datasource, queries: Vec::new(), needs_setup });
-        }
-        let rows = sqlx::query(&format!("SELECT {} FROM queries q ORDER BY q.name", queries::COLUMNS))
-            .fetch_all(&mut *tx)
-            .await?;
-        for row in &rows {
-            let query = queries::from_row(row)?;
-            if let Some(local) = by_id.get_mut(query.datasource_id.as_str()) {
-                local.queries.push(query);
-            }
-        }
-        let ids: Vec<EnvironmentId> =
-            sqlx::query_scalar("SELECT id FROM environments ORDER BY name COLLATE NOCASE").fetch_all(&mut *tx).await?;
-        let mut environments = Vec::with_capacity(ids.len());
-        for id in &ids {
-            environments.push(read_environment(&mut tx, EnvironmentRef::Id(id)).await?);
-        }
+        let snapshot = snapshot_in(&mut tx).await?;
         tx.commit().await?;
-        Ok(Snapshot { datasources: by_id.into_values().collect(), environments })
+        Ok(snapshot)
     }
 
-    /// Applies a planned import of a shared folder in one transaction (rolled back when
-    /// `dry_run`), and returns the plan with what the store decided: the secrets kept, those
-    /// still to enter, the tokens dropped.
+    /// Plans the import of a shared folder's `files` against the vault as it is inside the
+    /// import's own transaction (so nothing changes between the plan and the writes), applies it
+    /// (rolled back when `dry_run`), and returns the plan with what the store decided: the
+    /// secrets kept, those still to enter, the tokens dropped.
     ///
     /// # Errors
-    /// [`Error::Invalid`] naming the file and the field of each refused part (a stored secret the
-    /// folder's variables would send elsewhere, a datasource that does not validate); nothing is
-    /// stored then.
-    pub(crate) async fn apply_share(&self, prepared: Prepared, snapshot: &Snapshot, dry_run: bool) -> Result<DirPlan> {
-        let Prepared { mut plan, datasources, environments } = prepared;
+    /// As [`crate::share::plan_dir`]; [`Error::Invalid`] naming the file and the field of each
+    /// part the store refuses (a stored secret the folder's variables would send elsewhere, a
+    /// datasource that does not validate); nothing is stored then.
+    pub(crate) async fn import_share(&self, dir: &str, files: &Files, prune: bool, dry_run: bool) -> Result<DirPlan> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let snapshot = snapshot_in(&mut tx).await?;
+        let prepared = crate::share::plan(dir, files, &snapshot, prune)?;
+        let plan = self.apply_share(&mut tx, prepared, &snapshot).await?;
+        if dry_run {
+            tx.rollback().await?;
+        } else {
+            tx.commit().await?;
+        }
+        Ok(plan)
+    }
+
+    /// Writes a planned import inside the caller's transaction.
+    async fn apply_share(&self, tx: &mut SqliteConnection, prepared: Prepared, snapshot: &Snapshot) -> Result<DirPlan> {
+        let Prepared { mut plan, datasources, environments } = prepared;
         if plan.prune {
             // Queries and datasources first; environments last (deleting one edits overrides).
             for item in plan.absent.iter().filter(|i| i.kind != AbsentKind::Environment) {
@@ -73,8 +64,8 @@ impl Store {
             }
             for item in plan.absent.iter().filter(|i| i.kind == AbsentKind::Environment) {
                 let id = EnvironmentId::new(item.id.clone());
-                if let Ok(env) = read_environment(&mut tx, EnvironmentRef::Id(&id)).await {
-                    delete_environment_in(&mut tx, &env).await?;
+                if let Ok(env) = read_environment(&mut *tx, EnvironmentRef::Id(&id)).await {
+                    delete_environment_in(&mut *tx, &env).await?;
                 }
             }
         }
@@ -83,11 +74,11 @@ impl Store {
                 continue;
             }
             if let Some(previous) = &entry.previous_name {
-                rename_overrides_in(&mut tx, previous, &shared.config.name).await?;
+                rename_overrides_in(&mut *tx, previous, &shared.config.name).await?;
             }
             let config = shared.config_for_import(|key| entry.kept.iter().any(|k| k == key));
             let (saved, _) = self
-                .write_environment_in(&mut tx, Target::WithId(EnvironmentRef::Id(&shared.id)), config)
+                .write_environment_in(&mut *tx, Target::WithId(EnvironmentRef::Id(&shared.id)), config)
                 .await
                 .map_err(|e| in_file(&entry.file, "", e))?;
             entry.tokens_dropped = saved.tokens_dropped;
@@ -112,9 +103,9 @@ impl Store {
             let mut kept = entry.kept.clone();
             let mut moved = Vec::new();
             if entry.action == DirAction::Update {
-                let old = self.datasource_in_tx(&mut tx, &shared.id).await?;
-                let stored = sealed_secrets::slots_of(&mut tx, &shared.id).await?;
-                let envs = self.all_environment_vars(&mut tx).await?;
+                let old = self.datasource_in_tx(&mut *tx, &shared.id).await?;
+                let stored = sealed_secrets::slots_of(&mut *tx, &shared.id).await?;
+                let envs = self.all_environment_vars(&mut *tx).await?;
                 let candidate = shared.config_for_import(|n| kept.iter().any(|k| k == n));
                 for error in self.destination_checks(&old, &stored, &candidate, &envs)?.secrets {
                     if kept.contains(&error.field) {
@@ -125,7 +116,7 @@ impl Store {
             }
             let config = shared.config_for_import(|n| kept.iter().any(|k| k == n));
             let (saved, _) = self
-                .write_in(&mut tx, Target::WithId(DatasourceRef::Id(&shared.id)), config, Missing::NeedsSetup)
+                .write_in(&mut *tx, Target::WithId(DatasourceRef::Id(&shared.id)), config, Missing::NeedsSetup)
                 .await
                 .map_err(|e| in_file(&entry.file, "/datasource", e))?;
             let stored = saved.datasource.config;
@@ -159,18 +150,42 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             let mine = local_queries.get(shared.id.as_str()).copied().unwrap_or_default();
-            put_queries(&mut tx, &shared.id, &shared.queries, mine).await.map_err(|e| in_file(&entry.file, "", e))?;
+            put_queries(&mut *tx, &shared.id, &shared.queries, mine).await.map_err(|e| in_file(&entry.file, "", e))?;
             entry.kept = kept;
             entry.needs_setup = needs_setup;
             entry.tokens_dropped = saved.tokens_dropped;
         }
-        if dry_run {
-            tx.rollback().await?;
-        } else {
-            tx.commit().await?;
-        }
         Ok(plan)
     }
+}
+
+/// [`Store::share_snapshot`] inside the caller's transaction.
+async fn snapshot_in(tx: &mut SqliteConnection) -> Result<Snapshot> {
+    let rows = sqlx::query(&format!("SELECT {}, needs_setup FROM datasources", datasources::COLUMNS))
+        .fetch_all(&mut *tx)
+        .await?;
+    let mut by_id: BTreeMap<String, LocalDatasource> = BTreeMap::new();
+    for row in &rows {
+        let datasource = datasources::from_row(row)?;
+        let needs_setup: Option<String> = row.get("needs_setup");
+        let needs_setup = needs_setup.map(|s| s.split(',').map(str::to_owned).collect()).unwrap_or_default();
+        by_id.insert(datasource.id.to_string(), LocalDatasource { datasource, queries: Vec::new(), needs_setup });
+    }
+    let rows =
+        sqlx::query(&format!("SELECT {} FROM queries q ORDER BY q.name", queries::COLUMNS)).fetch_all(&mut *tx).await?;
+    for row in &rows {
+        let query = queries::from_row(row)?;
+        if let Some(local) = by_id.get_mut(query.datasource_id.as_str()) {
+            local.queries.push(query);
+        }
+    }
+    let ids: Vec<EnvironmentId> =
+        sqlx::query_scalar("SELECT id FROM environments ORDER BY name COLLATE NOCASE").fetch_all(&mut *tx).await?;
+    let mut environments = Vec::with_capacity(ids.len());
+    for id in &ids {
+        environments.push(read_environment(&mut *tx, EnvironmentRef::Id(id)).await?);
+    }
+    Ok(Snapshot { datasources: by_id.into_values().collect(), environments })
 }
 
 /// Writes a datasource file's queries with their ids: new ones inserted, changed ones updated

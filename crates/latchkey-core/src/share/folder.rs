@@ -113,7 +113,8 @@ pub fn write_all(dir: &Path, wanted: &BTreeMap<String, Vec<u8>>) -> Result<Writt
 }
 
 /// Writes `bytes` to `path` through a hidden temp file in the same folder and a rename, so a
-/// reader (git, the desktop app) never sees half a file.
+/// reader (git, the desktop app) never sees half a file. Not synced to disk one by one (a
+/// thousand fsyncs take seconds): the folder is a working copy, and git has its history.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     let parent = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
@@ -123,7 +124,6 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         .tempfile_in(&parent)
         .map_err(|e| Error::io(&parent, e))?;
     temp.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    temp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     temp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
 }

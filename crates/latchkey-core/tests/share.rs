@@ -423,3 +423,51 @@ async fn an_environment_renamed_in_the_folder_is_renamed_here_with_the_overrides
     share::export_dir(&b, again.path()).await.unwrap();
     assert_eq!(tree(folder.path()), tree(again.path()));
 }
+
+#[tokio::test]
+async fn ids_of_another_kind_twice_or_owned_elsewhere_and_names_taken_here_are_refused() {
+    let (a_dir, b_dir, folder) =
+        (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (a, b) = (open(a_dir.path()).await, open(b_dir.path()).await);
+    team_vault(&a).await;
+    share::export_dir(&a, folder.path()).await.unwrap();
+    let billing = text(folder.path(), "datasources/billing.json");
+    let id = a.datasource("Billing").await.unwrap().id.to_string();
+
+    // Someone here made a datasource of the same name: refused, unless --prune replaces it.
+    b.create_datasource(parse_datasource(r#"{"name":"billing","url":"https://mine.example"}"#).unwrap()).await.unwrap();
+    let errors = invalid(share::import_dir(&b, folder.path(), false, false).await.unwrap_err());
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].starts_with("datasources/billing.json, /datasource/name: a datasource named `billing` already exists here with another id"), "{}", errors[0]);
+    assert!(errors[0].contains("or import with --prune"), "{}", errors[0]);
+    assert_eq!(b.list_datasources().await.unwrap().len(), 1, "nothing stored");
+    share::import_dir(&b, folder.path(), true, false).await.unwrap();
+    assert_eq!(b.datasource("Billing").await.unwrap().id.to_string(), id, "pruned and replaced by the folder's");
+
+    // An id of another kind, and one id in two files.
+    std::fs::write(folder.path().join("datasources/billing.json"), billing.replace(&id, "env_1234")).unwrap();
+    std::fs::write(folder.path().join("datasources/copy.json"), text(folder.path(), "datasources/legacy.json"))
+        .unwrap();
+    let errors = invalid(share::import_dir(&b, folder.path(), false, false).await.unwrap_err());
+    assert!(
+        errors.iter().any(|e| e.starts_with("datasources/billing.json, /id: `env_1234` is not a datasource id")),
+        "{errors:?}"
+    );
+    assert!(
+        errors.iter().any(|e| e.starts_with("datasources/legacy.json, /id: datasources/copy.json has the same id")),
+        "{errors:?}"
+    );
+    std::fs::remove_file(folder.path().join("datasources/copy.json")).unwrap();
+
+    // A query whose id belongs to another datasource here.
+    let github_query = b.queries("GitHub").await.unwrap()[0].id.clone();
+    let billing_query = b.queries("Billing").await.unwrap()[0].id.clone();
+    std::fs::write(folder.path().join("datasources/billing.json"), billing.replace(&billing_query, &github_query))
+        .unwrap();
+    let errors = invalid(share::import_dir(&b, folder.path(), false, false).await.unwrap_err());
+    assert!(
+        errors.iter().any(|e| e
+            .starts_with("datasources/billing.json, /queries/0/id: this query id belongs to datasource `GitHub` here")),
+        "{errors:?}"
+    );
+}

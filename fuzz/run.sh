@@ -14,6 +14,8 @@
 #                   credential from the input never in an error or the shown plan
 #   openapi         import::plan --format openapi: JSON/YAML reading, $ref following, Swagger 2.0
 #                   conversion; a plan made validates (but for needs setup) and serializes
+#   share           share::file: a shared folder's datasource and environment files; what reads
+#                   renders stably and reads back the same, with no secret marker
 #
 # Short run (what CI calls):      FUZZ_SECONDS=30 fuzz/run.sh
 # Long runs (10 minutes each):    FUZZ_SECONDS=600 fuzz/run.sh
@@ -39,7 +41,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 seconds="${FUZZ_SECONDS:-30}"
-targets="${FUZZ_TARGETS:-token_response callback datasource device_authorization curl openapi}"
+targets="${FUZZ_TARGETS:-token_response callback datasource device_authorization curl openapi share}"
 sanitizer="${FUZZ_SANITIZER:-address}"
 export RUSTC_BOOTSTRAP=1
 

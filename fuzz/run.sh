@@ -18,6 +18,8 @@
 #                   secret from the input (auth, secret variables) never in an error or the shown plan
 #   insomnia        import::plan --format insomnia: v4 exports as JSON/YAML, parents, folders,
 #                   variables, auth; a canary bearer token never in an error or the shown plan
+#   share           share::file: a shared folder's datasource and environment files; what reads
+#                   renders stably and reads back the same, with no secret marker
 #
 # Short run (what CI calls):      FUZZ_SECONDS=30 fuzz/run.sh
 # Long runs (10 minutes each):    FUZZ_SECONDS=600 fuzz/run.sh
@@ -43,7 +45,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 seconds="${FUZZ_SECONDS:-30}"
-targets="${FUZZ_TARGETS:-token_response callback datasource device_authorization curl openapi postman insomnia}"
+targets="${FUZZ_TARGETS:-token_response callback datasource device_authorization curl openapi postman insomnia share}"
 sanitizer="${FUZZ_SANITIZER:-address}"
 export RUSTC_BOOTSTRAP=1
 

@@ -15,6 +15,7 @@ criterion() {
 echo "== criterion: prepare";     criterion prepare
 echo "== criterion: scale";       criterion scale
 echo "== criterion: assertion";   criterion assertion
+echo "== criterion: share";       criterion share
 echo "== concurrency";            cargo bench --workspace --locked --bench concurrency 2>/dev/null | tee "$log/concurrency"
 echo "== CLI against curl (and Bruno)"; python3 scripts/bench-cli.py "$@" | tee "$log/cli"
 echo "== import of large OpenAPI descriptions"; python3 scripts/bench-import.py | tee "$log/import"
@@ -31,7 +32,7 @@ PATH="$HOME/.cargo/bin:$PATH" dbus-run-session -- xvfb-run -a node scripts/bench
 echo
 echo "| benchmark | figure |"
 echo "|---|---|"
-cat "$log/prepare.rows" "$log/scale.rows" "$log/assertion.rows" | sed 's/^/| /; s/$/ |/'
+cat "$log/prepare.rows" "$log/scale.rows" "$log/assertion.rows" "$log/share.rows" | sed 's/^/| /; s/$/ |/'
 grep -E "token calls|latency" "$log/concurrency" | sed 's/^ */| concurrency: /; s/: \([^:]*\)$/ | \1/; s/$/ |/'
 # A table row is a name (which may have spaces, as in "bru (oauth2 cc)") and three numbers.
 awk 'NF >= 4 && $(NF-2) ~ /^[0-9.]+$/ && $(NF-1) ~ /^[0-9.]+$/ && $NF ~ /^[0-9.]+$/ {
@@ -44,4 +45,4 @@ awk 'NF >= 8 && ($(NF-4) == "dry-run" || $(NF-4) == "applied") {
        printf "| import %s %s (%s ops, %s MiB): median / peak RSS / beyond the floor per MiB of file | %s s / %s MiB / %s× |\n",
          name, $(NF-4), $(NF-6), $(NF-5), $(NF-3), $(NF-2), $NF }' "$log/import"
 grep "^| desktop:" "$log/desktop" || true
-grep -h "filled:" "$log/scale" | sed 's/^/(/; s/$/)/' || true
+grep -h "filled:\|folder:" "$log/scale" "$log/share" | sed 's/^/(/; s/$/)/' || true

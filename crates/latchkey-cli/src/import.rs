@@ -16,7 +16,14 @@ use crate::{output, Failure, Outcome};
 #[derive(Args)]
 pub struct ImportArgs {
     /// The file to import, or - for standard input.
-    file: PathBuf,
+    #[arg(required_unless_present = "dir", conflicts_with = "dir")]
+    file: Option<PathBuf>,
+    /// A shared folder (`latchkey export --dir`) to bring in: creates and updates by id.
+    #[arg(long, value_name = "DIR")]
+    dir: Option<PathBuf>,
+    /// With --dir: delete the datasources, environments and queries the folder does not have.
+    #[arg(long)]
+    prune: bool,
     /// What the file is: curl, postman, insomnia, openapi or latchkey (default: detected).
     #[arg(long, value_name = "FORMAT")]
     format: Option<String>,
@@ -29,7 +36,7 @@ pub struct ImportArgs {
 }
 
 /// Bad input (a file that does not read, a refused part) is exit code 2, as a usage error.
-fn failure(err: Error) -> Failure {
+pub(crate) fn failure(err: Error) -> Failure {
     match err {
         Error::Invalid(_) | Error::Format(_) => Failure::usage(err.to_string()),
         other => Failure::from(other),
@@ -37,8 +44,23 @@ fn failure(err: Error) -> Failure {
 }
 
 pub async fn run(store: &Store, args: ImportArgs) -> Outcome {
-    let text = crate::datasource::read_input(&args.file)?;
-    let name = if args.file.as_os_str() == "-" { "standard input".to_owned() } else { args.file.display().to_string() };
+    let file = match (&args.dir, &args.file) {
+        (Some(dir), _) => return crate::share::import(store, dir, args.prune, args.dry_run, args.json).await,
+        (None, Some(file)) => file,
+        (None, None) => return Err(Failure::usage("name the file to import, or a shared folder with --dir DIR")),
+    };
+    if args.prune {
+        return Err(Failure::usage("--prune is for a shared folder: use it with --dir DIR"));
+    }
+    if file.is_dir() {
+        return Err(Failure::usage(format!(
+            "{} is a folder: a shared folder is imported with `latchkey import --dir {}`",
+            file.display(),
+            file.display()
+        )));
+    }
+    let text = crate::datasource::read_input(file)?;
+    let name = if file.as_os_str() == "-" { "standard input".to_owned() } else { file.display().to_string() };
     let format = args.format.as_deref().map(Format::parse).transpose().map_err(failure)?;
     let existing = store.list_datasources().await?;
     let source = Source { name: &name, text: &text };

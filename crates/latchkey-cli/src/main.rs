@@ -9,6 +9,7 @@ mod import;
 mod output;
 mod query;
 mod request;
+mod share;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -56,12 +57,19 @@ enum Command {
     /// Save, list, run and delete named requests of a datasource.
     #[command(subcommand)]
     Query(query::QueryCommand),
-    /// Import a cURL command (or a Latchkey datasource file): print the plan, then store it.
+    /// Import a cURL command, an OpenAPI description or a Latchkey file, or a shared folder with
+    /// --dir: print the plan, then store it.
     #[command(after_help = "Examples:\n  latchkey import docs-example.sh --dry-run\n  \
-                            pbpaste | latchkey import -\n  latchkey import github.json --format latchkey --json\n\n\
+                            pbpaste | latchkey import -\n  latchkey import github.json --format latchkey --json\n  \
+                            latchkey import --dir team-apis --dry-run\n\n\
                             Exit codes: 0 imported (or planned with --dry-run), 2 the input was refused (nothing \
                             stored), 1 other errors.")]
     Import(import::ImportArgs),
+    /// Write the vault into a folder to commit to git: one file per datasource and environment,
+    /// no secret values (they are listed by name), stable ids and bytes.
+    #[command(after_help = "Examples:\n  latchkey export --dir team-apis && git -C team-apis add -A\n  \
+                            latchkey import --dir team-apis --dry-run   # on another machine")]
+    Export(share::ExportArgs),
     /// List, show, create, delete, import and export environments, and set their variables.
     #[command(subcommand)]
     Env(env::EnvCommand),
@@ -137,6 +145,7 @@ async fn run(cli: Cli) -> Outcome {
         Command::Query(command) => query::run(&lifecycle, environment, command).await,
         Command::Env(command) => env::run(&store, command).await,
         Command::Import(args) => import::run(&store, args).await,
+        Command::Export(args) => share::export(&store, args).await,
         Command::Authorize(args) => authorize::authorize(&lifecycle, environment, args).await,
         Command::Token(args) => authorize::token(&lifecycle, environment, args).await,
         Command::Logout { name } => authorize::logout(&lifecycle, environment, &name).await,

@@ -9,6 +9,7 @@
 //! - [`oauth`]: authorization, token calls, and keeping tokens alive.
 //! - [`import`]: import plans from cURL commands and Latchkey's JSON, applied in one transaction.
 //! - [`transfer`]: import and export of datasources as JSON.
+//! - [`share`]: a folder a team commits to git (`export --dir`, `import --dir`).
 //! - [`preset`]: providers to start a datasource from.
 //! - [`tester`]: a run of the request tester, recorded in history.
 //! - [`variables`]: `{{name}}` resolved from the active environment, for every caller.
@@ -22,6 +23,7 @@ pub mod model;
 pub mod oauth;
 pub mod preset;
 mod secret;
+pub mod share;
 pub mod store;
 pub mod tester;
 pub mod transfer;

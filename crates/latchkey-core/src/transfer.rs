@@ -67,7 +67,7 @@ pub async fn parse_for_import(text: &str, transport: &crate::http::Transport) ->
 /// The value is cut as a whole, not by matching its quotes: serde writes a string with `Debug`,
 /// so an escaped `\"` inside it would end a naive quote early, and the value may itself contain
 /// `, expected` or ` at line `.
-fn without_values(message: &str) -> String {
+pub(crate) fn without_values(message: &str) -> String {
     // serde_json appends the position last.
     let message = message.rsplit_once(" at line ").map_or(message, |(m, _)| m);
     if !(message.starts_with("invalid type")

@@ -24,7 +24,7 @@ pub enum ImportOutcome {
     Replaced,
 }
 
-const COLUMNS: &str = "id, name, url, auth_type, config, created_at, updated_at, generation";
+pub(super) const COLUMNS: &str = "id, name, url, auth_type, config, created_at, updated_at, generation";
 
 impl Store {
     /// All datasources, by name (case-insensitively, as the `name` column compares).
@@ -208,7 +208,7 @@ impl Store {
     /// [`destination::check`] of `new` over `old` in every environment (effective
     /// configurations, variables resolved), with the pins their certificate slots stand for;
     /// only secrets actually stored count as moved.
-    fn destination_checks(
+    pub(super) fn destination_checks(
         &self,
         old: &Datasource,
         stored: &HashMap<String, Vec<u8>>,
@@ -301,15 +301,30 @@ impl Store {
                 return Err(Error::Invalid(errors));
             }
         }
+        let mut given_id = None;
         let existing = match target {
             Target::New => None,
             Target::Existing(by) => Some(find(&mut *tx, by).await?),
             Target::SameName => find(&mut *tx, DatasourceRef::Name(&config.name)).await.ok(),
+            Target::WithId(by) => {
+                let DatasourceRef::Id(id) = by else {
+                    return Err(Error::field("id", "a datasource is written with an id only by its id"));
+                };
+                if !id.starts_with("ds_") {
+                    return Err(Error::field(
+                        "id",
+                        format!("`{id}` is not a datasource id (ds_…): keep the id export wrote"),
+                    ));
+                }
+                given_id = Some(id.clone());
+                find(&mut *tx, by).await.ok()
+            }
         };
         let existing = existing.as_ref().map(from_row).transpose()?;
-        let (id, created_at, outcome) = match &existing {
-            Some(old) => (old.id.clone(), old.created_at, ImportOutcome::Replaced),
-            None => (DatasourceId::new(new_id("ds")), now_millis(), ImportOutcome::Created),
+        let (id, created_at, outcome) = match (&existing, given_id) {
+            (Some(old), _) => (old.id.clone(), old.created_at, ImportOutcome::Replaced),
+            (None, Some(id)) => (id, now_millis(), ImportOutcome::Created),
+            (None, None) => (DatasourceId::new(new_id("ds")), now_millis(), ImportOutcome::Created),
         };
 
         let mut errors = Vec::new();
@@ -418,9 +433,9 @@ pub(super) enum Missing {
 /// What a save does in each environment: the kept secrets that moved, and the environments
 /// whose tokens go, with why.
 #[derive(Default)]
-struct Checked {
-    secrets: Vec<FieldError>,
-    tokens: Vec<(EnvironmentId, String, String)>,
+pub(super) struct Checked {
+    pub secrets: Vec<FieldError>,
+    pub tokens: Vec<(EnvironmentId, String, String)>,
 }
 
 /// One line for the tokens dropped: the reason, prefixed by the environment when the vault has
@@ -512,7 +527,7 @@ async fn find(conn: &mut SqliteConnection, by: DatasourceRef<'_>) -> Result<Sqli
     }
 }
 
-fn from_row(row: &SqliteRow) -> Result<Datasource> {
+pub(super) fn from_row(row: &SqliteRow) -> Result<Datasource> {
     let config: DatasourceConfig = serde_json::from_str(row.get("config")).map_err(|e| {
         Error::Format(format!("stored datasource `{}` is unreadable: {e}", row.get::<String, _>("name")))
     })?;

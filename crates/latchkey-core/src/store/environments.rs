@@ -167,31 +167,7 @@ impl Store {
                 format!("`{}` is the only environment: create another before deleting it", env.config.name),
             ));
         }
-        // Overrides for it go, with their sealed secrets.
-        let rows =
-            sqlx::query("SELECT id, config FROM datasources WHERE json_extract(config, '$.environments') IS NOT NULL")
-                .fetch_all(&mut *tx)
-                .await?;
-        for row in rows {
-            let mut config: DatasourceConfig = serde_json::from_str(row.get("config"))
-                .map_err(|e| Error::Format(format!("a stored datasource is unreadable: {e}")))?;
-            let before = config.environments.len();
-            config.environments.retain(|name, _| !name.eq_ignore_ascii_case(&env.config.name));
-            if config.environments.len() != before {
-                let json = serde_json::to_string(&config).expect("a datasource config serializes");
-                sqlx::query("UPDATE datasources SET config = ? WHERE id = ?")
-                    .bind(json)
-                    .bind(row.get::<String, _>("id"))
-                    .execute(&mut *tx)
-                    .await?;
-            }
-        }
-        sqlx::query("DELETE FROM sealed_secrets WHERE slot LIKE ? ESCAPE '\\'")
-            .bind(format!("{}%", override_slot_prefix(&env.id).replace('_', "\\_")))
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM token_calls WHERE environment_id = ?").bind(&env.id).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM environments WHERE id = ?").bind(&env.id).execute(&mut *tx).await?;
+        delete_environment_in(&mut tx, &env).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -264,14 +240,29 @@ impl Store {
         mut config: EnvironmentConfig,
     ) -> Result<(SavedEnvironment, ImportOutcome)> {
         config.validate().map_err(Error::Invalid)?;
+        let mut given_id = None;
         let existing = match target {
             Target::New => None,
             Target::Existing(by) => Some(read_environment(&mut *tx, by).await?),
             Target::SameName => read_environment(&mut *tx, EnvironmentRef::Name(&config.name)).await.ok(),
+            Target::WithId(by) => {
+                let EnvironmentRef::Id(id) = by else {
+                    return Err(Error::field("id", "an environment is written with an id only by its id"));
+                };
+                if !id.starts_with("env_") {
+                    return Err(Error::field(
+                        "id",
+                        format!("`{id}` is not an environment id (env_…): keep the id export wrote"),
+                    ));
+                }
+                given_id = Some(id.clone());
+                read_environment(&mut *tx, by).await.ok()
+            }
         };
-        let (id, created_at, outcome) = match &existing {
-            Some(old) => (old.id.clone(), old.created_at, ImportOutcome::Replaced),
-            None => (EnvironmentId::new(new_id("env")), now_millis(), ImportOutcome::Created),
+        let (id, created_at, outcome) = match (&existing, given_id) {
+            (Some(old), _) => (old.id.clone(), old.created_at, ImportOutcome::Replaced),
+            (None, Some(id)) => (id, now_millis(), ImportOutcome::Created),
+            (None, None) => (EnvironmentId::new(new_id("env")), now_millis(), ImportOutcome::Created),
         };
         let mut errors = Vec::new();
         let taken: Option<String> =
@@ -501,6 +492,61 @@ impl Store {
             None => Ok(None),
         }
     }
+}
+
+/// Deletes the environment `env` inside the caller's transaction: its variables, tokens, token
+/// calls, and every datasource's overrides for it with their sealed secrets. The caller decides
+/// whether the vault keeps one.
+pub(super) async fn delete_environment_in(conn: &mut SqliteConnection, env: &Environment) -> Result<()> {
+    // Overrides for it go, with their sealed secrets.
+    let rows =
+        sqlx::query("SELECT id, config FROM datasources WHERE json_extract(config, '$.environments') IS NOT NULL")
+            .fetch_all(&mut *conn)
+            .await?;
+    for row in rows {
+        let mut config: DatasourceConfig = serde_json::from_str(row.get("config"))
+            .map_err(|e| Error::Format(format!("a stored datasource is unreadable: {e}")))?;
+        let before = config.environments.len();
+        config.environments.retain(|name, _| !name.eq_ignore_ascii_case(&env.config.name));
+        if config.environments.len() != before {
+            let json = serde_json::to_string(&config).expect("a datasource config serializes");
+            sqlx::query("UPDATE datasources SET config = ? WHERE id = ?")
+                .bind(json)
+                .bind(row.get::<String, _>("id"))
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    sqlx::query("DELETE FROM sealed_secrets WHERE slot LIKE ? ESCAPE '\\'")
+        .bind(format!("{}%", override_slot_prefix(&env.id).replace('_', "\\_")))
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM token_calls WHERE environment_id = ?").bind(&env.id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM environments WHERE id = ?").bind(&env.id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Renames every datasource's overrides for environment `from` to `to` inside the caller's
+/// transaction (their sealed secrets are bound to the environment's id, which stays).
+pub(super) async fn rename_overrides_in(conn: &mut SqliteConnection, from: &str, to: &str) -> Result<()> {
+    let rows =
+        sqlx::query("SELECT id, config FROM datasources WHERE json_extract(config, '$.environments') IS NOT NULL")
+            .fetch_all(&mut *conn)
+            .await?;
+    for row in rows {
+        let mut config: DatasourceConfig = serde_json::from_str(row.get("config"))
+            .map_err(|e| Error::Format(format!("a stored datasource is unreadable: {e}")))?;
+        let Some(key) = config.environments.keys().find(|k| k.eq_ignore_ascii_case(from)).cloned() else { continue };
+        let overrides = config.environments.remove(&key).expect("the key was just found");
+        config.environments.insert(to.to_owned(), overrides);
+        let json = serde_json::to_string(&config).expect("a datasource config serializes");
+        sqlx::query("UPDATE datasources SET config = ? WHERE id = ?")
+            .bind(json)
+            .bind(row.get::<String, _>("id"))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }
 
 #[derive(Default)]

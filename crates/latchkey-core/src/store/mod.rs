@@ -8,6 +8,7 @@ mod history;
 mod imports;
 mod queries;
 mod sealed_secrets;
+mod share;
 mod tokens;
 
 use std::sync::Arc;
@@ -166,11 +167,13 @@ async fn unlock_vault(pool: &SqlitePool, dir: &DataDir, keyring_use: KeyringUse)
 }
 
 /// Which row a write of a datasource or an environment goes to: a new one, the one `R` names,
-/// or the one of the same name (an import).
+/// the one of the same name (an import), or the one of a given id, made with that id when
+/// there is none (a shared folder's import, which keeps the folder's ids).
 enum Target<R> {
     New,
     Existing(R),
     SameName,
+    WithId(R),
 }
 
 /// A new id: the type prefix, `_`, and 80 random bits in lowercase hex.

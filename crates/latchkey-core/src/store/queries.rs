@@ -7,7 +7,7 @@ use super::{new_id, now_millis, Store};
 use crate::model::{DatasourceId, DatasourceRef, RequestSpec, SavedQuery};
 use crate::{Error, FieldError, Result};
 
-const COLUMNS: &str = "q.id, q.datasource_id, q.name, q.group_name, q.request, q.created_at, q.updated_at";
+pub(super) const COLUMNS: &str = "q.id, q.datasource_id, q.name, q.group_name, q.request, q.created_at, q.updated_at";
 
 impl Store {
     /// Saves `request` as `name` in the datasource, replacing a query of that name (whose group
@@ -189,7 +189,7 @@ async fn find(
     from_row(&row)
 }
 
-fn from_row(row: &SqliteRow) -> Result<SavedQuery> {
+pub(super) fn from_row(row: &SqliteRow) -> Result<SavedQuery> {
     let request: RequestSpec = serde_json::from_str(row.get("request"))
         .map_err(|e| Error::Format(format!("stored query `{}` is unreadable: {e}", row.get::<String, _>("name"))))?;
     Ok(SavedQuery {

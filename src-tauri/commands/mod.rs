@@ -8,6 +8,7 @@ pub mod environments;
 pub mod files;
 pub mod queries;
 pub mod requests;
+pub mod shared_folder;
 pub mod store;
 
 #[cfg(test)]
@@ -26,6 +27,7 @@ mod tests {
                 binding::<super::authorize::Disconnected>(),
                 binding::<super::requests::CurlCopy>(),
                 binding::<super::files::PickedFile>(),
+                binding::<super::shared_folder::SharedFolderInfo>(),
             ],
         );
         assert!(stale.is_empty(), "stale TypeScript bindings: {stale:?}; run scripts/bindings.sh and commit");

@@ -14,12 +14,14 @@ import { EnvironmentSwitcher } from './components/EnvironmentSwitcher';
 import { VariablesEditor } from './components/VariablesEditor';
 import { NoticeBanner, type Notice } from './components/NoticeBanner';
 import { RequestTester } from './components/RequestTester';
+import { SharedFolderBanner, SharedFolderButton, SharedFolderPanel } from './components/SharedFolder';
 import { Sidebar, type ListState } from './components/Sidebar';
 import { blockBrowserMenu } from './contextMenu';
 import { listenWhileMounted } from './events';
 import { requestStartup, type Settled, type StartupCalls } from './startup';
 import { activeEnvironmentId, pickEnvironment, setActiveEnvironmentId } from './state/environment';
 import { useNow } from './useNow';
+import { useSharedFolder } from './useSharedFolder';
 
 type Tab = 'settings' | 'requests';
 
@@ -84,6 +86,7 @@ export function App({ startup, browserMenu = !import.meta.env.PROD }: AppProps) 
   const [activeId, setActiveId] = useState(activeEnvironmentId);
   const [editingVariables, setEditingVariables] = useState<string | null>(null);
   const activeEnvironment = environments.find((env) => env.id === activeId) ?? null;
+  const sharedFolder = useSharedFolder();
 
   // The list's badges are those of the environment active when it was asked for.
   const refresh = useCallback(() => {
@@ -240,12 +243,20 @@ export function App({ startup, browserMenu = !import.meta.env.PROD }: AppProps) 
             if (id !== selection?.id) leave(() => open(id));
           }}
           onNew={() => leave(() => open(null))}
+          footer={<SharedFolderButton info={sharedFolder.info} onOpen={() => sharedFolder.setPanelOpen(true)} />}
         />
         <main className="panel">
           <NoticeBanner
             notices={notices}
             onDismiss={(id) => setNotices((current) => current.filter((n) => n.id !== id))}
           />
+          {!sharedFolder.panelOpen && (
+            <SharedFolderBanner
+              change={sharedFolder.change}
+              onReview={() => sharedFolder.setPanelOpen(true)}
+              onDismiss={sharedFolder.dismiss}
+            />
+          )}
           {selection === null && (
             <div className="empty-state">
               {list.status === 'loaded' && items.length === 0 ? (
@@ -332,6 +343,14 @@ export function App({ startup, browserMenu = !import.meta.env.PROD }: AppProps) 
             refresh();
           }}
           onClose={() => setEditingVariables(null)}
+        />
+      )}
+      {sharedFolder.panelOpen && sharedFolder.info && (
+        <SharedFolderPanel
+          info={sharedFolder.info}
+          onInfo={sharedFolder.setInfo}
+          onImported={refresh}
+          onClose={() => sharedFolder.setPanelOpen(false)}
         />
       )}
       {pending && (

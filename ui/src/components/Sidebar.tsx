@@ -19,6 +19,8 @@ export interface SidebarProps {
   now: number;
   onSelect: (id: string) => void;
   onNew: () => void;
+  /** Shown under the list (the shared folder's entry). */
+  footer?: ReactNode;
 }
 
 /** From this many rows on, only those in view are rendered, each `ROW_HEIGHT` pixels tall. */
@@ -38,7 +40,7 @@ export function matchesSearch(item: DatasourceSummary, search: string): boolean 
   return needle === '' || item.name.toLowerCase().includes(needle) || item.url.toLowerCase().includes(needle);
 }
 
-export function Sidebar({ environment, list, selectedId, creating, now, onSelect, onNew }: SidebarProps) {
+export function Sidebar({ environment, list, selectedId, creating, now, onSelect, onNew, footer }: SidebarProps) {
   const [search, setSearch] = useState('');
   const items = list.status === 'loaded' ? list.items : [];
   const shown = items.filter((item) => matchesSearch(item, search));
@@ -116,6 +118,7 @@ export function Sidebar({ environment, list, selectedId, creating, now, onSelect
           )}
         />
       </nav>
+      {footer && <div className="sidebar-footer">{footer}</div>}
     </aside>
   );
 }

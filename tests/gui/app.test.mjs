@@ -11,7 +11,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { createInterface } from 'node:readline';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, serveUi, waitFor, withApp as withAppUnchecked } from './webdriver.mjs';
@@ -49,6 +49,7 @@ const MARKERS = {
   'the client certificate key (base64url)': scalar(CERTIFICATE_KEY)[0],
   'the client certificate key (base64)': scalar(CERTIFICATE_KEY)[1],
   'the proxy password': 'lkmark-proxy-password-Qe4n',
+  'the bearer token of a teammate\'s Billing': 'lkmark-teammate-billing-token-Jc6p',
 };
 
 /** oidc-provider on a free port (tests/oauth/provider.mjs); stops when its stdin closes. */
@@ -292,6 +293,15 @@ async function shoot(app, name, prepare = async () => {}) {
     await app.screenshot(`${name}${suffix}`);
   }
   await resizeWindow(app, 1100, 720);
+}
+
+/**
+ * Waits until an element matching `css` holds `text` in its DOM text (`textContent`, which
+ * WebKit's element text leaves empty for the ellipsised folder path).
+ */
+function textIn(app, css, text) {
+  return waitFor(`“${text}” in ${css}`, async () =>
+    (await app.script('return [...document.querySelectorAll(arguments[0])].map((el) => el.textContent)', css)).some((t) => t.includes(text)));
 }
 
 /** Clicks the button labelled `label` of the confirmation dialog. */
@@ -1011,6 +1021,85 @@ describe('the desktop app', () => {
         assert.ok(!html.includes(value), `${label} is nowhere in the page`);
       }
     }));
+  test('shared folder: export the vault to a folder, a teammate adds a datasource file, the banner offers the review, the import brings it in as Needs setup', async () => {
+    // A teammate's vault, made with the CLI binary from a cURL command, exported to their folder.
+    const cli = join(ROOT, 'target/debug/latchkey');
+    const home = mkdtempSync(join(tmpdir(), 'latchkey-gui-'));
+    const teammate = mkdtempSync(join(tmpdir(), 'latchkey-teammate-'));
+    const shared = mkdtempSync(join(tmpdir(), 'latchkey-shared-'));
+    const theirs = mkdtempSync(join(tmpdir(), 'latchkey-theirs-'));
+    const latchkey = (args, input) =>
+      execFileSync(cli, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, LATCHKEY_DATA_DIR: teammate, LATCHKEY_KEYRING: 'off' } });
+    latchkey(['import', '-'], `curl -H 'Authorization: Bearer ${MARKERS["the bearer token of a teammate's Billing"]}' https://billing.example.com/v1/invoices`);
+    latchkey(['export', '--dir', theirs]);
+    const [billingFile] = readdirSync(join(theirs, 'datasources'));
+    assert.ok(billingFile, `the teammate's export has a datasource file: ${readdirSync(theirs)}`);
+
+    const env = { LATCHKEY_TEST_PICK_FOLDER: shared };
+    const ipc = ['choose_shared_folder', 'export_shared_folder', 'shared_folder_fingerprint', 'shared_folder_status', 'import_shared_folder'];
+    await withApp({ home, env, ipc }, async (app) => {
+      await (await app.find('[data-testid=new-datasource]')).click();
+      await (await app.find('[data-testid=field-name]')).fill('orders.example.com');
+      await (await app.find('[data-testid=field-url]')).fill('https://orders.example.com');
+      await (await app.find('[data-testid=save]')).click();
+      await app.waitForText('[data-testid=datasource-item]', 'orders.example.com');
+      await (await app.find('[data-testid=shared-folder-open]')).click();
+      await textIn(app, '[data-testid=shared-folder-path]', 'No folder chosen');
+      await (await app.find('[data-testid=shared-folder-choose]')).click();
+      await textIn(app, '[data-testid=shared-folder-path]', shared);
+      await app.waitForText('[data-testid=folder-review-summary]', 'This vault has everything the folder has.');
+      await (await app.find('[data-testid=shared-folder-export]')).click();
+      // The datasource and the default environment, a file each.
+      await app.waitForText('[data-testid=shared-folder-result]', 'Exported: 2 files written');
+      const files = readdirSync(join(shared, 'datasources'));
+      assert.equal(files.length, 1, `the folder has the vault's one datasource: ${files}`);
+      assert.ok(
+        !holds(readFileSync(join(theirs, 'datasources', billingFile), 'utf8'), MARKERS["the bearer token of a teammate's Billing"]),
+        "the teammate's folder names the token, never holds it",
+      );
+      await shoot(app, 'shared-folder-export');
+      await (await app.find('[data-testid=shared-folder-panel] .dialog-actions button')).click();
+      await waitFor('the panel to close', async () => !(await app.exists('[data-testid=shared-folder-panel]')));
+
+      // The teammate's datasource arrives in the folder (a git pull): the window, when it gains
+      // focus (and every few seconds while focused), sees the fingerprint change and offers it.
+      assert.equal(await app.exists('[data-testid=shared-folder-banner]'), false, 'no banner while the folder is as exported');
+      copyFileSync(join(theirs, 'datasources', billingFile), join(shared, 'datasources', billingFile));
+      await app.script("window.dispatchEvent(new Event('focus'))");
+      await app.waitForText('[data-testid=shared-folder-banner]', 'The shared folder changed (1 to create, 0 to update)', 20_000);
+      await shoot(app, 'shared-folder-banner');
+      assert.equal((await app.findAll('[data-testid=datasource-item]')).length, 1, 'nothing is imported without a click');
+
+      await (await app.find('[data-testid=shared-folder-review]')).click();
+      await app.waitForText('[data-testid=review-created]', 'billing.example.com');
+      await app.waitForText('[data-testid=review-unchanged]', 'orders.example.com');
+      await app.waitForText('[data-testid=review-needs-setup]', 'auth.token');
+      await shoot(app, 'shared-folder-review');
+      await (await app.find('[data-testid=shared-folder-import]')).click();
+      await app.waitForText('[data-testid=shared-folder-result]', 'Imported: 1 datasource created, 0 updated');
+      await app.waitForText('[data-testid=folder-review-summary]', 'This vault has everything the folder has.');
+      await shoot(app, 'shared-folder-imported');
+      await (await app.find('[data-testid=shared-folder-panel] .dialog-actions button')).click();
+
+      const billing = await app.waitForText('[data-testid=datasource-item]', 'billing.example.com');
+      assert.match(await billing.text(), /Needs setup/, 'the imported datasource waits for its token');
+      await app.script("window.dispatchEvent(new Event('focus'))");
+      assert.equal(await app.exists('[data-testid=shared-folder-banner]'), false, 'the imported folder is the new last one');
+      await shoot(app, 'shared-folder-sidebar');
+    });
+    // Remembered across restarts: a new start reads shared-folder.json of its data dir (here
+    // carried into a new, empty vault): the folder is shown, its fingerprint is the imported one
+    // (no banner), and the review is of this vault.
+    const again = mkdtempSync(join(tmpdir(), 'latchkey-gui-'));
+    mkdirSync(join(again, 'data'));
+    copyFileSync(join(home, 'data', 'shared-folder.json'), join(again, 'data', 'shared-folder.json'));
+    await withApp({ home: again, ipc: ['shared_folder_status'] }, async (app) => {
+      await (await app.find('[data-testid=shared-folder-open]')).click();
+      await textIn(app, '[data-testid=shared-folder-path]', shared);
+      await app.waitForText('[data-testid=folder-review-summary]', 'An import creates 2 and updates');
+      assert.equal(await app.exists('[data-testid=shared-folder-banner]'), false, 'the remembered fingerprint is the folder\'s');
+    });
+  });
   test('device code: Save and Authorize shows the code large with Copy, Open, a countdown and Cancel; the person confirms it on the verification page', () => {
     const browserLog = join(mkdtempSync(join(tmpdir(), 'latchkey-device-')), 'browser.log');
     const env = { BROWSER: join(ROOT, 'tests/oauth/device_browser.sh'), LATCHKEY_TEST_BROWSER_LOG: browserLog };

@@ -1057,7 +1057,7 @@ describe('the desktop app', () => {
         !holds(readFileSync(join(theirs, 'datasources', billingFile), 'utf8'), MARKERS["the bearer token of a teammate's Billing"]),
         "the teammate's folder names the token, never holds it",
       );
-      await shoot(app, 'shared-folder-export');
+      await shoot(app, 'shared-folder-export', async () => (await app.find('[data-testid=shared-folder-result]')).scrollIntoView());
       await (await app.find('[data-testid=shared-folder-panel] .dialog-actions button')).click();
       await waitFor('the panel to close', async () => !(await app.exists('[data-testid=shared-folder-panel]')));
 
@@ -1078,7 +1078,7 @@ describe('the desktop app', () => {
       await (await app.find('[data-testid=shared-folder-import]')).click();
       await app.waitForText('[data-testid=shared-folder-result]', 'Imported: 1 datasource created, 0 updated');
       await app.waitForText('[data-testid=folder-review-summary]', 'This vault has everything the folder has.');
-      await shoot(app, 'shared-folder-imported');
+      await shoot(app, 'shared-folder-imported', async () => (await app.find('[data-testid=shared-folder-result]')).scrollIntoView());
       await (await app.find('[data-testid=shared-folder-panel] .dialog-actions button')).click();
 
       const billing = await app.waitForText('[data-testid=datasource-item]', 'billing.example.com');

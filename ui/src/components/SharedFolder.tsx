@@ -187,8 +187,8 @@ export function FolderReview({ status, prune, onPrune, disabled = false }: Folde
       </label>
       {setup.length > 0 && (
         <section className="review-section" data-testid="review-needs-setup">
-          <h3>Needs setup after the import</h3>
-          <p className="muted">The folder names secrets but never holds them: enter these in each editor.</p>
+          <h3>Needs setup</h3>
+          <p className="muted">The folder names these secrets but never holds them: enter them in each editor.</p>
           <ul>
             {setup.map((item) => (
               <li key={item.key}>

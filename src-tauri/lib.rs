@@ -96,6 +96,8 @@ pub fn run() {
                 ));
             }
             app.manage(opened);
+            let remembered = DataDir::resolve(None).ok().map(|dir| dir.path().join(commands::shared_folder::FILE_NAME));
+            app.manage(commands::shared_folder::SharedFolder::load(remembered));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -133,7 +135,14 @@ pub fn run() {
             commands::authorize::token_state,
             commands::authorize::token_details,
             commands::authorize::refresh_token_now,
-            commands::authorize::disconnect
+            commands::authorize::disconnect,
+            commands::shared_folder::shared_folder,
+            commands::shared_folder::choose_shared_folder,
+            commands::shared_folder::forget_shared_folder,
+            commands::shared_folder::shared_folder_fingerprint,
+            commands::shared_folder::shared_folder_status,
+            commands::shared_folder::import_shared_folder,
+            commands::shared_folder::export_shared_folder
         ])
         .run(tauri::generate_context!())
         .expect("the Latchkey desktop app failed to start");

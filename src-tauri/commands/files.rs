@@ -110,7 +110,7 @@ fn not_picked(slot: &str) -> &'static str {
 }
 
 /// A path given by a test-only variable (debug builds only); `None` otherwise.
-fn test_answer(variable: &str) -> Option<PathBuf> {
+pub(crate) fn test_answer(variable: &str) -> Option<PathBuf> {
     if cfg!(debug_assertions) {
         std::env::var_os(variable).filter(|v| !v.is_empty()).map(PathBuf::from)
     } else {

@@ -9,6 +9,7 @@ pub mod files;
 pub mod imports;
 pub mod queries;
 pub mod requests;
+pub mod shared_folder;
 pub mod store;
 
 #[cfg(test)]
@@ -29,6 +30,7 @@ mod tests {
                 binding::<super::files::PickedFile>(),
                 binding::<super::imports::ImportSource>(),
                 binding::<super::imports::ReviewedImport>(),
+                binding::<super::shared_folder::SharedFolderInfo>(),
             ],
         );
         assert!(stale.is_empty(), "stale TypeScript bindings: {stale:?}; run scripts/bindings.sh and commit");

@@ -17,12 +17,14 @@ import { ImportView } from './components/ImportView';
 import { VariablesEditor } from './components/VariablesEditor';
 import { NoticeBanner, type Notice } from './components/NoticeBanner';
 import { RequestTester } from './components/RequestTester';
+import { SharedFolderBanner, SharedFolderButton, SharedFolderPanel } from './components/SharedFolder';
 import { Sidebar, type ListState } from './components/Sidebar';
 import { blockBrowserMenu } from './contextMenu';
 import { listenWhileMounted, useShortcuts } from './events';
 import { requestStartup, type Settled, type StartupCalls } from './startup';
 import { activeEnvironmentId, pickEnvironment, setActiveEnvironmentId } from './state/environment';
 import { useNow } from './useNow';
+import { useSharedFolder } from './useSharedFolder';
 
 type Tab = 'settings' | 'requests';
 
@@ -89,6 +91,7 @@ export function App({ startup, browserMenu = !import.meta.env.PROD }: AppProps) 
   const activeEnvironment = environments.find((env) => env.id === activeId) ?? null;
   // The Import dialog, open with the text to start from.
   const [importing, setImporting] = useState<{ text: string } | null>(null);
+  const sharedFolder = useSharedFolder();
 
   // The list's badges are those of the environment active when it was asked for.
   const refresh = useCallback(() => {
@@ -271,12 +274,20 @@ export function App({ startup, browserMenu = !import.meta.env.PROD }: AppProps) 
           }}
           onNew={() => leave(() => open(null))}
           onImport={() => setImporting({ text: '' })}
+          footer={<SharedFolderButton info={sharedFolder.info} onOpen={() => sharedFolder.setPanelOpen(true)} />}
         />
         <main className="panel">
           <NoticeBanner
             notices={notices}
             onDismiss={(id) => setNotices((current) => current.filter((n) => n.id !== id))}
           />
+          {!sharedFolder.panelOpen && (
+            <SharedFolderBanner
+              change={sharedFolder.change}
+              onReview={() => sharedFolder.setPanelOpen(true)}
+              onDismiss={sharedFolder.dismiss}
+            />
+          )}
           {selection === null && (
             <div className="empty-state">
               {list.status === 'loaded' && items.length === 0 ? (
@@ -373,6 +384,14 @@ export function App({ startup, browserMenu = !import.meta.env.PROD }: AppProps) 
       )}
       {importing !== null && (
         <ImportView initialText={importing.text} onImported={imported} onClose={() => setImporting(null)} />
+      )}
+      {sharedFolder.panelOpen && sharedFolder.info && (
+        <SharedFolderPanel
+          info={sharedFolder.info}
+          onInfo={sharedFolder.setInfo}
+          onImported={refresh}
+          onClose={() => sharedFolder.setPanelOpen(false)}
+        />
       )}
       {pending && (
         <ConfirmDialog

@@ -8,6 +8,9 @@ import type { AppliedImport } from './bindings/AppliedImport';
 import type { AuthorizationStarted } from './bindings/AuthorizationStarted';
 import type { ClientAssertionAlg } from './bindings/ClientAssertionAlg';
 import type { DeviceCodeStarted } from './bindings/DeviceCodeStarted';
+import type { DirPlan } from './bindings/DirPlan';
+import type { DirStatus } from './bindings/DirStatus';
+import type { ExportSummary } from './bindings/ExportSummary';
 import type { CurlCopy } from './bindings/CurlCopy';
 import type { Datasource } from './bindings/Datasource';
 import type { DatasourceConfig } from './bindings/DatasourceConfig';
@@ -35,6 +38,7 @@ import type { ReviewedImport } from './bindings/ReviewedImport';
 import type { SavedDatasource } from './bindings/SavedDatasource';
 import type { SavedEnvironment } from './bindings/SavedEnvironment';
 import type { SavedQuery } from './bindings/SavedQuery';
+import type { SharedFolderInfo } from './bindings/SharedFolderInfo';
 import type { TokenProblem } from './bindings/TokenProblem';
 import type { TokenDetails } from './bindings/TokenDetails';
 import type { TokenState } from './bindings/TokenState';
@@ -172,6 +176,19 @@ export const api = {
     invoke<PastedRequest>('request_from_curl', { datasourceId, environmentId, text }),
   /** Puts `text` (something already shown) on the system clipboard. */
   copyText: (text: string) => invoke<void>('copy_text', { text }),
+
+  /** The shared folder (a `latchkey export --dir` folder): its path for display, never sent back. */
+  sharedFolder: () => invoke<SharedFolderInfo>('shared_folder'),
+  /** Opens the folder dialog (Rust side) and remembers the folder; null when cancelled. */
+  chooseSharedFolder: (title: string) => invoke<SharedFolderInfo | null>('choose_shared_folder', { title }),
+  forgetSharedFolder: () => invoke<SharedFolderInfo>('forget_shared_folder'),
+  /** The fingerprint of the folder's files now (reads only the folder). */
+  sharedFolderFingerprint: () => invoke<string>('shared_folder_fingerprint'),
+  /** What importing the folder would do now; rejects with the refused files' field errors. */
+  sharedFolderStatus: () => invoke<DirStatus>('shared_folder_status'),
+  /** Imports the folder (deleting what it no longer has with `prune`); returns what it did. */
+  importSharedFolder: (prune: boolean) => invoke<DirPlan>('import_shared_folder', { prune }),
+  exportSharedFolder: () => invoke<ExportSummary>('export_shared_folder'),
 };
 
 export function isErrorPayload(value: unknown): value is ErrorPayload {

@@ -21,6 +21,8 @@ export interface SidebarProps {
   onNew: () => void;
   /** Opens the Import dialog (Ctrl+I). */
   onImport?: () => void;
+  /** Shown under the list (the shared folder's entry). */
+  footer?: ReactNode;
 }
 
 /** From this many rows on, only those in view are rendered, each `ROW_HEIGHT` pixels tall. */
@@ -40,7 +42,17 @@ export function matchesSearch(item: DatasourceSummary, search: string): boolean 
   return needle === '' || item.name.toLowerCase().includes(needle) || item.url.toLowerCase().includes(needle);
 }
 
-export function Sidebar({ environment, list, selectedId, creating, now, onSelect, onNew, onImport }: SidebarProps) {
+export function Sidebar({
+  environment,
+  list,
+  selectedId,
+  creating,
+  now,
+  onSelect,
+  onNew,
+  onImport,
+  footer,
+}: SidebarProps) {
   const [search, setSearch] = useState('');
   const items = list.status === 'loaded' ? list.items : [];
   const shown = items.filter((item) => matchesSearch(item, search));
@@ -129,6 +141,7 @@ export function Sidebar({ environment, list, selectedId, creating, now, onSelect
           )}
         />
       </nav>
+      {footer && <div className="sidebar-footer">{footer}</div>}
     </aside>
   );
 }

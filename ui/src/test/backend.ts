@@ -51,6 +51,7 @@ const DEFAULTS: Record<string, Handler> = {
   list_queries: () => [],
   history: () => [],
   store_notices: () => [],
+  shared_folder: () => ({ folder: null, lastFingerprint: null }),
   check_destinations: () => ({ movedSecrets: [], tokensDropped: null }),
   token_details: () => ({
     state: {

@@ -1862,18 +1862,8 @@ mod tests {
 
     #[test]
     fn an_existing_datasource_on_the_origin_is_joined_and_keeps_its_authentication() {
-        let summary = |name: &str, url: &str, auth_type| DatasourceSummary {
-            id: DatasourceId::new(format!("ds_{name}")),
-            name: name.into(),
-            url: url.into(),
-            auth_type,
-            created_at: 0,
-            updated_at: 0,
-            token_status: None,
-            token_expires_at: None,
-            token_refresh_failing: None,
-            needs_setup: Vec::new(),
-        };
+        let summary =
+            |name: &str, url: &str, auth_type| crate::import::listed(&format!("ds_{name}"), name, url, auth_type);
         let existing = [
             summary("GitHub", "https://api.github.com/", AuthType::OAuth2),
             summary("a.example", "https://other.example", AuthType::None),

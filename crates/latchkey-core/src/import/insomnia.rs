@@ -1339,7 +1339,6 @@ fn datasource(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::DatasourceId;
     use serde_json::json;
 
     fn export(resources: Value) -> String {
@@ -1820,18 +1819,7 @@ mod tests {
 
     #[test]
     fn an_existing_datasource_on_the_same_url_is_joined() {
-        let existing = [DatasourceSummary {
-            id: DatasourceId::new("ds_1".to_owned()),
-            name: "Mine".into(),
-            url: "https://a.example/".into(),
-            auth_type: AuthType::Bearer,
-            created_at: 0,
-            updated_at: 0,
-            token_status: None,
-            token_expires_at: None,
-            token_refresh_failing: None,
-            needs_setup: Vec::new(),
-        }];
+        let existing = [crate::import::listed("ds_1", "Mine", "https://a.example/", AuthType::Bearer)];
         let text = export(json!([
             workspace(),
             request("r", "wrk_1", "https://a.example/x", json!({"type": "bearer", "token": "t"}))

@@ -335,6 +335,23 @@ pub(crate) fn carried_secrets(config: &DatasourceConfig) -> Vec<String> {
     found
 }
 
+/// An existing datasource as the store lists it, for the formats' tests of joining.
+#[cfg(test)]
+pub(crate) fn listed(id: &str, name: &str, url: &str, auth_type: crate::model::AuthType) -> DatasourceSummary {
+    DatasourceSummary {
+        id: DatasourceId::new(id.to_owned()),
+        name: name.into(),
+        url: url.into(),
+        auth_type,
+        created_at: 0,
+        updated_at: 0,
+        token_status: None,
+        token_expires_at: None,
+        token_refresh_failing: None,
+        needs_setup: Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

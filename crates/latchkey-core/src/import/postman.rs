@@ -1121,7 +1121,7 @@ fn datasources(walk: &mut Walk, title: &str, existing: &[DatasourceSummary]) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{DatasourceId, VariableValue};
+    use crate::model::VariableValue;
     use serde_json::json;
 
     const V21: &str = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json";
@@ -1288,18 +1288,7 @@ mod tests {
 
     #[test]
     fn an_existing_datasource_on_the_origin_is_joined() {
-        let existing = [DatasourceSummary {
-            id: DatasourceId::new("ds_1"),
-            name: "Mine".into(),
-            url: "https://api.shop.example/v1".into(),
-            auth_type: AuthType::Bearer,
-            created_at: 0,
-            updated_at: 0,
-            token_status: None,
-            token_expires_at: None,
-            token_refresh_failing: None,
-            needs_setup: Vec::new(),
-        }];
+        let existing = [crate::import::listed("ds_1", "Mine", "https://api.shop.example/v1", AuthType::Bearer)];
         let text = collection(
             V21,
             json!({"auth": {"type": "bearer", "bearer": [{"key": "token", "value": "tok-77"}]},

@@ -17,9 +17,11 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use latchkey_core::http::SentRequest;
 use latchkey_core::model::KeyValue;
 use latchkey_core::store::{now_millis, NewHistoryEntry, NewTokens};
-use latchkey_core::transfer::parse_datasource;
 use latchkey_core::vault::key::KeyringUse;
 use latchkey_core::{DataDir, Secret, Store};
+
+#[path = "common/datasources.rs"]
+mod datasources;
 
 const DATASOURCES: usize = 10_000;
 const HISTORY_ROWS: usize = 100_000;
@@ -47,20 +49,8 @@ fn fill(runtime: &tokio::runtime::Runtime, store: &Store) -> latchkey_core::mode
     }
     let mut busiest = latchkey_core::model::DatasourceId::new("");
     for i in 0..DATASOURCES {
-        let auth = if i % 4 == 0 {
-            r#"{"type":"oauth2","grantType":"client_credentials","accessTokenUrl":"https://id.example.com/token","clientId":"c","clientSecret":"s"}"#
-        } else {
-            r#"{"type":"bearer","token":"t"}"#
-        };
-        let overrides: Vec<String> = ENVIRONMENTS
-            .iter()
-            .map(|env| format!(r#""{env}":{{"url":"https://api{i}.{env}.example.com/v1"}}"#))
-            .collect();
-        let json = format!(
-            r#"{{"name":"Datasource {i:05}","url":"https://api{i}.example.com/v1","auth":{auth},"environments":{{{}}}}}"#,
-            overrides.join(",")
-        );
-        let created = runtime.block_on(store.create_datasource(parse_datasource(&json).unwrap())).unwrap();
+        let created =
+            runtime.block_on(store.create_datasource(datasources::datasource(i, &ENVIRONMENTS, false))).unwrap();
         if i % 4 == 0 {
             runtime.block_on(store.save_tokens(&created, &tokens(i, "default"))).unwrap();
             for env in WITH_TOKENS {

@@ -12,9 +12,11 @@ use std::time::Instant;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use latchkey_core::model::{KeyValue, RequestSpec};
 use latchkey_core::share;
-use latchkey_core::transfer::parse_datasource;
 use latchkey_core::vault::key::KeyringUse;
 use latchkey_core::{DataDir, Store};
+
+#[path = "common/datasources.rs"]
+mod datasources;
 
 const DATASOURCES: usize = 1_000;
 const QUERIES: usize = 3;
@@ -26,20 +28,8 @@ fn fill(runtime: &tokio::runtime::Runtime, store: &Store) {
         runtime.block_on(store.create_environment(env, env == "production")).unwrap();
     }
     for i in 0..DATASOURCES {
-        let auth = if i % 4 == 0 {
-            r#"{"type":"oauth2","grantType":"client_credentials","accessTokenUrl":"https://id.example.com/token","clientId":"c","clientSecret":"s"}"#
-        } else {
-            r#"{"type":"bearer","token":"t"}"#
-        };
-        let overrides: Vec<String> = ENVIRONMENTS
-            .iter()
-            .map(|env| format!(r#""{env}":{{"url":"https://api{i}.{env}.example.com/v1"}}"#))
-            .collect();
-        let json = format!(
-            r#"{{"name":"Datasource {i:05}","url":"https://api{i}.example.com/v1","headers":[{{"key":"Accept","value":"application/json"}}],"auth":{auth},"environments":{{{}}}}}"#,
-            overrides.join(",")
-        );
-        let created = runtime.block_on(store.create_datasource(parse_datasource(&json).unwrap())).unwrap();
+        let created =
+            runtime.block_on(store.create_datasource(datasources::datasource(i, &ENVIRONMENTS, true))).unwrap();
         for q in 0..QUERIES {
             let request = RequestSpec {
                 method: "GET".into(),
